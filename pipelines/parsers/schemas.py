@@ -1,0 +1,59 @@
+"""The shapes every parser returns, and the one error type they raise.
+
+Parsers are pure: bytes in, these objects out; they import neither dagster nor duckdb.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import polars as pl
+
+# One row per recorded point, in time order. `t` is UTC. `seg` increments after every pause
+# (GPX trkseg break, TCX Track break, FIT timer stop/start) so timer time = sum of per-segment spans.
+SAMPLE_SCHEMA: dict[str, pl.DataType] = {
+    "t": pl.Datetime("us", "UTC"),
+    "lat": pl.Float64,
+    "lon": pl.Float64,
+    "ele": pl.Float64,
+    "dist_m": pl.Float64,  # device cumulative distance when the file has one, else null
+    "hr": pl.Float64,
+    "cad": pl.Float64,
+    "seg": pl.Int32,
+}
+
+
+def empty_samples() -> pl.DataFrame:
+    """A zero-row frame with the sample schema."""
+    return pl.DataFrame(schema=SAMPLE_SCHEMA)
+
+
+class ParseError(Exception):
+    """A file (or row) we cannot use, with a reason a member understands and what to do about it."""
+
+    def __init__(self, reason: str, hint: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.hint = hint
+
+
+NOT_AN_ACTIVITY = "not a recorded activity"
+
+
+@dataclass
+class ParsedActivity:
+    """One activity as the file states it, before cleaning."""
+
+    source_format: str  # gpx | tcx | fit
+    sport: str  # one of settings.SPORTS
+    samples: pl.DataFrame  # SAMPLE_SCHEMA
+    start_utc: datetime | None = None  # from the file's summary if it has one, else first sample
+    name: str | None = None
+    device_distance_m: float | None = None  # session / lap totals stated by the device
+    device_timer_s: float | None = None
+    device_elapsed_s: float | None = None
+    device_avg_hr: float | None = None
+    index_in_file: int = 0  # multisport / multi-track files give several activities
+    warnings: list[str] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)  # e.g. Strava name/type/gear

@@ -1,0 +1,91 @@
+"""Every path and setting of one club, resolved once from STRONGSTRIDE_HOME (nothing else reads os.environ)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RUNNING_SPORTS = ("running", "trail_running", "treadmill_running")
+SPORTS = (
+    "running",
+    "trail_running",
+    "treadmill_running",
+    "walking",
+    "hiking",
+    "cycling",
+    "swimming",
+    "rowing",
+    "skiing",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Choices METRICS.md leaves to us; each is shown on the page next to the number it changes."""
+
+    spike_speed_m_s: float = 12.0
+    moving_speed_kmh: float = 1.0
+    pause_gap_s: float = 30.0
+    elevation_window_m: float = 30.0
+    elevation_hysteresis_m: float = 3.0
+    grade_window_m: float = 30.0
+    adherence_high: float = 0.84
+    adherence_medium: float = 0.74
+    adherence_lag_weeks: int = 4
+    acwr_spike: float = 1.5
+    acwr_min_history_days: int = 28
+    trend_recent_weeks: int = 12
+    steady_run_min_minutes: float = 20.0
+    max_upload_mb: int = 50
+    max_unzipped_mb: int = 500
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One club's data folder and everything derived from it."""
+
+    home: Path
+    club_time_zone: str = "Europe/London"
+    nightly_cron: str = "0 2 * * *"
+    parse_workers: int = 2
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    @property
+    def inbox(self) -> Path:
+        return self.home / "inbox"
+
+    @property
+    def club(self) -> Path:
+        return self.home / "club"
+
+    @property
+    def raw(self) -> Path:
+        return self.home / "raw"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def serving(self) -> Path:
+        return self.home / "serving.duckdb"
+
+    @property
+    def accounts(self) -> Path:
+        return self.home / "accounts.json"
+
+    @property
+    def demo_truth(self) -> Path:
+        return self.home / "demo" / "truth.json"
+
+
+def load_settings(home: str | Path | None = None) -> Settings:
+    """Settings for the club at `home`, else $STRONGSTRIDE_HOME, else ./data."""
+    root = Path(home or os.environ.get("STRONGSTRIDE_HOME") or "data").resolve()
+    return Settings(
+        home=root,
+        club_time_zone=os.environ.get("STRONGSTRIDE_CLUB_TZ", "Europe/London"),
+        parse_workers=int(os.environ.get("STRONGSTRIDE_WORKERS", "2")),
+    )
