@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+SQL_ROOT = Path(__file__).resolve().parent.parent / "sql"
 RUNNING_SPORTS = ("running", "trail_running", "treadmill_running")
 SPORTS = (
     "running",
@@ -31,12 +32,30 @@ class Thresholds:
     elevation_window_m: float = 30.0
     elevation_hysteresis_m: float = 3.0
     grade_window_m: float = 30.0
+    spike_speed_cycling_m_s: float = 40.0  # spike_speed_m_s holds for running and every other sport
+    spike_speed_skiing_m_s: float = 30.0
+    spike_max_points: int = 3  # a run of this many fixes or fewer between two jumps is a spike
+    steady_hr_coverage: float = 0.8  # share of points with HR a steady run needs
+    steady_speed_cv_max: float = 0.25  # max coefficient of variation of grade-adjusted speeds
+    steady_speed_window_s: float = 60.0  # moving-time window those speeds are taken over
     adherence_high: float = 0.84
     adherence_medium: float = 0.74
     adherence_lag_weeks: int = 4
     acwr_spike: float = 1.5
     acwr_min_history_days: int = 28
+    acwr_acute_days: int = 7
+    acwr_chronic_days: int = 28
+    ctl_days: int = 42
+    atl_days: int = 7
+    strength_minutes_per_set: float = 2.5  # strength session length estimate for session RPE load
+    default_load_per_minute: float = (
+        2.0  # load per minute of an activity without HR (~TRIMP at dHR 0.6)
+    )
     trend_recent_weeks: int = 12
+    trend_min_weeks: int = 6  # fewer weekly points than this: insufficient_data
+    before_after_weeks: int = 6  # before = 6 weeks before enrolment, after = program weeks 7-12
+    falling_behind_weeks: int = 4
+    ostrc_recent_weeks: int = 2
     steady_run_min_minutes: float = 20.0
     max_upload_mb: int = 50
     max_unzipped_mb: int = 500
@@ -75,6 +94,10 @@ class Settings:
     @property
     def accounts(self) -> Path:
         return self.home / "accounts.json"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / ".dagster"
 
     @property
     def demo_truth(self) -> Path:

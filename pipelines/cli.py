@@ -1,0 +1,126 @@
+"""The `strongstride` command: generate a demo club, ingest, parse files, report, serve, manage users."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dashboard.users_cli import users_app
+from pipelines.settings import load_settings
+
+app = typer.Typer(
+    help="StrongStride: is the club's strength program working?", no_args_is_help=True
+)
+app.add_typer(users_app, name="users")
+
+
+def _say(message: str) -> None:
+    typer.echo(f"[{time.strftime('%H:%M:%S')}] {message}", err=True)
+
+
+@app.command("demo-data")
+def demo_data(
+    athletes: Annotated[int, typer.Option(help="How many members")] = 40,
+    weeks: Annotated[int, typer.Option(help="Weeks of history")] = 52,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same bytes)")] = 7,
+    streams: Annotated[
+        bool,
+        typer.Option(
+            help="Write per-second GPS streams (off: one point a minute, for scale tests)"
+        ),
+    ] = True,
+) -> None:
+    """Write a demo club (members' files, roster, program, injuries, check-ins) into the data folder."""
+    from pipelines.demo.generate import generate_demo_club
+
+    settings = load_settings()
+    _say(f"writing a demo club of {athletes} athletes x {weeks} weeks into {settings.home}")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if done == total or done % max(1, total // 10) == 0:
+            _say(f"  {stage}: {done}/{total}")
+
+    summary = generate_demo_club(
+        settings.home, athletes=athletes, weeks=weeks, seed=seed, streams=streams, progress=progress
+    )
+    _say(f"demo club written: {summary}")
+
+
+@app.command()
+def ingest() -> None:
+    """Run the whole pipeline once through Dagster: archive, parse, model, publish."""
+    from pipelines.run import run_ingest
+
+    settings = load_settings()
+    _say(f"ingesting the club at {settings.home} (Dagster run, logs below)")
+    outcome = run_ingest(settings)
+    if outcome.success:
+        _say(f"done: run {outcome.run_id[:8]} published {settings.serving}")
+        return
+    _say(f"run {outcome.run_id[:8]} did not finish: {outcome.blocked_reason}")
+    _say(
+        "the dashboard keeps showing the last good data; see Data health, fix the input and re-run"
+    )
+    raise typer.Exit(1)
+
+
+@app.command()
+def parse(files: Annotated[list[Path], typer.Argument(help="Activity or strength files")]) -> None:
+    """Print one JSON line per activity (or strength file) found in each file."""
+    from pipelines.describe import describe_file
+
+    settings = load_settings()
+    for path in files:
+        for line in describe_file(path, settings):
+            typer.echo(json.dumps(line, ensure_ascii=False))
+
+
+@app.command()
+def report(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
+) -> None:
+    """The club digest a coach reads each Monday."""
+    from pipelines.report import club_report, format_report
+
+    digest = club_report(load_settings())
+    typer.echo(
+        json.dumps(digest, ensure_ascii=False, default=str) if as_json else format_report(digest)
+    )
+
+
+@app.command()
+def serve(port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = 8501) -> None:
+    """Start the dashboard on 127.0.0.1."""
+    import dashboard
+
+    settings = load_settings()
+    app_path = Path(dashboard.__file__).parent / "app.py"
+    env = os.environ | {"STRONGSTRIDE_HOME": str(settings.home)}
+    _say(f"dashboard at http://127.0.0.1:{port}  (Ctrl-C to stop)")
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_path),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,23 @@
+"""The raw archive: every received file copied unchanged, by content hash, before anything parses it."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.defs.resources import ClubFolder, Warehouse
+from pipelines.ingest.inbox import scan_and_archive
+from pipelines.ingest.registry import register_received
+
+
+@dg.asset(
+    group_name="inbox",
+    description="Every file in inbox/ and club/ copied unchanged into raw/<sha256> and listed in `files`.",
+)
+def raw_archive(
+    context: dg.AssetExecutionContext, club: ClubFolder, warehouse: Warehouse
+) -> dg.MaterializeResult:
+    with warehouse.connection() as con:
+        received = scan_and_archive(con, club.settings)
+        new = register_received(con, received)
+    context.log.info(f"{len(received)} files present, {new} new contents archived")
+    return dg.MaterializeResult(metadata={"files_present": len(received), "new_files": new})

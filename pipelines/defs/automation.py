@@ -1,0 +1,90 @@
+"""The ingest job, its nightly schedule, the inbox sensor, and the notice when a run is blocked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.defs.assets.publish import publish_serving
+from pipelines.settings import Settings
+
+RETRIES = dg.RetryPolicy(max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL)
+
+
+def build_ingest_job() -> dg.UnresolvedAssetJobDefinition:
+    """Everything from inbox to serving file, one step at a time (DuckDB allows one writer)."""
+    return dg.define_asset_job(
+        "ingest",
+        selection=dg.AssetSelection.all(),
+        description="Archive new files, parse them, rebuild the models and publish the serving file.",
+        executor_def=dg.in_process_executor,
+        op_retry_policy=RETRIES,
+    )
+
+
+def build_nightly_schedule(
+    job: dg.UnresolvedAssetJobDefinition, settings: Settings
+) -> dg.ScheduleDefinition:
+    """The nightly sweep at 02:00 in the club's time zone."""
+    return dg.ScheduleDefinition(
+        name="nightly_ingest",
+        job=job,
+        cron_schedule=settings.nightly_cron,
+        execution_timezone=settings.club_time_zone,
+        description="Process everything new every night.",
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+    )
+
+
+def newest_inbox_change(inbox: Path) -> int:
+    """The newest modification time (ns) of any file in the inbox, 0 when empty."""
+    if not inbox.is_dir():
+        return 0
+    return max((p.stat().st_mtime_ns for p in inbox.rglob("*") if p.is_file()), default=0)
+
+
+def build_inbox_sensor(
+    job: dg.UnresolvedAssetJobDefinition, settings: Settings
+) -> dg.SensorDefinition:
+    """Launches a run when files newer than the cursor appear, so the same files never trigger twice."""
+
+    @dg.sensor(
+        name="inbox_sensor",
+        job=job,
+        minimum_interval_seconds=60,
+        description="Start an ingest run when a member drops a file into the inbox.",
+        default_status=dg.DefaultSensorStatus.RUNNING,
+    )
+    def inbox_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
+        seen = json.loads(context.cursor)["newest_ns"] if context.cursor else 0
+        newest = newest_inbox_change(settings.inbox)
+        if newest <= seen:
+            return dg.SkipReason("no new files in the inbox")
+        return dg.SensorResult(
+            run_requests=[dg.RunRequest(run_key=f"inbox-{newest}")],
+            cursor=json.dumps({"newest_ns": newest}),
+        )
+
+    return inbox_sensor
+
+
+def build_blocked_notice_sensor(settings: Settings) -> dg.RunFailureSensorDefinition:
+    """When a run fails (e.g. a blocking check), keep the last good data and say why on Data health."""
+
+    @dg.run_failure_sensor(
+        name="blocked_publication_notice",
+        description="Record why a failed run published nothing, next to the last good data.",
+        default_status=dg.DefaultSensorStatus.RUNNING,
+    )
+    def blocked_publication_notice(context: dg.RunFailureSensorContext) -> None:
+        if settings.warehouse.exists():
+            publish_serving(
+                settings.warehouse,
+                settings.serving,
+                context.dagster_run.run_id,
+                run_failure=f"run {context.dagster_run.run_id[:8]} failed: {context.failure_event.message}",
+            )
+
+    return blocked_publication_notice

@@ -1,0 +1,235 @@
+"""Parse archived activity files (GPX, TCX, FIT, gzipped, Strava exports) into activities and samples."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.ingest.inbox import raw_path
+from pipelines.ingest.registry import FileOutcome, record_outcomes
+from pipelines.parsers.activity_file import parse_activity_file
+from pipelines.parsers.schemas import ParsedActivity, ParseError
+from pipelines.parsers.strava_export import apply_export_metadata, read_strava_export
+from pipelines.settings import Settings, Thresholds
+from pipelines.summarize import summarize
+from pipelines.warehouse import append_rows, table_exists
+
+BATCH_FILES = 64
+
+
+@dataclass(frozen=True)
+class ActivityJob:
+    """One archived file to parse, with what the roster says about its athlete."""
+
+    sha256: str
+    athlete_id: str
+    raw_path: str
+    original_name: str
+    kind: str
+    time_zone: str
+    hr_rest: float | None
+    hr_max: float | None
+    sex: str | None
+
+
+@dataclass
+class BatchResult:
+    """What a worker returns for a batch of files: one frame per table, built once per batch."""
+
+    activities: list[dict] = field(default_factory=list)
+    samples: list[pl.DataFrame] = field(default_factory=list)
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+
+def _activities_of(job: ActivityJob, data: bytes) -> list[tuple[ParsedActivity, str]]:
+    if job.kind != "strava_export":
+        return [(a, "file") for a in parse_activity_file(job.original_name, data)]
+    found: list[tuple[ParsedActivity, str]] = []
+    for exported in read_strava_export(data):
+        parsed = parse_activity_file(exported.member_name, exported.data)
+        apply_export_metadata(parsed, exported)
+        found += [(a, "strava_export") for a in parsed]
+    return found
+
+
+def parse_job(job: ActivityJob, thresholds: Thresholds, result: BatchResult) -> None:
+    """Parse one file into `result`; a file that yields nothing records why, never raises."""
+    try:
+        data = Path(job.raw_path).read_bytes()
+        parsed = _activities_of(job, data)
+    except ParseError as err:
+        result.outcomes.append(FileOutcome.rejected(job, err.reason, err.hint))
+        return
+    for index, (activity, source) in enumerate(parsed):
+        summary, samples = summarize(
+            activity, job.time_zone, thresholds, job.hr_rest, job.hr_max, job.sex
+        )
+        activity_id = f"{job.sha256[:16]}-{index}"
+        result.activities.append(
+            summary
+            | {
+                "activity_id": activity_id,
+                "athlete_id": job.athlete_id,
+                "file_sha256": job.sha256,
+                "source": source,
+            }
+        )
+        result.samples.append(samples.with_columns(activity_id=pl.lit(activity_id)))
+    result.outcomes.append(FileOutcome.ingested(job, len(parsed)))
+
+
+def parse_batch(jobs: list[ActivityJob], thresholds: Thresholds) -> BatchResult:
+    """Worker entry point: parse a batch of files (runs in a spawned process)."""
+    result = BatchResult()
+    for job in jobs:
+        parse_job(job, thresholds, result)
+    return result
+
+
+def _batches(jobs: list[ActivityJob]) -> Iterator[list[ActivityJob]]:
+    for start in range(0, len(jobs), BATCH_FILES):
+        yield jobs[start : start + BATCH_FILES]
+
+
+def run_parsing(
+    jobs: list[ActivityJob],
+    settings: Settings,
+    on_batch: Callable[[BatchResult], None],
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Parse jobs in batches, on several processes for large backlogs, handing each batch over."""
+    done = 0
+    batches = list(_batches(jobs))
+    if settings.parse_workers <= 1 or len(batches) <= 1:
+        results: Iterator[BatchResult] = (parse_batch(b, settings.thresholds) for b in batches)
+        for batch, result in zip(batches, results, strict=True):
+            on_batch(result)
+            done += len(batch)
+            if progress:
+                progress(done, len(jobs))
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(settings.parse_workers, mp_context=context) as pool:
+        futures = [pool.submit(parse_batch, b, settings.thresholds) for b in batches]
+        for batch, future in zip(batches, futures, strict=True):
+            on_batch(future.result())
+            done += len(batch)
+            if progress:
+                progress(done, len(jobs))
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:
+    """Write one batch in a single transaction: activities, samples and the files' outcomes."""
+    shas = [o.sha256 for o in result.outcomes]
+    con.sql("begin transaction")
+    try:
+        if table_exists(con, "activities"):
+            con.sql(
+                "delete from activity_samples where activity_id in "
+                "(select activity_id from activities where list_contains(?, file_sha256))",
+                params=[shas],
+            )
+            con.sql("delete from activities where list_contains(?, file_sha256)", params=[shas])
+        if result.activities:
+            frame = pl.DataFrame(result.activities, infer_schema_length=None).with_columns(
+                duplicate_of=pl.lit(None, pl.String),
+                loaded_at=pl.lit(datetime.now(UTC)),
+            )
+            append_rows(con, "activities", frame)
+            append_rows(con, "activity_samples", pl.concat(result.samples, how="diagonal_relaxed"))
+        record_outcomes(con, result.outcomes)
+        con.sql("commit")
+    except Exception:
+        con.sql("rollback")
+        raise
+
+
+def build_jobs(
+    con: duckdb.DuckDBPyConnection, settings: Settings, pending: pl.DataFrame
+) -> tuple[list[ActivityJob], list[FileOutcome]]:
+    """Pair each pending file with its athlete's roster entry; unknown athletes are rejected."""
+    roster = (
+        {
+            row[0]: row[1:]
+            for row in con.sql(
+                "select athlete_id, time_zone, hr_rest, hr_max, sex from athletes"
+            ).fetchall()
+        }
+        if table_exists(con, "athletes")
+        else {}
+    )
+    jobs: list[ActivityJob] = []
+    rejected: list[FileOutcome] = []
+    for sha, athlete_id, name, kind in pending.iter_rows():
+        job = ActivityJob(
+            sha,
+            athlete_id,
+            str(raw_path(settings, sha)),
+            name,
+            kind,
+            *(roster.get(athlete_id) or (settings.club_time_zone, None, None, None)),
+        )
+        if athlete_id not in roster:
+            rejected.append(FileOutcome.rejected(job, *unknown_athlete(athlete_id)))
+        else:
+            jobs.append(job)
+    return jobs, rejected
+
+
+def unknown_athlete(athlete_id: str | None) -> tuple[str, str]:
+    """The reason and hint for a file whose folder names no athlete on the roster."""
+    return (
+        f"unknown athlete '{athlete_id}': inbox/{athlete_id}/ matches no athlete_id in club/roster.csv",
+        "add the athlete to club/roster.csv, or move the file into the folder of the right athlete",
+    )
+
+
+def mark_duplicates(con: duckdb.DuckDBPyConnection, window_s: int = 120) -> int:
+    """Mark the same outing arriving from two sources; the richer copy (HR, more points) is canonical.
+
+    Activities of one athlete and sport family whose starts lie within `window_s` of each other form
+    a cluster; the best-ranked member is canonical, the others get `duplicate_of`.
+    """
+    if not table_exists(con, "activities"):
+        return 0
+    con.sql(
+        """
+        create or replace temp table _duplicates as
+        with ordered as (
+            select activity_id, athlete_id, is_running, start_utc, has_hr, n_points, source,
+                   coalesce(epoch(start_utc) - lag(epoch(start_utc)) over w > ?, true) as starts_cluster
+            from activities
+            window w as (partition by athlete_id, is_running order by start_utc, activity_id)
+        ),
+        clustered as (
+            select *, sum(starts_cluster::int) over (
+                partition by athlete_id, is_running order by start_utc, activity_id
+            ) as cluster
+            from ordered
+        ),
+        ranked as (
+            select activity_id, first_value(activity_id) over (
+                partition by athlete_id, is_running, cluster
+                order by has_hr desc, n_points desc, (source = 'file') desc, activity_id
+            ) as canonical
+            from clustered
+        )
+        select activity_id, nullif(canonical, activity_id) as duplicate_of from ranked
+        """,
+        params=[window_s],
+    )
+    con.sql(
+        "update activities set duplicate_of = d.duplicate_of from _duplicates d "
+        "where activities.activity_id = d.activity_id "
+        "and activities.duplicate_of is distinct from d.duplicate_of"
+    )
+    return con.sql("select count(*) from activities where duplicate_of is not null").fetchall()[0][
+        0
+    ]

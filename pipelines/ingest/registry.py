@@ -1,0 +1,186 @@
+"""The `files` registry and `ingest_errors`: every received file, its status, and why it failed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+import duckdb
+import polars as pl
+
+from pipelines.ingest.inbox import Received
+from pipelines.warehouse import append_rows, table_exists
+
+# Bump when a parser fix should give previously rejected files another chance.
+PARSER_VERSION = 1
+
+FILES_SCHEMA = {
+    "sha256": pl.String,
+    "athlete_id": pl.String,
+    "original_name": pl.String,
+    "inbox_path": pl.String,
+    "kind": pl.String,
+    "size_bytes": pl.Int64,
+    "received_at": pl.Datetime("us", "UTC"),
+    "status": pl.String,
+    "items": pl.Int64,
+    "error": pl.String,
+    "hint": pl.String,
+    "parser_version": pl.Int64,
+}
+ERRORS_SCHEMA = {
+    "sha256": pl.String,
+    "file_name": pl.String,
+    "athlete_id": pl.String,
+    "row_number": pl.Int64,
+    "column_name": pl.String,
+    "reason": pl.String,
+    "hint": pl.String,
+    "recorded_at": pl.Datetime("us", "UTC"),
+}
+
+
+class _Job(Protocol):
+    sha256: str
+    athlete_id: str | None
+    original_name: str
+
+
+@dataclass
+class FileOutcome:
+    """How parsing one file ended: ingested with N items, or rejected with a reason."""
+
+    sha256: str
+    athlete_id: str | None
+    file_name: str
+    status: str
+    items: int = 0
+    error: str | None = None
+    hint: str | None = None
+    row_errors: list[tuple[int | None, str | None, str]] = field(default_factory=list)
+
+    @classmethod
+    def ingested(cls, job: _Job, items: int, row_errors=()) -> FileOutcome:
+        return cls(
+            job.sha256,
+            job.athlete_id,
+            job.original_name,
+            "ingested",
+            items,
+            row_errors=list(row_errors),
+        )
+
+    @classmethod
+    def rejected(cls, job: _Job, reason: str, hint: str = "") -> FileOutcome:
+        return cls(job.sha256, job.athlete_id, job.original_name, "rejected", 0, reason, hint)
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the registry tables on first use."""
+    if not table_exists(con, "files"):
+        append_rows(con, "files", pl.DataFrame(schema=FILES_SCHEMA))
+    if not table_exists(con, "ingest_errors"):
+        append_rows(con, "ingest_errors", pl.DataFrame(schema=ERRORS_SCHEMA))
+
+
+def register_received(con: duckdb.DuckDBPyConnection, received: list[Received]) -> int:
+    """Add a `pending` row for each content hash not registered before; returns how many."""
+    ensure_tables(con)
+    known = {r[0] for r in con.sql("select sha256 from files").fetchall()}
+    now = datetime.now(UTC)
+    rows = []
+    for item in received:
+        if item.sha256 in known:
+            continue
+        known.add(item.sha256)
+        rows.append(
+            {
+                "sha256": item.sha256,
+                "athlete_id": item.athlete_id,
+                "original_name": item.path.name,
+                "inbox_path": str(item.path),
+                "kind": item.kind,
+                "size_bytes": item.size,
+                "received_at": now,
+                "status": "pending",
+                "items": 0,
+                "error": None,
+                "hint": None,
+                "parser_version": PARSER_VERSION,
+            }
+        )
+    append_rows(con, "files", pl.DataFrame(rows, schema=FILES_SCHEMA))
+    return len(rows)
+
+
+def files_to_parse(con: duckdb.DuckDBPyConnection, kinds: list[str]) -> pl.DataFrame:
+    """Files of these kinds still pending, or rejected by an older parser version."""
+    return con.sql(
+        "select sha256, athlete_id, original_name, kind from files "
+        "where list_contains(?, kind) and (status = 'pending' "
+        "or (status = 'rejected' and parser_version < ?)) order by received_at, sha256",
+        params=[kinds, PARSER_VERSION],
+    ).pl()
+
+
+def record_outcomes(con: duckdb.DuckDBPyConnection, outcomes: list[FileOutcome]) -> None:
+    """Set each file's status and replace its recorded errors (inside the caller's transaction)."""
+    if not outcomes:
+        return
+    frame = pl.DataFrame(
+        [
+            {
+                "sha256": o.sha256,
+                "status": o.status,
+                "items": o.items,
+                "error": o.error,
+                "hint": o.hint,
+            }
+            for o in outcomes
+        ],
+        schema={
+            "sha256": pl.String,
+            "status": pl.String,
+            "items": pl.Int64,
+            "error": pl.String,
+            "hint": pl.String,
+        },
+    )
+    con.register("_outcomes", frame)
+    try:
+        con.sql(
+            "update files set status = o.status, items = o.items, error = o.error, "
+            "hint = o.hint, parser_version = ? from _outcomes o where files.sha256 = o.sha256",
+            params=[PARSER_VERSION],
+        )
+    finally:
+        con.unregister("_outcomes")
+    con.sql(
+        "delete from ingest_errors where list_contains(?, sha256)",
+        params=[frame["sha256"].to_list()],
+    )
+    now = datetime.now(UTC)
+    errors = [(o, None, None, o.error) for o in outcomes if o.status == "rejected"] + [
+        (o, row, column, reason) for o in outcomes for row, column, reason in o.row_errors
+    ]
+    append_rows(
+        con,
+        "ingest_errors",
+        pl.DataFrame(
+            [
+                {
+                    "sha256": o.sha256,
+                    "file_name": o.file_name,
+                    "athlete_id": o.athlete_id,
+                    "row_number": row,
+                    "column_name": column,
+                    "reason": reason,
+                    "hint": o.hint if row is None else None,
+                    "recorded_at": now,
+                }
+                for o, row, column, reason in errors
+            ],
+            schema=ERRORS_SCHEMA,
+        ),
+    )

@@ -1,0 +1,49 @@
+"""Run the whole pipeline once, in this process, through Dagster (what `strongstride ingest` does)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dagster as dg
+
+from pipelines.defs import build_definitions
+from pipelines.defs.assets.publish import publish_serving
+from pipelines.settings import Settings
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """How a run ended: success, its id, and why publication was blocked if it was."""
+
+    success: bool
+    run_id: str
+    blocked_reason: str | None
+
+
+def club_instance(settings: Settings) -> dg.DagsterInstance:
+    """The club's own Dagster instance, so runs started here show in the operator's Dagster UI."""
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    return dg.DagsterInstance.from_config(str(settings.dagster_home))
+
+
+def run_ingest(settings: Settings) -> IngestOutcome:
+    """Materialize every asset and check; a failed run keeps the last good serving file."""
+    for folder in (settings.inbox, settings.club, settings.raw):
+        folder.mkdir(parents=True, exist_ok=True)
+    job = build_definitions(settings).resolve_job_def("ingest")
+    with club_instance(settings) as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    if result.success:
+        return IngestOutcome(True, result.run_id, None)
+    failed = [e for e in result.all_events if e.is_step_failure or e.is_asset_check_evaluation]
+    reason = _failure_reason(failed)
+    _, blocked = publish_serving(settings.warehouse, settings.serving, result.run_id, reason)
+    return IngestOutcome(False, result.run_id, blocked)
+
+
+def _failure_reason(events: list[dg.DagsterEvent]) -> str:
+    for event in events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            return f"step {event.step_key} failed: {error.message.strip() if error else 'unknown error'}"
+    return "a blocking data check failed"
