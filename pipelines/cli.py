@@ -53,6 +53,19 @@ def demo_data(
     _say(f"demo club written: {summary}")
 
 
+@app.command("demo-accounts")
+def demo_accounts() -> None:
+    """Create the demo club's logins (a coach and three members) and print them."""
+    from pipelines.demo.accounts import create_demo_accounts
+
+    settings = load_settings()
+    logins = create_demo_accounts(settings.club, settings.accounts)
+    typer.echo("\nDemo logins (demo club only):")
+    for user, password, role, athlete_id in logins:
+        who = f"member, athlete {athlete_id}" if athlete_id else role
+        typer.echo(f"  {user:<10} password {password:<20} ({who})")
+
+
 @app.command()
 def ingest() -> None:
     """Run the whole pipeline once through Dagster: archive, parse, model, publish."""

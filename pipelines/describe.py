@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pipelines.ingest.inbox import classify
 from pipelines.parsers.activity_file import parse_activity_file, sniff_format
-from pipelines.parsers.exercise_catalog import ExerciseCatalog, default_catalog_bytes
+from pipelines.parsers.exercise_catalog import ExerciseCatalog
 from pipelines.parsers.schemas import ParsedActivity, ParseError
 from pipelines.parsers.strava_export import apply_export_metadata, read_strava_export
 from pipelines.parsers.strength import parse_strength_csv
@@ -33,7 +33,7 @@ def _activity_line(name: str, activity: ParsedActivity, settings: Settings) -> d
 
 
 def _strength_line(name: str, data: bytes, settings: Settings) -> dict:
-    catalog = ExerciseCatalog.load(default_catalog_bytes())
+    catalog = ExerciseCatalog.default()
     parsed = parse_strength_csv(
         data, athlete_id=None, weight_unit="kg", time_zone=settings.club_time_zone, catalog=catalog
     )

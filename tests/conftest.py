@@ -14,5 +14,24 @@ REALDATA = REPO.parent / "shared" / "realdata"
 def realdata() -> Path:
     """The shared folder of real files nobody here wrote; skip when it is absent."""
     if not REALDATA.is_dir():
-        pytest.skip(f"real-data folder {REALDATA} is absent: place ../shared/realdata beside the repo")
+        pytest.skip(
+            f"real-data folder {REALDATA} is absent: place ../shared/realdata beside the repo"
+        )
     return REALDATA
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo club generated, ingested by the real pipeline and published; read-only for tests."""
+    from pipelines.demo.generate import generate_demo_club
+    from pipelines.run import run_ingest
+    from pipelines.settings import load_settings
+
+    home = tmp_path_factory.mktemp("demo_club")
+    generate_demo_club(home, athletes=DEMO_ATHLETES, weeks=DEMO_WEEKS, seed=DEMO_SEED)
+    outcome = run_ingest(load_settings(home))
+    assert outcome.success, outcome.blocked_reason
+    return home
+
+
+DEMO_ATHLETES, DEMO_WEEKS, DEMO_SEED = 12, 30, 11

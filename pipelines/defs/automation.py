@@ -1,7 +1,5 @@
 """The ingest job, its nightly schedule, the inbox sensor, and the notice when a run is blocked."""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 
@@ -13,7 +11,7 @@ from pipelines.settings import Settings
 RETRIES = dg.RetryPolicy(max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL)
 
 
-def build_ingest_job() -> dg.UnresolvedAssetJobDefinition:
+def build_ingest_job() -> dg.JobDefinition:
     """Everything from inbox to serving file, one step at a time (DuckDB allows one writer)."""
     return dg.define_asset_job(
         "ingest",
@@ -24,9 +22,7 @@ def build_ingest_job() -> dg.UnresolvedAssetJobDefinition:
     )
 
 
-def build_nightly_schedule(
-    job: dg.UnresolvedAssetJobDefinition, settings: Settings
-) -> dg.ScheduleDefinition:
+def build_nightly_schedule(job: dg.JobDefinition, settings: Settings) -> dg.ScheduleDefinition:
     """The nightly sweep at 02:00 in the club's time zone."""
     return dg.ScheduleDefinition(
         name="nightly_ingest",
@@ -45,9 +41,7 @@ def newest_inbox_change(inbox: Path) -> int:
     return max((p.stat().st_mtime_ns for p in inbox.rglob("*") if p.is_file()), default=0)
 
 
-def build_inbox_sensor(
-    job: dg.UnresolvedAssetJobDefinition, settings: Settings
-) -> dg.SensorDefinition:
+def build_inbox_sensor(job: dg.JobDefinition, settings: Settings) -> dg.SensorDefinition:
     """Launches a run when files newer than the cursor appear, so the same files never trigger twice."""
 
     @dg.sensor(
@@ -70,7 +64,7 @@ def build_inbox_sensor(
     return inbox_sensor
 
 
-def build_blocked_notice_sensor(settings: Settings) -> dg.RunFailureSensorDefinition:
+def build_blocked_notice_sensor(settings: Settings) -> dg.SensorDefinition:
     """When a run fails (e.g. a blocking check), keep the last good data and say why on Data health."""
 
     @dg.run_failure_sensor(

@@ -4,8 +4,6 @@ Staging checks are ERROR and blocking (bad staging data stops the models and pub
 mart checks are WARN. Every outcome is also written to `check_results` for the Data health page.
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -96,7 +94,7 @@ def _asset_check(check: SqlCheck, asset_key: dg.AssetKey) -> dg.AssetChecksDefin
     )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connection() as con:
-            passed, offending = evaluate(con, check, context.run_id)
+            passed, offending = evaluate(con, check, context.run.run_id)
         return dg.AssetCheckResult(
             passed=passed,
             severity=severity,

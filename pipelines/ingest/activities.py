@@ -63,14 +63,17 @@ def parse_job(job: ActivityJob, thresholds: Thresholds, result: BatchResult) -> 
     """Parse one file into `result`; a file that yields nothing records why, never raises."""
     try:
         data = Path(job.raw_path).read_bytes()
-        parsed = _activities_of(job, data)
+        parsed = [
+            (
+                summarize(activity, job.time_zone, thresholds, job.hr_rest, job.hr_max, job.sex),
+                source,
+            )
+            for activity, source in _activities_of(job, data)
+        ]
     except ParseError as err:
         result.outcomes.append(FileOutcome.rejected(job, err.reason, err.hint))
         return
-    for index, (activity, source) in enumerate(parsed):
-        summary, samples = summarize(
-            activity, job.time_zone, thresholds, job.hr_rest, job.hr_max, job.sex
-        )
+    for index, ((summary, samples), source) in enumerate(parsed):
         activity_id = f"{job.sha256[:16]}-{index}"
         result.activities.append(
             summary

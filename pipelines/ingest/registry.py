@@ -47,6 +47,15 @@ class _Job(Protocol):
     original_name: str
 
 
+@dataclass(frozen=True)
+class FileRef:
+    """A registered file by its hash, athlete and name."""
+
+    sha256: str
+    athlete_id: str | None
+    original_name: str
+
+
 @dataclass
 class FileOutcome:
     """How parsing one file ended: ingested with N items, or rejected with a reason."""

@@ -57,3 +57,12 @@ class ParsedActivity:
     index_in_file: int = 0  # multisport / multi-track files give several activities
     warnings: list[str] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)  # e.g. Strava name/type/gear
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One row of a CSV we could not load: where it is (spreadsheet row, header = row 1) and why."""
+
+    row_number: int | None  # null when the problem is not tied to one row
+    column: str | None  # the column as the file names it, null when the whole row is at fault
+    reason: str  # what is wrong and what to do, in the coach's words

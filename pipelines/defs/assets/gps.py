@@ -1,7 +1,5 @@
 """GPS activities: parse archived GPX/TCX/FIT files and Strava exports into activities and samples."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines.defs.assets.club import club_reference

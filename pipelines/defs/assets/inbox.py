@@ -1,10 +1,9 @@
 """The raw archive: every received file copied unchanged, by content hash, before anything parses it."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines.defs.resources import ClubFolder, Warehouse
+from pipelines.ingest.club import install_defaults
 from pipelines.ingest.inbox import scan_and_archive
 from pipelines.ingest.registry import register_received
 
@@ -16,6 +15,9 @@ from pipelines.ingest.registry import register_received
 def raw_archive(
     context: dg.AssetExecutionContext, club: ClubFolder, warehouse: Warehouse
 ) -> dg.MaterializeResult:
+    copied = install_defaults(club.settings)
+    if copied:
+        context.log.info(f"first run: copied the default {', '.join(copied)} into club/")
     with warehouse.connection() as con:
         received = scan_and_archive(con, club.settings)
         new = register_received(con, received)

@@ -1,7 +1,5 @@
 """A small factory: every sql/<layer>/<name>.sql and every Python statistics model becomes one asset."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines.defs.lineage import producer_keys

@@ -1,20 +1,16 @@
 """Publication: the marts copied into a fresh serving file that atomically replaces the last one."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
 from pipelines.defs.resources import ServingFile, Warehouse
+from pipelines.models.runner import read_model, run_sql_model
+from pipelines.settings import SQL_ROOT
 from pipelines.warehouse import publish, table_exists
 
-CHECK_RESULTS_MART = """
-create or replace table mart_check_results as
-select check_name, asset, severity, passed, offending_rows, description, checked_at
-from check_results order by passed, severity, check_name
-"""
+CHECK_RESULTS_MART = SQL_ROOT / "publish" / "mart_check_results.sql"
 
 
 def failed_blocking_checks(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -39,7 +35,7 @@ def publish_serving(
     """
     with duckdb.connect(str(warehouse_path)) as con:
         if table_exists(con, "check_results"):
-            con.sql(CHECK_RESULTS_MART)
+            run_sql_model(con, read_model(CHECK_RESULTS_MART, "publish"))
         reason = failed_blocking_checks(con) or run_failure
     return publish(warehouse_path, serving_path, run_id, blocked_reason=reason), reason
 
@@ -57,7 +53,7 @@ def build_publish_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, warehouse: Warehouse, serving: ServingFile
     ) -> dg.MaterializeResult:
         generation, reason = publish_serving(
-            Path(warehouse.path), Path(serving.path), context.run_id
+            Path(warehouse.path), Path(serving.path), context.run.run_id
         )
         if reason:
             context.log.warning(f"publication blocked, previous data kept: {reason}")

@@ -1,0 +1,202 @@
+"""Everything one member hands in, written to their inbox; club-file rows returned to the caller.
+
+Runs in a worker process: each athlete draws from their own seeded generators, so the output is the
+same whatever the number of workers or the order they finish in.
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from pipelines.demo.club import Athlete, pace_trend_direction
+from pipelines.demo.ostrc_injuries import Injury, ostrc_weeks
+from pipelines.demo.routes import athlete_routes
+from pipelines.demo.runs import Recording, record_activities
+from pipelines.demo.season import plan_season
+from pipelines.demo.strength import plan_strength
+from pipelines.demo.writers_fit import fit_bytes
+from pipelines.demo.writers_gpx import gpx_bytes
+from pipelines.demo.writers_strava import ExportedActivity, strava_export_zip
+from pipelines.demo.writers_strength import club_csv, club_rows, hevy_csv, strong_csv
+from pipelines.demo.writers_tcx import tcx_bytes
+
+GZIP_SHARE = 0.05
+BATCH = {True: 48, False: 1024}  # activities simulated together: bounded memory at 1 s steps
+COARSE_EVERY_S = 60.0  # large clubs: one GPX point a minute
+STRAVA_FIT_SHARE = 0.7  # the Strava member's uploads: mostly from a watch, some from a phone app
+
+
+@dataclass(frozen=True)
+class AthleteJob:
+    """What a worker needs to produce one athlete."""
+
+    athlete: Athlete
+    seed: int
+    home: Path
+    monday: date
+    weeks: int
+    streams: bool
+
+
+@dataclass
+class AthleteOutput:
+    """Counts for the summary, and the rows that go into the club's own files."""
+
+    athlete_id: str
+    activity_files: int = 0
+    activities: int = 0
+    running_activities: int = 0
+    gps_points: int = 0
+    strength_files: int = 0
+    strength_sessions: int = 0
+    strength_sets: int = 0
+    bytes_written: int = 0
+    running_hours: float = 0.0
+    injuries: list[Injury] = field(default_factory=list)
+    ostrc: list[tuple[date, tuple[int, int, int, int]]] = field(default_factory=list)
+    ostrc_style: str = "codes"
+    club_strength_lines: list[str] = field(default_factory=list)
+    truth: dict[str, object] = field(default_factory=dict)
+
+
+def _generators(job: AthleteJob) -> list[np.random.Generator]:
+    """Independent streams (routes, season, samples, strength, OSTRC, files) for this athlete."""
+    return [np.random.default_rng([job.seed, job.athlete.index, stream]) for stream in range(6)]
+
+
+def _garmin_id(rec: Recording, index: int) -> int:
+    return 10_000_000_000 + (int(rec.t[0]) - 1_600_000_000) * 3 + index
+
+
+def _activity_file(job: AthleteJob, rec: Recording, number: int) -> tuple[str, bytes]:
+    """The file name and bytes the member's watch or app would export."""
+    athlete = job.athlete
+    serial = 3_400_000_000 + 7919 * athlete.index
+    if not job.streams:
+        return f"activity_{_garmin_id(rec, number)}.gpx", gpx_bytes(rec, compact=True)
+    if athlete.activity_format == "fit":
+        start = datetime.fromtimestamp(int(rec.t[0]), UTC)
+        return f"{start:%Y-%m-%d-%H-%M-%S}.fit", fit_bytes(rec, serial, athlete.fit_style)
+    if athlete.activity_format == "tcx":
+        return f"activity_{_garmin_id(rec, number)}.tcx", tcx_bytes(rec, serial)
+    return f"activity_{_garmin_id(rec, number)}.gpx", gpx_bytes(rec)
+
+
+def _write(path: Path, data: bytes, out: AthleteOutput) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    out.bytes_written += len(data)
+
+
+def _activities(job: AthleteJob, out: AthleteOutput, rngs: list[np.random.Generator]) -> None:
+    """Simulate and write every activity; keep the season's injuries and OSTRC answers."""
+    athlete = job.athlete
+    routes, ride = athlete_routes(rngs[0], athlete.city, athlete.home)
+    season = plan_season(athlete, routes, ride, job.monday, job.weeks, rngs[1])
+    inbox = job.home / "inbox" / athlete.athlete_id
+    exported: list[ExportedActivity] = []
+    plans = season.activities
+    batches = (plans[i : i + BATCH[job.streams]] for i in range(0, len(plans), BATCH[job.streams]))
+    recordings = (
+        rec
+        for batch in batches
+        for rec in record_activities(batch, rngs[2], None if job.streams else COARSE_EVERY_S)
+    )
+    for number, rec in enumerate(recordings):
+        plan = rec.plan
+        out.activities += 1
+        out.running_activities += plan.sport == "running"
+        out.gps_points += len(rec.t)
+        if athlete.via_strava and job.streams:
+            fit = rngs[5].random() < STRAVA_FIT_SHARE
+            original = (
+                fit_bytes(rec, 3_400_000_000 + athlete.index, athlete.fit_style)
+                if fit
+                else gpx_bytes(rec)
+            )
+            activity_id = 9_000_000_000 + 7 * _garmin_id(rec, number) % 1_000_000_000
+            exported.append(
+                ExportedActivity(
+                    rec, original, "fit" if fit else "gpx", activity_id, activity_id + 796_077_048
+                )
+            )
+            continue
+        name, data = _activity_file(job, rec, number)
+        if rngs[5].random() < GZIP_SHARE:
+            name, data = name + ".gz", gzip.compress(data, mtime=0)
+        _write(inbox / name, data, out)
+        out.activity_files += 1
+    if exported:
+        export_day = job.monday + timedelta(days=7 * job.weeks)
+        _write(
+            inbox / f"export_{41_000_000 + athlete.index}.zip",
+            strava_export_zip(exported, export_day),
+            out,
+        )
+        out.activity_files += 1
+    out.injuries = season.injuries
+    out.running_hours = float(season.running_hours.sum())
+    weeks_status = season.status[: 7 * job.weeks]
+    rng = rngs[4]
+    if rng.random() < 0.95:  # most members answer OSTRC, ~80% of weeks
+        rate = rng.uniform(0.7, 0.95)
+        out.ostrc = [
+            (job.monday + timedelta(days=7 * w), answers)
+            for w, answers in ostrc_weeks(rng, weeks_status, season.onset_days, rate)
+        ]
+        out.ostrc_style = str(rng.choice(["codes", "text", "iso_week"], p=[0.85, 0.1, 0.05]))
+
+
+def _strength(job: AthleteJob, out: AthleteOutput, rng: np.random.Generator) -> None:
+    """Write the strength log in the member's app format, or return club-sheet rows."""
+    athlete = job.athlete
+    sessions = plan_strength(athlete, job.monday, job.weeks, rng)
+    if not sessions:
+        return
+    out.strength_sessions = len(sessions)
+    out.strength_sets = sum(len(s.sets) for s in sessions)
+    inbox = job.home / "inbox" / athlete.athlete_id
+    unit = athlete.weight_unit
+    if athlete.strength_channel == "strong":
+        _write(inbox / "strong.csv", strong_csv(sessions, unit, athlete.index % 2 == 1), out)
+        out.strength_files += 1
+    elif athlete.strength_channel == "hevy":
+        _write(inbox / "workouts.csv", hevy_csv(sessions, unit), out)
+        out.strength_files += 1
+    elif athlete.strength_channel == "club_inbox":
+        named = athlete.athlete_id if athlete.index % 2 == 0 else ""
+        for year in sorted({s.day.year for s in sessions}):
+            lines = club_rows([s for s in sessions if s.day.year == year], named, unit, rng)
+            _write(inbox / f"strength_log_{year}.csv", club_csv(lines), out)
+            out.strength_files += 1
+    else:
+        out.club_strength_lines = club_rows(sessions, athlete.athlete_id, unit, rng)
+
+
+def build_athlete(job: AthleteJob) -> AthleteOutput:
+    """Write one member's files and return what the club's files and the truth need from them."""
+    athlete = job.athlete
+    out = AthleteOutput(athlete.athlete_id)
+    rngs = _generators(job)
+    _activities(job, out, rngs)
+    _strength(job, out, rngs[3])
+    direction, slope = pace_trend_direction(athlete.weekly_pace)
+    adherence = athlete.adherence
+    out.truth = {
+        "enrolled": athlete.enrolled,
+        "planted_adherence": None if adherence is None else round(adherence, 4),
+        "adherence_band": athlete.band,
+        "pace_trend_direction": direction,
+        "pace_slope_s_per_km_per_4wk": round(slope, 3),
+        "running_related_injuries": sum(i.running_related for i in out.injuries),
+        "running_hours": round(out.running_hours, 2),
+        "city": athlete.city.name,
+        "activity_format": "strava_export" if athlete.via_strava else athlete.activity_format,
+        "strength_channel": athlete.strength_channel,
+    }
+    return out

@@ -1,0 +1,160 @@
+"""The files the coach keeps (roster, catalog, programs, enrolments, injuries, OSTRC) as tables."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from pipelines.ingest.inbox import raw_path
+from pipelines.ingest.registry import FileOutcome, record_outcomes
+from pipelines.models.runner import settings_frame
+from pipelines.parsers.club_files import parse_enrolments, parse_roster
+from pipelines.parsers.exercise_catalog import ExerciseCatalog, default_catalog_yaml
+from pipelines.parsers.injuries import parse_injuries
+from pipelines.parsers.ostrc import parse_ostrc
+from pipelines.parsers.programs import default_programs_yaml, parse_programs
+from pipelines.parsers.schemas import ParseError, RowError
+from pipelines.settings import Settings
+from pipelines.warehouse import ident, replace_table, table_exists
+
+# An absent optional file reads as its header alone: no rows, the right columns.
+EMPTY_FILES = {
+    "enrolments.csv": b"athlete_id,program_id,start_date,end_date\n",
+    "injuries.csv": b"athlete_id,onset_date,body_region\n",
+    "ostrc.csv": b"athlete_id,week_start,q1,q2,q3,q4\n",
+}
+DEFAULT_FILES = {"exercises.yaml": default_catalog_yaml, "programs.yaml": default_programs_yaml}
+
+
+@dataclass(frozen=True)
+class ClubFile:
+    """One club file as read from the raw archive."""
+
+    sha256: str
+    athlete_id: None
+    original_name: str
+    data: bytes
+
+
+def install_defaults(settings: Settings) -> list[str]:
+    """Copy the shipped exercise catalog and program into club/ on first run; returns what was copied."""
+    settings.club.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for name, default in DEFAULT_FILES.items():
+        target = settings.club / name
+        if not target.exists():
+            target.write_bytes(default())
+            copied.append(name)
+    return copied
+
+
+def _read(settings: Settings, name: str) -> ClubFile | None:
+    path = settings.club / name
+    if not path.is_file():
+        if name in EMPTY_FILES:
+            return ClubFile("", None, name, EMPTY_FILES[name])
+        return None
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    archived = raw_path(settings, sha)
+    return ClubFile(
+        sha, None, name, archived.read_bytes() if archived.exists() else path.read_bytes()
+    )
+
+
+def load_club_reference(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
+    """Parse every club file and replace the reference tables in one transaction.
+
+    A file that cannot be used at all keeps its previous table and records why; bad rows are
+    listed in ingest_errors and the good rows load.
+    """
+    tables: dict[str, pl.DataFrame] = {"settings": settings_frame(settings.thresholds)}
+    outcomes: list[FileOutcome] = []
+
+    def parse(
+        name: str, fn: Callable[[bytes], tuple[dict[str, pl.DataFrame], list[RowError]]]
+    ) -> None:
+        file = _read(settings, name)
+        if file is None:
+            return
+        try:
+            frames, errors = fn(file.data)
+        except ParseError as err:
+            if file.sha256:
+                outcomes.append(FileOutcome.rejected(file, err.reason, err.hint))
+            return
+        tables.update(frames)
+        if file.sha256:
+            rows = sum(f.height for f in frames.values())
+            outcomes.append(
+                FileOutcome.ingested(
+                    file, rows, [(e.row_number, e.column, e.reason) for e in errors]
+                )
+            )
+
+    parse(
+        "roster.csv",
+        lambda d: _one("athletes", parse_roster(d, club_time_zone=settings.club_time_zone)),
+    )
+    catalog = ExerciseCatalog.default()
+
+    def load_catalog(data: bytes) -> tuple[dict[str, pl.DataFrame], list[RowError]]:
+        nonlocal catalog
+        catalog = ExerciseCatalog.load(data)
+        return {"exercise_catalog": catalog.to_frame()}, []
+
+    parse("exercises.yaml", load_catalog)
+    parse(
+        "programs.yaml",
+        lambda d: (
+            dict(
+                zip(
+                    ("programs", "program_phases", "program_phase_sets"),
+                    parse_programs(d, catalog.categories),
+                    strict=True,
+                )
+            ),
+            [],
+        ),
+    )
+    roster_ids = _ids(con, tables, "athletes", "athlete_id")
+    program_ids = _ids(con, tables, "programs", "program_id")
+    parse(
+        "enrolments.csv", lambda d: _one("enrolments", parse_enrolments(d, program_ids, roster_ids))
+    )
+    parse("injuries.csv", lambda d: _one("injuries", parse_injuries(d, roster_ids)))
+    parse("ostrc.csv", lambda d: _one("ostrc_responses", parse_ostrc(d, roster_ids)))
+    if "athletes" not in tables and not table_exists(con, "athletes"):
+        raise ParseError(
+            "club/roster.csv is missing or unusable, so no file can be attributed to an athlete",
+            "create club/roster.csv (see docs/CLUB_FILES.md) and run again",
+        )
+    con.sql("begin transaction")
+    try:
+        for name, frame in tables.items():
+            replace_table(con, name, frame)
+        record_outcomes(con, outcomes)
+        con.sql("commit")
+    except Exception:
+        con.sql("rollback")
+        raise
+    return {name: frame.height for name, frame in tables.items()}
+
+
+def _one(
+    table: str, parsed: tuple[pl.DataFrame, list[RowError]]
+) -> tuple[dict[str, pl.DataFrame], list[RowError]]:
+    return {table: parsed[0]}, parsed[1]
+
+
+def _ids(
+    con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame], table: str, column: str
+) -> set[str]:
+    if table in tables:
+        return set(tables[table][column].to_list())
+    if table_exists(con, table):
+        return {r[0] for r in con.sql(f"select {ident(column)} from {ident(table)}").fetchall()}  # noqa: S608
+    return set()

@@ -1,0 +1,80 @@
+"""Parse archived strength logs (club CSV, Strong, Hevy) into strength_sets, listing every bad row."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from pipelines.ingest.activities import unknown_athlete
+from pipelines.ingest.inbox import raw_path
+from pipelines.ingest.registry import FileOutcome, FileRef, files_to_parse, record_outcomes
+from pipelines.parsers.exercise_catalog import ExerciseCatalog
+from pipelines.parsers.schemas import ParseError
+from pipelines.parsers.strength import parse_strength_csv
+from pipelines.settings import Settings
+from pipelines.warehouse import append_rows, table_exists
+
+
+def _catalog(con: duckdb.DuckDBPyConnection, settings: Settings) -> ExerciseCatalog:
+    path = settings.club / "exercises.yaml"
+    try:
+        return (
+            ExerciseCatalog.load(path.read_bytes()) if path.is_file() else ExerciseCatalog.default()
+        )
+    except ParseError:
+        return ExerciseCatalog.default()
+
+
+def load_strength_files(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
+    """Parse every pending strength file and load its sets in one transaction."""
+    pending = files_to_parse(con, ["strength"])
+    roster = {
+        athlete_id: (unit, zone)
+        for athlete_id, unit, zone in con.sql(
+            "select athlete_id, weight_unit, time_zone from athletes"
+        ).fetchall()
+    }
+    zones = {athlete_id: zone for athlete_id, (_, zone) in roster.items()}
+    catalog = _catalog(con, settings)
+    frames: list[pl.DataFrame] = []
+    outcomes: list[FileOutcome] = []
+    for sha, athlete_id, name, _kind in pending.iter_rows():
+        job = FileRef(sha, athlete_id, name)
+        if athlete_id is not None and athlete_id not in roster:
+            outcomes.append(FileOutcome.rejected(job, *unknown_athlete(athlete_id)))
+            continue
+        unit, zone = roster.get(athlete_id, ("kg", settings.club_time_zone))
+        try:
+            parsed = parse_strength_csv(
+                raw_path(settings, sha).read_bytes(),
+                athlete_id=athlete_id,
+                weight_unit=unit,
+                time_zone=zone,
+                catalog=catalog,
+                roster_ids=set(roster),
+                athlete_time_zones=zones,
+            )
+        except ParseError as err:
+            outcomes.append(FileOutcome.rejected(job, err.reason, err.hint))
+            continue
+        frames.append(parsed.sets.with_columns(file_sha256=pl.lit(sha)))
+        outcomes.append(
+            FileOutcome.ingested(
+                job,
+                parsed.sets.height,
+                [(e.row_number, e.column, e.reason) for e in parsed.rejected],
+            )
+        )
+    shas = [o.sha256 for o in outcomes]
+    con.sql("begin transaction")
+    try:
+        if table_exists(con, "strength_sets"):
+            con.sql("delete from strength_sets where list_contains(?, file_sha256)", params=[shas])
+        if frames:
+            append_rows(con, "strength_sets", pl.concat(frames, how="diagonal_relaxed"))
+        record_outcomes(con, outcomes)
+        con.sql("commit")
+    except Exception:
+        con.sql("rollback")
+        raise
+    return {"files": len(outcomes), "sets": sum(f.height for f in frames)}

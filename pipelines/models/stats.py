@@ -1,0 +1,175 @@
+"""Pure numeric functions behind the statistical marts: exact CIs, EWMA loads and pace trends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import signal, stats
+
+CONFIDENCE = 0.95
+WEEKS_PER_TREND_UNIT = 4  # slopes are reported per 4 weeks (a training block)
+
+
+def garwood_ci(cases: int, exposure: float, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Exact Poisson (Garwood) CI for a rate of `cases` events over `exposure` units of time."""
+    alpha = 1.0 - confidence
+    low = stats.chi2.ppf(alpha / 2, 2 * cases) / (2 * exposure) if cases > 0 else 0.0
+    high = stats.chi2.ppf(1 - alpha / 2, 2 * cases + 2) / (2 * exposure)
+    return float(low), float(high)
+
+
+def clopper_pearson_ci(
+    successes: int, trials: int, confidence: float = CONFIDENCE
+) -> tuple[float, float]:
+    """Exact binomial (Clopper-Pearson) CI for a proportion."""
+    alpha = 1.0 - confidence
+    low = stats.beta.ppf(alpha / 2, successes, trials - successes + 1) if successes > 0 else 0.0
+    high = (
+        stats.beta.ppf(1 - alpha / 2, successes + 1, trials - successes)
+        if successes < trials
+        else 1.0
+    )
+    return float(low), float(high)
+
+
+@dataclass(frozen=True)
+class RateRatio:
+    """An incidence rate ratio with its CI; None where the data cannot bound it (no cases)."""
+
+    irr: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+def irr_exact_ci(
+    cases: int,
+    hours: float,
+    reference_cases: int,
+    reference_hours: float,
+    confidence: float = CONFIDENCE,
+) -> RateRatio:
+    """IRR of a group vs a reference with the exact conditional CI (Clopper-Pearson on a/(a+b)).
+
+    Given a + b cases, a ~ Binomial(a + b, p) with p = T1 IRR / (T1 IRR + T0), so
+    IRR = (T0 / T1) * p / (1 - p) evaluated at the Clopper-Pearson bounds of p.
+    """
+    if hours <= 0 or reference_hours <= 0 or cases + reference_cases == 0:
+        return RateRatio(None, None, None)
+    irr = (cases / hours) / (reference_cases / reference_hours) if reference_cases > 0 else None
+    p_low, p_high = clopper_pearson_ci(cases, cases + reference_cases, confidence)
+    scale = reference_hours / hours
+    low = scale * p_low / (1 - p_low) if p_low < 1 else None
+    high = scale * p_high / (1 - p_high) if p_high < 1 else None
+    return RateRatio(irr, low, high)
+
+
+def prevalence_ci(
+    cases: np.ndarray, respondents: np.ndarray, confidence: float = CONFIDENCE
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score CI for weekly prevalences (vectorised over weeks)."""
+    k = np.asarray(cases, dtype=float)
+    n = np.asarray(respondents, dtype=float)
+    z = stats.norm.ppf(1 - (1 - confidence) / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / n
+        denominator = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denominator
+        half_width = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denominator
+    # the bounds are exactly 0 at k = 0 and 1 at k = n; set them so rounding cannot leave 1e-17
+    low = np.where(k == 0, 0.0, np.clip(centre - half_width, 0, 1))
+    high = np.where(k == n, 1.0, np.clip(centre + half_width, 0, 1))
+    return low, high
+
+
+def mean_prevalence_ci(
+    weekly_prevalences: np.ndarray, confidence: float = CONFIDENCE
+) -> tuple[float | None, float | None, float | None]:
+    """Mean weekly prevalence with a t-interval (mean +- t * SD / sqrt(weeks)), clipped to [0, 1]."""
+    values = np.asarray(weekly_prevalences, dtype=float)
+    if values.size == 0:
+        return None, None, None
+    mean = float(values.mean())
+    if values.size < 2:
+        return mean, None, None
+    t = stats.t.ppf(1 - (1 - confidence) / 2, values.size - 1)
+    half_width = t * values.std(ddof=1) / np.sqrt(values.size)
+    return mean, float(max(0.0, mean - half_width)), float(min(1.0, mean + half_width))
+
+
+def ewma(loads: np.ndarray, alpha: float, initial: float = 0.0) -> np.ndarray:
+    """EWMA_t = alpha * L_t + (1 - alpha) * EWMA_{t-1}, starting from EWMA_{-1} = initial."""
+    x = np.asarray(loads, dtype=float)
+    if x.size == 0:
+        return x
+    filtered, _ = signal.lfilter([alpha], [1.0, alpha - 1.0], x, zi=[(1.0 - alpha) * initial])
+    return filtered
+
+
+def ewma_lambda(days: int) -> float:
+    """Williams et al. 2017 decay: lambda = 2 / (N + 1)."""
+    return 2.0 / (days + 1)
+
+
+@dataclass(frozen=True)
+class FitnessFatigue:
+    """Daily chronic load (fitness), acute load (fatigue) and form."""
+
+    ctl: np.ndarray
+    atl: np.ndarray
+    tsb: np.ndarray
+
+
+def ctl_atl_tsb(loads: np.ndarray, ctl_days: int = 42, atl_days: int = 7) -> FitnessFatigue:
+    """CTL_t = CTL_{t-1} + (L_t - CTL_{t-1}) / 42, ATL likewise with 7, TSB_t = CTL_{t-1} - ATL_{t-1}."""
+    ctl = ewma(loads, 1.0 / ctl_days)
+    atl = ewma(loads, 1.0 / atl_days)
+    tsb = np.concatenate([[0.0], (ctl - atl)[:-1]]) if ctl.size else ctl
+    return FitnessFatigue(ctl, atl, tsb)
+
+
+def acwr(
+    loads: np.ndarray, acute_days: int = 7, chronic_days: int = 28, min_history_days: int = 28
+) -> np.ndarray:
+    """EWMA acute:chronic workload ratio per day; NaN before `min_history_days` days of history."""
+    acute = ewma(loads, ewma_lambda(acute_days))
+    chronic = ewma(loads, ewma_lambda(chronic_days))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(chronic > 0, acute / chronic, np.nan)
+    ratio[: max(0, min_history_days - 1)] = np.nan
+    return ratio
+
+
+@dataclass(frozen=True)
+class PaceTrend:
+    """A Theil-Sen trend of weekly GAP in s/km per 4 weeks; negative = getting faster."""
+
+    n_weeks: int
+    slope: float | None
+    ci_low: float | None
+    ci_high: float | None
+    direction: str  # improving | flat | slower | insufficient_data
+
+
+def theil_sen_trend(
+    week_offsets: np.ndarray,
+    weekly_gap: np.ndarray,
+    min_weeks: int = 6,
+    confidence: float = CONFIDENCE,
+) -> PaceTrend:
+    """Theil-Sen slope of weekly GAP against week number, with Sen's CI, scaled to 4 weeks."""
+    x = np.asarray(week_offsets, dtype=float)
+    y = np.asarray(weekly_gap, dtype=float)
+    if x.size < max(min_weeks, 2):
+        return PaceTrend(int(x.size), None, None, None, "insufficient_data")
+    result = stats.theilslopes(y, x, alpha=confidence)
+    slope, low, high = (
+        float(v) * WEEKS_PER_TREND_UNIT for v in (result.slope, result.low_slope, result.high_slope)
+    )
+    if high < 0:
+        direction = "improving"
+    elif low > 0:
+        direction = "slower"
+    else:
+        direction = "flat"
+    return PaceTrend(int(x.size), slope, low, high, direction)

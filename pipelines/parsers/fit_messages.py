@@ -1,0 +1,144 @@
+"""What the FIT decoder hands over: decoded messages, built from the rows it gathered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+# The record columns the decoder returns: enhanced fields and compressed speed/distance folded in.
+RECORD_SCHEMA: dict[str, pl.DataType] = {
+    "seq": pl.Int64,  # byte offset of the message in the file: the order messages were written in
+    "timestamp": pl.Int64,  # FIT date_time: seconds since 1989-12-31 UTC, or since power-on if small
+    "position_lat": pl.Int64,  # semicircles
+    "position_long": pl.Int64,
+    "altitude": pl.Float64,  # m
+    "heart_rate": pl.Int64,
+    "cadence": pl.Int64,
+    "distance": pl.Float64,  # m, cumulative
+    "speed": pl.Float64,  # m/s
+}
+_DTYPES = {"int": pl.Int64, "uint64": pl.UInt64, "float": pl.Float64}
+
+
+@dataclass(frozen=True, eq=False)
+class FieldSpec:
+    """How one unpacked value becomes a decoded one (FIT profile scale and offset, invalid value)."""
+
+    name: str
+    kind: str  # int | uint64 | float | string | bytes
+    invalid: int | None = None  # the base type's "no value"; floats use NaN
+    scale: int = 0
+    offset: int = 0
+
+
+# Values the decoder computes itself and appends to a row (None already marks a missing value).
+SPEED_DISTANCE_FIELDS = (FieldSpec("csd_speed", "float"), FieldSpec("csd_distance", "float"))
+HEADER_TIME_FIELD = FieldSpec("timestamp", "int")
+
+
+@dataclass(eq=False)
+class MessageRows:
+    """The data messages of one kind read with one definition, as unpacked tuples."""
+
+    message: str  # the FitMessages attribute they belong to
+    fields: tuple[FieldSpec, ...]
+    rows: list[tuple] = field(default_factory=list)
+    seqs: list[int] = field(default_factory=list)
+
+
+@dataclass
+class FitMessages:
+    """What a FIT file says, message by message, with invalid values as None."""
+
+    file_ids: list[dict] = field(default_factory=list)
+    sports: list[dict] = field(default_factory=list)
+    sessions: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    activities: list[dict] = field(default_factory=list)
+    records: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=RECORD_SCHEMA))
+    fit_files: int = 0
+    crc_mismatch: bool = False
+    damage: str | None = None  # "truncated" or "damaged at byte N" when reading stopped early
+
+
+def _value(raw: object, spec: FieldSpec) -> object:
+    if spec.kind == "string":
+        return raw.split(b"\0", 1)[0].decode("utf-8", "replace") or None  # type: ignore[union-attr]
+    # raw != raw: a NaN float, the invalid value of float fields
+    if spec.kind == "bytes" or raw is None or raw == spec.invalid or raw != raw:
+        return None
+    if spec.scale:
+        raw = float(raw) / spec.scale  # type: ignore[arg-type]
+    return raw - spec.offset if spec.offset else raw  # type: ignore[operator]
+
+
+def message_dicts(groups: list[MessageRows]) -> list[dict]:
+    """Every message of the groups as a dict (the first valid value of a name wins), in file order."""
+    found = []
+    for group in groups:
+        for seq, row in zip(group.seqs, group.rows, strict=True):
+            message: dict = {"seq": seq}
+            for spec, raw in zip(group.fields, row, strict=True):
+                if message.get(spec.name) is None:
+                    message[spec.name] = _value(raw, spec)
+            found.append(message)
+    return sorted(found, key=lambda message: message["seq"])
+
+
+def _decoded(spec: FieldSpec, height: int) -> pl.Expr:
+    column = pl.col(spec.name)
+    if spec.kind == "float":
+        column = column.fill_nan(None)
+    elif spec.invalid is not None:
+        column = pl.when(column != spec.invalid).then(column)
+    if spec.scale:
+        # A true division: polars turns division by a scalar into multiplication by its inverse,
+        # one rounding step away from what the FIT SDK (and fitdecode) compute.
+        column = column.cast(pl.Float64) / pl.lit(pl.repeat(float(spec.scale), height, eager=True))
+    return column - spec.offset if spec.offset else column
+
+
+def _group_frame(group: MessageRows) -> pl.LazyFrame:
+    numeric, names = [], set()
+    for i, spec in enumerate(group.fields):
+        if spec.kind in _DTYPES and spec.name not in names:  # a field listed twice: first wins
+            numeric.append((i, spec))
+            names.add(spec.name)
+    columns = list(zip(*group.rows, strict=True))
+    frame = pl.DataFrame(
+        [pl.Series("seq", group.seqs, pl.Int64)]
+        + [pl.Series(spec.name, columns[i], _DTYPES[spec.kind]) for i, spec in numeric]
+    )
+    return frame.lazy().select("seq", *[_decoded(spec, frame.height) for _, spec in numeric])
+
+
+def records_frame(groups: list[MessageRows]) -> pl.DataFrame:
+    """All record messages as one frame in file order, with RECORD_SCHEMA."""
+    frames = [_group_frame(group) for group in groups if group.rows]
+    if not frames:
+        return pl.DataFrame(schema=RECORD_SCHEMA)
+    merged = pl.concat(frames, how="diagonal_relaxed")
+    present = set(merged.collect_schema().names())
+
+    def first(name: str, *names: str) -> pl.Expr:
+        """The first valid value among `names` (by default the column itself), named `name`."""
+        found = [pl.col(column) for column in names or (name,) if column in present]
+        return (pl.coalesce(found) if found else pl.lit(None)).alias(name)
+
+    return (
+        merged.select(
+            first("seq"),
+            first("timestamp"),
+            first("position_lat"),
+            first("position_long"),
+            first("altitude", "enhanced_altitude", "altitude"),
+            first("heart_rate"),
+            first("cadence"),
+            first("distance", "distance", "csd_distance"),
+            first("speed", "enhanced_speed", "speed", "csd_speed"),
+        )
+        .sort("seq")
+        .cast(RECORD_SCHEMA, strict=False)  # type: ignore[arg-type]
+        .collect()
+    )

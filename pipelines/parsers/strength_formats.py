@@ -1,0 +1,299 @@
+"""Recognising a strength CSV (club, Strong or Hevy) by its header, and reading its rows as logged sets.
+
+Strong exports carry no unit column (the unit is an app setting), write rest timers as pseudo-rows,
+and name their columns in the member's app language. We know the localized headers only
+approximately, so STRONG_HEADERS lists plausible names per language; a header we do not recognise is
+reported with the header found, so the missing translation can be added here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipelines.parsers.csv_table import ROW, as_number
+from pipelines.parsers.schemas import ParseError
+
+LB_TO_KG = 0.45359237
+
+# Canonical Strong field -> header names in English, German, French, Spanish, Italian, Dutch and
+# Portuguese, compared after dropping case, accents, punctuation and a bracketed unit.
+STRONG_HEADERS: dict[str, tuple[str, ...]] = {
+    "date": ("Date", "Datum", "Fecha", "Data"),
+    "workout_name": (
+        "Workout Name", "Workout-Name", "Trainingsname", "Name des Workouts",
+        "Nom de l'entraînement", "Nom de la séance", "Nom du workout",
+        "Nombre del entrenamiento", "Nombre del workout", "Nome allenamento",
+        "Nome dell'allenamento", "Workoutnaam", "Trainingsnaam", "Nome do treino",
+    ),
+    "duration": ("Duration", "Dauer", "Durée", "Duración", "Durata", "Duur", "Duração"),
+    "exercise": (
+        "Exercise Name", "Übungsname", "Name der Übung", "Übung", "Nom de l'exercice", "Exercice",
+        "Nombre del ejercicio", "Ejercicio", "Nome esercizio", "Nome dell'esercizio", "Esercizio",
+        "Oefeningnaam", "Naam oefening", "Oefening", "Nome do exercício", "Exercício",
+    ),
+    "set_order": (
+        "Set Order", "Satzreihenfolge", "Reihenfolge festlegen", "Satz", "Reihenfolge",
+        "Ordre des séries", "Ordre de la série", "Série", "Orden de la serie", "Orden de series",
+        "Serie", "Ordine serie", "Ordine della serie", "Setvolgorde", "Volgorde", "Set",
+        "Ordem da série", "Ordem das séries",
+    ),
+    "weight": ("Weight", "Gewicht", "Poids", "Peso"),
+    "weight_unit": (
+        "Weight Unit", "Gewichtseinheit", "Unité de poids", "Unidad de peso", "Unità di peso",
+        "Gewichtseenheid", "Unidade de peso",
+    ),
+    "reps": (
+        "Reps", "Wiederholungen", "Wdh", "Wiederh", "Répétitions", "Repeticiones", "Ripetizioni",
+        "Herhalingen", "Repetições",
+    ),
+    "seconds": ("Seconds", "Sekunden", "Secondes", "Segundos", "Secondi", "Seconden"),
+    "notes": ("Notes", "Notizen", "Notas", "Note", "Notities"),
+    "workout_notes": (
+        "Workout Notes", "Workout-Notizen", "Trainingsnotizen", "Notes de l'entraînement",
+        "Notes d'entraînement", "Notas del entrenamiento", "Note allenamento",
+        "Note dell'allenamento", "Workoutnotities", "Trainingsnotities", "Notas do treino",
+    ),
+    "rpe": ("RPE",),
+}  # fmt: skip
+HEVY_HEADERS: dict[str, tuple[str, ...]] = {
+    "title": ("title",),
+    "start_time": ("start_time",),
+    "end_time": ("end_time",),
+    "description": ("description",),
+    "exercise": ("exercise_title",),
+    "set_index": ("set_index",),
+    "set_type": ("set_type",),
+    "weight": ("weight_kg", "weight_lbs"),
+    "reps": ("reps",),
+    "seconds": ("duration_seconds",),
+    "rpe": ("rpe",),
+    "notes": ("exercise_notes",),
+}
+CLUB_HEADERS: dict[str, tuple[str, ...]] = {
+    name: (name,)
+    for name in ("date", "time", "athlete_id", "exercise", "set", "reps", "load", "unit")
+    + ("rpe", "seconds", "notes")
+}
+REQUIRED = {
+    "strong": ("date", "exercise", "set_order", "weight", "reps"),
+    "hevy": ("start_time", "exercise", "set_index", "weight", "reps"),
+    "club": ("date", "exercise", "set", "reps", "load", "unit"),
+}
+HEADERS = {"strong": STRONG_HEADERS, "hevy": HEVY_HEADERS, "club": CLUB_HEADERS}
+EXPECTED = (
+    "Strong: Date, Exercise Name, Set Order, Weight, Reps; "
+    "Hevy: start_time, exercise_title, set_index, weight_kg or weight_lbs, reps; "
+    "club: date, time, athlete_id, exercise, set, reps, load, unit, rpe, notes"
+)
+UNIT_WORDS = {"kg": "kg", "kgs": "kg", "kilo": "kg", "lb": "lb", "lbs": "lb", "pound": "lb"}
+
+
+def _plain(name: str) -> str:
+    """Lowercase letters and digits only, accents dropped: 'Durée' -> 'duree'."""
+    folded = unicodedata.normalize("NFKD", name.lower())
+    return re.sub(r"[^0-9a-z]", "", "".join(c for c in folded if not unicodedata.combining(c)))
+
+
+def _header_unit(header: str) -> str | None:
+    """The unit a header states, as in 'Weight (kg)' or 'weight_lbs'."""
+    words = re.findall(r"[a-z]+", header.lower())
+    return next((UNIT_WORDS[w] for w in reversed(words) if w in UNIT_WORDS), None)
+
+
+@dataclass(frozen=True)
+class StrengthLayout:
+    """Which app wrote the file, which header holds each field, and the unit the header states."""
+
+    format: str  # club | strong | hevy
+    columns: dict[str, str]  # canonical field -> the header as written in the file
+    stated_unit: str | None  # 'kg' | 'lb' when a header says so ('Weight (kg)', weight_lbs)
+
+    def label(self, field: str) -> str:
+        """The file's own name for a field, for messages."""
+        return self.columns.get(field, field)
+
+
+def _columns_for(headers: list[str], names: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Canonical field -> file header, matching a header with or without a bracketed unit."""
+    lookup = {_plain(alias): field for field, aliases in names.items() for alias in aliases}
+    found: dict[str, str] = {}
+    for header in headers:
+        without_unit = re.sub(r"\(.*?\)|_(?:kg|lbs)$", "", header)
+        field = lookup.get(_plain(header)) or lookup.get(_plain(without_unit))
+        if field and field not in found:
+            found[field] = header
+    return found
+
+
+def detect_layout(headers: list[str]) -> StrengthLayout:
+    """The layout whose required columns the header covers best, or a ParseError naming what is missing."""
+    candidates = {fmt: _columns_for(headers, HEADERS[fmt]) for fmt in REQUIRED}
+
+    def coverage(fmt: str) -> float:
+        return sum(field in candidates[fmt] for field in REQUIRED[fmt]) / len(REQUIRED[fmt])
+
+    best = max(REQUIRED, key=coverage)
+    if coverage(best) < 0.5:
+        raise ParseError(
+            "this CSV is not a Strong, Hevy or club strength export: expected columns "
+            f"{EXPECTED}; found {', '.join(headers)}",
+            "export it again from the app; if it is a Strong export in another app language, "
+            "report this header so it can be recognised",
+        )
+    missing = [field for field in REQUIRED[best] if field not in candidates[best]]
+    if missing:
+        names = [HEADERS[best][field][0] for field in missing]
+        raise ParseError(
+            f"this looks like a {best} strength file but the column{'s' if len(names) > 1 else ''} "
+            f"{', '.join(names)} {'are' if len(names) > 1 else 'is'} missing (found {', '.join(headers)})",
+            "export the file again without removing columns",
+        )
+    columns = candidates[best]
+    return StrengthLayout(
+        best, columns, _header_unit(columns["weight"]) if best != "club" else None
+    )
+
+
+def _local_time(text: pl.Expr, formats: tuple[str, ...]) -> pl.Expr:
+    """The first of several datetime formats that reads the text (naive local time)."""
+    cleaned = text.str.replace_all(r"[\u202f\u00a0]", " ").str.replace_all(r"\s+", " ")
+    return pl.coalesce(
+        cleaned.str.strptime(pl.Datetime("us"), fmt, strict=False) for fmt in formats
+    )
+
+
+STRONG_TIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %I:%M:%S %p",
+    "%Y-%m-%d %I:%M %p",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+)
+HEVY_TIME_FORMATS = ("%d %b %Y, %H:%M", "%d %B %Y, %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+CLUB_TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
+
+
+def _duration_s(text: pl.Expr) -> pl.Expr:
+    """Strong's workout duration ('2h 18m', '5m', '45s', or plain seconds) in seconds."""
+    part = {
+        unit: text.str.extract(rf"(\d+)\s*{unit}", 1).cast(pl.Float64).fill_null(0.0)
+        for unit in ("h", "m", "s")
+    }
+    spelled = part["h"] * 3600 + part["m"] * 60 + part["s"]
+    plain = text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    return (
+        pl.when(text.is_null()).then(None).when(plain.is_not_null()).then(plain).otherwise(spelled)
+    )
+
+
+def _unit_word(text: pl.Expr) -> pl.Expr:
+    """'kg', 'lb' or 'bw' from the ways people write them; null when unreadable."""
+    word = text.str.to_lowercase().str.replace_all(r"[^a-z]", "")
+    return word.replace_strict(
+        {**UNIT_WORDS, "pounds": "lb", "kilos": "kg", "bw": "bw", "bodyweight": "bw"},
+        default=None,
+        return_dtype=pl.String,
+    )
+
+
+def _strong_sets(layout: StrengthLayout, default_unit: str) -> list[pl.Expr]:
+    order = pl.col("set_order").str.to_uppercase()
+    reps, weight = as_number("reps"), as_number("weight")
+    unit = pl.lit(layout.stated_unit or default_unit)
+    if "weight_unit" in layout.columns:
+        unit = pl.coalesce(_unit_word(pl.col("weight_unit")), unit)
+    set_type = (
+        pl.when(order.str.contains(r"^\d+$"))
+        .then(pl.lit("normal"))
+        .when(order == "W")
+        .then(pl.lit("warmup"))
+        .when(order == "D")
+        .then(pl.lit("drop"))
+        .when(order == "F")
+        .then(pl.lit("failure"))
+    )
+    return [
+        _local_time(pl.col("date"), STRONG_TIME_FORMATS).alias("start_local"),
+        pl.col("date").alias("start_text"),
+        pl.col("workout_name"),
+        pl.col("workout_notes"),
+        _duration_s(pl.col("duration")).alias("session_duration_s"),
+        order.cast(pl.Int32, strict=False).alias("set_number"),
+        set_type.alias("set_type"),
+        # Rest timers and other pseudo-rows name no set and hold no reps and no weight.
+        (set_type.is_null() & (reps.fill_null(0) == 0) & (weight.fill_null(0) == 0)).alias(
+            "pseudo"
+        ),
+        # A timed set (plank) is written with 0 reps: it has a time, not reps.
+        pl.when((reps == 0) & (as_number("seconds") > 0))
+        .then(None)
+        .otherwise(reps)
+        .alias("reps_value"),
+        weight.alias("load_value"),
+        unit.alias("load_unit"),
+    ]
+
+
+def _hevy_sets(layout: StrengthLayout) -> list[pl.Expr]:
+    start = _local_time(pl.col("start_time"), HEVY_TIME_FORMATS)
+    end = _local_time(pl.col("end_time"), HEVY_TIME_FORMATS)
+    kinds = {"normal": "normal", "warmup": "warmup", "dropset": "drop", "failure": "failure"}
+    set_type = pl.col("set_type").str.to_lowercase().fill_null("normal")
+    return [
+        start.alias("start_local"),
+        pl.col("start_time").alias("start_text"),
+        pl.col("title").alias("workout_name"),
+        pl.col("description").alias("workout_notes"),
+        (end - start).dt.total_seconds().cast(pl.Float64).alias("session_duration_s"),
+        (as_number("set_index") + 1).cast(pl.Int32, strict=False).alias("set_number"),
+        set_type.replace_strict(kinds, default=None, return_dtype=pl.String).alias("set_type"),
+        pl.lit(False).alias("pseudo"),
+        as_number("reps").alias("reps_value"),
+        as_number("weight").alias("load_value"),
+        pl.lit(layout.stated_unit or "kg").alias("load_unit"),
+    ]
+
+
+def _club_sets() -> list[pl.Expr]:
+    moment = pl.concat_str(pl.col("date"), pl.col("time").fill_null("00:00"), separator=" ")
+    return [
+        _local_time(moment, CLUB_TIME_FORMATS).alias("start_local"),
+        moment.alias("start_text"),
+        pl.lit(None, pl.String).alias("workout_name"),
+        pl.lit(None, pl.String).alias("workout_notes"),
+        pl.lit(None, pl.Float64).alias("session_duration_s"),
+        as_number("set").cast(pl.Int32, strict=False).alias("set_number"),
+        pl.lit("normal").alias("set_type"),
+        pl.lit(False).alias("pseudo"),
+        as_number("reps").alias("reps_value"),
+        as_number("load").alias("load_value"),
+        _unit_word(pl.col("unit")).alias("load_unit"),
+    ]
+
+
+def logged_sets(table: pl.DataFrame, layout: StrengthLayout, default_unit: str) -> pl.DataFrame:
+    """The file's rows with canonical field names plus typed columns, before any row is judged."""
+    names = HEADERS[layout.format]
+    renamed = table.select(
+        ROW,
+        *[pl.col(header).alias(field) for field, header in layout.columns.items()],
+        *[pl.lit(None, pl.String).alias(f) for f in names if f not in layout.columns],
+    )
+    typed = {
+        "strong": _strong_sets(layout, default_unit),
+        "hevy": _hevy_sets(layout),
+        "club": _club_sets(),
+    }[layout.format]
+    return renamed.with_columns(
+        *typed,
+        as_number("rpe").alias("rpe_value"),
+        as_number("seconds").alias("seconds_value"),
+        pl.when(as_number("seconds") > 0).then(as_number("seconds")).alias("duration_s"),
+        pl.col("exercise").alias("exercise_logged"),
+    )

@@ -1,0 +1,263 @@
+"""What the GPX and TCX parsers share: safe XML reading, the per-point text loop and typed sample columns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import polars as pl
+from lxml import etree
+
+from pipelines.parsers.schemas import SAMPLE_SCHEMA, ParseError
+
+# Text columns read from each point, in this order; `t` is the time text.
+FIELDS = ("t", "lat", "lon", "ele", "dist_m", "hr", "cad")
+T, LAT, LON, ELE, DIST, HR, CAD = range(len(FIELDS))
+
+# Heart rate and cadence live in vendor extensions (Garmin TrackPointExtension v1/v2, cluetrust gpxdata,
+# Garmin ActivityExtension): matched by local name so any namespace version works.
+EXTENSION_FIELDS = {
+    "hr": HR,
+    "heartrate": HR,
+    "heart_rate": HR,
+    "cad": CAD,
+    "cadence": CAD,
+    "runcadence": CAD,
+}
+
+UTF8_BOM = b"\xef\xbb\xbf"
+DAMAGED_HINT = "the file looks damaged or cut short: export the activity again from your watch app"
+
+
+def _xml_parser(recover: bool) -> etree.XMLParser:
+    # No entity expansion and no network: an uploaded file must not reach other files or hosts.
+    return etree.XMLParser(huge_tree=True, recover=recover, resolve_entities=False, no_network=True)
+
+
+@dataclass
+class XmlDocument:
+    """A parsed file: its root, the root's `{namespace}` prefix, and what was wrong if it was salvaged."""
+
+    root: etree._Element
+    namespace: str
+    damage: str | None = None
+
+
+def local_name(tag: str) -> str:
+    """The tag without its `{namespace}` prefix."""
+    return tag.rpartition("}")[2]
+
+
+def broken_xml_error(label: str, damage: str) -> ParseError:
+    """The error for a file whose XML cannot be read."""
+    return ParseError(f"the file is not valid {label} XML ({damage})", DAMAGED_HINT)
+
+
+def read_xml(data: bytes, root_name: str, label: str) -> XmlDocument:
+    """Parse strictly; if that fails, salvage with lxml's recover mode and record the damage."""
+    # Some exporters write whitespace (or a BOM) before `<?xml`, which strict parsers refuse.
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = data.removeprefix(UTF8_BOM).lstrip()
+    if not data:
+        raise ParseError("the file is empty", "export the activity again from your watch app")
+    damage = None
+    try:
+        root = etree.fromstring(data, _xml_parser(recover=False))
+    except etree.XMLSyntaxError as error:
+        damage = f"line {error.lineno}: {error.msg}"
+        try:
+            root = etree.fromstring(data, _xml_parser(recover=True))
+        except etree.LxmlError:
+            root = None
+    except (etree.LxmlError, ValueError) as error:
+        raise broken_xml_error(label, str(error)) from error
+    if root is None or not isinstance(root.tag, str):
+        raise broken_xml_error(label, damage or "no root element")
+    if local_name(root.tag) != root_name:
+        raise ParseError(
+            f"the file is not {label}: its first element is <{local_name(root.tag)}>",
+            "export the activity from your watch app as GPX, TCX or FIT",
+        )
+    namespace = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    return XmlDocument(root, namespace, damage)
+
+
+@dataclass
+class PointReader:
+    """Collects the text of every sample field of point elements, classifying each tag once per file."""
+
+    field_of_tag: Callable[[str], int | None]
+    # Field texts of all points back to back (len(FIELDS) per point): cheaper than a list per point.
+    texts: list[str | None] = field(default_factory=list)
+    segments: list[int] = field(default_factory=list)
+    groups: list[int] = field(default_factory=list)
+    _fields: dict[str, int | None] = field(default_factory=dict)
+    _segment: int = -1
+
+    def read(self, points: Iterable[etree._Element], group: int) -> None:
+        """Append one segment's points (a GPX trkseg, a TCX Track) to the activity group `group`."""
+        self._segment += 1
+        fields = self._fields
+        field_of_tag = self.field_of_tag
+        texts = self.texts
+        start = len(texts)
+        # The hot loop: one pass over each point's descendants; the first value of a field wins.
+        for point in points:
+            values = [None, point.get("lat"), point.get("lon"), None, None, None, None]
+            for element in point.iter(etree.Element):
+                tag = element.tag
+                index = fields.get(tag, -1)
+                if index == -1:
+                    index = fields[tag] = field_of_tag(tag)
+                if index is not None and values[index] is None:
+                    values[index] = element.text
+            texts.extend(values)
+        added = (len(texts) - start) // len(FIELDS)
+        self.segments.extend([self._segment] * added)
+        self.groups.extend([group] * added)
+
+    def column(self, index: int) -> list[str | None]:
+        """The texts of one field for every point read."""
+        return self.texts[index :: len(FIELDS)]
+
+
+def extension_field(tag: str) -> int | None:
+    """The sample field a vendor extension tag carries, whatever its namespace."""
+    return EXTENSION_FIELDS.get(local_name(tag).lower())
+
+
+def utc_time(text: pl.Expr) -> pl.Expr:
+    """ISO 8601 text to UTC: `Z` or `+02:00` offsets, any fraction; times without an offset taken as UTC."""
+    clean = text.str.strip_chars().str.replace(" ", "T", literal=True)
+    return pl.coalesce(
+        clean.str.to_datetime(
+            "%Y-%m-%dT%H:%M:%S%.f%#z", time_unit="us", time_zone="UTC", strict=False
+        ),
+        clean.str.to_datetime(
+            "%Y-%m-%dT%H:%M:%S%.f", time_unit="us", strict=False
+        ).dt.replace_time_zone("UTC"),
+    )
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """One ISO 8601 time (a lap start, an activity id) as UTC, or None when unreadable."""
+    if text is None:
+        return None
+    return pl.select(utc_time(pl.lit(text, dtype=pl.String))).item()
+
+
+def parse_number(text: str | None) -> float | None:
+    """One summary number (a lap total) or None when absent or malformed."""
+    try:
+        value = float(text) if text is not None else None
+    except ValueError:
+        return None
+    return value if value is not None and abs(value) < float("inf") else None
+
+
+def _number(text: pl.Expr) -> pl.Expr:
+    return text.str.strip_chars().cast(pl.Float64, strict=False)
+
+
+def _valid(name: str, value: pl.Expr) -> pl.Expr:
+    """Whether a value is usable: finite, and a real coordinate for lat/lon."""
+    limit = {"lat": 90.0, "lon": 180.0}.get(name)
+    finite = value.is_finite()
+    return finite & (value.abs() <= limit) if limit else finite
+
+
+def _given(text: pl.Expr) -> pl.Expr:
+    return text.str.strip_chars().fill_null("") != ""
+
+
+def samples_from_points(reader: PointReader) -> tuple[pl.DataFrame, list[str]]:
+    """Typed samples (SAMPLE_SCHEMA plus `group` and raw `segment`) of the timed points, and file warnings."""
+    text = pl.DataFrame(
+        {name: pl.Series(reader.column(i), dtype=pl.String) for i, name in enumerate(FIELDS)}
+        | {
+            "segment": pl.Series(reader.segments, dtype=pl.Int64),
+            "group": pl.Series(reader.groups, dtype=pl.Int64),
+        }
+    )
+    numeric = FIELDS[1:]
+    typed = text.with_columns(
+        [pl.col("t").alias("t_text"), utc_time(pl.col("t")).alias("t")]
+        + [_number(pl.col(name)).alias(f"{name}_value") for name in numeric]
+    )
+    checks = typed.select(
+        untimed=(~_given(pl.col("t_text"))).sum(),
+        bad_times=(_given(pl.col("t_text")) & pl.col("t").is_null()).sum(),
+        bad_time_example=pl.col("t_text")
+        .filter(_given(pl.col("t_text")) & pl.col("t").is_null())
+        .first(),
+        naive_times=(
+            _given(pl.col("t_text"))
+            & pl.col("t").is_not_null()
+            & ~pl.col("t_text").str.contains(r"(?:[zZ]|[+-]\d\d:?\d\d)\s*$")
+        ).sum(),
+        hr_zero=(pl.col("hr_value") == 0).sum(),
+        **{
+            f"bad_{name}": (
+                _given(pl.col(name)) & ~_valid(name, pl.col(f"{name}_value")).fill_null(False)
+            ).sum()
+            for name in numeric
+        },
+    ).row(0, named=True)
+    warnings = _point_warnings(checks, typed)
+    samples = typed.filter(pl.col("t").is_not_null()).select(
+        "t",
+        *[
+            pl.when(_valid(name, pl.col(f"{name}_value"))).then(pl.col(f"{name}_value")).alias(name)
+            for name in ("lat", "lon", "ele", "dist_m")
+        ],
+        # A heart rate of 0 is how recorders without sensor contact fill the field: no reading.
+        pl.when(_valid("hr", pl.col("hr_value")) & (pl.col("hr_value") > 0))
+        .then(pl.col("hr_value"))
+        .alias("hr"),
+        pl.when(_valid("cad", pl.col("cad_value"))).then(pl.col("cad_value")).alias("cad"),
+        pl.lit(0, dtype=pl.Int32).alias("seg"),
+        "segment",
+        "group",
+    )
+    return samples, warnings
+
+
+def _point_warnings(checks: dict, typed: pl.DataFrame) -> list[str]:
+    warnings = []
+    if checks["untimed"]:
+        warnings.append(f"{checks['untimed']} points without a time were dropped")
+    if checks["bad_times"]:
+        warnings.append(
+            f"{checks['bad_times']} points with an unreadable time "
+            f"(such as {checks['bad_time_example']!r}) were dropped"
+        )
+    if checks["naive_times"]:
+        warnings.append(f"{checks['naive_times']} times had no UTC offset: taken as UTC")
+    bad = {name: checks[f"bad_{name}"] for name in FIELDS[1:] if checks[f"bad_{name}"]}
+    if bad:
+        name = next(iter(bad))
+        example = typed.filter(
+            _given(pl.col(name)) & ~_valid(name, pl.col(f"{name}_value")).fill_null(False)
+        )[name][0]
+        warnings.append(
+            f"{sum(bad.values())} malformed values were ignored (such as {name} {example.strip()!r})"
+        )
+    if checks["hr_zero"]:
+        warnings.append(
+            f"{checks['hr_zero']} heart-rate readings of 0 (no sensor contact) were ignored"
+        )
+    return warnings
+
+
+def in_time_order(samples: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """One activity's samples sorted by time, `seg` numbered from 0 at every segment change."""
+    warnings = []
+    if not samples["t"].is_sorted():
+        samples = samples.sort("t", maintain_order=True)
+        warnings.append("points were not in time order: sorted by time")
+    segment = pl.col("segment")
+    samples = samples.with_columns(
+        (segment != segment.shift()).fill_null(False).cum_sum().cast(pl.Int32).alias("seg")
+    )
+    return samples.select(list(SAMPLE_SCHEMA)).cast(SAMPLE_SCHEMA), warnings

@@ -1,0 +1,46 @@
+-- int_adherence_cumulative: each athlete's cumulative session and dose adherence through every enrolled week, and the band it puts them in.
+-- depends_on: int_adherence_weekly, settings
+-- Cumulative = sum of min(counted, prescribed) / sum of prescribed over enrolled weeks to date; bands
+-- from settings (high >= adherence_high, medium >= adherence_medium, else low; Viiala 2025).
+WITH thresholds AS (
+    SELECT
+        adherence_high,
+        adherence_medium
+    FROM settings
+),
+
+to_date AS (
+    SELECT
+        athlete_id,
+        program_id,
+        week_start,
+        program_week,
+        phase_name,
+        count(*) OVER running AS enrolled_weeks,
+        (sum(credited_sessions) OVER running)::BIGINT AS credited_sessions_to_date,
+        (sum(prescribed_sessions) OVER running)::BIGINT AS prescribed_sessions_to_date,
+        (sum(credited_sets) OVER running)::BIGINT AS credited_sets_to_date,
+        (sum(prescribed_sets) OVER running)::BIGINT AS prescribed_sets_to_date
+    FROM int_adherence_weekly
+    WINDOW running AS (
+        PARTITION BY athlete_id ORDER BY week_start ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    )
+),
+
+ratios AS (
+    SELECT
+        *,
+        credited_sessions_to_date / nullif(prescribed_sessions_to_date, 0) AS cumulative_session_adherence,
+        credited_sets_to_date / nullif(prescribed_sets_to_date, 0) AS cumulative_dose_adherence
+    FROM to_date
+)
+
+SELECT
+    r.*,
+    CASE
+        WHEN r.cumulative_session_adherence >= t.adherence_high THEN 'high'
+        WHEN r.cumulative_session_adherence >= t.adherence_medium THEN 'medium'
+        WHEN r.cumulative_session_adherence IS NOT NULL THEN 'low'
+    END AS adherence_band
+FROM ratios AS r
+CROSS JOIN thresholds AS t

@@ -1,0 +1,13 @@
+-- int_athlete_week_runs: running volume, median GAP and median EF per athlete and ISO week (athlete's local time).
+-- depends_on: stg_running_activities
+-- EF only from steady runs (METRICS.md); a run the parser could not classify counts as steady.
+SELECT
+    athlete_id,
+    week_start,
+    count(*) AS runs,
+    coalesce(sum(distance_km), 0) AS running_km,
+    coalesce(sum(exposure_hours), 0) AS running_hours,
+    median(gap_s_per_km) AS median_gap_s_per_km,
+    median(ef) FILTER (WHERE coalesce(is_steady, true)) AS median_ef
+FROM stg_running_activities
+GROUP BY ALL

@@ -1,0 +1,30 @@
+-- int_injury_cases: one row per injury and case definition it meets, with the athlete's adherence band lagged before onset.
+-- depends_on: stg_injuries, int_adherence_cumulative, settings
+-- Band = cumulative session adherence through the week adherence_lag_weeks before the onset week
+-- (injured runners stop lifting); no enrolled week there = 'not enrolled' and no band.
+WITH thresholds AS (
+    SELECT (7 * adherence_lag_weeks)::INTEGER AS lag_days FROM settings
+),
+
+cases AS (
+    SELECT *, 'running_related_injury' AS case_definition FROM stg_injuries WHERE running_related_injury
+    UNION ALL
+    SELECT *, 'time_loss' FROM stg_injuries WHERE time_loss
+    UNION ALL
+    SELECT *, 'any_complaint' FROM stg_injuries WHERE any_complaint
+)
+
+SELECT
+    c.injury_id,
+    c.athlete_id,
+    c.case_definition,
+    c.onset_date,
+    c.onset_week,
+    c.at_risk_again_date,
+    a.cumulative_session_adherence AS lagged_adherence,
+    a.adherence_band,
+    CASE WHEN a.athlete_id IS NULL THEN 'not enrolled' ELSE 'enrolled' END AS enrolment_group
+FROM cases AS c
+CROSS JOIN thresholds AS t
+LEFT JOIN int_adherence_cumulative AS a
+    ON c.athlete_id = a.athlete_id AND a.week_start = c.onset_week - t.lag_days

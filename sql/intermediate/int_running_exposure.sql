@@ -1,0 +1,44 @@
+-- int_running_exposure: running hours at risk per canonical run and case definition, with the adherence band lagged before the run.
+-- depends_on: stg_running_activities, int_injury_cases, int_adherence_cumulative, settings
+-- A run inside [onset, onset + modified + stopped days) of one of the athlete's injuries meeting that
+-- definition is not at risk of a new case and is left out. Band attribution as in int_injury_cases.
+WITH thresholds AS (
+    SELECT (7 * adherence_lag_weeks)::INTEGER AS lag_days FROM settings
+),
+
+definitions AS (
+    SELECT unnest(['running_related_injury', 'time_loss', 'any_complaint']) AS case_definition
+),
+
+at_risk AS (
+    SELECT
+        r.athlete_id,
+        r.activity_id,
+        d.case_definition,
+        r.local_date,
+        r.week_start,
+        r.exposure_hours
+    FROM stg_running_activities AS r
+    CROSS JOIN definitions AS d
+    WHERE
+        r.exposure_hours > 0
+        AND NOT EXISTS (
+            SELECT 1
+            FROM int_injury_cases AS c
+            WHERE
+                c.athlete_id = r.athlete_id
+                AND c.case_definition = d.case_definition
+                AND r.local_date >= c.onset_date
+                AND r.local_date < c.at_risk_again_date
+        )
+)
+
+SELECT
+    r.*,
+    a.cumulative_session_adherence AS lagged_adherence,
+    a.adherence_band,
+    CASE WHEN a.athlete_id IS NULL THEN 'not enrolled' ELSE 'enrolled' END AS enrolment_group
+FROM at_risk AS r
+CROSS JOIN thresholds AS t
+LEFT JOIN int_adherence_cumulative AS a
+    ON r.athlete_id = a.athlete_id AND a.week_start = r.week_start - t.lag_days

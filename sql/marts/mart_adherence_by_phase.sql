@@ -1,0 +1,13 @@
+-- mart_adherence_by_phase: how the enrolled athletes adhere in each program week and phase.
+-- depends_on: int_adherence_weekly
+SELECT
+    program_id,
+    phase_name,
+    program_week,
+    count(DISTINCT athlete_id) AS athletes,
+    median(session_adherence) AS median_session_adherence,
+    avg(session_adherence) AS mean_session_adherence,
+    median(dose_adherence) AS median_dose_adherence
+FROM int_adherence_weekly
+GROUP BY ALL
+ORDER BY program_id, program_week

@@ -1,0 +1,24 @@
+-- mart_adherence_weekly: session and dose adherence and single-leg share of every athlete in every enrolled week.
+-- depends_on: int_adherence_weekly, int_adherence_cumulative
+SELECT
+    w.athlete_id,
+    w.week_start,
+    w.program_id,
+    w.program_week,
+    w.phase_name,
+    w.prescribed_sessions,
+    w.counted_sessions,
+    w.logged_sessions,
+    w.session_adherence,
+    w.dose_adherence,
+    w.single_leg_share,
+    w.prescribed_sets,
+    w.credited_sets,
+    w.glute_sets,
+    w.single_leg_sets,
+    c.cumulative_session_adherence,
+    c.adherence_band
+FROM int_adherence_weekly AS w
+INNER JOIN int_adherence_cumulative AS c
+    ON w.athlete_id = c.athlete_id AND w.week_start = c.week_start
+ORDER BY w.athlete_id, w.week_start

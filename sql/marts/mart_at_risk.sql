@@ -1,0 +1,78 @@
+-- mart_at_risk: athletes the coach may want to talk to, one row per reason with a readable detail.
+-- depends_on: mart_athlete_weekly, mart_adherence_athlete, ostrc_responses, athletes, int_data_as_of, settings
+-- Reasons: load_spike (ACWR above acwr_spike in the latest data week: a flag, not a prediction);
+-- substantial_ostrc (a substantial OSTRC problem in the latest ostrc_recent_weeks weeks of answers);
+-- adherence_drop (falling_behind in mart_adherence_athlete). as_of = the week the evidence is from.
+WITH thresholds AS (
+    SELECT
+        acwr_spike,
+        (7 * ostrc_recent_weeks)::INTEGER AS ostrc_recent_days,
+        falling_behind_weeks
+    FROM settings
+),
+
+load_spikes AS (
+    SELECT
+        w.athlete_id,
+        'load_spike' AS reason,
+        format(
+            'ACWR {:.1f} in week of {} (spike threshold {})',
+            w.acwr, strftime(w.week_start, '%Y-%m-%d'), t.acwr_spike
+        ) AS detail,
+        w.week_start AS as_of
+    FROM mart_athlete_weekly AS w
+    INNER JOIN int_data_as_of AS d ON w.week_start = d.as_of_week
+    CROSS JOIN thresholds AS t
+    WHERE w.load_spike
+),
+
+ostrc_problems AS (
+    SELECT
+        o.athlete_id,
+        'substantial_ostrc' AS reason,
+        format(
+            'Substantial OSTRC problem in week of {} (severity {} of 100)',
+            strftime(o.week_start, '%Y-%m-%d'), o.severity
+        ) AS detail,
+        o.week_start AS as_of
+    FROM ostrc_responses AS o
+    CROSS JOIN thresholds AS t
+    WHERE
+        o.substantial_problem
+        AND o.week_start > (SELECT max(week_start) FROM ostrc_responses) - t.ostrc_recent_days
+    QUALIFY row_number() OVER (PARTITION BY o.athlete_id ORDER BY o.week_start DESC) = 1
+),
+
+adherence_drops AS (
+    SELECT
+        a.athlete_id,
+        'adherence_drop' AS reason,
+        format(
+            'Session adherence {:.0f}% over the last {} weeks, below {:.0f}% for the {} band (cumulative {:.0f}%)',
+            100 * a.last4_session_adherence, t.falling_behind_weeks,
+            100 * a.falling_behind_threshold, a.adherence_band, 100 * a.cumulative_session_adherence
+        ) AS detail,
+        d.as_of_week AS as_of
+    FROM mart_adherence_athlete AS a
+    CROSS JOIN int_data_as_of AS d
+    CROSS JOIN thresholds AS t
+    WHERE a.falling_behind
+),
+
+reasons AS (
+    SELECT * FROM load_spikes
+    UNION ALL
+    SELECT * FROM ostrc_problems
+    UNION ALL
+    SELECT * FROM adherence_drops
+)
+
+SELECT
+    r.athlete_id,
+    a.display_name,
+    r.reason,
+    r.detail,
+    r.as_of
+FROM reasons AS r
+LEFT JOIN athletes AS a ON r.athlete_id = a.athlete_id
+ORDER BY r.athlete_id, r.reason

@@ -1,0 +1,18 @@
+-- mart_athlete_injuries: every logged injury with its case definitions, for the athlete's injury history.
+-- depends_on: stg_injuries
+SELECT
+    athlete_id,
+    injury_id,
+    onset_date,
+    body_region,
+    side,
+    description,
+    modified_days,
+    stopped_days,
+    consulted_professional,
+    running_related_injury,
+    time_loss,
+    any_complaint,
+    at_risk_again_date
+FROM stg_injuries
+ORDER BY athlete_id, onset_date

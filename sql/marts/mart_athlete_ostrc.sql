@@ -1,0 +1,18 @@
+-- mart_athlete_ostrc: each athlete's weekly OSTRC-O2 answers, scores and problem flags.
+-- depends_on: ostrc_responses
+SELECT
+    athlete_id,
+    week_start,
+    q1,
+    q2,
+    q3,
+    q4,
+    q1_score,
+    q2_score,
+    q3_score,
+    q4_score,
+    severity,
+    problem,
+    substantial_problem
+FROM ostrc_responses
+ORDER BY athlete_id, week_start

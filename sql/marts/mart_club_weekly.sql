@@ -1,0 +1,51 @@
+-- mart_club_weekly: club-wide running volume, active members and median session adherence per ISO week.
+-- depends_on: int_data_as_of, int_session_load, int_athlete_week_runs, int_adherence_weekly
+-- active_members = athletes who logged any run, other activity or strength session that week; every
+-- week from the first to the latest data week is present.
+WITH weeks AS (
+    SELECT unnest(generate_series(first_week, as_of_week, INTERVAL 7 DAY))::DATE AS week_start
+    FROM int_data_as_of
+),
+
+active AS (
+    SELECT
+        week_start,
+        count(DISTINCT athlete_id) AS active_members
+    FROM int_session_load
+    GROUP BY ALL
+),
+
+running AS (
+    SELECT
+        week_start,
+        count(DISTINCT athlete_id) AS runners,
+        sum(runs)::BIGINT AS runs,
+        sum(running_km) AS running_km,
+        sum(running_hours) AS running_hours
+    FROM int_athlete_week_runs
+    GROUP BY ALL
+),
+
+adherence AS (
+    SELECT
+        week_start,
+        count(*) AS enrolled_athletes,
+        median(session_adherence) AS median_session_adherence
+    FROM int_adherence_weekly
+    GROUP BY ALL
+)
+
+SELECT
+    w.week_start,
+    coalesce(a.active_members, 0) AS active_members,
+    coalesce(r.runners, 0) AS runners,
+    coalesce(r.runs, 0) AS runs,
+    coalesce(r.running_km, 0) AS running_km,
+    coalesce(r.running_hours, 0) AS running_hours,
+    coalesce(h.enrolled_athletes, 0) AS enrolled_athletes,
+    h.median_session_adherence
+FROM weeks AS w
+LEFT JOIN active AS a ON w.week_start = a.week_start
+LEFT JOIN running AS r ON w.week_start = r.week_start
+LEFT JOIN adherence AS h ON w.week_start = h.week_start
+ORDER BY w.week_start

@@ -1,0 +1,174 @@
+"""The real app in headless Chromium: log in as member and coach, visit every page, save screenshots."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.dashboard.conftest import APP, COACH, MEMBER, DashClub, make_club_home
+
+pytestmark = pytest.mark.browser
+
+REPO = APP.parents[1]
+SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+COACH_PAGES = [  # (url path, menu title, has charts)
+    ("club_overview", "Club overview", True),
+    ("adherence", "Strength adherence", True),
+    ("injuries", "Injuries and health", True),
+    ("pace_trends", "Pace trends", True),
+    ("athlete", "Athlete", True),
+    ("data_health", "Data health", True),
+]
+MEMBER_PAGES = [
+    ("my_trends", "My running", True),
+    ("my_program", "My strength program", True),
+    ("my_injuries", "My health check-ins", True),
+    ("upload", "Upload files", False),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(
+    demo_home: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, DashClub]]:
+    club = make_club_home(demo_home, tmp_path_factory.mktemp("browser_home"))
+    port = free_port()
+    env = {**os.environ, "STRONGSTRIDE_HOME": str(club.home)}
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = process.stdout.read().decode() if process.stdout else ""
+                    pytest.fail(f"streamlit did not start:\n{output}")
+                time.sleep(0.5)
+        yield base, club
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("/usr/bin/chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+def log_in(page, base: str, user: tuple[str, str], path: str = "") -> None:
+    page.goto(f"{base}/{path}")
+    page.get_by_role("textbox", name="Username").fill(user[0])
+    page.get_by_role("textbox", name="Password").fill(user[1])
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log out").wait_for(timeout=30_000)
+
+
+def visit(page, title: str, has_charts: bool, shot: Path) -> str:
+    """Open a page from the menu, wait until it has rendered, screenshot it and return its text."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+    page.locator("h1").filter(has_text=title.split(" ")[-1].capitalize()).first.wait_for(
+        timeout=30_000
+    )
+    if has_charts:
+        page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+    )
+    page.wait_for_timeout(500)
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot), full_page=True)
+    return page.inner_text("body")
+
+
+def test_member_sees_only_their_own_pages_and_data(server, browser) -> None:
+    base, club = server
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, base, MEMBER)
+    for path, title, has_charts in MEMBER_PAGES:
+        text = visit(page, title, has_charts, SCREENSHOTS / f"member_{path}.png")
+        assert not [name for name in club.other_names if name in text], path
+        assert "Traceback" not in text
+    menu = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Club overview" not in menu and "Data health" not in menu
+    page.close()
+
+
+def test_member_typing_a_coach_url_is_told_it_is_not_available(server, browser) -> None:
+    base, club = server
+    page = browser.new_page()
+    log_in(page, base, MEMBER, path="club_overview?athlete=" + club.other_athlete)
+    page.get_by_text("This page is not available for your account").wait_for(timeout=30_000)
+    assert page.locator(".js-plotly-plot").count() == 0
+    assert not [name for name in club.other_names if name in page.inner_text("body")]
+    page.close()
+
+
+def test_coach_visits_every_page(server, browser) -> None:
+    base, _ = server
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, base, COACH)
+    for path, title, has_charts in COACH_PAGES:
+        text = visit(page, title, has_charts, SCREENSHOTS / f"coach_{path}.png")
+        assert "Traceback" not in text, path
+    page.close()
+
+
+def test_phone_width_screens(server, browser) -> None:
+    base, _ = server
+    for user, role, (path, title, _) in [
+        (MEMBER, "member", MEMBER_PAGES[0]),
+        (COACH, "coach", COACH_PAGES[0]),
+    ]:
+        page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+        log_in(page, base, user, path=path)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(SCREENSHOTS / f"{role}_{path}_phone.png"), full_page=True)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390 + 1, f"{title} scrolls sideways on a phone ({width}px)"
+        page.close()

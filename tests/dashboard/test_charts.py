@@ -1,0 +1,76 @@
+"""Every chart: a title, unit-labelled axes, hover text, and a titled empty state."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import pytest
+
+from dashboard import charts, data
+from dashboard.viewer import Viewer
+
+COACH = Viewer("coach", "coach", None)
+
+
+def figures(club) -> dict[str, go.Figure]:
+    athlete = COACH.viewing(club.member_athlete)
+    settings = data.metric_settings(COACH)
+    weekly = data.athlete_weekly(athlete)
+    return {
+        "club_volume": charts.club_volume(data.club_weekly(COACH)),
+        "adherence_distribution": charts.adherence_distribution(
+            data.club_adherence(COACH), settings
+        ),
+        "adherence_by_phase": charts.adherence_by_phase(data.adherence_by_phase(COACH)),
+        "adherence_heatmap": charts.adherence_heatmap(data.club_adherence_weekly(COACH)),
+        "incidence_forest": charts.incidence_forest(data.injury_incidence(COACH)),
+        "ostrc_prevalence": charts.ostrc_prevalence(data.ostrc_weekly(COACH)),
+        "pace_slopes": charts.pace_slopes(data.club_pace_trends(COACH)),
+        "pace_before_after": charts.pace_before_after(data.club_pace_before_after(COACH)),
+        "file_statuses": charts.file_statuses(data.file_status_counts(COACH)),
+        "weekly_volume": charts.weekly_volume(weekly),
+        "pace_trend": charts.pace_trend(weekly),
+        "efficiency_trend": charts.efficiency_trend(weekly),
+        "fitness_fatigue": charts.fitness_fatigue(weekly),
+        "strength_calendar": charts.strength_calendar(data.strength_days(athlete)),
+        "weekly_adherence": charts.weekly_adherence(data.adherence_weekly(athlete)),
+        "program_due": charts.program_due(data.program_due(athlete)),
+        "ostrc_severity": charts.ostrc_severity(data.athlete_ostrc(athlete)),
+    }
+
+
+def test_every_chart_function_is_exercised(club_env) -> None:
+    assert set(figures(club_env)) == set(charts.__all__)
+
+
+def test_charts_have_titles_axis_labels_and_hover(club_env) -> None:
+    for name, fig in figures(club_env).items():
+        assert fig.layout.title.text, name
+        if not fig.data:  # an empty state: it must say so
+            assert fig.layout.annotations[0].text, name
+            continue
+        assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text, name
+        for trace in fig.data:
+            assert trace.hovertemplate or trace.hoverinfo == "skip", (name, trace.name)
+
+
+def test_forest_plot_is_labelled_observational(club_env) -> None:
+    fig = charts.incidence_forest(data.injury_incidence(COACH))
+    assert "association, not causation" in fig.layout.title.text
+
+
+@pytest.mark.parametrize("name", ["club_volume", "weekly_volume", "pace_trend", "ostrc_severity"])
+def test_empty_frames_give_a_titled_notice(club_env, name: str) -> None:
+    frame = {
+        "club_volume": data.club_weekly,
+        "weekly_volume": data.athlete_weekly,
+        "pace_trend": data.athlete_weekly,
+        "ostrc_severity": data.athlete_ostrc,
+    }[name](COACH.viewing(club_env.member_athlete)).head(0)
+    fig = getattr(charts, name)(frame)
+    assert fig.layout.title.text and fig.layout.annotations[0].text.startswith("No ")
+
+
+def test_pace_axis_reads_minutes_and_seconds(club_env) -> None:
+    fig = charts.pace_trend(data.athlete_weekly(COACH.viewing(club_env.member_athlete)))
+    assert fig.layout.yaxis.autorange == "reversed"
+    assert all(":" in label for label in fig.layout.yaxis.ticktext)

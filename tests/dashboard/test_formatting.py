@@ -1,0 +1,89 @@
+"""Plain-language sentences and number formats, checked against hand-written expectations."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from dashboard.config import MetricSettings
+from dashboard.formatting import (
+    adherence_bands_text,
+    before_after_sentence,
+    duration_text_expr,
+    pace_text,
+    pace_text_expr,
+    pace_trend_sentence,
+)
+
+SETTINGS = MetricSettings()
+
+
+def trend(
+    direction: str,
+    slope: float | None,
+    low: float | None,
+    high: float | None,
+    window: str = "last_12_weeks",
+) -> dict:
+    return {
+        "trend_window": window,
+        "n_weeks": 12,
+        "slope_s_per_km_per_4wk": slope,
+        "ci_low": low,
+        "ci_high": high,
+        "direction": direction,
+    }
+
+
+def test_improving_reads_as_the_brief_example() -> None:
+    assert pace_trend_sentence(trend("improving", -6.0, -9.0, -3.0), "you", SETTINGS) == (
+        "Your grade-adjusted pace improved by 6 s/km per 4 weeks over the last 12 weeks "
+        "(95% CI 3 to 9 s/km)."
+    )
+
+
+def test_slower_flat_and_insufficient() -> None:
+    assert pace_trend_sentence(
+        trend("slower", 4.0, 1.0, 7.0, "since_program_start"), "Bea", SETTINGS
+    ) == (
+        "Bea's grade-adjusted pace got slower by 4 s/km per 4 weeks since the program started "
+        "(95% CI 1 to 7 s/km)."
+    )
+    flat = pace_trend_sentence(trend("flat", -2.0, -5.0, 1.0), "you", SETTINGS)
+    assert "no clear change" in flat and "-5 to +1" in flat
+    few = pace_trend_sentence(trend("insufficient_data", None, None, None), "you", SETTINGS)
+    assert few.startswith("Not enough weeks with runs")
+
+
+def test_before_after_sentence() -> None:
+    row = {
+        "gap_before_s_per_km": 340.0,
+        "gap_after_s_per_km": 332.0,
+        "change_s_per_km": -8.0,
+        "weeks_before": 6,
+        "weeks_after": 6,
+    }
+    sentence = before_after_sentence(row, "you")
+    assert "5:40 /km" in sentence and "5:32 /km" in sentence and "8 s/km faster" in sentence
+
+
+@pytest.mark.parametrize(("seconds", "text"), [(332, "5:32 /km"), (299.6, "5:00 /km"), (None, "-")])
+def test_pace_text(seconds: float | None, text: str) -> None:
+    assert pace_text(seconds) == text
+
+
+def test_vectorised_formats() -> None:
+    frame = pl.DataFrame({"s": [271.0, 1413.2, 3725.0, None]})
+    assert frame.select(pace_text_expr("s"))["s"].to_list()[0] == "4:31 /km"
+    assert frame.select(duration_text_expr("s").alias("t"))["t"].to_list() == [
+        "4:31",
+        "23:33",
+        "1:02:05",
+        "-",
+    ]
+
+
+def test_band_text_shows_the_thresholds() -> None:
+    assert adherence_bands_text(SETTINGS).startswith(
+        "High adherence = at least 84% of prescribed strength sessions"
+    )

@@ -1,0 +1,59 @@
+"""The models recover what the demo generator planted (demo/truth.json) from files members would send.
+
+truth.json holds "irr_high_vs_low" (the planted running-related injury hazard ratio of the high vs
+the low adherence band, lagged 4 weeks) and, per athlete, "pace_trend_direction" over the last 12 weeks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.slow
+
+DIRECTION_AGREEMENT = 0.90
+
+
+@pytest.fixture
+def demo(demo_home: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, dict]]:
+    """The demo club's warehouse (read-only) and what its generator planted."""
+    truth = json.loads((demo_home / "demo" / "truth.json").read_text())
+    con = duckdb.connect(str(demo_home / "warehouse.duckdb"), read_only=True)
+    yield con, truth
+    con.close()
+
+
+def test_planted_rate_ratio_falls_inside_the_reported_ci(demo: tuple) -> None:
+    con, truth = demo
+    rows = con.sql(
+        "select irr, irr_ci_low, irr_ci_high, cases, hours from mart_injury_incidence "
+        "where case_definition = 'running_related_injury' and comparison = 'adherence_band' "
+        "and group_label = 'high'"
+    ).fetchall()
+    assert len(rows) == 1
+    irr, low, high, cases, hours = rows[0]
+    planted = truth["irr_high_vs_low"]
+    assert low is not None and high is not None, f"IRR not estimable: {rows[0]}"
+    assert low <= planted <= high, (
+        f"planted IRR {planted} outside reported {irr} ({low:.2f}-{high:.2f}); "
+        f"high band: {cases} cases in {hours:.0f} h"
+    )
+
+
+def test_pace_directions_agree_with_the_planted_trends(demo: tuple) -> None:
+    con, truth = demo
+    reported = dict(
+        con.sql(
+            "select athlete_id, direction from mart_pace_trends where trend_window = 'last_12_weeks'"
+        ).fetchall()
+    )
+    planted = {a: t["pace_trend_direction"] for a, t in truth["athletes"].items()}
+    agree = sum(reported.get(athlete) == direction for athlete, direction in planted.items())
+    assert agree / len(planted) >= DIRECTION_AGREEMENT, (
+        f"{agree} of {len(planted)} directions agree; disagreements (planted, reported): "
+        f"{ {a: (d, reported.get(a)) for a, d in planted.items() if reported.get(a) != d} }"
+    )
