@@ -1,0 +1,15 @@
+-- athlete_digest: one row per athlete for the Monday digest: adherence and the 12-week pace trend.
+-- depends_on: mart_athletes, mart_adherence_athlete, mart_pace_trends
+SELECT
+    a.athlete_id,
+    a.display_name,
+    ad.cumulative_session_adherence AS session_adherence,
+    ad.adherence_band,
+    t.slope_s_per_km_per_4wk AS pace_trend_s_per_km_per_4wk,
+    t.ci_low AS pace_trend_ci_low,
+    t.ci_high AS pace_trend_ci_high,
+    coalesce(t.direction, 'insufficient_data') AS pace_trend_direction
+FROM mart_athletes a
+LEFT JOIN mart_adherence_athlete ad USING (athlete_id)
+LEFT JOIN mart_pace_trends t ON t.athlete_id = a.athlete_id AND t.trend_window = 'last_12_weeks'
+ORDER BY a.athlete_id
