@@ -35,15 +35,15 @@ def run_ingest(settings: Settings) -> IngestOutcome:
         result = job.execute_in_process(instance=instance, raise_on_error=False)
     if result.success:
         return IngestOutcome(True, result.run_id, None)
-    failed = [e for e in result.all_events if e.is_step_failure or e.is_asset_check_evaluation]
-    reason = _failure_reason(failed)
-    _, blocked = publish_serving(settings.warehouse, settings.serving, result.run_id, reason)
+    _, blocked = publish_serving(
+        settings.warehouse, settings.serving, result.run_id, _failure_reason(result.all_events)
+    )
     return IngestOutcome(False, result.run_id, blocked)
 
 
 def _failure_reason(events: list[dg.DagsterEvent]) -> str:
     for event in events:
-        if event.is_step_failure:
-            error = event.step_failure_data.error
-            return f"step {event.step_key} failed: {error.message.strip() if error else 'unknown error'}"
-    return "a blocking data check failed"
+        if event.is_step_failure and event.step_failure_data.error:
+            message = event.step_failure_data.error.message.strip()
+            return f"step {event.step_key} failed: {message}"
+    return "the run did not finish"

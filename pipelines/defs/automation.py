@@ -8,8 +8,6 @@ import dagster as dg
 from pipelines.defs.assets.publish import publish_serving
 from pipelines.settings import Settings
 
-RETRIES = dg.RetryPolicy(max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL)
-
 
 def build_ingest_job() -> dg.JobDefinition:
     """Everything from inbox to serving file, one step at a time (DuckDB allows one writer)."""
@@ -18,7 +16,6 @@ def build_ingest_job() -> dg.JobDefinition:
         selection=dg.AssetSelection.all(),
         description="Archive new files, parse them, rebuild the models and publish the serving file.",
         executor_def=dg.in_process_executor,
-        op_retry_policy=RETRIES,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +11,8 @@ import dagster as dg
 import duckdb
 
 from pipelines.settings import Settings, load_settings
-from pipelines.warehouse import connect
+
+BACKOFF_S = (1, 2, 4, 8)
 
 
 class ClubFolder(dg.ConfigurableResource):
@@ -30,8 +32,23 @@ class Warehouse(dg.ConfigurableResource):
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with connect(Path(self.path)) as con:
+        """A read-write connection. The file being held by another process is a transient
+        failure: wait and try again with exponential backoff, then ask Dagster for a retry."""
+        path = Path(self.path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = None
+        for wait_s in (*BACKOFF_S, None):
+            try:
+                con = duckdb.connect(str(path))
+                break
+            except duckdb.IOException as err:
+                if wait_s is None:
+                    raise dg.RetryRequested(max_retries=3, seconds_to_wait=60) from err
+                time.sleep(wait_s)
+        try:
             yield con
+        finally:
+            con.close()
 
 
 class ServingFile(dg.ConfigurableResource):

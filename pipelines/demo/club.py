@@ -18,84 +18,31 @@ BAND_FLOORS = (("high", 0.84), ("medium", 0.74), ("low", 0.0))
 # High and low dominate so the high-vs-low injury comparison has exposure on both sides.
 BAND_MIX = ("high", "low", "medium", "high", "low", "high", "low")
 # Pace slopes (s/km per 4 weeks): far enough from zero that a Theil-Sen CI excludes it.
-MIN_SLOPE, MAX_SLOPE = 6.0, 13.0
+MIN_SLOPE, MAX_SLOPE = 7.0, 14.0
 TREND_WEEKS = 12
 FORMAT_MIX = (("gpx", 0.5), ("fit", 0.3), ("tcx", 0.2))
 CHANNEL_MIX = ("strong", "hevy", "club_sheet", "club_inbox", "strong", "hevy", "club_sheet")
 NON_ENROLLED_TRENDS = ("flat", "slower", "flat", "improving", "slower", "flat")
 GROUPS = ("Tuesday intervals", "Sunday long run", "Beginners", "Trail group")
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 FIRST_NAMES = {
-    "F": (
-        "Alex",
-        "Sam",
-        "Priya",
-        "Chloe",
-        "Maria",
-        "Hannah",
-        "Aoife",
-        "Lena",
-        "Sofia",
-        "Emma",
-        "Grace",
-        "Nadia",
-        "Julia",
-        "Ines",
-        "Zoe",
-        "Fatima",
-        "Olivia",
-        "Mei",
-        "Clara",
-        "Ruth",
+    "F": _words(
+        "Alex Sam Priya Chloe Maria Hannah Aoife Lena Sofia Emma Grace Nadia Julia Ines Zoe "
+        "Fatima Olivia Mei Clara Ruth"
     ),
-    "M": (
-        "James",
-        "Tom",
-        "Omar",
-        "Lukas",
-        "Daniel",
-        "Ravi",
-        "Sean",
-        "Marco",
-        "Ben",
-        "Jonas",
-        "Leo",
-        "Kwame",
-        "Pablo",
-        "Finn",
-        "David",
-        "Yusuf",
-        "Matteo",
-        "Noah",
-        "Arjun",
-        "Ethan",
+    "M": _words(
+        "James Tom Omar Lukas Daniel Ravi Sean Marco Ben Jonas Leo Kwame Pablo Finn David Yusuf "
+        "Matteo Noah Arjun Ethan"
     ),
 }
-LAST_NAMES = (
-    "Morgan",
-    "Patel",
-    "Okafor",
-    "Schmidt",
-    "Murphy",
-    "Garcia",
-    "Nowak",
-    "Jensen",
-    "Rossi",
-    "Smith",
-    "Khan",
-    "Dubois",
-    "Walsh",
-    "Fischer",
-    "Silva",
-    "Brown",
-    "Kowalski",
-    "Haddad",
-    "Larsen",
-    "Novak",
-    "Evans",
-    "Moreau",
-    "Becker",
-    "Byrne",
-    "Costa",
+LAST_NAMES = _words(
+    "Morgan Patel Okafor Schmidt Murphy Garcia Nowak Jensen Rossi Smith Khan Dubois Walsh Fischer "
+    "Silva Brown Kowalski Haddad Larsen Novak Evans Moreau Becker Byrne Costa"
 )
 
 PROGRAMS_YAML = """\
@@ -235,6 +182,11 @@ def _weekly_pace(rng, weeks: int, start: int | None, end: int | None, counted, s
     return rng.uniform(300.0, 400.0) + np.cumsum(slope)
 
 
+def _weight_unit(rng: np.random.Generator, american: bool, channel: str | None) -> str:
+    """The unit Strong shows weights in: pounds in the US and for some UK/EU Strong users."""
+    return "lb" if american or (channel == "strong" and rng.random() < 0.4) else "kg"
+
+
 def _story(rng, start: int | None, end: int | None, band: str | None, counted, weeks) -> str:
     """What the last 12 weeks of pace were built to show."""
     if start is None:
@@ -280,7 +232,7 @@ def build_club(rng: np.random.Generator, athletes: int, weeks: int) -> list[Athl
                 display_name=f"{rng.choice(FIRST_NAMES[sex])} {rng.choice(LAST_NAMES)}",
                 sex=sex,
                 birth_year=int(rng.integers(1965, 2003)),
-                weight_unit="lb" if american else "kg",
+                weight_unit=_weight_unit(rng, american, channel),
                 city=city,
                 home=home_in(city, rng),
                 hr_rest=int(rng.integers(44, 66)),

@@ -149,7 +149,8 @@ def _speeds(plans, layout, running, rng, dt):
             aim * (3.6 / minetti_cost(grade)) ** HILL_GIVE,
             aim * np.clip(1.0 - 6.0 * grade, 0.35, 1.6),
         )
-    dist = layout.running_total(speed * dt) - speed * dt
+    # distance before each step; clipped because the restarting sum leaves -1e-13 at a start
+    dist = np.maximum(layout.running_total(speed * dt) - speed * dt, 0.0)
     grade = grades_at(dist)
     effort = np.where(
         running, speed * minetti_cost(grade) / 3.6, aim * (1.0 + 4.0 * np.clip(grade, 0.0, None))

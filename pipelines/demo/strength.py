@@ -203,13 +203,8 @@ def plan_strength(
                     False,
                     _program_sets(rng, athlete, program_week, False, strength),
                 )
-        elif athlete.lifts_casually or athlete.enrolled:
-            if rng.random() < (0.3 if athlete.lifts_casually else 0.12):
-                add(
-                    week_monday + timedelta(days=days[1]),
-                    0,
-                    False,
-                    False,
-                    _casual_sets(rng, strength),
-                )
+        elif (athlete.lifts_casually or athlete.enrolled) and rng.random() < (
+            0.3 if athlete.lifts_casually else 0.12
+        ):
+            add(week_monday + timedelta(days=days[1]), 0, False, False, _casual_sets(rng, strength))
     return sessions

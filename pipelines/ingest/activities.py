@@ -14,6 +14,7 @@ import polars as pl
 
 from pipelines.ingest.inbox import raw_path
 from pipelines.ingest.registry import FileOutcome, record_outcomes
+from pipelines.ingest.tables import ACTIVITY_SCHEMA, CLEAN_SAMPLE_SCHEMA
 from pipelines.parsers.activity_file import parse_activity_file
 from pipelines.parsers.schemas import ParsedActivity, ParseError
 from pipelines.parsers.strava_export import apply_export_metadata, read_strava_export
@@ -133,20 +134,26 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:
     shas = [o.sha256 for o in result.outcomes]
     con.sql("begin transaction")
     try:
-        if table_exists(con, "activities"):
-            con.sql(
-                "delete from activity_samples where activity_id in "
-                "(select activity_id from activities where list_contains(?, file_sha256))",
-                params=[shas],
-            )
-            con.sql("delete from activities where list_contains(?, file_sha256)", params=[shas])
+        con.sql(
+            "delete from activity_samples where activity_id in "
+            "(select activity_id from activities where list_contains(?, file_sha256))",
+            params=[shas],
+        )
+        con.sql("delete from activities where list_contains(?, file_sha256)", params=[shas])
         if result.activities:
             frame = pl.DataFrame(result.activities, infer_schema_length=None).with_columns(
                 duplicate_of=pl.lit(None, pl.String),
                 loaded_at=pl.lit(datetime.now(UTC)),
             )
-            append_rows(con, "activities", frame)
-            append_rows(con, "activity_samples", pl.concat(result.samples, how="diagonal_relaxed"))
+            append_rows(
+                con, "activities", frame.select(list(ACTIVITY_SCHEMA)).cast(ACTIVITY_SCHEMA)
+            )
+            samples = pl.concat(result.samples, how="diagonal_relaxed")
+            append_rows(
+                con,
+                "activity_samples",
+                samples.select(list(CLEAN_SAMPLE_SCHEMA)).cast(CLEAN_SAMPLE_SCHEMA),
+            )
         record_outcomes(con, result.outcomes)
         con.sql("commit")
     except Exception:
@@ -200,8 +207,6 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection, window_s: int = 120) -> int:
     Activities of one athlete and sport family whose starts lie within `window_s` of each other form
     a cluster; the best-ranked member is canonical, the others get `duplicate_of`.
     """
-    if not table_exists(con, "activities"):
-        return 0
     con.sql(
         """
         create or replace temp table _duplicates as

@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest.inbox import Received
+from pipelines.ingest.tables import ensure_staging_tables
 from pipelines.warehouse import append_rows, table_exists
 
 # Bump when a parser fix should give previously rejected files another chance.
@@ -86,11 +87,12 @@ class FileOutcome:
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the registry tables on first use."""
+    """Create the registry and staging tables on first use."""
     if not table_exists(con, "files"):
         append_rows(con, "files", pl.DataFrame(schema=FILES_SCHEMA))
     if not table_exists(con, "ingest_errors"):
         append_rows(con, "ingest_errors", pl.DataFrame(schema=ERRORS_SCHEMA))
+    ensure_staging_tables(con)
 
 
 def register_received(con: duckdb.DuckDBPyConnection, received: list[Received]) -> int:

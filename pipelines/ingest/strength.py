@@ -12,7 +12,7 @@ from pipelines.parsers.exercise_catalog import ExerciseCatalog
 from pipelines.parsers.schemas import ParseError
 from pipelines.parsers.strength import parse_strength_csv
 from pipelines.settings import Settings
-from pipelines.warehouse import append_rows, table_exists
+from pipelines.warehouse import append_rows
 
 
 def _catalog(con: duckdb.DuckDBPyConnection, settings: Settings) -> ExerciseCatalog:
@@ -68,8 +68,7 @@ def load_strength_files(con: duckdb.DuckDBPyConnection, settings: Settings) -> d
     shas = [o.sha256 for o in outcomes]
     con.sql("begin transaction")
     try:
-        if table_exists(con, "strength_sets"):
-            con.sql("delete from strength_sets where list_contains(?, file_sha256)", params=[shas])
+        con.sql("delete from strength_sets where list_contains(?, file_sha256)", params=[shas])
         if frames:
             append_rows(con, "strength_sets", pl.concat(frames, how="diagonal_relaxed"))
         record_outcomes(con, outcomes)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import available_timezones
@@ -53,8 +54,9 @@ def _separator(header_line: str) -> str:
 
 def read_csv_table(data: bytes, what: str) -> pl.DataFrame:
     """Every column of a CSV as trimmed text (empty = null), plus its spreadsheet row number."""
-    text = decode_text(data, what)
-    header_line = text.lstrip("\r\n").splitlines()[0]
+    # Old Mac and some Excel exports end lines with a bare CR, which polars would read as one row.
+    text = decode_text(data, what).replace("\r\n", "\n").replace("\r", "\n")
+    header_line = text.lstrip("\n").split("\n", 1)[0]
     try:
         table = pl.read_csv(
             text.encode(),
@@ -70,7 +72,14 @@ def read_csv_table(data: bytes, what: str) -> pl.DataFrame:
             "not fit the header)",
             "check the file in a text editor for an unmatched double quote, or export it again",
         ) from error
-    table = table.rename({name: name.strip().strip('"').strip() for name in table.columns})
+    names = {name: name.strip().strip('"').strip() for name in table.columns}
+    repeated = sorted(name for name, n in Counter(names.values()).items() if n > 1)
+    if repeated:
+        raise ParseError(
+            f"{what} has the column '{repeated[0]}' more than once in its header row",
+            "rename or delete the extra column, then save the file as CSV again",
+        )
+    table = table.rename(names)
     fields = [name for name in table.columns if name != ROW]
     return table.with_columns(
         pl.col(fields).str.strip_chars().replace("", None), pl.col(ROW).cast(pl.Int32)

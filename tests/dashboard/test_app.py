@@ -132,8 +132,9 @@ def test_coach_pages_are_not_available_to_members(member_app: AppTest, page: str
 def test_only_the_login_page_exists_before_log_in(club_env: DashClub) -> None:
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     for page in [*COACH_PAGES, *MEMBER_PAGES]:
-        with pytest.raises(ValueError, match=r"Known pages: \['Log in'\]"):
+        with pytest.raises(ValueError, match="Could not find a navigation page") as refused:
             at.switch_page(f"app_pages/{page}.py")
+        assert "app_pages" not in str(refused.value).split("Known pages:")[1]
 
 
 @pytest.mark.parametrize("page", [*COACH_PAGES, *MEMBER_PAGES])

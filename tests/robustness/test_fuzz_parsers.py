@@ -1,0 +1,202 @@
+"""Damaged real files: every parser returns valid rows or a ParseError with a reason, within 5 s a file."""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipelines.parsers.activity_file import parse_activity_file
+from pipelines.parsers.club_files import (
+    parse_enrolments,
+    parse_injuries,
+    parse_ostrc,
+    parse_programs,
+    parse_roster,
+)
+from pipelines.parsers.exercise_catalog import ExerciseCatalog, default_catalog_yaml
+from pipelines.parsers.programs import default_programs_yaml
+from pipelines.parsers.schemas import SAMPLE_SCHEMA, ParsedActivity, ParseError, RowError
+from pipelines.parsers.strava_export import apply_export_metadata, read_strava_export
+from pipelines.parsers.strength import STRENGTH_SET_SCHEMA, parse_strength_csv
+from pipelines.settings import SPORTS
+from pipelines.summarize import summarize
+from tests.robustness.fuzzing import (
+    FUZZ,
+    SECONDS_PER_FILE,
+    damaged_activity_file,
+    damaged_bytes,
+    damaged_csv,
+    time_limit,
+)
+
+ATHLETE = "r001"
+CATALOG = ExerciseCatalog.default()
+# The club-file examples of docs/CLUB_FILES.md, as a coach would type them.
+CLUB_EXAMPLES = {
+    "roster.csv": b"athlete_id,display_name,sex,birth_year,weight_unit,time_zone,hr_rest,hr_max,"
+    b"training_group\nr001,Alex Morgan,F,1988,kg,Europe/London,52,186,Tuesday intervals\n"
+    b"r002,Sam Lee,M,1990,lb,,48,190,\n",
+    "enrolments.csv": b"athlete_id,program_id,start_date,end_date\nr001,glute_12wk,2026-01-05,\n"
+    b"r002,glute_12wk,2026-02-02,2026-04-26\n",
+    "injuries.csv": b"athlete_id,onset_date,body_region,side,description,modified_days,"
+    b"stopped_days,consulted_professional\nr001,2026-03-14,knee,left,Pain below kneecap on "
+    b"descents,10,3,yes\n",
+    "ostrc.csv": b"athlete_id,week_start,q1,q2,q3,q4\nr001,2026-03-16,1,2,1,2\n"
+    b"r002,2026-03-16,Full participation without health problems,No reduction,No effect,"
+    b"No symptoms\n",
+}
+ROSTER_IDS = {"r001", "r002"}
+
+
+def _files(realdata: Path, *patterns: str) -> dict[str, bytes]:
+    return {
+        p.name: p.read_bytes()
+        for pattern in patterns
+        for p in sorted(realdata.glob(pattern))
+        if not p.name.endswith(".records.csv")
+    }
+
+
+@pytest.fixture(scope="module")
+def activity_files(realdata: Path) -> dict[str, bytes]:
+    return _files(realdata, "gpx/*", "tcx/*", "fit/*")
+
+
+@pytest.fixture(scope="module")
+def strength_files(realdata: Path) -> dict[str, bytes]:
+    return _files(realdata, "strength/*.csv")
+
+
+@pytest.fixture(scope="module")
+def strava_zip(realdata: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted((realdata / "strava_export").rglob("*")):
+            if path.is_file():
+                archive.write(path, f"export_1/{path.relative_to(realdata / 'strava_export')}")
+    return buffer.getvalue()
+
+
+def assert_refused_with_reason(error: ParseError) -> None:
+    assert error.reason.strip(), "a ParseError must say what is wrong"
+
+
+def assert_valid_activities(activities: list[ParsedActivity]) -> None:
+    """What the pipeline relies on: known formats and sports, the sample schema, a usable summary."""
+    for activity in activities:
+        assert activity.source_format in ("gpx", "tcx", "fit")
+        assert activity.sport in SPORTS
+        assert activity.samples.schema == pl.Schema(SAMPLE_SCHEMA)
+        try:
+            summary, _ = summarize(activity, "Europe/Berlin", hr_rest=50, hr_max=190, sex="F")
+        except ParseError as error:  # the pipeline records this file as rejected, with the reason
+            assert_refused_with_reason(error)
+            continue
+        for key in ("distance_m", "elapsed_s", "timer_s", "moving_s"):
+            assert math.isfinite(summary[key]) and summary[key] >= 0, (key, summary[key])
+
+
+def assert_valid_rows(errors: list[RowError]) -> None:
+    for error in errors:
+        assert error.reason.strip()
+        assert error.row_number is None or error.row_number >= 2
+
+
+@FUZZ
+@given(data=st.data())
+def test_damaged_activity_files_give_activities_or_a_reason(
+    activity_files: dict[str, bytes], data: st.DataObject
+) -> None:
+    name, content = data.draw(damaged_activity_file(activity_files))
+    try:
+        with time_limit(SECONDS_PER_FILE, f"a damaged copy of {name}"):
+            activities = parse_activity_file(name, content)
+            assert_valid_activities(activities)
+    except ParseError as error:
+        assert_refused_with_reason(error)
+
+
+@FUZZ
+@given(data=st.data())
+def test_damaged_strava_exports_give_activities_or_a_reason(
+    strava_zip: bytes, data: st.DataObject
+) -> None:
+    content = data.draw(damaged_bytes(strava_zip))
+    try:
+        with time_limit(SECONDS_PER_FILE, "a damaged Strava export"):
+            for exported in read_strava_export(content):
+                activities = parse_activity_file(exported.member_name, exported.data)
+                apply_export_metadata(activities, exported)
+                assert_valid_activities(activities)
+    except ParseError as error:
+        assert_refused_with_reason(error)
+
+
+@FUZZ
+@given(data=st.data())
+def test_damaged_strength_logs_give_sets_or_a_reason(
+    strength_files: dict[str, bytes], data: st.DataObject
+) -> None:
+    content = data.draw(damaged_csv(strength_files))
+    try:
+        with time_limit(SECONDS_PER_FILE, "a damaged strength log"):
+            parsed = parse_strength_csv(
+                content,
+                athlete_id=ATHLETE,
+                weight_unit="kg",
+                time_zone="Europe/Berlin",
+                catalog=CATALOG,
+                roster_ids={ATHLETE},
+            )
+    except ParseError as error:
+        assert_refused_with_reason(error)
+        return
+    assert parsed.sets.schema == pl.Schema(STRENGTH_SET_SCHEMA)
+    assert parsed.sets["athlete_id"].drop_nulls().unique().to_list() in ([], [ATHLETE])
+    assert 0.0 <= parsed.mapped_share <= 1.0
+    assert_valid_rows(parsed.rejected)
+
+
+@FUZZ
+@given(data=st.data())
+def test_damaged_club_files_give_rows_or_a_reason(data: st.DataObject) -> None:
+    name = data.draw(st.sampled_from(sorted(CLUB_EXAMPLES)))
+    content = data.draw(st.one_of(damaged_csv({name: CLUB_EXAMPLES[name]})))
+    parsers = {
+        "roster.csv": lambda d: parse_roster(d, club_time_zone="Europe/London"),
+        "enrolments.csv": lambda d: parse_enrolments(d, {"glute_12wk"}, ROSTER_IDS),
+        "injuries.csv": lambda d: parse_injuries(d, ROSTER_IDS),
+        "ostrc.csv": lambda d: parse_ostrc(d, ROSTER_IDS),
+    }
+    try:
+        with time_limit(SECONDS_PER_FILE, f"a damaged {name}"):
+            frame, errors = parsers[name](content)
+    except ParseError as error:
+        assert_refused_with_reason(error)
+        return
+    assert isinstance(frame, pl.DataFrame)
+    assert_valid_rows(errors)
+
+
+@FUZZ
+@given(data=st.data())
+def test_damaged_club_yaml_gives_a_program_or_a_reason(data: st.DataObject) -> None:
+    which = data.draw(st.sampled_from(["exercises.yaml", "programs.yaml"]))
+    original = default_catalog_yaml() if which == "exercises.yaml" else default_programs_yaml()
+    content = data.draw(damaged_bytes(original))
+    try:
+        with time_limit(SECONDS_PER_FILE, f"a damaged {which}"):
+            if which == "exercises.yaml":
+                assert ExerciseCatalog.load(content).to_frame().height > 0
+            else:
+                programs, phases, _ = parse_programs(content, CATALOG.categories)
+                assert programs.height > 0 and phases.height >= programs.height
+    except ParseError as error:
+        assert_refused_with_reason(error)
