@@ -55,7 +55,7 @@ def test_every_asset_says_what_it_is(defs: dg.Definitions) -> None:
 
 def test_lineage_runs_from_inbox_to_serving_file(defs: dg.Definitions) -> None:
     graph = defs.resolve_asset_graph()
-    upstream = graph.get_ancestor_asset_keys({dg.AssetKey("serving_file")})
+    upstream = graph.get_ancestor_asset_keys(dg.AssetKey("serving_file"))
     assert {
         dg.AssetKey("raw_archive"),
         dg.AssetKey("activities"),

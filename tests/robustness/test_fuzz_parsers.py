@@ -30,6 +30,7 @@ from pipelines.summarize import summarize
 from tests.robustness.fuzzing import (
     FUZZ,
     SECONDS_PER_FILE,
+    RealFiles,
     damaged_activity_file,
     damaged_bytes,
     damaged_csv,
@@ -55,33 +56,33 @@ CLUB_EXAMPLES = {
 ROSTER_IDS = {"r001", "r002"}
 
 
-def _files(realdata: Path, *patterns: str) -> dict[str, bytes]:
-    return {
-        p.name: p.read_bytes()
+def _files(realdata: Path, *patterns: str) -> RealFiles:
+    return RealFiles(
+        (p.name, p.read_bytes())
         for pattern in patterns
         for p in sorted(realdata.glob(pattern))
         if not p.name.endswith(".records.csv")
-    }
+    )
 
 
 @pytest.fixture(scope="module")
-def activity_files(realdata: Path) -> dict[str, bytes]:
+def activity_files(realdata: Path) -> RealFiles:
     return _files(realdata, "gpx/*", "tcx/*", "fit/*")
 
 
 @pytest.fixture(scope="module")
-def strength_files(realdata: Path) -> dict[str, bytes]:
+def strength_files(realdata: Path) -> RealFiles:
     return _files(realdata, "strength/*.csv")
 
 
 @pytest.fixture(scope="module")
-def strava_zip(realdata: Path) -> bytes:
+def strava_zip(realdata: Path) -> RealFiles:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted((realdata / "strava_export").rglob("*")):
             if path.is_file():
                 archive.write(path, f"export_1/{path.relative_to(realdata / 'strava_export')}")
-    return buffer.getvalue()
+    return RealFiles({"strava_export.zip": buffer.getvalue()})
 
 
 def assert_refused_with_reason(error: ParseError) -> None:
@@ -112,12 +113,12 @@ def assert_valid_rows(errors: list[RowError]) -> None:
 @FUZZ
 @given(data=st.data())
 def test_damaged_activity_files_give_activities_or_a_reason(
-    activity_files: dict[str, bytes], data: st.DataObject
+    activity_files: RealFiles, data: st.DataObject
 ) -> None:
-    name, content = data.draw(damaged_activity_file(activity_files))
+    damaged = data.draw(damaged_activity_file(activity_files))
     try:
-        with time_limit(SECONDS_PER_FILE, f"a damaged copy of {name}"):
-            activities = parse_activity_file(name, content)
+        with time_limit(SECONDS_PER_FILE, repr(damaged)):
+            activities = parse_activity_file(damaged.name, damaged.data)
             assert_valid_activities(activities)
     except ParseError as error:
         assert_refused_with_reason(error)
@@ -126,12 +127,12 @@ def test_damaged_activity_files_give_activities_or_a_reason(
 @FUZZ
 @given(data=st.data())
 def test_damaged_strava_exports_give_activities_or_a_reason(
-    strava_zip: bytes, data: st.DataObject
+    strava_zip: RealFiles, data: st.DataObject
 ) -> None:
-    content = data.draw(damaged_bytes(strava_zip))
+    damaged = data.draw(damaged_bytes(strava_zip))
     try:
-        with time_limit(SECONDS_PER_FILE, "a damaged Strava export"):
-            for exported in read_strava_export(content):
+        with time_limit(SECONDS_PER_FILE, repr(damaged)):
+            for exported in read_strava_export(damaged.data):
                 activities = parse_activity_file(exported.member_name, exported.data)
                 apply_export_metadata(activities, exported)
                 assert_valid_activities(activities)
@@ -142,13 +143,13 @@ def test_damaged_strava_exports_give_activities_or_a_reason(
 @FUZZ
 @given(data=st.data())
 def test_damaged_strength_logs_give_sets_or_a_reason(
-    strength_files: dict[str, bytes], data: st.DataObject
+    strength_files: RealFiles, data: st.DataObject
 ) -> None:
-    content = data.draw(damaged_csv(strength_files))
+    damaged = data.draw(damaged_csv(strength_files))
     try:
-        with time_limit(SECONDS_PER_FILE, "a damaged strength log"):
+        with time_limit(SECONDS_PER_FILE, repr(damaged)):
             parsed = parse_strength_csv(
-                content,
+                damaged.data,
                 athlete_id=ATHLETE,
                 weight_unit="kg",
                 time_zone="Europe/Berlin",
@@ -167,8 +168,7 @@ def test_damaged_strength_logs_give_sets_or_a_reason(
 @FUZZ
 @given(data=st.data())
 def test_damaged_club_files_give_rows_or_a_reason(data: st.DataObject) -> None:
-    name = data.draw(st.sampled_from(sorted(CLUB_EXAMPLES)))
-    content = data.draw(st.one_of(damaged_csv({name: CLUB_EXAMPLES[name]})))
+    damaged = data.draw(damaged_csv(RealFiles(CLUB_EXAMPLES)))
     parsers = {
         "roster.csv": lambda d: parse_roster(d, club_time_zone="Europe/London"),
         "enrolments.csv": lambda d: parse_enrolments(d, {"glute_12wk"}, ROSTER_IDS),
@@ -176,8 +176,8 @@ def test_damaged_club_files_give_rows_or_a_reason(data: st.DataObject) -> None:
         "ostrc.csv": lambda d: parse_ostrc(d, ROSTER_IDS),
     }
     try:
-        with time_limit(SECONDS_PER_FILE, f"a damaged {name}"):
-            frame, errors = parsers[name](content)
+        with time_limit(SECONDS_PER_FILE, repr(damaged)):
+            frame, errors = parsers[damaged.name](damaged.data)
     except ParseError as error:
         assert_refused_with_reason(error)
         return
@@ -188,15 +188,14 @@ def test_damaged_club_files_give_rows_or_a_reason(data: st.DataObject) -> None:
 @FUZZ
 @given(data=st.data())
 def test_damaged_club_yaml_gives_a_program_or_a_reason(data: st.DataObject) -> None:
-    which = data.draw(st.sampled_from(["exercises.yaml", "programs.yaml"]))
-    original = default_catalog_yaml() if which == "exercises.yaml" else default_programs_yaml()
-    content = data.draw(damaged_bytes(original))
+    defaults = {"exercises.yaml": default_catalog_yaml(), "programs.yaml": default_programs_yaml()}
+    damaged = data.draw(damaged_bytes(RealFiles(defaults)))
     try:
-        with time_limit(SECONDS_PER_FILE, f"a damaged {which}"):
-            if which == "exercises.yaml":
-                assert ExerciseCatalog.load(content).to_frame().height > 0
+        with time_limit(SECONDS_PER_FILE, repr(damaged)):
+            if damaged.name == "exercises.yaml":
+                assert ExerciseCatalog.load(damaged.data).to_frame().height > 0
             else:
-                programs, phases, _ = parse_programs(content, CATALOG.categories)
+                programs, phases, _ = parse_programs(damaged.data, CATALOG.categories)
                 assert programs.height > 0 and phases.height >= programs.height
     except ParseError as error:
         assert_refused_with_reason(error)
