@@ -59,17 +59,22 @@ def is_null_island() -> pl.Expr:
     return ((pl.col("lat") == 0) & (pl.col("lon") == 0)).fill_null(False)
 
 
+def is_on_the_globe() -> pl.Expr:
+    """A latitude within 90 degrees and a longitude within 180: a damaged record can hold anything."""
+    return pl.col("lat").is_between(-90, 90) & pl.col("lon").is_between(-180, 180)
+
+
 # Expression builders are cached: building a polars expression costs as much as running it on a
 # few thousand rows, and the same few are needed for every activity.
 @cache
 def sample_basics() -> dict[str, pl.Expr]:
-    """Seconds since the epoch, segment, HR without zeros, and positions without (0, 0)."""
-    located = ~is_null_island()
+    """Seconds since the epoch, segment, HR without zeros, positions without (0, 0) or off the globe."""
+    located = ~is_null_island() & is_on_the_globe()
     return {
         "ts": pl.col("t").dt.epoch("us").cast(pl.Float64) / 1e6,
         "seg": pl.col("seg").fill_null(0),
         "hr": pl.when(pl.col("hr") > 0).then("hr"),  # 0 bpm is a lost strap, not a reading
-        "null_island": ~located,
+        "null_island": is_null_island(),
         "lat": pl.when(located & pl.col("lon").is_not_null()).then("lat"),
         "lon": pl.when(located & pl.col("lat").is_not_null()).then("lon"),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import dagster as dg
+import duckdb
 
 from pipelines.defs import build_definitions
 from pipelines.defs.assets.publish import publish_serving
@@ -35,9 +36,12 @@ def run_ingest(settings: Settings) -> IngestOutcome:
         result = job.execute_in_process(instance=instance, raise_on_error=False)
     if result.success:
         return IngestOutcome(True, result.run_id, None)
-    _, blocked = publish_serving(
-        settings.warehouse, settings.serving, result.run_id, _failure_reason(result.all_events)
-    )
+    reason = _failure_reason(result.all_events)
+    try:
+        _, blocked = publish_serving(settings.warehouse, settings.serving, result.run_id, reason)
+    except (OSError, duckdb.Error) as err:
+        # e.g. the disk is still full: the last good serving file stays as it was
+        blocked = f"{reason}; the dashboard's notice could not be written either ({err})"
     return IngestOutcome(False, result.run_id, blocked)
 
 

@@ -81,8 +81,23 @@ def publish(warehouse: Path, serving: Path, run_id: str, blocked_reason: str | N
 
     When `blocked_reason` is given the previous serving file's marts are kept and only the check
     results and the reason are refreshed, so the dashboard keeps the last good data and can say why.
+    A failure (a full disk) leaves the previous serving file as it was and no partial copy behind.
     """
     tmp = serving.with_suffix(".duckdb.tmp")
+    try:
+        generation = _write_copy(warehouse, serving, tmp, run_id, blocked_reason)
+        os.replace(tmp, serving)
+    except BaseException:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    return generation
+
+
+def _write_copy(
+    warehouse: Path, serving: Path, tmp: Path, run_id: str, blocked_reason: str | None
+) -> int:
+    """Write the next serving file at `tmp`, flushed to disk; returns its generation."""
     tmp.unlink(missing_ok=True)
     generation = _current_generation(serving) + 1
     if blocked_reason and serving.exists():
@@ -115,7 +130,6 @@ def publish(warehouse: Path, serving: Path, run_id: str, blocked_reason: str | N
         out.sql("checkpoint")
     with open(tmp, "rb+") as fh:
         os.fsync(fh.fileno())
-    os.replace(tmp, serving)
     return generation
 
 

@@ -38,13 +38,15 @@ def discover_checks(root: Path = SQL_ROOT / "checks") -> list[SqlCheck]:
     for path in sorted(root.glob("*.sql")):
         text = path.read_text()
         header = dict(_HEADER.findall(text))
+        missing = {"check", "asset", "severity", "description"} - set(header)
+        if missing or header["check"] != path.stem or header["severity"] not in ("ERROR", "WARN"):
+            raise ValueError(
+                f"{path}: the header needs '-- check: {path.stem}', '-- asset: <table>', "
+                "'-- severity: ERROR|WARN' and '-- description: ...'"
+            )
         checks.append(
             SqlCheck(
-                name=header.get("check", path.stem),
-                table=header["asset"],
-                severity=header.get("severity", "WARN").upper(),
-                description=header.get("description", ""),
-                sql=text,
+                header["check"], header["asset"], header["severity"], header["description"], text
             )
         )
     return checks

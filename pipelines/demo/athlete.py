@@ -7,6 +7,7 @@ same whatever the number of workers or the order they finish in.
 from __future__ import annotations
 
 import gzip
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -16,8 +17,8 @@ import numpy as np
 from pipelines.demo.club import Athlete, pace_trend_direction
 from pipelines.demo.ostrc_injuries import Injury, ostrc_weeks
 from pipelines.demo.routes import athlete_routes
-from pipelines.demo.runs import Recording, record_activities
-from pipelines.demo.season import plan_season
+from pipelines.demo.runs import ActivityPlan, Recording, record_activities
+from pipelines.demo.season import Season, plan_season
 from pipelines.demo.strength import plan_strength
 from pipelines.demo.writers_fit import fit_bytes
 from pipelines.demo.writers_gpx import gpx_bytes
@@ -93,38 +94,43 @@ def _write(path: Path, data: bytes, out: AthleteOutput) -> None:
     out.bytes_written += len(data)
 
 
-def _activities(job: AthleteJob, out: AthleteOutput, rngs: list[np.random.Generator]) -> None:
-    """Simulate and write every activity; keep the season's injuries and OSTRC answers."""
+def _strava_item(
+    rec: Recording, number: int, athlete: Athlete, rng: np.random.Generator
+) -> ExportedActivity:
+    """One activity as Strava keeps it: the uploaded original, under ids Strava made up."""
+    fit = rng.random() < STRAVA_FIT_SHARE
+    original = (
+        fit_bytes(rec, 3_400_000_000 + athlete.index, athlete.fit_style) if fit else gpx_bytes(rec)
+    )
+    activity_id = 9_000_000_000 + (7 * _garmin_id(rec, number)) % 1_000_000_000
+    return ExportedActivity(
+        rec, original, "fit" if fit else "gpx", activity_id, activity_id + 796_077_048
+    )
+
+
+def _recordings(
+    job: AthleteJob, plans: list[ActivityPlan], rng: np.random.Generator
+) -> Iterator[Recording]:
+    """The season's recordings, simulated a batch at a time."""
+    size = BATCH[job.streams]
+    every = None if job.streams else COARSE_EVERY_S
+    for i in range(0, len(plans), size):
+        yield from record_activities(plans[i : i + size], rng, every)
+
+
+def _activities(
+    job: AthleteJob, out: AthleteOutput, season: Season, rngs: list[np.random.Generator]
+) -> None:
+    """Simulate and write every activity: single files, or one Strava export for its member."""
     athlete = job.athlete
-    routes, ride = athlete_routes(rngs[0], athlete.city, athlete.home)
-    season = plan_season(athlete, routes, ride, job.monday, job.weeks, rngs[1])
     inbox = job.home / "inbox" / athlete.athlete_id
     exported: list[ExportedActivity] = []
-    plans = season.activities
-    batches = (plans[i : i + BATCH[job.streams]] for i in range(0, len(plans), BATCH[job.streams]))
-    recordings = (
-        rec
-        for batch in batches
-        for rec in record_activities(batch, rngs[2], None if job.streams else COARSE_EVERY_S)
-    )
-    for number, rec in enumerate(recordings):
-        plan = rec.plan
+    for number, rec in enumerate(_recordings(job, season.activities, rngs[2])):
         out.activities += 1
-        out.running_activities += plan.sport == "running"
+        out.running_activities += rec.plan.sport == "running"
         out.gps_points += len(rec.t)
         if athlete.via_strava and job.streams:
-            fit = rngs[5].random() < STRAVA_FIT_SHARE
-            original = (
-                fit_bytes(rec, 3_400_000_000 + athlete.index, athlete.fit_style)
-                if fit
-                else gpx_bytes(rec)
-            )
-            activity_id = 9_000_000_000 + 7 * _garmin_id(rec, number) % 1_000_000_000
-            exported.append(
-                ExportedActivity(
-                    rec, original, "fit" if fit else "gpx", activity_id, activity_id + 796_077_048
-                )
-            )
+            exported.append(_strava_item(rec, number, athlete, rngs[5]))
             continue
         name, data = _activity_file(job, rec, number)
         if rngs[5].random() < GZIP_SHARE:
@@ -133,23 +139,19 @@ def _activities(job: AthleteJob, out: AthleteOutput, rngs: list[np.random.Genera
         out.activity_files += 1
     if exported:
         export_day = job.monday + timedelta(days=7 * job.weeks)
-        _write(
-            inbox / f"export_{41_000_000 + athlete.index}.zip",
-            strava_export_zip(exported, export_day),
-            out,
-        )
+        zipped = strava_export_zip(exported, export_day)
+        _write(inbox / f"export_{41_000_000 + athlete.index}.zip", zipped, out)
         out.activity_files += 1
-    out.injuries = season.injuries
-    out.running_hours = float(season.running_hours.sum())
-    weeks_status = season.status[: 7 * job.weeks]
-    rng = rngs[4]
-    if rng.random() < 0.95:  # most members answer OSTRC, ~80% of weeks
-        rate = rng.uniform(0.7, 0.95)
-        out.ostrc = [
-            (job.monday + timedelta(days=7 * w), answers)
-            for w, answers in ostrc_weeks(rng, weeks_status, season.onset_days, rate)
-        ]
-        out.ostrc_style = str(rng.choice(["codes", "text", "iso_week"], p=[0.85, 0.1, 0.05]))
+
+
+def _ostrc(job: AthleteJob, out: AthleteOutput, season: Season, rng: np.random.Generator) -> None:
+    """Most members answer OSTRC-O2, on ~80% of weeks; a few write texts or ISO weeks."""
+    if rng.random() >= 0.95:
+        return
+    rate = rng.uniform(0.7, 0.95)
+    answered = ostrc_weeks(rng, season.status[: 7 * job.weeks], season.onset_days, rate)
+    out.ostrc = [(job.monday + timedelta(days=7 * w), answers) for w, answers in answered]
+    out.ostrc_style = str(rng.choice(["codes", "text", "iso_week"], p=[0.85, 0.1, 0.05]))
 
 
 def _strength(job: AthleteJob, out: AthleteOutput, rng: np.random.Generator) -> None:
@@ -183,7 +185,12 @@ def build_athlete(job: AthleteJob) -> AthleteOutput:
     athlete = job.athlete
     out = AthleteOutput(athlete.athlete_id)
     rngs = _generators(job)
-    _activities(job, out, rngs)
+    routes, ride = athlete_routes(rngs[0], athlete.city, athlete.home)
+    season = plan_season(athlete, routes, ride, job.monday, job.weeks, rngs[1])
+    _activities(job, out, season, rngs)
+    out.injuries = season.injuries
+    out.running_hours = float(season.running_hours.sum())
+    _ostrc(job, out, season, rngs[4])
     _strength(job, out, rngs[3])
     direction, slope = pace_trend_direction(athlete.weekly_pace)
     adherence = athlete.adherence

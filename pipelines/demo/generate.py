@@ -227,7 +227,8 @@ def generate_demo_club(
     )
     written += _write(club / "injuries.csv", _injuries(outputs))
     written += _write(club / "ostrc.csv", _ostrc(outputs))
-    for name, data in _club_strength(outputs).items():
+    sheets = _club_strength(outputs)
+    for name, data in sheets.items():
         written += _write(club / "strength" / name, data)
     truth = {
         "seed": seed,
@@ -253,7 +254,7 @@ def generate_demo_club(
         activities=sum(o.activities for o in outputs),
         running_activities=sum(o.running_activities for o in outputs),
         gps_points=sum(o.gps_points for o in outputs),
-        strength_files=sum(o.strength_files for o in outputs) + len(_club_strength(outputs)),
+        strength_files=sum(o.strength_files for o in outputs) + len(sheets),
         strength_sessions=sum(o.strength_sessions for o in outputs),
         strength_sets=sum(o.strength_sets for o in outputs),
         injuries=sum(len(o.injuries) for o in outputs),

@@ -94,6 +94,16 @@ def _start_minute(athlete: Athlete, rng: np.random.Generator, kind: str) -> int:
     return int(rng.integers(17 * 60 + 30, 19 * 60 + 30))
 
 
+def _onset(rng: np.random.Generator, rate: float, hours: float, day: date) -> Injury | None:
+    """A running-related injury (hazard `rate` per hour), a minor complaint, or nothing, on this run."""
+    draw = rng.random()
+    if draw < 1.0 - np.exp(-rate * hours):
+        return running_injury(rng, day)
+    if draw < 1.0 - np.exp(-(rate + MINOR_PER_1000H / 1000.0) * hours):
+        return minor_complaint(rng, day)
+    return None
+
+
 def plan_season(
     athlete: Athlete,
     routes: list[Route],
@@ -156,20 +166,15 @@ def plan_season(
                 kind, minutes = "easy", max(20.0, 0.5 * minutes)
             elif state == NIGGLE:
                 minutes *= 0.8
-            hours = minutes / 60.0
-            if state == HEALTHY:
-                draw = rng.random()
-                if draw < 1.0 - np.exp(-rate * hours):
-                    injury = running_injury(rng, monday + timedelta(days=day_index))
+            injury = None
+            if state == HEALTHY:  # only healthy running hours are at risk
+                injury = _onset(rng, rate, minutes / 60.0, monday + timedelta(days=day_index))
+            if injury is not None:
+                season.injuries.append(injury)
+                season.onset_days.append(day_index)
+                mark_injury(season.status, day_index, injury)
+                if injury.running_related:
                     minutes *= rng.uniform(0.5, 0.9)  # the run it happened on was cut short
-                elif draw < 1.0 - np.exp(-(rate + MINOR_PER_1000H / 1000.0) * hours):
-                    injury = minor_complaint(rng, monday + timedelta(days=day_index))
-                else:
-                    injury = None
-                if injury is not None:
-                    season.injuries.append(injury)
-                    season.onset_days.append(day_index)
-                    mark_injury(season.status, day_index, injury)
             add(day_index, kind, minutes, "running")
             season.running_hours[week] += minutes / 60.0
         free = [day for day in (5, 2, 0) if day not in {d for d, _, _ in planned}]

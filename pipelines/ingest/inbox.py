@@ -71,7 +71,10 @@ def _candidates(settings: Settings) -> list[tuple[Path, str | None, str]]:
     if settings.inbox.is_dir():
         for folder in sorted(p for p in settings.inbox.iterdir() if p.is_dir()):
             for path in sorted(folder.rglob("*")):
-                if path.is_file() and not path.name.startswith(IGNORED_PREFIXES):
+                # a symbolic link could pull any file on the machine (accounts.json) into the archive
+                if path.is_symlink() or path.name.startswith(IGNORED_PREFIXES):
+                    continue
+                if path.is_file():
                     found.append((path, folder.name, classify(path)))
     strength_dir = settings.club / "strength"
     if strength_dir.is_dir():
@@ -116,6 +119,7 @@ def scan_and_archive(con: duckdb.DuckDBPyConnection, settings: Settings) -> list
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_suffix(".part")
+            tmp.unlink(missing_ok=True)  # a read-only half copy left by a killed run
             shutil.copyfile(path, tmp)
             os.chmod(tmp, 0o444)
             os.replace(tmp, target)

@@ -15,6 +15,9 @@ from pipelines.warehouse import append_rows, table_exists
 
 # Bump when a parser fix should give previously rejected files another chance.
 PARSER_VERSION = 1
+UNEXPECTED_HINT = (
+    "the file is kept in the raw archive: tell the operator, so it is read again once fixed"
+)
 
 FILES_SCHEMA = {
     "sha256": pl.String,
@@ -84,6 +87,12 @@ class FileOutcome:
     @classmethod
     def rejected(cls, job: _Job, reason: str, hint: str = "") -> FileOutcome:
         return cls(job.sha256, job.athlete_id, job.original_name, "rejected", 0, reason, hint)
+
+    @classmethod
+    def unexpected(cls, job: _Job, error: Exception) -> FileOutcome:
+        """A file a parser failed on in a way it did not foresee: recorded, so the run goes on."""
+        reason = f"StrongStride could not read this file ({type(error).__name__}: {error})"
+        return cls.rejected(job, reason, UNEXPECTED_HINT)
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:

@@ -57,6 +57,9 @@ def load_strength_files(con: duckdb.DuckDBPyConnection, settings: Settings) -> d
         except ParseError as err:
             outcomes.append(FileOutcome.rejected(job, err.reason, err.hint))
             continue
+        except Exception as err:  # one file no parser foresaw must not stop the whole run
+            outcomes.append(FileOutcome.unexpected(job, err))
+            continue
         frames.append(parsed.sets.with_columns(file_sha256=pl.lit(sha)))
         outcomes.append(
             FileOutcome.ingested(

@@ -3,40 +3,18 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from pipelines.defs.checks import discover_checks
 from pipelines.models import PYTHON_MODELS, discover_models
 from tests.models import scenarios
 from tests.models.staging import SQL_ROOT, STAGING_DDL, build_models, insert, run
 
 MARTS_DOC = Path(__file__).resolve().parents[2] / "docs" / "MARTS.md"
-PUBLISHED_NOT_MODELLED = {"serving_meta"}  # written by the publish step
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    table: str
-    severity: str
-    sql: str
-
-
-def discover_checks(root: Path) -> list[Check]:
-    """The check files read by their header, as the pipeline's asset checks read them."""
-    checks = []
-    for path in sorted(root.glob("*.sql")):
-        text = path.read_text()
-        header = dict(
-            re.findall(r"^--\s*(check|asset|severity|description):\s*(.+?)\s*$", text, re.M)
-        )
-        assert set(header) == {"check", "asset", "severity", "description"}, path.name
-        assert header["check"] == path.stem, path.name
-        checks.append(Check(header["check"], header["asset"], header["severity"], text))
-    return checks
+PUBLISHED_NOT_MODELLED = {"serving_meta", "mart_check_results"}  # written by the publish step
 
 
 def contract() -> dict[str, list[str]]:
