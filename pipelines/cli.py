@@ -84,6 +84,21 @@ def ingest() -> None:
     raise typer.Exit(1)
 
 
+@app.command("federation-ingest")
+def federation_ingest() -> None:
+    """Refresh every club under $STRONGSTRIDE_FEDERATION (one folder each), several in parallel."""
+    from pipelines.federation import run_federation
+    from pipelines.settings import federation_root
+
+    root = federation_root()
+    _say(f"refreshing every club under {root}")
+    result = run_federation(root)
+    _say(
+        "all clubs published" if result.success else "some clubs failed: see the Dagster logs above"
+    )
+    raise typer.Exit(0 if result.success else 1)
+
+
 @app.command()
 def parse(files: Annotated[list[Path], typer.Argument(help="Activity or strength files")]) -> None:
     """Print one JSON line per activity (or strength file) found in each file."""

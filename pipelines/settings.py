@@ -104,6 +104,11 @@ class Settings:
         return self.home / "demo" / "truth.json"
 
 
+def federation_root() -> Path:
+    """The folder holding one home folder per club ($STRONGSTRIDE_FEDERATION, default ./clubs)."""
+    return Path(os.environ.get("STRONGSTRIDE_FEDERATION") or "clubs").resolve()
+
+
 def load_settings(home: str | Path | None = None) -> Settings:
     """Settings for the club at `home`, else $STRONGSTRIDE_HOME, else ./data."""
     root = Path(home or os.environ.get("STRONGSTRIDE_HOME") or "data").resolve()
