@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -111,26 +112,36 @@ def _write_copy(
         for name in marts:
             if name == "mart_check_results" or not blocked_reason:
                 out.sql(f"create or replace table {ident(name)} as select * from wh.{ident(name)}")  # noqa: S608
-        out.sql("detach wh")
         meta = pl.DataFrame(
             {
                 "generation": [generation],
                 "published_at": [datetime.now(UTC)],
                 "run_id": [run_id],
+                "source_files": [out.sql("select count(*) from wh.files").fetchall()[0][0]],
+                "settings": [_settings_json(out)],
                 "blocked_reason": [blocked_reason],
             },
             schema={
                 "generation": pl.Int64,
                 "published_at": pl.Datetime("us", "UTC"),
                 "run_id": pl.String,
+                "source_files": pl.Int64,
+                "settings": pl.String,
                 "blocked_reason": pl.String,
             },
         )
+        out.sql("detach wh")
         replace_table(out, "serving_meta", meta)
         out.sql("checkpoint")
     with open(tmp, "rb+") as fh:
         os.fsync(fh.fileno())
     return generation
+
+
+def _settings_json(con: duckdb.DuckDBPyConnection) -> str:
+    """The thresholds the models used (the warehouse's one-row `settings` table), as JSON."""
+    rows = con.sql("select * from wh.settings").pl().to_dicts()
+    return json.dumps(rows[0] if rows else {})
 
 
 def _current_generation(serving: Path) -> int:

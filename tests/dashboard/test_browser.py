@@ -129,7 +129,7 @@ def screenshot(page, shot: Path) -> None:
     """Grow the window to the page's scrolling height (Streamlit scrolls inside a container), then shoot."""
     width = page.viewport_size["width"]
     height = page.evaluate(
-        "() => Math.max(...Array.from(document.querySelectorAll('*'), e => e.scrollHeight))"
+        "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]').scrollHeight + 120"
     )
     page.set_viewport_size({"width": width, "height": min(max(height, 600), 9000)})
     page.wait_for_timeout(700)

@@ -1,6 +1,7 @@
 """A small factory: every sql/<layer>/<name>.sql and every Python statistics model becomes one asset."""
 
 import dagster as dg
+import duckdb
 
 from pipelines.defs.lineage import producer_keys
 from pipelines.defs.resources import ClubFolder, Warehouse
@@ -21,9 +22,8 @@ def model_keys() -> dict[str, dg.AssetKey]:
     return keys
 
 
-def _row_count(warehouse: Warehouse, name: str) -> int:
-    with warehouse.connection() as con:
-        return con.sql(f"select count(*) from {ident(name)}").fetchall()[0][0]  # noqa: S608
+def _row_count(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    return con.sql(f"select count(*) from {ident(name)}").fetchall()[0][0]  # noqa: S608
 
 
 def _sql_asset(model: SqlModel, keys: dict[str, dg.AssetKey]) -> dg.AssetsDefinition:
@@ -36,9 +36,12 @@ def _sql_asset(model: SqlModel, keys: dict[str, dg.AssetKey]) -> dg.AssetsDefini
         kinds={"duckdb", "sql"},
     )
     def _asset(warehouse: Warehouse) -> dg.MaterializeResult:
+        # one connection per step: opening the warehouse and checkpointing it on close is most
+        # of a small model's time
         with warehouse.connection() as con:
             run_sql_model(con, model)
-        return dg.MaterializeResult(metadata={"rows": _row_count(warehouse, model.name)})
+            rows = _row_count(con, model.name)
+        return dg.MaterializeResult(metadata={"rows": rows})
 
     return _asset
 
@@ -54,7 +57,8 @@ def _python_asset(model: PythonModel, keys: dict[str, dg.AssetKey]) -> dg.Assets
     def _asset(club: ClubFolder, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connection() as con:
             run_python_model(con, model, club.settings.thresholds)
-        return dg.MaterializeResult(metadata={"rows": _row_count(warehouse, model.name)})
+            rows = _row_count(con, model.name)
+        return dg.MaterializeResult(metadata={"rows": rows})
 
     return _asset
 

@@ -1,0 +1,84 @@
+"""Coach: the club at a glance: members, volume, adherence, injuries, check-ins and who is at risk."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, data, ui
+from dashboard.formatting import AT_RISK_REASONS, CASE_DEFINITIONS, adherence_bands_text, percent
+
+viewer = ui.coach_viewer()
+ui.page_start(viewer, "Club overview")
+settings = data.metric_settings(viewer)
+start, end = ui.date_range(viewer, key="overview_dates")
+
+weekly = data.club_weekly(viewer, start, end)
+incidence = data.injury_incidence(viewer, "running_related_injury").filter(
+    pl.col("comparison") == "club"
+)
+prevalence = data.ostrc_summary(viewer)
+
+volume, adherence = st.columns(2), st.columns(2)
+if not weekly.is_empty():
+    latest = weekly.row(-1, named=True)
+    volume[0].metric(
+        f"Active members, week of {latest['week_start']:%d %b}",
+        latest["active_members"],
+        help="Members with at least one run that week.",
+    )
+    volume[1].metric(
+        f"Club running km, week of {latest['week_start']:%d %b}",
+        f"{latest['running_km']:.0f} km",
+        help=f"{latest['runs']} runs, {latest['running_hours']:.0f} h.",
+    )
+    adherence[0].metric(
+        "Median strength-session adherence, latest week",
+        percent(latest["median_session_adherence"]),
+        help=adherence_bands_text(settings),
+    )
+if not incidence.is_empty():
+    club = incidence.row(0, named=True)
+    adherence[1].metric(
+        "Running injuries per 1000 running hours",
+        f"{club['rate_per_1000h']:.1f}",
+        help=f"{CASE_DEFINITIONS['running_related_injury']}. {club['cases']} cases in "
+        f"{club['hours']:.0f} h.",
+    )
+    adherence[1].caption(f"95% CI {club['ci_low']:.1f} to {club['ci_high']:.1f}")
+for column, row in zip(st.columns(2), prevalence.iter_rows(named=True), strict=False):
+    label = "any" if row["measure"] == "any_problem" else "a substantial"
+    column.metric(
+        f"Members with {label} health problem, average week",
+        percent(row["mean_weekly_prevalence"]),
+        help="OSTRC-O2 weekly check-ins; mean of the weekly shares of respondents.",
+    )
+    column.caption(
+        f"95% CI {percent(row['ci_low'])} to {percent(row['ci_high'])} over {row['weeks']} weeks"
+    )
+
+ui.chart(charts.club_volume(weekly), key="overview_volume")
+ui.download(weekly, "club_weekly.csv", key="overview_weekly_csv")
+
+st.subheader("At-risk list")
+st.caption(
+    f"Flags, not diagnoses: a load spike is an acute:chronic load ratio above {settings.acwr_spike} "
+    "(a rough signal, not an injury prediction); a substantial OSTRC problem; or strength sessions "
+    "dropping off. Talk to the athlete."
+)
+risk = data.at_risk(viewer).with_columns(
+    pl.col("reason").replace_strict(AT_RISK_REASONS, default=pl.col("reason")).alias("reason")
+)
+if risk.is_empty():
+    st.success("Nobody is flagged this week.")
+else:
+    ui.table(
+        risk.select("display_name", "reason", "as_of", "detail"),
+        column_config={
+            "display_name": "Athlete",
+            "reason": "Reason",
+            "as_of": st.column_config.DateColumn("As of"),
+            "detail": st.column_config.TextColumn("Detail", width="large"),
+        },
+    )
+ui.download(risk, "at_risk.csv", key="overview_risk_csv")

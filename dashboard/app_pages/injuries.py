@@ -1,0 +1,65 @@
+"""Coach: injury rates by adherence band and enrolment (observational), and OSTRC prevalence over time."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, data, ui
+from dashboard.formatting import CASE_DEFINITIONS, COMPARISONS, adherence_bands_text, percent
+
+viewer = ui.coach_viewer()
+ui.page_start(viewer, "Injuries and health")
+settings = data.metric_settings(viewer)
+
+case = st.selectbox(
+    "Case definition",
+    list(CASE_DEFINITIONS),
+    format_func=CASE_DEFINITIONS.get,
+    key="injuries_case",
+)
+incidence = data.injury_incidence(viewer, case)
+ui.chart(charts.incidence_forest(incidence), key="injuries_forest")
+st.caption(
+    "Association, not causation: these are observational club data, so athletes who keep up the "
+    "program may differ in other ways. Rates count running hours at risk (time while injured is "
+    f"excluded). Adherence band is measured {settings.adherence_lag_weeks} weeks before each injury, "
+    f"because injured runners stop lifting. {adherence_bands_text(settings)} "
+    "For context: recreational runners average 7.7 (6.9-8.7) injuries per 1000 h (Videbaek 2015)."
+)
+ui.table(
+    incidence.drop("case_definition").with_columns(
+        pl.col("comparison").replace_strict(COMPARISONS, default=pl.col("comparison"))
+    ),
+    column_config={
+        "comparison": "Comparison",
+        "group_label": "Group",
+        "cases": "Cases",
+        "hours": st.column_config.NumberColumn("Running hours", format="%.0f"),
+        "rate_per_1000h": st.column_config.NumberColumn("Per 1000 h", format="%.1f"),
+        "ci_low": st.column_config.NumberColumn("95% CI low", format="%.1f"),
+        "ci_high": st.column_config.NumberColumn("95% CI high", format="%.1f"),
+        "reference_group": "Compared with",
+        "irr": st.column_config.NumberColumn("Rate ratio", format="%.2f"),
+        "irr_ci_low": st.column_config.NumberColumn("Ratio CI low", format="%.2f"),
+        "irr_ci_high": st.column_config.NumberColumn("Ratio CI high", format="%.2f"),
+        "ci_method": "CI method",
+    },
+)
+ui.download(incidence, f"injury_incidence_{case}.csv", key="injuries_incidence_csv")
+
+st.subheader("Weekly health check-ins (OSTRC)")
+for row in data.ostrc_summary(viewer).iter_rows(named=True):
+    label = "Any problem" if row["measure"] == "any_problem" else "Substantial problem"
+    st.write(
+        f"**{label}**: {percent(row['mean_weekly_prevalence'])} of respondents in an average week "
+        f"(95% CI {percent(row['ci_low'])} to {percent(row['ci_high'])}, {row['weeks']} weeks)."
+    )
+st.caption(
+    "A substantial problem = moderate or worse reduction in training or performance, or could not "
+    "take part. Reference: 39% any problem and 13% substantial in an average week (Clarsen 2013)."
+)
+start, end = ui.date_range(viewer, key="injuries_dates")
+ostrc = data.ostrc_weekly(viewer, start, end)
+ui.chart(charts.ostrc_prevalence(ostrc), key="injuries_ostrc")
+ui.download(ostrc, "ostrc_weekly.csv", key="injuries_ostrc_csv")

@@ -1,0 +1,43 @@
+"""Plotly figures from polars frames; no Streamlit calls, every chart titled with unit-labelled axes."""
+
+from dashboard.charts.athlete import (
+    efficiency_trend,
+    fitness_fatigue,
+    ostrc_severity,
+    pace_trend,
+    program_due,
+    strength_calendar,
+    weekly_adherence,
+    weekly_volume,
+)
+from dashboard.charts.club import (
+    adherence_by_phase,
+    adherence_distribution,
+    adherence_heatmap,
+    club_volume,
+    file_statuses,
+    incidence_forest,
+    ostrc_prevalence,
+    pace_before_after,
+    pace_slopes,
+)
+
+__all__ = [
+    "adherence_by_phase",
+    "adherence_distribution",
+    "adherence_heatmap",
+    "club_volume",
+    "efficiency_trend",
+    "file_statuses",
+    "fitness_fatigue",
+    "incidence_forest",
+    "ostrc_prevalence",
+    "ostrc_severity",
+    "pace_before_after",
+    "pace_slopes",
+    "pace_trend",
+    "program_due",
+    "strength_calendar",
+    "weekly_adherence",
+    "weekly_volume",
+]

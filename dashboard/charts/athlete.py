@@ -1,0 +1,240 @@
+"""One athlete's charts for the member pages (and the coach's athlete view): frame in, Figure out."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard.charts.common import COLOURS, empty_figure, finish, pace_axis
+from dashboard.formatting import CATEGORIES, pace_text_expr
+
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def weekly_volume(weekly: pl.DataFrame) -> go.Figure:
+    """Running km per week, with runs and hours on hover."""
+    title = "Running volume per week"
+    if weekly.is_empty():
+        return empty_figure(title)
+    fig = go.Figure(
+        go.Bar(
+            x=weekly["week_start"],
+            y=weekly["running_km"],
+            customdata=weekly.select("runs", "running_hours").to_numpy(),
+            hovertemplate="Week of %{x|%d %b %Y}<br>%{y:.1f} km in %{customdata[0]} runs "
+            "(%{customdata[1]:.1f} h)<extra></extra>",
+            marker_color=COLOURS["primary"],
+            name="Running km",
+        )
+    )
+    return finish(fig, title, "Week starting (Monday)", "Running distance (km)")
+
+
+def pace_trend(weekly: pl.DataFrame) -> go.Figure:
+    """Weekly median grade-adjusted pace (faster is higher)."""
+    title = "Grade-adjusted pace, weekly median"
+    rows = weekly.filter(pl.col("median_gap_s_per_km").is_not_null())
+    if rows.is_empty():
+        return empty_figure(title, "No runs with pace in the selected period")
+    fig = go.Figure(
+        go.Scatter(
+            x=rows["week_start"],
+            y=rows["median_gap_s_per_km"],
+            mode="lines+markers",
+            customdata=rows.select(pace_text_expr("median_gap_s_per_km"), "runs").to_numpy(),
+            hovertemplate="Week of %{x|%d %b %Y}<br>%{customdata[0]} (%{customdata[1]} runs)"
+            "<extra></extra>",
+            line={"color": COLOURS["primary"]},
+            name="Median pace",
+        )
+    )
+    pace_axis(fig, rows["median_gap_s_per_km"])
+    return finish(
+        fig, title, "Week starting (Monday)", "Grade-adjusted pace (min/km, faster is higher)"
+    )
+
+
+def efficiency_trend(weekly: pl.DataFrame) -> go.Figure:
+    """Weekly median efficiency factor (pace per heartbeat; higher is fitter)."""
+    title = "Efficiency factor, weekly median (steady runs with heart rate)"
+    rows = weekly.filter(pl.col("median_ef").is_not_null())
+    if rows.is_empty():
+        return empty_figure(title, "No steady runs with heart rate in the selected period")
+    fig = go.Figure(
+        go.Scatter(
+            x=rows["week_start"],
+            y=rows["median_ef"],
+            mode="lines+markers",
+            hovertemplate="Week of %{x|%d %b %Y}<br>EF %{y:.2f} m/min per beat<extra></extra>",
+            line={"color": COLOURS["good"]},
+            name="Efficiency factor",
+        )
+    )
+    return finish(
+        fig,
+        title,
+        "Week starting (Monday)",
+        "Efficiency factor (m/min per heartbeat, higher is fitter)",
+    )
+
+
+def fitness_fatigue(weekly: pl.DataFrame) -> go.Figure:
+    """Fitness (CTL), fatigue (ATL) and form (TSB) at the end of each week."""
+    title = "Fitness, fatigue and form"
+    if weekly.is_empty():
+        return empty_figure(title)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=weekly["week_start"],
+            y=weekly["tsb"],
+            name="Form (TSB = fitness - fatigue)",
+            marker_color=COLOURS["neutral"],
+            opacity=0.5,
+            hovertemplate="Week of %{x|%d %b}<br>form %{y:.0f} load units<extra></extra>",
+        )
+    )
+    for column, name, colour in [
+        ("ctl", "Fitness (CTL, 42-day average load)", COLOURS["primary"]),
+        ("atl", "Fatigue (ATL, 7-day average load)", COLOURS["secondary"]),
+    ]:
+        fig.add_trace(
+            go.Scatter(
+                x=weekly["week_start"],
+                y=weekly[column],
+                name=name,
+                mode="lines",
+                line={"color": colour},
+                hovertemplate=f"Week of %{{x|%d %b}}<br>{name.split(' (')[0].lower()} "
+                "%{y:.0f} load units<extra></extra>",
+            )
+        )
+    return finish(
+        fig, title, "Week starting (Monday)", "Daily training load (session RPE x minutes)"
+    )
+
+
+def strength_calendar(days: pl.DataFrame) -> go.Figure:
+    """A calendar of strength days: one cell per day, darker = more glute sets."""
+    title = "Strength sessions calendar"
+    if days.is_empty():
+        return empty_figure(title, "No strength sessions logged in the selected period")
+    rows = days.with_columns(
+        pl.col("weekday")
+        .cast(pl.Int64)
+        .sub(1)
+        .replace_strict(dict(enumerate(WEEKDAYS)))
+        .alias("day"),
+        pl.when(pl.col("counted") > 0)
+        .then(pl.lit("counts for the program"))
+        .otherwise(pl.lit("did not count: a required exercise group was missing"))
+        .alias("verdict"),
+    )
+    fig = go.Figure(
+        go.Heatmap(
+            x=rows["week_start"],
+            y=rows["day"],
+            z=rows["glute_sets"],
+            colorscale="Greens",
+            zmin=0,
+            colorbar={"title": "glute sets"},
+            xgap=2,
+            ygap=2,
+            customdata=rows.select("local_date", "sets", "verdict").to_numpy(),
+            hovertemplate="%{customdata[0]|%a %d %b %Y}<br>%{z} glute sets of %{customdata[1]} sets"
+            "<br>%{customdata[2]}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=WEEKDAYS, autorange="reversed")
+    return finish(fig, title, "Week starting (Monday)", "Day of the week")
+
+
+def weekly_adherence(weekly: pl.DataFrame) -> go.Figure:
+    """Counted strength sessions against the prescription, per program week."""
+    title = "Strength sessions per week: done vs prescribed"
+    if weekly.is_empty():
+        return empty_figure(title, "No enrolled weeks in the selected period")
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=weekly["week_start"],
+            y=weekly["counted_sessions"],
+            name="Sessions that counted",
+            marker_color=COLOURS["good"],
+            customdata=weekly.select(
+                "program_week", "phase_name", pl.col("session_adherence") * 100
+            ).to_numpy(),
+            hovertemplate="Week of %{x|%d %b} (program week %{customdata[0]}, %{customdata[1]})"
+            "<br>%{y} sessions counted, %{customdata[2]:.0f}% of prescribed<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=weekly["week_start"],
+            y=weekly["prescribed_sessions"],
+            name="Prescribed",
+            mode="lines",
+            line={"color": COLOURS["neutral"], "dash": "dash", "shape": "hv"},
+            hovertemplate="%{y} sessions prescribed<extra></extra>",
+        )
+    )
+    return finish(fig, title, "Week starting (Monday)", "Strength sessions")
+
+
+def program_due(due: pl.DataFrame) -> go.Figure:
+    """This week's sets per exercise group: done against prescribed."""
+    title = "This week's strength work: sets done vs prescribed"
+    if due.is_empty():
+        return empty_figure(title, "No program prescription this week")
+    rows = due.with_columns(
+        pl.col("category").replace_strict(CATEGORIES, default=pl.col("category")).alias("group")
+    )
+    fig = go.Figure()
+    for column, name, colour in [
+        ("sets_prescribed", "Prescribed", COLOURS["neutral"]),
+        ("sets_done", "Done", COLOURS["good"]),
+    ]:
+        fig.add_trace(
+            go.Bar(
+                y=rows["group"],
+                x=rows[column],
+                name=name,
+                orientation="h",
+                marker_color=colour,
+                hovertemplate=f"%{{y}}<br>{name.lower()}: %{{x}} sets<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="group", height=max(300, 70 * rows.height + 120))
+    return finish(fig, title, "Sets this week", "Exercise group")
+
+
+def ostrc_severity(answers: pl.DataFrame) -> go.Figure:
+    """Weekly OSTRC severity score, substantial problems highlighted."""
+    title = "Weekly health check-in (OSTRC severity, 0 = no problem)"
+    if answers.is_empty():
+        return empty_figure(title, "No check-ins in the selected period")
+    rows = answers.with_columns(
+        pl.when(pl.col("substantial_problem"))
+        .then(pl.lit("substantial problem"))
+        .when(pl.col("problem"))
+        .then(pl.lit("problem"))
+        .otherwise(pl.lit("no problem"))
+        .alias("verdict")
+    )
+    colours = {
+        "substantial problem": COLOURS["warn"],
+        "problem": COLOURS["secondary"],
+        "no problem": COLOURS["good"],
+    }
+    fig = go.Figure(
+        go.Bar(
+            x=rows["week_start"],
+            y=rows["severity"],
+            marker_color=rows["verdict"].replace_strict(colours),
+            customdata=rows["verdict"].to_list(),
+            hovertemplate="Week of %{x|%d %b %Y}<br>severity %{y} of 100<br>%{customdata}<extra></extra>",
+            name="Severity",
+        )
+    )
+    fig.update_yaxes(range=[0, 100])
+    return finish(fig, title, "Week starting (Monday)", "Severity score (0-100)")

@@ -1,0 +1,61 @@
+"""Layout every chart shares: titles, unit-labelled axes, phone-friendly legends, empty states."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+import polars as pl
+
+COLOURS = {
+    "primary": "#1f77b4",
+    "secondary": "#ff7f0e",
+    "good": "#2ca02c",
+    "warn": "#d62728",
+    "neutral": "#7f7f7f",
+}
+NO_DATA = "No data in the selected period"
+
+
+def finish(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
+    """Title, axis labels and a legend under the plot so narrow screens keep the plot wide."""
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        hoverlabel={"namelength": -1},
+    )
+    return fig
+
+
+def empty_figure(title: str, message: str = NO_DATA) -> go.Figure:
+    """A titled figure that says there is nothing to plot, instead of blank axes."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return finish(fig, title, "", "")
+
+
+def pace_ticks(values: pl.Series) -> tuple[list[float], list[str]]:
+    """Tick positions every 15 or 30 s/km across `values`, labelled 'm:ss'."""
+    present = values.drop_nulls()
+    if present.is_empty():
+        return [], []
+    low, high = float(present.min()), float(present.max())
+    step = 15 if high - low <= 120 else 30
+    ticks = list(range(int(math.floor(low / step) * step), int(high) + step, step))
+    return [float(t) for t in ticks], [f"{t // 60}:{t % 60:02d}" for t in ticks]
+
+
+def pace_axis(fig: go.Figure, values: pl.Series, axis: str = "y") -> go.Figure:
+    """Label a seconds-per-km axis as m:ss and put faster paces on top."""
+    tickvals, ticktext = pace_ticks(values)
+    update = {"tickvals": tickvals, "ticktext": ticktext, "autorange": "reversed"}
+    if axis == "y":
+        fig.update_yaxes(**update)
+    else:
+        fig.update_xaxes(**update)
+    return fig

@@ -1,0 +1,74 @@
+"""The dashboard's own settings, resolved from STRONGSTRIDE_HOME (the only dashboard module reading os.environ)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Query results stay cached this long even when the serving file does not change.
+CACHE_TTL_SECONDS = 600
+UPLOAD_EXTENSIONS = ("gpx", "tcx", "fit", "gz", "zip", "csv")
+
+
+@dataclass(frozen=True)
+class LockoutPolicy:
+    """How repeated failed log-ins are slowed down and then locked, per account and per client."""
+
+    max_account_failures: int = 5
+    max_client_failures: int = 20
+    lock_seconds: float = 15 * 60
+    base_delay_seconds: float = 1.0
+    max_delay_seconds: float = 60.0
+    # Failures older than this are forgotten; longer than the lock so a lock is not a reset.
+    failure_window_seconds: float = 60 * 60
+
+
+@dataclass(frozen=True)
+class MetricSettings:
+    """Pipeline choices shown next to the numbers they change; the serving file's own values win."""
+
+    adherence_high: float = 0.84
+    adherence_medium: float = 0.74
+    adherence_lag_weeks: int = 4
+    acwr_spike: float = 1.5
+    trend_recent_weeks: int = 12
+
+
+@dataclass(frozen=True)
+class DashboardConfig:
+    """One club's dashboard: where it reads, where members upload, and how log-ins behave."""
+
+    home: Path
+    session_idle_seconds: float = 8 * 3600
+    session_max_seconds: float = 24 * 3600
+    max_upload_mb: int = 50
+    min_password_length: int = 10
+    lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
+    metric_defaults: MetricSettings = field(default_factory=MetricSettings)
+
+    @property
+    def serving_file(self) -> Path:
+        return self.home / "serving.duckdb"
+
+    @property
+    def accounts_file(self) -> Path:
+        return self.home / "accounts.json"
+
+    @property
+    def inbox(self) -> Path:
+        return self.home / "inbox"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+
+def load_config(home: str | Path | None = None) -> DashboardConfig:
+    """Settings for the club at `home`, else $STRONGSTRIDE_HOME, else ./data."""
+    root = Path(home or os.environ.get("STRONGSTRIDE_HOME") or "data").resolve()
+    return DashboardConfig(
+        home=root,
+        session_idle_seconds=float(os.environ.get("STRONGSTRIDE_SESSION_IDLE_HOURS", "8")) * 3600,
+        max_upload_mb=int(os.environ.get("STRONGSTRIDE_MAX_UPLOAD_MB", "50")),
+    )

@@ -1,0 +1,190 @@
+"""One athlete's rows: a member always gets their own, a coach the athlete they chose."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from dashboard.data.serving import select, subject
+from dashboard.viewer import Viewer
+
+
+def athlete_profile(viewer: Viewer, athlete_id: str | None = None) -> pl.DataFrame:
+    """The athlete's name, training group and enrolment."""
+    return select(
+        "SELECT * FROM mart_athletes WHERE athlete_id = $athlete",
+        athlete=subject(viewer, athlete_id),
+    )
+
+
+def athlete_weekly(
+    viewer: Viewer, start: date | None = None, end: date | None = None, athlete_id: str | None = None
+) -> pl.DataFrame:
+    """Weekly volume, load (fitness, fatigue, form) and median pace figures."""
+    return select(
+        """SELECT * FROM mart_athlete_weekly
+        WHERE athlete_id = $athlete
+          AND ($start IS NULL OR week_start + 6 >= $start) AND ($end IS NULL OR week_start <= $end)
+        ORDER BY week_start""",
+        athlete=subject(viewer, athlete_id),
+        start=start,
+        end=end,
+    )
+
+
+def athlete_runs(
+    viewer: Viewer,
+    start: date | None = None,
+    end: date | None = None,
+    name_contains: str = "",
+    athlete_id: str | None = None,
+) -> pl.DataFrame:
+    """Every counted run, newest first, optionally only those whose name contains some text."""
+    return select(
+        """SELECT * FROM mart_athlete_runs
+        WHERE athlete_id = $athlete
+          AND ($start IS NULL OR local_date >= $start) AND ($end IS NULL OR local_date <= $end)
+          AND ($text = '' OR contains(lower(name), lower($text)))
+        ORDER BY start_local DESC""",
+        athlete=subject(viewer, athlete_id),
+        start=start,
+        end=end,
+        text=name_contains.strip(),
+    )
+
+
+def best_efforts(
+    viewer: Viewer, start: date | None = None, end: date | None = None, athlete_id: str | None = None
+) -> pl.DataFrame:
+    """Fastest 1 km, 5 km and 10 km in the period, with the run each came from."""
+    return select(
+        """WITH runs AS (
+            SELECT local_date, name, best_1k_s, best_5k_s, best_10k_s FROM mart_athlete_runs
+            WHERE athlete_id = $athlete
+              AND ($start IS NULL OR local_date >= $start) AND ($end IS NULL OR local_date <= $end)
+        ), efforts AS (
+            UNPIVOT runs ON best_1k_s, best_5k_s, best_10k_s INTO NAME effort VALUE seconds
+        )
+        SELECT CASE effort WHEN 'best_1k_s' THEN '1 km' WHEN 'best_5k_s' THEN '5 km' ELSE '10 km' END
+                   AS distance,
+               min(seconds) AS best_s,
+               arg_min(local_date, seconds) AS run_date,
+               arg_min(name, seconds) AS run_name
+        FROM efforts GROUP BY effort ORDER BY best_s""",
+        athlete=subject(viewer, athlete_id),
+        start=start,
+        end=end,
+    )
+
+
+def pace_trend(viewer: Viewer, athlete_id: str | None = None) -> pl.DataFrame:
+    """Theil-Sen trend of weekly grade-adjusted pace, per window."""
+    return select(
+        "SELECT * FROM mart_pace_trends WHERE athlete_id = $athlete ORDER BY trend_window",
+        athlete=subject(viewer, athlete_id),
+    )
+
+
+def pace_before_after(viewer: Viewer, athlete_id: str | None = None) -> pl.DataFrame:
+    """Median grade-adjusted pace before enrolment and in weeks 7-12 after."""
+    return select(
+        "SELECT * FROM mart_pace_before_after WHERE athlete_id = $athlete",
+        athlete=subject(viewer, athlete_id),
+    )
+
+
+def adherence_weekly(
+    viewer: Viewer, start: date | None = None, end: date | None = None, athlete_id: str | None = None
+) -> pl.DataFrame:
+    """Prescribed and counted strength sessions per enrolled week."""
+    return select(
+        """SELECT * FROM mart_adherence_weekly
+        WHERE athlete_id = $athlete
+          AND ($start IS NULL OR week_start + 6 >= $start) AND ($end IS NULL OR week_start <= $end)
+        ORDER BY week_start""",
+        athlete=subject(viewer, athlete_id),
+        start=start,
+        end=end,
+    )
+
+
+def adherence_summary(viewer: Viewer, athlete_id: str | None = None) -> pl.DataFrame:
+    """Cumulative adherence, band and current phase (no row when not enrolled)."""
+    return select(
+        "SELECT * FROM mart_adherence_athlete WHERE athlete_id = $athlete",
+        athlete=subject(viewer, athlete_id),
+    )
+
+
+def program_due(viewer: Viewer, athlete_id: str | None = None) -> pl.DataFrame:
+    """This week's prescribed and done sets per exercise category."""
+    return select(
+        "SELECT * FROM mart_program_due WHERE athlete_id = $athlete ORDER BY category",
+        athlete=subject(viewer, athlete_id),
+    )
+
+
+def strength_days(
+    viewer: Viewer, start: date | None = None, end: date | None = None, athlete_id: str | None = None
+) -> pl.DataFrame:
+    """Strength work per calendar day: sets, glute sets and sessions that counted."""
+    return select(
+        """SELECT local_date, week_start, isodow(local_date) AS weekday,
+                  count(*) AS sessions, sum(sets) AS sets, sum(glute_sets) AS glute_sets,
+                  sum(single_leg_sets) AS single_leg_sets, count(*) FILTER (WHERE counted) AS counted
+        FROM mart_strength_sessions
+        WHERE athlete_id = $athlete
+          AND ($start IS NULL OR local_date >= $start) AND ($end IS NULL OR local_date <= $end)
+        GROUP BY ALL ORDER BY local_date""",
+        athlete=subject(viewer, athlete_id),
+        start=start,
+        end=end,
+    )
+
+
+def athlete_injuries(
+    viewer: Viewer, start: date | None = None, end: date | None = None, athlete_id: str | None = None
+) -> pl.DataFrame:
+    """Injuries in the coach's log, newest first."""
+    return select(
+        """SELECT * FROM mart_athlete_injuries
+        WHERE athlete_id = $athlete
+          AND ($start IS NULL OR onset_date >= $start) AND ($end IS NULL OR onset_date <= $end)
+        ORDER BY onset_date DESC""",
+        athlete=subject(viewer, athlete_id),
+        start=start,
+        end=end,
+    )
+
+
+def athlete_ostrc(
+    viewer: Viewer, start: date | None = None, end: date | None = None, athlete_id: str | None = None
+) -> pl.DataFrame:
+    """Weekly OSTRC-O2 answers and severity."""
+    return select(
+        """SELECT * FROM mart_athlete_ostrc
+        WHERE athlete_id = $athlete
+          AND ($start IS NULL OR week_start + 6 >= $start) AND ($end IS NULL OR week_start <= $end)
+        ORDER BY week_start""",
+        athlete=subject(viewer, athlete_id),
+        start=start,
+        end=end,
+    )
+
+
+def athlete_files(viewer: Viewer, athlete_id: str | None = None) -> pl.DataFrame:
+    """Files received for the athlete and what the last run made of them, newest first."""
+    return select(
+        "SELECT * FROM mart_data_health_files WHERE athlete_id = $athlete ORDER BY received_at DESC",
+        athlete=subject(viewer, athlete_id),
+    )
+
+
+def athlete_file_problems(viewer: Viewer, athlete_id: str | None = None) -> pl.DataFrame:
+    """Why the athlete's rejected files or rows could not be used, and what to do."""
+    return select(
+        """SELECT * FROM mart_data_health_errors WHERE athlete_id = $athlete
+        ORDER BY recorded_at DESC, file_name, row_number""",
+        athlete=subject(viewer, athlete_id),
+    )

@@ -1,0 +1,198 @@
+"""Club-wide rows for coaches only: every function refuses a member viewer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from dashboard.data.serving import coach_only, select
+from dashboard.viewer import Viewer
+
+
+def athletes(viewer: Viewer, name_contains: str = "") -> pl.DataFrame:
+    """The roster, optionally only names or ids containing some text."""
+    coach_only(viewer)
+    return select(
+        """SELECT * FROM mart_athletes
+        WHERE $text = '' OR contains(lower(display_name), lower($text))
+           OR contains(lower(athlete_id), lower($text))
+        ORDER BY display_name""",
+        text=name_contains.strip(),
+    )
+
+
+def club_weekly(viewer: Viewer, start: date | None = None, end: date | None = None) -> pl.DataFrame:
+    """Club volume, active members and median adherence per week."""
+    coach_only(viewer)
+    return select(
+        """SELECT * FROM mart_club_weekly
+        WHERE ($start IS NULL OR week_start + 6 >= $start) AND ($end IS NULL OR week_start <= $end)
+        ORDER BY week_start""",
+        start=start,
+        end=end,
+    )
+
+
+def club_adherence(viewer: Viewer) -> pl.DataFrame:
+    """Every enrolled athlete's cumulative adherence, band and whether they are falling behind."""
+    coach_only(viewer)
+    return select(
+        """SELECT * FROM mart_adherence_athlete
+        ORDER BY falling_behind DESC, cumulative_session_adherence, display_name"""
+    )
+
+
+def club_adherence_weekly(
+    viewer: Viewer, start: date | None = None, end: date | None = None
+) -> pl.DataFrame:
+    """Each enrolled athlete's weekly session adherence, with names."""
+    coach_only(viewer)
+    return select(
+        """SELECT w.*, a.display_name FROM mart_adherence_weekly AS w
+        JOIN mart_athletes AS a USING (athlete_id)
+        WHERE ($start IS NULL OR w.week_start + 6 >= $start) AND ($end IS NULL OR w.week_start <= $end)
+        ORDER BY a.display_name, w.week_start""",
+        start=start,
+        end=end,
+    )
+
+
+def adherence_by_phase(viewer: Viewer) -> pl.DataFrame:
+    """Median and mean session adherence per program week and phase."""
+    coach_only(viewer)
+    return select("SELECT * FROM mart_adherence_by_phase ORDER BY program_week, phase_name")
+
+
+def injury_incidence(
+    viewer: Viewer, case_definition: str = "running_related_injury"
+) -> pl.DataFrame:
+    """Injury rates per 1000 h with CIs, club-wide and by comparison group, for one case definition."""
+    coach_only(viewer)
+    return select(
+        """SELECT * FROM mart_injury_incidence WHERE case_definition = $case
+        ORDER BY CASE comparison WHEN 'club' THEN 0 WHEN 'adherence_band' THEN 1 ELSE 2 END,
+                 CASE group_label WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END,
+                 group_label""",
+        case=case_definition,
+    )
+
+
+def ostrc_weekly(viewer: Viewer, start: date | None = None, end: date | None = None) -> pl.DataFrame:
+    """Weekly OSTRC problem prevalence with CIs."""
+    coach_only(viewer)
+    return select(
+        """SELECT * FROM mart_ostrc_weekly
+        WHERE ($start IS NULL OR week_start + 6 >= $start) AND ($end IS NULL OR week_start <= $end)
+        ORDER BY week_start""",
+        start=start,
+        end=end,
+    )
+
+
+def ostrc_summary(viewer: Viewer) -> pl.DataFrame:
+    """Mean weekly prevalence of any and of substantial problems, with CIs."""
+    coach_only(viewer)
+    return select("SELECT * FROM mart_ostrc_summary ORDER BY measure")
+
+
+def at_risk(viewer: Viewer) -> pl.DataFrame:
+    """Athletes flagged this week, one row per reason."""
+    coach_only(viewer)
+    return select("SELECT * FROM mart_at_risk ORDER BY display_name, reason")
+
+
+def club_pace_trends(viewer: Viewer, trend_window: str = "last_12_weeks") -> pl.DataFrame:
+    """Every athlete's pace-trend slope and CI for one window, with names."""
+    coach_only(viewer)
+    return select(
+        """SELECT t.*, a.display_name FROM mart_pace_trends AS t
+        JOIN mart_athletes AS a USING (athlete_id)
+        WHERE t.trend_window = $window ORDER BY t.slope_s_per_km_per_4wk""",
+        window=trend_window,
+    )
+
+
+def club_pace_before_after(viewer: Viewer) -> pl.DataFrame:
+    """Every enrolled athlete's grade-adjusted pace before and after enrolment, with names."""
+    coach_only(viewer)
+    return select(
+        """SELECT b.*, a.display_name FROM mart_pace_before_after AS b
+        JOIN mart_athletes AS a USING (athlete_id) ORDER BY b.change_s_per_km"""
+    )
+
+
+def publish_runs(viewer: Viewer) -> pl.DataFrame:
+    """The serving file's publish record (generation, time, run, files, blocked reason)."""
+    coach_only(viewer)
+    return select("SELECT * FROM serving_meta ORDER BY generation DESC")
+
+
+def received_files(
+    viewer: Viewer,
+    start: date | None = None,
+    end: date | None = None,
+    name_contains: str = "",
+    status: str = "",
+) -> pl.DataFrame:
+    """Received files and their outcome, newest first, filtered by date, name text and status."""
+    coach_only(viewer)
+    return select(
+        """SELECT * FROM mart_data_health_files
+        WHERE ($start IS NULL OR CAST(received_at AS DATE) >= $start)
+          AND ($end IS NULL OR CAST(received_at AS DATE) <= $end)
+          AND ($text = '' OR contains(lower(original_name), lower($text)))
+          AND ($status = '' OR status = $status)
+        ORDER BY received_at DESC""",
+        start=start,
+        end=end,
+        text=name_contains.strip(),
+        status=status,
+    )
+
+
+def received_period(viewer: Viewer) -> tuple[date | None, date | None]:
+    """First and last day a file was received."""
+    coach_only(viewer)
+    frame = select(
+        """SELECT CAST(min(received_at) AS DATE) AS first, CAST(max(received_at) AS DATE) AS last
+        FROM mart_data_health_files"""
+    )
+    return frame["first"][0], frame["last"][0]
+
+
+def file_status_counts(viewer: Viewer) -> pl.DataFrame:
+    """How many received files ended in each status."""
+    coach_only(viewer)
+    return select(
+        "SELECT status, count(*) AS files FROM mart_data_health_files GROUP BY status ORDER BY files DESC"
+    )
+
+
+def file_problems(
+    viewer: Viewer, start: date | None = None, end: date | None = None, name_contains: str = ""
+) -> pl.DataFrame:
+    """Rejected files and rows with the reason and what to do, newest first."""
+    coach_only(viewer)
+    return select(
+        """SELECT * FROM mart_data_health_errors
+        WHERE ($start IS NULL OR CAST(recorded_at AS DATE) >= $start)
+          AND ($end IS NULL OR CAST(recorded_at AS DATE) <= $end)
+          AND ($text = '' OR contains(lower(file_name), lower($text)))
+        ORDER BY recorded_at DESC, file_name, row_number""",
+        start=start,
+        end=end,
+        text=name_contains.strip(),
+    )
+
+
+def unmapped_exercises(viewer: Viewer) -> pl.DataFrame:
+    """Logged exercise names the catalog does not know yet, most frequent first."""
+    coach_only(viewer)
+    return select("SELECT * FROM mart_unmapped_exercises ORDER BY occurrences DESC, exercise_logged")
+
+
+def check_results(viewer: Viewer) -> pl.DataFrame:
+    """The data-quality checks of the last run, failures first."""
+    coach_only(viewer)
+    return select("SELECT * FROM mart_check_results ORDER BY passed, severity, check_name")
