@@ -7,10 +7,12 @@ from pathlib import Path
 
 from pipelines.ingest.inbox import classify
 from pipelines.parsers.activity_file import parse_activity_file, sniff_format
+from pipelines.parsers.csv_table import ROW, read_csv_table
 from pipelines.parsers.exercise_catalog import ExerciseCatalog
 from pipelines.parsers.schemas import ParsedActivity, ParseError
 from pipelines.parsers.strava_export import apply_export_metadata, read_strava_export
 from pipelines.parsers.strength import parse_strength_csv
+from pipelines.parsers.strength_formats import detect_layout
 from pipelines.settings import Settings
 from pipelines.summarize import summarize
 
@@ -33,9 +35,15 @@ def _activity_line(name: str, activity: ParsedActivity, settings: Settings) -> d
 
 
 def _strength_line(name: str, data: bytes, settings: Settings) -> dict:
-    catalog = ExerciseCatalog.default()
+    headers = [c for c in read_csv_table(data, name).columns if c != ROW]
+    # An app export belongs to whoever hands it in; a club file names its athletes in a column.
+    athlete_id = None if detect_layout(headers).format == "club" else "member"
     parsed = parse_strength_csv(
-        data, athlete_id=None, weight_unit="kg", time_zone=settings.club_time_zone, catalog=catalog
+        data,
+        athlete_id=athlete_id,
+        weight_unit="kg",
+        time_zone=settings.club_time_zone,
+        catalog=ExerciseCatalog.default(),
     )
     return {
         "file": name,

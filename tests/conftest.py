@@ -20,18 +20,22 @@ def realdata() -> Path:
     return REALDATA
 
 
-@pytest.fixture(scope="session")
-def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small demo club generated, ingested by the real pipeline and published; read-only for tests."""
+DEMO_ATHLETES, DEMO_WEEKS, DEMO_SEED = 12, 30, 11
+
+
+def build_demo_club(home: Path, seed: int = DEMO_SEED) -> Path:
+    """Generate a small demo club into `home` and run the real pipeline on it."""
     from pipelines.demo.generate import generate_demo_club
     from pipelines.run import run_ingest
     from pipelines.settings import load_settings
 
-    home = tmp_path_factory.mktemp("demo_club")
-    generate_demo_club(home, athletes=DEMO_ATHLETES, weeks=DEMO_WEEKS, seed=DEMO_SEED)
+    generate_demo_club(home, athletes=DEMO_ATHLETES, weeks=DEMO_WEEKS, seed=seed)
     outcome = run_ingest(load_settings(home))
     assert outcome.success, outcome.blocked_reason
     return home
 
 
-DEMO_ATHLETES, DEMO_WEEKS, DEMO_SEED = 12, 30, 11
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo club generated, ingested by the real pipeline and published; read-only for tests."""
+    return build_demo_club(tmp_path_factory.mktemp("demo_club"))
