@@ -123,21 +123,17 @@ def report(
     )
 
 
-@app.command()
-def serve(port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = 8501) -> None:
-    """Start the dashboard on 127.0.0.1."""
+def dashboard_command(port: int) -> list[str]:
+    """The Streamlit command line for the dashboard, its upload cap equal to the dashboard's limit."""
     import dashboard
+    from dashboard.config import load_config
 
-    settings = load_settings()
-    app_path = Path(dashboard.__file__).parent / "app.py"
-    env = os.environ | {"STRONGSTRIDE_HOME": str(settings.home)}
-    _say(f"dashboard at http://127.0.0.1:{port}  (Ctrl-C to stop)")
-    command = [
+    return [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(app_path),
+        str(Path(dashboard.__file__).parent / "app.py"),
         "--server.address",
         "127.0.0.1",
         "--server.port",
@@ -146,8 +142,19 @@ def serve(port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = 8501) -
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # Streamlit's own default (200 MB) would hold a larger upload in memory before we refuse it
+        "--server.maxUploadSize",
+        str(load_config().max_upload_mb),
     ]
-    raise typer.Exit(subprocess.call(command, env=env))
+
+
+@app.command()
+def serve(port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = 8501) -> None:
+    """Start the dashboard on 127.0.0.1."""
+    settings = load_settings()
+    env = os.environ | {"STRONGSTRIDE_HOME": str(settings.home)}
+    _say(f"dashboard at http://127.0.0.1:{port}  (Ctrl-C to stop)")
+    raise typer.Exit(subprocess.call(dashboard_command(port), env=env))
 
 
 if __name__ == "__main__":

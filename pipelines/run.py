@@ -11,6 +11,9 @@ from pipelines.defs import build_definitions
 from pipelines.defs.assets.publish import publish_serving
 from pipelines.settings import Settings
 
+# The club's data never leaves the machine: no usage telemetry from Dagster either.
+INSTANCE_CONFIG = "telemetry:\n  enabled: false\n"
+
 
 @dataclass(frozen=True)
 class IngestOutcome:
@@ -24,6 +27,9 @@ class IngestOutcome:
 def club_instance(settings: Settings) -> dg.DagsterInstance:
     """The club's own Dagster instance, so runs started here show in the operator's Dagster UI."""
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    config = settings.dagster_home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(INSTANCE_CONFIG)
     return dg.DagsterInstance.from_config(str(settings.dagster_home))
 
 

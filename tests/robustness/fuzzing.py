@@ -10,7 +10,6 @@ import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -43,13 +42,11 @@ class RealFiles(dict[str, bytes]):
         return f"RealFiles({sorted(self)})"
 
 
-@dataclass
 class Damaged:
     """A damaged copy of a real file: what was done to it (for the failure report) and its bytes."""
 
-    name: str
-    data: bytes
-    steps: list[str] = field(default_factory=list)
+    def __init__(self, name: str, data: bytes, steps: list[str]) -> None:
+        self.name, self.data, self.steps = name, data, steps
 
     def __repr__(self) -> str:
         return f"Damaged({self.name!r}, {len(self.data)} bytes, steps={self.steps})"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from pipelines.parsers.activity_file import parse_activity_file
@@ -76,21 +76,31 @@ def strength_files(realdata: Path) -> RealFiles:
 
 
 @pytest.fixture(scope="module")
-def strava_zip(realdata: Path) -> RealFiles:
+def strava_members(realdata: Path) -> RealFiles:
+    folder = realdata / "strava_export"
+    return RealFiles(
+        (f"export_1/{p.relative_to(folder)}", p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    )
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted((realdata / "strava_export").rglob("*")):
-            if path.is_file():
-                archive.write(path, f"export_1/{path.relative_to(realdata / 'strava_export')}")
-    return RealFiles({"strava_export.zip": buffer.getvalue()})
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 def assert_refused_with_reason(error: ParseError) -> None:
     assert error.reason.strip(), "a ParseError must say what is wrong"
+    event("refused with a ParseError")
 
 
 def assert_valid_activities(activities: list[ParsedActivity]) -> None:
     """What the pipeline relies on: known formats and sports, the sample schema, a usable summary."""
+    event(f"{min(len(activities), 2)} activities")
     for activity in activities:
         assert activity.source_format in ("gpx", "tcx", "fit")
         assert activity.sport in SPORTS
@@ -127,12 +137,17 @@ def test_damaged_activity_files_give_activities_or_a_reason(
 @FUZZ
 @given(data=st.data())
 def test_damaged_strava_exports_give_activities_or_a_reason(
-    strava_zip: RealFiles, data: st.DataObject
+    strava_members: RealFiles, data: st.DataObject
 ) -> None:
-    damaged = data.draw(damaged_bytes(strava_zip))
+    if data.draw(st.booleans(), label="damage a file inside the zip"):
+        member = data.draw(damaged_bytes(strava_members))
+        content = zipped(strava_members | {member.name: member.data})
+    else:
+        member = data.draw(damaged_bytes(RealFiles(export=zipped(strava_members))))
+        content = member.data
     try:
-        with time_limit(SECONDS_PER_FILE, repr(damaged)):
-            for exported in read_strava_export(damaged.data):
+        with time_limit(SECONDS_PER_FILE, repr(member)):
+            for exported in read_strava_export(content):
                 activities = parse_activity_file(exported.member_name, exported.data)
                 apply_export_metadata(activities, exported)
                 assert_valid_activities(activities)
@@ -199,3 +214,34 @@ def test_damaged_club_yaml_gives_a_program_or_a_reason(data: st.DataObject) -> N
                 assert programs.height > 0 and phases.height >= programs.height
     except ParseError as error:
         assert_refused_with_reason(error)
+
+
+# What fuzzing found, kept as plain regression tests.
+
+
+def test_an_impossible_position_in_a_damaged_file_is_dropped_not_fatal(realdata: Path) -> None:
+    run = (realdata / "gpx/garmin-connect_run_hr.gpx").read_text()
+    first = run.index(' lat="') + len(' lat="')  # the first trackpoint's latitude
+    damaged = run[:first] + "133.597" + run[run.index('"', first) :]
+    (activity,) = parse_activity_file("run.gpx", damaged.encode())
+    summary, samples = summarize(activity, "Europe/Berlin")
+    assert samples["lat"].drop_nulls().len() == 205  # MANIFEST: 206 points, one now off the globe
+    assert summary["time_zone_source"] == "gps"
+
+
+def test_a_strength_log_with_old_mac_line_ends_loads_every_set(realdata: Path) -> None:
+    log = (realdata / "strength/strong_2021_en_no-unit-column.csv").read_bytes()
+    parsed = parse_strength_csv(
+        log.replace(b"\n", b"\r"),
+        athlete_id=ATHLETE,
+        weight_unit="kg",
+        time_zone="Europe/Berlin",
+        catalog=CATALOG,
+        roster_ids={ATHLETE},
+    )
+    assert parsed.sets.height == 2078  # MANIFEST: 2078 records
+
+
+def test_a_header_naming_a_column_twice_is_a_reason_not_a_crash() -> None:
+    with pytest.raises(ParseError, match="the column 'reps' more than once"):
+        parse_roster(b'athlete_id,reps, "reps"\nr001,1,2\n')
