@@ -145,3 +145,23 @@ def test_the_same_file_arriving_twice_counts_once(real_club: Path, realdata: Pat
     )
     assert run_ingest(load_settings(real_club)).success
     assert _rows(real_club, "select count(*) from activities") == before
+
+
+def test_a_parser_fix_gives_rejected_files_another_chance(real_club: Path) -> None:
+    def rejected() -> dict[str, tuple]:
+        rows = _rows(
+            real_club,
+            "select f.sha256, f.error, max(e.recorded_at) from files f "
+            "join ingest_errors e using (sha256) where f.status = 'rejected' group by all",
+        )
+        return {sha: (error, recorded) for sha, error, recorded in rows}
+
+    before = rejected()
+    with duckdb.connect(str(real_club / "warehouse.duckdb")) as con:
+        con.sql("update files set parser_version = parser_version - 1 where status = 'rejected'")
+    assert run_ingest(load_settings(real_club)).success
+    after = rejected()
+    assert before.keys() == after.keys()
+    for sha, (error, recorded) in before.items():
+        assert after[sha][0] == error
+        assert after[sha][1] > recorded, "the rejected file was not parsed again"
