@@ -7,7 +7,6 @@ import json
 import os
 import re
 import secrets
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +15,8 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from dashboard.atomic_files import write_atomically
 
 ROLES = ("coach", "member")
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -66,17 +67,8 @@ def _read(path: Path) -> dict[str, dict]:
 
 def _write(path: Path, accounts: dict[str, dict]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".accounts-", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"version": 1, "accounts": accounts}, handle, indent=2, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    document = json.dumps({"version": 1, "accounts": accounts}, indent=2, sort_keys=True)
+    write_atomically(path, document.encode("utf-8"), ".accounts-", ".tmp")
 
 
 @contextmanager

@@ -5,15 +5,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import os
 import re
-import tempfile
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
 
+from dashboard.atomic_files import write_atomically
 from dashboard.viewer import Viewer
 
 ALLOWED = "GPX, TCX or FIT files (also .gz), a Strava export .zip, or a Strong/Hevy/club CSV"
@@ -139,16 +138,7 @@ def save_upload(
         counter += 1
         target = folder / f"{stem} ({counter}){dot}{ext}"
     # A dot-prefixed temporary name: the pipeline skips hidden files, so it never reads a half file.
-    fd, tmp_name = tempfile.mkstemp(prefix=".upload-", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    write_atomically(target, content, ".upload-", ".part")
     return target
 
 

@@ -105,6 +105,16 @@ def table(frame: pl.DataFrame, column_config: dict | None = None) -> None:
     st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
 
 
+def table_or_notice(
+    frame: pl.DataFrame, column_config: dict, when_empty: str, *, good_news: bool = False
+) -> None:
+    """The table, or when it has no rows a notice saying so (green when no rows is good news)."""
+    if frame.is_empty():
+        (st.success if good_news else st.info)(when_empty)
+    else:
+        table(frame, column_config)
+
+
 def download(frame: pl.DataFrame, file_name: str, key: str, label: str | None = None) -> None:
     """A button that downloads exactly the rows shown, as CSV."""
     # CSV has no lists: a list column (e.g. exercise categories) becomes "a; b".

@@ -69,16 +69,15 @@ st.caption(
 risk = data.at_risk(viewer).with_columns(
     pl.col("reason").replace_strict(AT_RISK_REASONS, default=pl.col("reason")).alias("reason")
 )
-if risk.is_empty():
-    st.success("Nobody is flagged this week.")
-else:
-    ui.table(
-        risk.select("display_name", "reason", "as_of", "detail"),
-        column_config={
-            "display_name": "Athlete",
-            "reason": "Reason",
-            "as_of": st.column_config.DateColumn("As of"),
-            "detail": st.column_config.TextColumn("Detail", width="large"),
-        },
-    )
+ui.table_or_notice(
+    risk.select("display_name", "reason", "as_of", "detail"),
+    column_config={
+        "display_name": "Athlete",
+        "reason": "Reason",
+        "as_of": st.column_config.DateColumn("As of"),
+        "detail": st.column_config.TextColumn("Detail", width="large"),
+    },
+    when_empty="Nobody is flagged this week.",
+    good_news=True,
+)
 ui.download(risk, "at_risk.csv", key="overview_risk_csv")

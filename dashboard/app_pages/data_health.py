@@ -58,56 +58,51 @@ status = st.selectbox(
     key="health_status",
 )
 files = data.received_files(viewer, start, end, name_text, status)
-if files.is_empty():
-    st.info("No files match these filters.")
-else:
-    ui.table(
-        files.select(
-            "received_at",
-            "athlete_id",
-            "original_name",
-            "format",
-            "status",
-            "activities",
-            "error",
-            "hint",
+ui.table_or_notice(
+    files.select(
+        "received_at",
+        "athlete_id",
+        "original_name",
+        "format",
+        "status",
+        "activities",
+        "error",
+        "hint",
+    ),
+    column_config={
+        "received_at": st.column_config.DatetimeColumn(
+            "Received (UTC)", format="D MMM YYYY, HH:mm"
         ),
-        column_config={
-            "received_at": st.column_config.DatetimeColumn(
-                "Received (UTC)", format="D MMM YYYY, HH:mm"
-            ),
-            "athlete_id": "Athlete",
-            "original_name": "File",
-            "format": "Format",
-            "status": "Outcome",
-            "activities": "Activities",
-            "error": "Problem",
-            "hint": "What to do",
-        },
-    )
+        "athlete_id": "Athlete",
+        "original_name": "File",
+        "format": "Format",
+        "status": "Outcome",
+        "activities": "Activities",
+        "error": "Problem",
+        "hint": "What to do",
+    },
+    when_empty="No files match these filters.",
+)
 ui.download(files, "received_files.csv", key="health_files_csv")
 
 st.subheader("Rejected files and rows")
 problems = data.file_problems(viewer, start, end, name_text)
-if problems.is_empty():
-    st.success("Nothing was rejected in this period.")
-else:
-    ui.table(
-        problems.select(
-            "recorded_at", "athlete_id", "file_name", "row_number", "column_name", "reason", "hint"
-        ),
-        column_config={
-            "recorded_at": st.column_config.DatetimeColumn(
-                "When (UTC)", format="D MMM YYYY, HH:mm"
-            ),
-            "athlete_id": "Athlete",
-            "file_name": "File",
-            "row_number": "Row",
-            "column_name": "Column",
-            "reason": "Why",
-            "hint": "What to do",
-        },
-    )
+ui.table_or_notice(
+    problems.select(
+        "recorded_at", "athlete_id", "file_name", "row_number", "column_name", "reason", "hint"
+    ),
+    column_config={
+        "recorded_at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm"),
+        "athlete_id": "Athlete",
+        "file_name": "File",
+        "row_number": "Row",
+        "column_name": "Column",
+        "reason": "Why",
+        "hint": "What to do",
+    },
+    when_empty="Nothing was rejected in this period.",
+    good_news=True,
+)
 ui.download(problems, "rejected_files_and_rows.csv", key="health_problems_csv")
 
 st.subheader("Exercise names to map")
@@ -116,16 +111,15 @@ st.caption(
     "Logged names the exercise catalog does not recognise. They are kept, but count toward no "
     "exercise group until you add them as aliases in club/exercises.yaml."
 )
-if unmapped.is_empty():
-    st.success("Every logged exercise name is mapped.")
-else:
-    ui.table(
-        unmapped,
-        column_config={
-            "exercise_logged": "Name as logged",
-            "occurrences": "Sets",
-            "athletes": "Athletes",
-            "last_seen": st.column_config.DateColumn("Last seen"),
-        },
-    )
+ui.table_or_notice(
+    unmapped,
+    column_config={
+        "exercise_logged": "Name as logged",
+        "occurrences": "Sets",
+        "athletes": "Athletes",
+        "last_seen": st.column_config.DateColumn("Last seen"),
+    },
+    when_empty="Every logged exercise name is mapped.",
+    good_news=True,
+)
 ui.download(unmapped, "unmapped_exercises.csv", key="health_unmapped_csv")

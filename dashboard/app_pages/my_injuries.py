@@ -44,33 +44,32 @@ def render(viewer: Viewer, key: str = "me") -> None:
 
     st.subheader("Injuries")
     injuries = data.athlete_injuries(viewer, start, end)
-    if injuries.is_empty():
-        st.success("No injuries logged in this period.")
-    else:
-        ui.table(
-            injuries.select(
-                "onset_date",
-                "body_region",
-                "side",
-                "description",
-                "modified_days",
-                "stopped_days",
-                "consulted_professional",
-                "running_related_injury",
-                "time_loss",
-            ),
-            column_config={
-                "onset_date": st.column_config.DateColumn("Started"),
-                "body_region": "Where",
-                "side": "Side",
-                "description": "Description",
-                "modified_days": "Days of reduced running",
-                "stopped_days": "Days without running",
-                "consulted_professional": "Saw a professional",
-                "running_related_injury": "Running injury (study definition)",
-                "time_loss": "Time-loss",
-            },
-        )
+    ui.table_or_notice(
+        injuries.select(
+            "onset_date",
+            "body_region",
+            "side",
+            "description",
+            "modified_days",
+            "stopped_days",
+            "consulted_professional",
+            "running_related_injury",
+            "time_loss",
+        ),
+        column_config={
+            "onset_date": st.column_config.DateColumn("Started"),
+            "body_region": "Where",
+            "side": "Side",
+            "description": "Description",
+            "modified_days": "Days of reduced running",
+            "stopped_days": "Days without running",
+            "consulted_professional": "Saw a professional",
+            "running_related_injury": "Running injury (study definition)",
+            "time_loss": "Time-loss",
+        },
+        when_empty="No injuries logged in this period.",
+        good_news=True,
+    )
     ui.download(injuries, "injuries.csv", key=f"{key}_injuries_csv")
 
 

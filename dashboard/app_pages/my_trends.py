@@ -56,50 +56,46 @@ def render(viewer: Viewer, key: str = "me") -> None:
 
     st.subheader("Best efforts")
     efforts = data.best_efforts(viewer, start, end)
-    if efforts.is_empty():
-        st.info("No 1 km, 5 km or 10 km efforts in this period.")
-    else:
-        ui.table(
-            efforts.select(
-                "distance", duration_text_expr("best_s").alias("time"), "run_date", "run_name"
-            ),
-            column_config={
-                "distance": "Distance",
-                "time": "Time (elapsed, pauses included)",
-                "run_date": st.column_config.DateColumn("Date"),
-                "run_name": "Run",
-            },
-        )
+    ui.table_or_notice(
+        efforts.select(
+            "distance", duration_text_expr("best_s").alias("time"), "run_date", "run_name"
+        ),
+        column_config={
+            "distance": "Distance",
+            "time": "Time (elapsed, pauses included)",
+            "run_date": st.column_config.DateColumn("Date"),
+            "run_name": "Run",
+        },
+        when_empty="No 1 km, 5 km or 10 km efforts in this period.",
+    )
     ui.download(efforts, "best_efforts.csv", key=f"{key}_efforts_csv")
 
     st.subheader("Runs")
     search = st.text_input("Find runs by name", key=f"{key}_run_search", placeholder="e.g. tempo")
     runs = data.athlete_runs(viewer, start, end, search)
-    if runs.is_empty():
-        st.info("No runs match." if search else "No runs in this period.")
-    else:
-        ui.table(
-            runs.select(
-                "local_date",
-                "name",
-                "distance_km",
-                "moving_min",
-                pace_text_expr("pace_s_per_km").alias("pace"),
-                pace_text_expr("gap_s_per_km").alias("gap"),
-                "avg_hr",
-                "elev_gain_m",
-            ),
-            column_config={
-                "local_date": st.column_config.DateColumn("Date"),
-                "name": "Run",
-                "distance_km": st.column_config.NumberColumn("km", format="%.1f"),
-                "moving_min": st.column_config.NumberColumn("Moving (min)", format="%.0f"),
-                "pace": "Pace",
-                "gap": "Grade-adjusted pace",
-                "avg_hr": st.column_config.NumberColumn("Avg HR (bpm)", format="%.0f"),
-                "elev_gain_m": st.column_config.NumberColumn("Climb (m)", format="%.0f"),
-            },
-        )
+    ui.table_or_notice(
+        runs.select(
+            "local_date",
+            "name",
+            "distance_km",
+            "moving_min",
+            pace_text_expr("pace_s_per_km").alias("pace"),
+            pace_text_expr("gap_s_per_km").alias("gap"),
+            "avg_hr",
+            "elev_gain_m",
+        ),
+        column_config={
+            "local_date": st.column_config.DateColumn("Date"),
+            "name": "Run",
+            "distance_km": st.column_config.NumberColumn("km", format="%.1f"),
+            "moving_min": st.column_config.NumberColumn("Moving (min)", format="%.0f"),
+            "pace": "Pace",
+            "gap": "Grade-adjusted pace",
+            "avg_hr": st.column_config.NumberColumn("Avg HR (bpm)", format="%.0f"),
+            "elev_gain_m": st.column_config.NumberColumn("Climb (m)", format="%.0f"),
+        },
+        when_empty="No runs match." if search else "No runs in this period.",
+    )
     ui.download(runs, "runs.csv", key=f"{key}_runs_csv")
 
 

@@ -48,20 +48,16 @@ pending = mine.select(
     .otherwise(pl.lit("read by the last run"))
     .alias("status"),
 )
-if pending.is_empty():
-    st.info("No files in your inbox yet.")
-else:
-    ui.table(
-        pending,
-        column_config={
-            "file": "File",
-            "size_kb": st.column_config.NumberColumn("Size (KB)", format="%.1f"),
-            "uploaded": st.column_config.DatetimeColumn(
-                "Uploaded (UTC)", format="D MMM YYYY, HH:mm"
-            ),
-            "status": "Status",
-        },
-    )
+ui.table_or_notice(
+    pending,
+    column_config={
+        "file": "File",
+        "size_kb": st.column_config.NumberColumn("Size (KB)", format="%.1f"),
+        "uploaded": st.column_config.DatetimeColumn("Uploaded (UTC)", format="D MMM YYYY, HH:mm"),
+        "status": "Status",
+    },
+    when_empty="No files in your inbox yet.",
+)
 ui.download(pending, "my_inbox.csv", key="upload_inbox_csv")
 
 problems = data.athlete_file_problems(viewer)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.charts.common import COLOURS, empty_figure, finish, pace_axis
+from dashboard.charts.common import COLOURS, empty_figure, finish, pace_axis, weekly_km_bars
 from dashboard.formatting import CATEGORIES, pace_text_expr
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -13,21 +13,13 @@ WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 def weekly_volume(weekly: pl.DataFrame) -> go.Figure:
     """Running km per week, with runs and hours on hover."""
-    title = "Running volume per week"
-    if weekly.is_empty():
-        return empty_figure(title)
-    fig = go.Figure(
-        go.Bar(
-            x=weekly["week_start"],
-            y=weekly["running_km"],
-            customdata=weekly.select("runs", "running_hours").to_numpy(),
-            hovertemplate="Week of %{x|%d %b %Y}<br>%{y:.1f} km in %{customdata[0]} runs "
-            "(%{customdata[1]:.1f} h)<extra></extra>",
-            marker_color=COLOURS["primary"],
-            name="Running km",
-        )
+    return weekly_km_bars(
+        weekly,
+        "Running volume per week",
+        ("runs", "running_hours"),
+        "Week of %{x|%d %b %Y}<br>%{y:.1f} km in %{customdata[0]} runs "
+        "(%{customdata[1]:.1f} h)<extra></extra>",
     )
-    return finish(fig, title, "Week starting (Monday)", "Running distance (km)")
 
 
 def pace_trend(weekly: pl.DataFrame) -> go.Figure:

@@ -5,28 +5,20 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.charts.common import COLOURS, empty_figure, finish, pace_axis
+from dashboard.charts.common import COLOURS, empty_figure, finish, pace_axis, weekly_km_bars
 from dashboard.config import MetricSettings
 from dashboard.formatting import COMPARISONS, FILE_STATUSES, pace_text_expr
 
 
 def club_volume(weekly: pl.DataFrame) -> go.Figure:
     """Club running km per week, with runs and active members on hover."""
-    title = "Club running volume per week"
-    if weekly.is_empty():
-        return empty_figure(title)
-    fig = go.Figure(
-        go.Bar(
-            x=weekly["week_start"],
-            y=weekly["running_km"],
-            customdata=weekly.select("runs", "active_members", "running_hours").to_numpy(),
-            hovertemplate="Week of %{x|%d %b %Y}<br>%{y:.0f} km<br>%{customdata[0]} runs by "
-            "%{customdata[1]} members<br>%{customdata[2]:.1f} h<extra></extra>",
-            marker_color=COLOURS["primary"],
-            name="Running km",
-        )
+    return weekly_km_bars(
+        weekly,
+        "Club running volume per week",
+        ("runs", "active_members", "running_hours"),
+        "Week of %{x|%d %b %Y}<br>%{y:.0f} km<br>%{customdata[0]} runs by "
+        "%{customdata[1]} members<br>%{customdata[2]:.1f} h<extra></extra>",
     )
-    return finish(fig, title, "Week starting (Monday)", "Running distance (km)")
 
 
 def adherence_distribution(adherence: pl.DataFrame, settings: MetricSettings) -> go.Figure:

@@ -59,3 +59,22 @@ def pace_axis(fig: go.Figure, values: pl.Series, axis: str = "y") -> go.Figure:
     else:
         fig.update_xaxes(**update)
     return fig
+
+
+def weekly_km_bars(
+    weekly: pl.DataFrame, title: str, hover_columns: tuple[str, ...], hovertemplate: str
+) -> go.Figure:
+    """Running km per week as bars, `hover_columns` of each week feeding the hover text."""
+    if weekly.is_empty():
+        return empty_figure(title)
+    fig = go.Figure(
+        go.Bar(
+            x=weekly["week_start"],
+            y=weekly["running_km"],
+            customdata=weekly.select(hover_columns).to_numpy(),
+            hovertemplate=hovertemplate,
+            marker_color=COLOURS["primary"],
+            name="Running km",
+        )
+    )
+    return finish(fig, title, "Week starting (Monday)", "Running distance (km)")

@@ -18,19 +18,31 @@ def athlete_profile(viewer: Viewer, athlete_id: str | None = None) -> pl.DataFra
     )
 
 
-def athlete_weekly(
-    viewer: Viewer, start: date | None = None, end: date | None = None, athlete_id: str | None = None
+def _weekly_rows(
+    mart: str, viewer: Viewer, start: date | None, end: date | None, athlete_id: str | None
 ) -> pl.DataFrame:
-    """Weekly volume, load (fitness, fatigue, form) and median pace figures."""
+    """The athlete's rows of a weekly mart, for the weeks overlapping the period, oldest first."""
+    # query_table: the mart's name is a bound parameter too, never pasted into the SQL.
     return select(
-        """SELECT * FROM mart_athlete_weekly
+        """SELECT * FROM query_table($mart)
         WHERE athlete_id = $athlete
           AND ($start IS NULL OR week_start + 6 >= $start) AND ($end IS NULL OR week_start <= $end)
         ORDER BY week_start""",
+        mart=mart,
         athlete=subject(viewer, athlete_id),
         start=start,
         end=end,
     )
+
+
+def athlete_weekly(
+    viewer: Viewer,
+    start: date | None = None,
+    end: date | None = None,
+    athlete_id: str | None = None,
+) -> pl.DataFrame:
+    """Weekly volume, load (fitness, fatigue, form) and median pace figures."""
+    return _weekly_rows("mart_athlete_weekly", viewer, start, end, athlete_id)
 
 
 def athlete_runs(
@@ -55,7 +67,10 @@ def athlete_runs(
 
 
 def best_efforts(
-    viewer: Viewer, start: date | None = None, end: date | None = None, athlete_id: str | None = None
+    viewer: Viewer,
+    start: date | None = None,
+    end: date | None = None,
+    athlete_id: str | None = None,
 ) -> pl.DataFrame:
     """Fastest 1 km, 5 km and 10 km in the period, with the run each came from."""
     return select(
@@ -95,18 +110,13 @@ def pace_before_after(viewer: Viewer, athlete_id: str | None = None) -> pl.DataF
 
 
 def adherence_weekly(
-    viewer: Viewer, start: date | None = None, end: date | None = None, athlete_id: str | None = None
+    viewer: Viewer,
+    start: date | None = None,
+    end: date | None = None,
+    athlete_id: str | None = None,
 ) -> pl.DataFrame:
     """Prescribed and counted strength sessions per enrolled week."""
-    return select(
-        """SELECT * FROM mart_adherence_weekly
-        WHERE athlete_id = $athlete
-          AND ($start IS NULL OR week_start + 6 >= $start) AND ($end IS NULL OR week_start <= $end)
-        ORDER BY week_start""",
-        athlete=subject(viewer, athlete_id),
-        start=start,
-        end=end,
-    )
+    return _weekly_rows("mart_adherence_weekly", viewer, start, end, athlete_id)
 
 
 def adherence_summary(viewer: Viewer, athlete_id: str | None = None) -> pl.DataFrame:
@@ -126,7 +136,10 @@ def program_due(viewer: Viewer, athlete_id: str | None = None) -> pl.DataFrame:
 
 
 def strength_days(
-    viewer: Viewer, start: date | None = None, end: date | None = None, athlete_id: str | None = None
+    viewer: Viewer,
+    start: date | None = None,
+    end: date | None = None,
+    athlete_id: str | None = None,
 ) -> pl.DataFrame:
     """Strength work per calendar day: sets, glute sets and sessions that counted."""
     return select(
@@ -144,7 +157,10 @@ def strength_days(
 
 
 def athlete_injuries(
-    viewer: Viewer, start: date | None = None, end: date | None = None, athlete_id: str | None = None
+    viewer: Viewer,
+    start: date | None = None,
+    end: date | None = None,
+    athlete_id: str | None = None,
 ) -> pl.DataFrame:
     """Injuries in the coach's log, newest first."""
     return select(
@@ -159,18 +175,13 @@ def athlete_injuries(
 
 
 def athlete_ostrc(
-    viewer: Viewer, start: date | None = None, end: date | None = None, athlete_id: str | None = None
+    viewer: Viewer,
+    start: date | None = None,
+    end: date | None = None,
+    athlete_id: str | None = None,
 ) -> pl.DataFrame:
     """Weekly OSTRC-O2 answers and severity."""
-    return select(
-        """SELECT * FROM mart_athlete_ostrc
-        WHERE athlete_id = $athlete
-          AND ($start IS NULL OR week_start + 6 >= $start) AND ($end IS NULL OR week_start <= $end)
-        ORDER BY week_start""",
-        athlete=subject(viewer, athlete_id),
-        start=start,
-        end=end,
-    )
+    return _weekly_rows("mart_athlete_ostrc", viewer, start, end, athlete_id)
 
 
 def athlete_files(viewer: Viewer, athlete_id: str | None = None) -> pl.DataFrame:

@@ -22,16 +22,23 @@ def athletes(viewer: Viewer, name_contains: str = "") -> pl.DataFrame:
     )
 
 
-def club_weekly(viewer: Viewer, start: date | None = None, end: date | None = None) -> pl.DataFrame:
-    """Club volume, active members and median adherence per week."""
+def _weekly_rows(mart: str, viewer: Viewer, start: date | None, end: date | None) -> pl.DataFrame:
+    """A club-wide weekly mart, for the weeks overlapping the period, oldest first."""
     coach_only(viewer)
+    # query_table: the mart's name is a bound parameter too, never pasted into the SQL.
     return select(
-        """SELECT * FROM mart_club_weekly
+        """SELECT * FROM query_table($mart)
         WHERE ($start IS NULL OR week_start + 6 >= $start) AND ($end IS NULL OR week_start <= $end)
         ORDER BY week_start""",
+        mart=mart,
         start=start,
         end=end,
     )
+
+
+def club_weekly(viewer: Viewer, start: date | None = None, end: date | None = None) -> pl.DataFrame:
+    """Club volume, active members and median adherence per week."""
+    return _weekly_rows("mart_club_weekly", viewer, start, end)
 
 
 def club_adherence(viewer: Viewer) -> pl.DataFrame:
@@ -78,16 +85,11 @@ def injury_incidence(
     )
 
 
-def ostrc_weekly(viewer: Viewer, start: date | None = None, end: date | None = None) -> pl.DataFrame:
+def ostrc_weekly(
+    viewer: Viewer, start: date | None = None, end: date | None = None
+) -> pl.DataFrame:
     """Weekly OSTRC problem prevalence with CIs."""
-    coach_only(viewer)
-    return select(
-        """SELECT * FROM mart_ostrc_weekly
-        WHERE ($start IS NULL OR week_start + 6 >= $start) AND ($end IS NULL OR week_start <= $end)
-        ORDER BY week_start""",
-        start=start,
-        end=end,
-    )
+    return _weekly_rows("mart_ostrc_weekly", viewer, start, end)
 
 
 def ostrc_summary(viewer: Viewer) -> pl.DataFrame:
@@ -189,7 +191,9 @@ def file_problems(
 def unmapped_exercises(viewer: Viewer) -> pl.DataFrame:
     """Logged exercise names the catalog does not know yet, most frequent first."""
     coach_only(viewer)
-    return select("SELECT * FROM mart_unmapped_exercises ORDER BY occurrences DESC, exercise_logged")
+    return select(
+        "SELECT * FROM mart_unmapped_exercises ORDER BY occurrences DESC, exercise_logged"
+    )
 
 
 def check_results(viewer: Viewer) -> pl.DataFrame:

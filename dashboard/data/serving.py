@@ -147,7 +147,9 @@ def metric_settings(viewer: Viewer) -> MetricSettings:
 def data_period(viewer: Viewer, athlete_id: str | None = None) -> tuple[date | None, date | None]:
     """First and last week with data: the athlete in view's, or the club's for a coach."""
     if viewer.is_coach and not (athlete_id or viewer.subject_athlete_id):
-        frame = select("SELECT min(week_start) AS first, max(week_start) AS last FROM mart_club_weekly")
+        frame = select(
+            "SELECT min(week_start) AS first, max(week_start) AS last FROM mart_club_weekly"
+        )
     else:
         frame = select(
             "SELECT min(week_start) AS first, max(week_start) AS last FROM mart_athlete_weekly "

@@ -12,6 +12,8 @@ import struct
 import numpy as np
 from garmin_fit_sdk import Profile
 
+from pipelines.parsers.fit_crc import crc16
+
 FIT_EPOCH_UNIX = 631065600  # 1989-12-31T00:00:00Z
 # FIT base type: (code in a definition message, numpy type)
 BASE_TYPES = {
@@ -23,45 +25,6 @@ BASE_TYPES = {
     "uint32z": (0x8C, "<u4"),
     "uint16z": (0x8B, "<u2"),
 }
-
-
-def _crc_tables() -> tuple[list[int], np.ndarray]:
-    """CRC-16 (FIT's polynomial) per byte, and the word-step map raised to powers of two.
-
-    Feeding one little-endian 16-bit word w to state s gives T[s ^ w] = T[s] ^ T[w] (T is linear
-    over GF(2)), so a file's CRC is the XOR of T**(K - k) applied to each word k: a few vectorised
-    passes (one per bit of K) instead of a Python step per word.
-    """
-    byte_table = []
-    for value in range(256):
-        crc = value
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-        byte_table.append(crc)
-    table = np.array(byte_table, dtype=np.uint16)
-    words = np.arange(65536, dtype=np.uint16)
-    first = table[words & 0xFF]
-    step = (first >> 8) ^ table[(first ^ (words >> 8)) & 0xFF]
-    powers = [step]
-    for _ in range(31):
-        powers.append(powers[-1][powers[-1]])
-    return byte_table, np.stack(powers)
-
-
-BYTE_CRC, WORD_STEP_POWERS = _crc_tables()
-
-
-def fit_crc(data: bytes) -> int:
-    """The FIT CRC of `data`."""
-    words = np.frombuffer(data, dtype="<u2", count=len(data) // 2).astype(np.uint16)
-    steps_left = np.arange(len(words), 0, -1)
-    for bit in range(int(len(words)).bit_length()):
-        due = (steps_left >> bit) & 1 == 1
-        words = np.where(due, WORD_STEP_POWERS[bit][words], words)
-    crc = int(np.bitwise_xor.reduce(words)) if len(words) else 0
-    if len(data) % 2:
-        crc = (crc >> 8) ^ BYTE_CRC[(crc ^ data[-1]) & 0xFF]
-    return crc
 
 
 class Message:
@@ -100,6 +63,6 @@ def fit_file(body: bytes) -> bytes:
     """Header, messages and file CRC: a complete FIT file around `body`."""
     profile_version = Profile["version"]["major"] * 1000 + Profile["version"]["minor"]
     header = struct.pack("<BBHI4s", 14, 0x20, profile_version, len(body), b".FIT")
-    header += struct.pack("<H", fit_crc(header))
+    header += struct.pack("<H", crc16(header))
     data = header + body
-    return data + struct.pack("<H", fit_crc(data))
+    return data + struct.pack("<H", crc16(data))

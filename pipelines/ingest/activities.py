@@ -28,6 +28,9 @@ BATCHES_PER_WORKER = 4  # smaller batches for smaller backlogs, so no worker idl
 # Starting the worker processes costs a second or two; a backlog under this many bytes parses faster
 # in this process (8 MB is ~2 s of the densest format, FIT; far less of GPX or TCX).
 POOL_MIN_BYTES = 8 * 1024 * 1024
+# DuckDB keeps the blocks it writes cached up to 80% of RAM, so over a long backlog the loading
+# process would grow with the warehouse; loading needs little more than the batch at hand.
+LOAD_MEMORY_LIMIT = "256MB"
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,11 @@ def run_parsing(
         done += len(batch)
         if progress:
             progress(done, len(jobs))
+
+
+def limit_load_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """Cap DuckDB's memory on the connection that loads batches (it spills to disk beyond it)."""
+    con.sql("set memory_limit = ?", params=[LOAD_MEMORY_LIMIT])
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:

@@ -10,15 +10,15 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.parsers.csv_table import (
-    DATE_FORMAT_HINT,
     IANA_TIME_ZONES,
     ROW,
     RowRule,
     as_iso_date,
     as_number,
     athlete_rules,
+    date_when_given,
+    filled_in,
     last_year_allowed,
-    not_a_date,
     quoted,
     read_csv_table,
     reject_broken_rows,
@@ -74,7 +74,7 @@ def parse_roster(
         pl.int_range(pl.len()).over("athlete_id") > 0
     )
     rules = [
-        RowRule("athlete_id", pl.col("athlete_id").is_null(), pl.lit("athlete_id is empty")),
+        filled_in("athlete_id"),
         RowRule(
             "athlete_id",
             ~pl.col("athlete_id").str.contains(r"^[A-Za-z0-9_-]+$"),
@@ -88,7 +88,7 @@ def parse_roster(
             duplicate,
             pl.format("athlete_id {} is already used by an earlier row", quoted("athlete_id")),
         ),
-        RowRule("display_name", pl.col("display_name").is_null(), pl.lit("display_name is empty")),
+        filled_in("display_name"),
         RowRule(
             "sex",
             pl.col("sex").is_not_null() & ~pl.col("sex").is_in(["F", "M", "X"]),
@@ -134,7 +134,7 @@ def parse_enrolments(
         "enrolments.csv",
     )
     rules = athlete_rules(roster_ids) + [
-        RowRule("program_id", pl.col("program_id").is_null(), pl.lit("program_id is empty")),
+        filled_in("program_id"),
         RowRule(
             "program_id",
             pl.col("program_id").is_not_null() & ~pl.col("program_id").is_in(sorted(program_ids)),
@@ -144,21 +144,9 @@ def parse_enrolments(
                 pl.lit(", ".join(sorted(program_ids)) or "none"),
             ),
         ),
-        RowRule("start_date", pl.col("start_date").is_null(), pl.lit("start_date is empty")),
-        RowRule(
-            "start_date",
-            not_a_date("start_date"),
-            pl.format(
-                "start_date {} is not a date: {}", quoted("start_date"), pl.lit(DATE_FORMAT_HINT)
-            ),
-        ),
-        RowRule(
-            "end_date",
-            not_a_date("end_date"),
-            pl.format(
-                "end_date {} is not a date: {}", quoted("end_date"), pl.lit(DATE_FORMAT_HINT)
-            ),
-        ),
+        filled_in("start_date"),
+        date_when_given("start_date"),
+        date_when_given("end_date"),
         RowRule(
             "end_date",
             as_iso_date("end_date") < as_iso_date("start_date"),

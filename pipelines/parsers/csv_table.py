@@ -136,6 +136,11 @@ def not_a_date(column: str) -> pl.Expr:
     return pl.col(column).is_not_null() & as_iso_date(column).is_null()
 
 
+def without_accents(text: pl.Expr) -> pl.Expr:
+    """Lowercase text without accents ("Hüftstoßen" -> "huftstoßen"), for matching typed words."""
+    return text.str.to_lowercase().str.normalize("NFKD").str.replace_all(r"\p{M}", "")
+
+
 def monday_of(day: pl.Expr) -> pl.Expr:
     """The Monday of the ISO week a date falls in."""
     return day.dt.truncate("1w")
@@ -208,10 +213,26 @@ def last_year_allowed() -> int:
     return date.today().year
 
 
+def filled_in(column: str) -> RowRule:
+    """Every row fills in the column."""
+    return RowRule(column, pl.col(column).is_null(), pl.lit(f"{column} is empty"))
+
+
+def date_when_given(column: str) -> RowRule:
+    """A date column, when filled in, holds a YYYY-MM-DD date."""
+    return RowRule(
+        column,
+        not_a_date(column),
+        pl.format(
+            "{} {} is not a date: {}", pl.lit(column), quoted(column), pl.lit(DATE_FORMAT_HINT)
+        ),
+    )
+
+
 def athlete_rules(roster_ids: set[str]) -> list[RowRule]:
     """Every row names a roster athlete."""
     return [
-        RowRule("athlete_id", pl.col("athlete_id").is_null(), pl.lit("athlete_id is empty")),
+        filled_in("athlete_id"),
         RowRule(
             "athlete_id",
             is_unknown_athlete("athlete_id", roster_ids),

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 
 import polars as pl
-import yaml
 
-from pipelines.parsers.schemas import ParseError
+from pipelines.parsers.club_yaml import raise_problems, used_twice, yaml_list
+from pipelines.parsers.csv_table import without_accents
 
 CATEGORIES = ("glute_med_min", "glute_max", "single_leg", "foot_ankle", "core_mobility", "other")
 LATERALITIES = ("bilateral", "unilateral")
@@ -33,12 +33,7 @@ def default_catalog_yaml() -> bytes:
 
 def _plain_words(name: pl.Expr) -> pl.Expr:
     """Lowercase words without accents or punctuation."""
-    return (
-        name.str.to_lowercase()
-        .str.normalize("NFKD")
-        .str.replace_all(r"\p{M}", "")
-        .str.replace_all(r"[^\p{L}\p{N}]+", " ")
-    )
+    return without_accents(name).str.replace_all(r"[^\p{L}\p{N}]+", " ")
 
 
 def _match_key(words: pl.Expr) -> pl.Expr:
@@ -157,37 +152,21 @@ class ExerciseCatalog:
     @classmethod
     def load(cls, yaml_bytes: bytes) -> ExerciseCatalog:
         """The catalog from exercises.yaml, or a ParseError listing every problem in it."""
-        try:
-            document = yaml.safe_load(yaml_bytes.decode("utf-8-sig"))
-        except (yaml.YAMLError, UnicodeDecodeError) as error:
-            raise ParseError(
-                f"exercises.yaml is not readable YAML: {error}",
-                "fix the indentation or quoting at the place named",
-            ) from error
-        raw_entries = document.get("exercises") if isinstance(document, dict) else None
-        if not isinstance(raw_entries, list) or not raw_entries:
-            raise ParseError(
-                "exercises.yaml has no 'exercises:' list",
-                "start the file with 'exercises:' followed by one '- id: ...' block per exercise",
-            )
+        raw_entries = yaml_list(yaml_bytes, "exercises.yaml", "exercises", "exercise")
         entries, problems = [], []
         for index, raw in enumerate(raw_entries):
             entry, entry_problems = _entry_problems(index, raw)
             problems += entry_problems
             if entry is not None:
                 entries.append(entry)
-        ids = [entry.exercise_id for entry in entries]
-        problems += [
-            f"id '{i}' is used twice" for i in sorted({i for i in ids if ids.count(i) > 1})
-        ]
+        problems += used_twice([entry.exercise_id for entry in entries], "id")
         aliases = _alias_table(entries)
         problems += _alias_problems(aliases)
-        if problems:
-            raise ParseError(
-                f"exercises.yaml has {len(problems)} problem{'s' if len(problems) > 1 else ''}: "
-                + "; ".join(problems),
-                "fix them in club/exercises.yaml; until then the previous catalog stays in use",
-            )
+        raise_problems(
+            "exercises.yaml",
+            problems,
+            "fix them in club/exercises.yaml; until then the previous catalog stays in use",
+        )
         keys = aliases.select("exercise_id", key=full_key(pl.col("alias"))).unique()
         return cls(entries=tuple(entries), _keys=keys)
 

@@ -9,11 +9,10 @@ read when a CRC is wrong, and salvages every complete message of a truncated fil
 from __future__ import annotations
 
 import struct
-import sys
-from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipelines.parsers.fit_crc import crc16
 from pipelines.parsers.fit_messages import (
     HEADER_TIME_FIELD,
     SPEED_DISTANCE_FIELDS,
@@ -205,39 +204,6 @@ def _read_body(data: bytes, pos: int, end: int, groups: dict) -> str | None:
             target.seqs.append(pos)
         pos = stop
     return None
-
-
-def _crc_tables() -> tuple[list[int], list[int]]:
-    """CRC-16 tables (polynomial 0xA001, as in the FIT SDK) for one byte and for two at a time."""
-    one = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-        one.append(crc)
-    two = []
-    for word in range(65536):
-        crc = (word >> 8) ^ one[word & 0xFF]
-        two.append((crc >> 8) ^ one[crc & 0xFF])
-    return one, two
-
-
-_CRC_BYTE, _CRC_WORD = _crc_tables()
-
-
-def crc16(chunk: bytes | memoryview) -> int:
-    """The FIT CRC of `chunk`; over a whole FIT file, its CRC footer included, it is 0."""
-    even = len(chunk) & ~1
-    words = array("H")
-    words.frombytes(chunk[:even])
-    if sys.byteorder == "big":
-        words.byteswap()
-    crc, table = 0, _CRC_WORD
-    for word in words:  # two bytes per step: half the Python-level work of a byte table
-        crc = table[crc ^ word]
-    if even < len(chunk):
-        crc = (crc >> 8) ^ _CRC_BYTE[(crc ^ chunk[-1]) & 0xFF]
-    return crc
 
 
 def _crc_ok(data: bytes, start: int, header_size: int, crc_end: int) -> bool:

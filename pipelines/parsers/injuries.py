@@ -11,12 +11,12 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.parsers.csv_table import (
-    DATE_FORMAT_HINT,
     RowRule,
     as_iso_date,
     as_number,
     athlete_rules,
-    not_a_date,
+    date_when_given,
+    filled_in,
     quoted,
     read_csv_table,
     reject_broken_rows,
@@ -77,14 +77,8 @@ def parse_injuries(data: bytes, roster_ids: set[str]) -> tuple[pl.DataFrame, lis
     )
     key = pl.concat_str("athlete_id", "onset_date", "body_region", "side", separator="|")
     rules = athlete_rules(roster_ids) + [
-        RowRule("onset_date", pl.col("onset_date").is_null(), pl.lit("onset_date is empty")),
-        RowRule(
-            "onset_date",
-            not_a_date("onset_date"),
-            pl.format(
-                "onset_date {} is not a date: {}", quoted("onset_date"), pl.lit(DATE_FORMAT_HINT)
-            ),
-        ),
+        filled_in("onset_date"),
+        date_when_given("onset_date"),
         RowRule(
             "body_region",
             ~pl.col("body_region").is_in(list(BODY_REGIONS)),

@@ -14,13 +14,13 @@ from pipelines.parsers.csv_table import (
     ROW,
     RowRule,
     as_iso_date,
-    is_unknown_athlete,
+    athlete_rules,
     monday_of,
     quoted,
     read_csv_table,
     reject_broken_rows,
     require_columns,
-    unknown_athlete_reason,
+    without_accents,
 )
 from pipelines.parsers.schemas import RowError
 
@@ -66,9 +66,7 @@ OSTRC_SCHEMA: dict[str, pl.DataType] = {
 def answer_key(text: pl.Expr) -> pl.Expr:
     """An answer reduced to the words that tell the options apart."""
     return (
-        text.str.to_lowercase()
-        .str.normalize("NFKD")
-        .str.replace_all(r"\p{M}", "")
+        without_accents(text)
         .str.replace_all(r"[^a-z0-9]", "")
         .str.replace_all(
             r"injuryorillness|injuryillness|injury|illness|ahealthproblems?|healthproblems?", "hp"
@@ -135,12 +133,7 @@ def parse_ostrc(data: bytes, roster_ids: set[str]) -> tuple[pl.DataFrame, list[R
         read_csv_table(data, "ostrc.csv"), ("athlete_id", "week_start", *QUESTIONS), (), "ostrc.csv"
     )
     rules = [
-        RowRule("athlete_id", pl.col("athlete_id").is_null(), pl.lit("athlete_id is empty")),
-        RowRule(
-            "athlete_id",
-            is_unknown_athlete("athlete_id", roster_ids),
-            unknown_athlete_reason("athlete_id"),
-        ),
+        *athlete_rules(roster_ids),
         RowRule(
             "week_start",
             _week_start().is_null(),

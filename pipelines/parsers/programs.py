@@ -11,9 +11,8 @@ import re
 from importlib.resources import files
 
 import polars as pl
-import yaml
 
-from pipelines.parsers.schemas import ParseError
+from pipelines.parsers.club_yaml import raise_problems, used_twice, yaml_list
 
 PROGRAM_KEYS = ("id", "name", "phases")
 PHASE_KEYS = ("name", "weeks", "sessions_per_week", "required_categories", "sets_per_week")
@@ -114,43 +113,23 @@ def _program_problems(program: object, index: int, categories: set[str]) -> list
     return problems
 
 
-def _load_programs(yaml_bytes: bytes) -> list:
-    try:
-        document = yaml.safe_load(yaml_bytes.decode("utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise ParseError(
-            f"programs.yaml is not readable YAML: {error}",
-            "fix the indentation or quoting at the place named",
-        ) from error
-    programs = document.get("programs") if isinstance(document, dict) else None
-    if not isinstance(programs, list) or not programs:
-        raise ParseError(
-            "programs.yaml has no 'programs:' list",
-            "start the file with 'programs:' followed by one '- id: ...' block per program",
-        )
-    return programs
-
-
 def parse_programs(
     yaml_bytes: bytes, catalog_categories: set[str]
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """programs.yaml as the programs, program_phases and program_phase_sets tables."""
-    programs = _load_programs(yaml_bytes)
+    programs = yaml_list(yaml_bytes, "programs.yaml", "programs", "program")
     problems = [
         p
         for i, program in enumerate(programs)
         for p in _program_problems(program, i, catalog_categories)
     ]
     ids = [str(program.get("id")) for program in programs if isinstance(program, dict)]
-    problems += [
-        f"program id '{i}' is used twice" for i in sorted({i for i in ids if ids.count(i) > 1})
-    ]
-    if problems:
-        raise ParseError(
-            f"programs.yaml has {len(problems)} problem{'s' if len(problems) > 1 else ''}: "
-            + "; ".join(problems),
-            "fix them in club/programs.yaml; adherence is not computed until it is valid",
-        )
+    problems += used_twice(ids, "program id")
+    raise_problems(
+        "programs.yaml",
+        problems,
+        "fix them in club/programs.yaml; adherence is not computed until it is valid",
+    )
     program_rows, phase_rows, set_rows = [], [], []
     for program in programs:
         program_id, first_week = str(program["id"]), 1

@@ -127,16 +127,24 @@ def extension_field(tag: str) -> int | None:
     return EXTENSION_FIELDS.get(local_name(tag).lower())
 
 
+def _iso_text(text: pl.Expr) -> pl.Expr:
+    return text.str.strip_chars().str.replace(" ", "T", literal=True)
+
+
+def offset_utc_time(text: pl.Expr) -> pl.Expr:
+    """ISO 8601 text with a `Z` or `+02:00` offset to UTC; null for a time without one."""
+    return _iso_text(text).str.to_datetime(
+        "%Y-%m-%dT%H:%M:%S%.f%#z", time_unit="us", time_zone="UTC", strict=False
+    )
+
+
 def utc_time(text: pl.Expr) -> pl.Expr:
     """ISO 8601 text to UTC: `Z` or `+02:00` offsets, any fraction; times without an offset taken as UTC."""
-    clean = text.str.strip_chars().str.replace(" ", "T", literal=True)
     return pl.coalesce(
-        clean.str.to_datetime(
-            "%Y-%m-%dT%H:%M:%S%.f%#z", time_unit="us", time_zone="UTC", strict=False
-        ),
-        clean.str.to_datetime(
-            "%Y-%m-%dT%H:%M:%S%.f", time_unit="us", strict=False
-        ).dt.replace_time_zone("UTC"),
+        offset_utc_time(text),
+        _iso_text(text)
+        .str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", time_unit="us", strict=False)
+        .dt.replace_time_zone("UTC"),
     )
 
 
@@ -182,9 +190,12 @@ def samples_from_points(reader: PointReader) -> tuple[pl.DataFrame, list[str]]:
     )
     numeric = FIELDS[1:]
     typed = text.with_columns(
-        [pl.col("t").alias("t_text"), utc_time(pl.col("t")).alias("t")]
+        [pl.col("t").alias("t_text"), offset_utc_time(pl.col("t")).alias("t")]
         + [_number(pl.col(name)).alias(f"{name}_value") for name in numeric]
     )
+    # Nearly every file states offsets: the second, offset-free reading runs only when times remain.
+    if typed.get_column("t").null_count() > typed.get_column("t_text").null_count():
+        typed = typed.with_columns(utc_time(pl.col("t_text")).alias("t"))
     checks = typed.select(
         untimed=(~_given(pl.col("t_text"))).sum(),
         bad_times=(_given(pl.col("t_text")) & pl.col("t").is_null()).sum(),

@@ -2,10 +2,13 @@
 -- depends_on: int_adherence_weekly, settings
 -- Cumulative = sum of min(counted, prescribed) / sum of prescribed over enrolled weeks to date; bands
 -- from settings (high >= adherence_high, medium >= adherence_medium, else low; Viiala 2025).
+-- attributed_week = week_start + adherence_lag_weeks: injuries and running hours of that week are
+-- attributed to this week's band (injured runners stop lifting, so the band is taken before onset).
 WITH thresholds AS (
     SELECT
         adherence_high,
-        adherence_medium
+        adherence_medium,
+        (7 * adherence_lag_weeks)::INTEGER AS lag_days
     FROM settings
 ),
 
@@ -41,6 +44,7 @@ SELECT
         WHEN r.cumulative_session_adherence >= t.adherence_high THEN 'high'
         WHEN r.cumulative_session_adherence >= t.adherence_medium THEN 'medium'
         WHEN r.cumulative_session_adherence IS NOT NULL THEN 'low'
-    END AS adherence_band
+    END AS adherence_band,
+    r.week_start + t.lag_days AS attributed_week
 FROM ratios AS r
 CROSS JOIN thresholds AS t

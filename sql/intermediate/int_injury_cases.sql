@@ -1,12 +1,8 @@
 -- int_injury_cases: one row per injury and case definition it meets, with the athlete's adherence band lagged before onset.
--- depends_on: stg_injuries, int_adherence_cumulative, settings
+-- depends_on: stg_injuries, int_adherence_cumulative
 -- Band = cumulative session adherence through the week adherence_lag_weeks before the onset week
--- (injured runners stop lifting); no enrolled week there = 'not enrolled' and no band.
-WITH thresholds AS (
-    SELECT (7 * adherence_lag_weeks)::INTEGER AS lag_days FROM settings
-),
-
-cases AS (
+-- (int_adherence_cumulative.attributed_week); no enrolled week there = 'not enrolled' and no band.
+WITH cases AS (
     SELECT *, 'running_related_injury' AS case_definition FROM stg_injuries WHERE running_related_injury
     UNION ALL
     SELECT *, 'time_loss' FROM stg_injuries WHERE time_loss
@@ -25,6 +21,5 @@ SELECT
     a.adherence_band,
     CASE WHEN a.athlete_id IS NULL THEN 'not enrolled' ELSE 'enrolled' END AS enrolment_group
 FROM cases AS c
-CROSS JOIN thresholds AS t
 LEFT JOIN int_adherence_cumulative AS a
-    ON c.athlete_id = a.athlete_id AND a.week_start = c.onset_week - t.lag_days
+    ON c.athlete_id = a.athlete_id AND c.onset_week = a.attributed_week

@@ -1,12 +1,8 @@
 -- int_running_exposure: running hours at risk per canonical run and case definition, with the adherence band lagged before the run.
--- depends_on: stg_running_activities, int_injury_cases, int_adherence_cumulative, settings
+-- depends_on: stg_running_activities, int_injury_cases, int_adherence_cumulative
 -- A run inside [onset, onset + modified + stopped days) of one of the athlete's injuries meeting that
 -- definition is not at risk of a new case and is left out. Band attribution as in int_injury_cases.
-WITH thresholds AS (
-    SELECT (7 * adherence_lag_weeks)::INTEGER AS lag_days FROM settings
-),
-
-definitions AS (
+WITH definitions AS (
     SELECT unnest(['running_related_injury', 'time_loss', 'any_complaint']) AS case_definition
 ),
 
@@ -39,6 +35,5 @@ SELECT
     a.adherence_band,
     CASE WHEN a.athlete_id IS NULL THEN 'not enrolled' ELSE 'enrolled' END AS enrolment_group
 FROM at_risk AS r
-CROSS JOIN thresholds AS t
 LEFT JOIN int_adherence_cumulative AS a
-    ON r.athlete_id = a.athlete_id AND a.week_start = r.week_start - t.lag_days
+    ON r.athlete_id = a.athlete_id AND r.week_start = a.attributed_week

@@ -22,11 +22,11 @@ from garmin_fit_sdk import CrcCalculator
 from lxml import etree
 
 from pipelines.demo import DemoSummary, generate_demo_club
-from pipelines.demo.fit_encoding import fit_crc
 from pipelines.demo.runs import first_order
 from pipelines.parsers.activity_file import parse_activity_file
 from pipelines.parsers.club_files import parse_enrolments, parse_roster
 from pipelines.parsers.exercise_catalog import ExerciseCatalog
+from pipelines.parsers.fit_crc import crc16
 from pipelines.parsers.injuries import parse_injuries
 from pipelines.parsers.ostrc import parse_ostrc
 from pipelines.parsers.programs import parse_programs
@@ -345,7 +345,7 @@ def test_fit_crc_matches_the_garmin_sdk() -> None:
     rng = np.random.default_rng(0)
     for size in (0, 1, 2, 13, 14, 1001, 40_000):
         data = rng.integers(0, 256, size, dtype=np.uint8).tobytes()
-        assert fit_crc(data) == CrcCalculator.calculate_crc(data, 0, size)
+        assert crc16(data) == CrcCalculator.calculate_crc(data, 0, size)
 
 
 def test_first_order_filter_equals_the_recursion() -> None:

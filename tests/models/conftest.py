@@ -1,4 +1,4 @@
-"""A fresh warehouse file per test with empty staging tables and default settings."""
+"""A fresh warehouse file per test (empty staging tables, default settings), and a club modelled on it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.models.staging import create_staging
+from tests.models.staging import build_models, create_staging
 
 
 @pytest.fixture
@@ -18,3 +18,14 @@ def warehouse(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     create_staging(con)
     yield con
     con.close()
+
+
+@pytest.fixture
+def club(
+    warehouse: duckdb.DuckDBPyConnection, request: pytest.FixtureRequest
+) -> duckdb.DuckDBPyConnection:
+    """The warehouse with the test module's SCENARIOS loaded and every model built on them."""
+    for load in request.module.SCENARIOS:
+        load(warehouse)
+    build_models(warehouse)
+    return warehouse

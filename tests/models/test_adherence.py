@@ -10,16 +10,11 @@ import pytest
 from tests.models import scenarios
 from tests.models.staging import build_models
 
+SCENARIOS = (scenarios.adherence_club,)
+
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
     return con.sql(sql).pl().to_dicts()
-
-
-@pytest.fixture
-def club(warehouse: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    scenarios.adherence_club(warehouse)
-    build_models(warehouse)
-    return warehouse
 
 
 def test_weekly_session_and_dose_adherence(club: duckdb.DuckDBPyConnection) -> None:

@@ -6,15 +6,22 @@ import re
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from pipelines.defs.checks import discover_checks
 from pipelines.models import PYTHON_MODELS, discover_models
 from tests.models import scenarios
-from tests.models.staging import SQL_ROOT, STAGING_DDL, build_models, insert, run
+from tests.models.staging import SQL_ROOT, STAGING_DDL, insert, run
 
 MARTS_DOC = Path(__file__).resolve().parents[2] / "docs" / "MARTS.md"
 PUBLISHED_NOT_MODELLED = {"serving_meta", "mart_check_results"}  # written by the publish step
+SCENARIOS = (
+    scenarios.adherence_club,
+    scenarios.injury_club,
+    scenarios.load_club,
+    scenarios.pace_club,
+    scenarios.ostrc_club,
+    scenarios.data_health,
+)
 
 
 def contract() -> dict[str, list[str]]:
@@ -27,21 +34,6 @@ def contract() -> dict[str, list[str]]:
             columns = re.sub(r"\([^)]*\)", "", cells[2].replace("`", ""))
             marts[name] = [c.strip() for c in columns.split(",")]
     return marts
-
-
-@pytest.fixture
-def club(warehouse: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    for build in (
-        scenarios.adherence_club,
-        scenarios.injury_club,
-        scenarios.load_club,
-        scenarios.pace_club,
-        scenarios.ostrc_club,
-        scenarios.data_health,
-    ):
-        build(warehouse)
-    build_models(warehouse)
-    return warehouse
 
 
 def test_contract_lists_the_marts() -> None:

@@ -8,14 +8,8 @@ import duckdb
 import pytest
 
 from tests.models import scenarios
-from tests.models.staging import build_models
 
-
-@pytest.fixture
-def club(warehouse: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    scenarios.load_club(warehouse)
-    build_models(warehouse)
-    return warehouse
+SCENARIOS = (scenarios.load_club,)
 
 
 def recurse(loads: list[float], alpha: float) -> list[float]:

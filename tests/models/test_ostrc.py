@@ -8,14 +8,8 @@ import duckdb
 import pytest
 
 from tests.models import scenarios
-from tests.models.staging import build_models
 
-
-@pytest.fixture
-def club(warehouse: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    scenarios.ostrc_club(warehouse)
-    build_models(warehouse)
-    return warehouse
+SCENARIOS = (scenarios.ostrc_club,)
 
 
 def test_weekly_prevalence_with_wilson_ci(club: duckdb.DuckDBPyConnection) -> None:

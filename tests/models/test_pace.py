@@ -5,17 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
-import pytest
 
 from tests.models import scenarios
-from tests.models.staging import build_models
 
-
-@pytest.fixture
-def club(warehouse: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    scenarios.pace_club(warehouse)
-    build_models(warehouse)
-    return warehouse
+SCENARIOS = (scenarios.pace_club,)
 
 
 def test_before_after_windows(club: duckdb.DuckDBPyConnection) -> None:

@@ -1,11 +1,19 @@
-"""Reading CSVs: spreadsheet row numbers, BOM, separators and unreadable files."""
+"""Reading CSVs: spreadsheet row numbers, BOM, separators, unreadable files, and the shared row rules."""
 
 from __future__ import annotations
 
 import polars as pl
 import pytest
 
-from pipelines.parsers.csv_table import read_csv_table, stable_ids
+from pipelines.parsers.csv_table import (
+    DATE_FORMAT_HINT,
+    date_when_given,
+    filled_in,
+    read_csv_table,
+    reject_broken_rows,
+    stable_ids,
+    without_accents,
+)
 from pipelines.parsers.schemas import ParseError
 
 
@@ -29,3 +37,23 @@ def test_stable_ids_are_sha256_prefixes():
     ids = stable_ids(pl.Series(["a|b", None, "a|b"]))
     # The first 16 hex digits of sha256("a|b"), worked out once with hashlib.
     assert ids.to_list() == ["0eab8a0a3380abf4", None, "0eab8a0a3380abf4"]
+
+
+def test_rules_for_required_values_and_dates_name_the_column():
+    table = pl.DataFrame(
+        {"row_number": [2, 3, 4], "start_date": [None, "2026-02-30", "2026-03-02"]}
+    )
+    kept, errors = reject_broken_rows(
+        table, [filled_in("start_date"), date_when_given("start_date")]
+    )
+    assert kept["row_number"].to_list() == [4]
+    assert [(e.row_number, e.column, e.reason) for e in errors] == [
+        (2, "start_date", "start_date is empty"),
+        (3, "start_date", f"start_date '2026-02-30' is not a date: {DATE_FORMAT_HINT}"),
+    ]
+
+
+def test_without_accents_folds_case_and_accents_only():
+    names = pl.Series(["Hüftstoßen", "ÉLAN-Vital", "Señor Squat"])
+    folded = pl.select(without_accents(pl.lit(names))).to_series()
+    assert folded.to_list() == ["huftstoßen", "elan-vital", "senor squat"]

@@ -5,7 +5,13 @@ import dagster as dg
 from pipelines.defs.assets.club import club_reference
 from pipelines.defs.assets.inbox import raw_archive
 from pipelines.defs.resources import ClubFolder, Warehouse
-from pipelines.ingest.activities import build_jobs, load_batch, mark_duplicates, run_parsing
+from pipelines.ingest.activities import (
+    build_jobs,
+    limit_load_memory,
+    load_batch,
+    mark_duplicates,
+    run_parsing,
+)
 from pipelines.ingest.registry import files_to_parse, record_outcomes
 
 
@@ -19,6 +25,7 @@ def activities(
 ) -> dg.MaterializeResult:
     settings = club.settings
     with warehouse.connection() as con:
+        limit_load_memory(con)
         pending = files_to_parse(con, ["activity", "strava_export"])
         jobs, rejected = build_jobs(con, settings, pending)
         record_outcomes(con, rejected)
