@@ -58,6 +58,11 @@ status = st.selectbox(
     key="health_status",
 )
 files = data.received_files(viewer, start, end, name_text, status)
+if files.height == data.FILE_ROWS_SHOWN:
+    st.caption(
+        f"Showing the newest {data.FILE_ROWS_SHOWN:,} files that match: narrow the dates, the name "
+        "or the outcome to see older ones."
+    )
 ui.table_or_notice(
     files.select(
         "received_at",
@@ -87,6 +92,11 @@ ui.download(files, "received_files.csv", key="health_files_csv")
 
 st.subheader("Rejected files and rows")
 problems = data.file_problems(viewer, start, end, name_text)
+if problems.height == data.FILE_ROWS_SHOWN:
+    st.caption(
+        f"Showing the newest {data.FILE_ROWS_SHOWN:,} rejected files and rows: narrow the dates or "
+        "the name to see older ones."
+    )
 ui.table_or_notice(
     problems.select(
         "recorded_at", "athlete_id", "file_name", "row_number", "column_name", "reason", "hint"

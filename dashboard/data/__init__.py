@@ -17,6 +17,7 @@ from dashboard.data.athlete import (
     strength_days,
 )
 from dashboard.data.club import (
+    FILE_ROWS_SHOWN,
     adherence_by_phase,
     at_risk,
     athletes,
@@ -45,6 +46,7 @@ from dashboard.data.serving import (
 )
 
 __all__ = [
+    "FILE_ROWS_SHOWN",
     "DataUnavailable",
     "ServingStatus",
     "adherence_by_phase",

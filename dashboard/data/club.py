@@ -9,6 +9,10 @@ import polars as pl
 from dashboard.data.serving import coach_only, select
 from dashboard.viewer import Viewer
 
+# Data health lists at most this many files (or rejected rows), newest first: a club's first run
+# receives its whole history at once, and a few hundred thousand rows help no one in a table.
+FILE_ROWS_SHOWN = 1000
+
 
 def athletes(viewer: Viewer, name_contains: str = "") -> pl.DataFrame:
     """The roster, optionally only names or ids containing some text."""
@@ -136,8 +140,9 @@ def received_files(
     end: date | None = None,
     name_contains: str = "",
     status: str = "",
+    limit: int = FILE_ROWS_SHOWN,
 ) -> pl.DataFrame:
-    """Received files and their outcome, newest first, filtered by date, name text and status."""
+    """The newest `limit` received files and their outcome, filtered by date, name text and status."""
     coach_only(viewer)
     return select(
         """SELECT * FROM mart_data_health_files
@@ -145,11 +150,13 @@ def received_files(
           AND ($end IS NULL OR CAST(received_at AS DATE) <= $end)
           AND ($text = '' OR contains(lower(original_name), lower($text)))
           AND ($status = '' OR status = $status)
-        ORDER BY received_at DESC""",
+        ORDER BY received_at DESC
+        LIMIT $limit""",
         start=start,
         end=end,
         text=name_contains.strip(),
         status=status,
+        limit=limit,
     )
 
 
@@ -172,19 +179,25 @@ def file_status_counts(viewer: Viewer) -> pl.DataFrame:
 
 
 def file_problems(
-    viewer: Viewer, start: date | None = None, end: date | None = None, name_contains: str = ""
+    viewer: Viewer,
+    start: date | None = None,
+    end: date | None = None,
+    name_contains: str = "",
+    limit: int = FILE_ROWS_SHOWN,
 ) -> pl.DataFrame:
-    """Rejected files and rows with the reason and what to do, newest first."""
+    """The newest `limit` rejected files and rows with the reason and what to do."""
     coach_only(viewer)
     return select(
         """SELECT * FROM mart_data_health_errors
         WHERE ($start IS NULL OR CAST(recorded_at AS DATE) >= $start)
           AND ($end IS NULL OR CAST(recorded_at AS DATE) <= $end)
           AND ($text = '' OR contains(lower(file_name), lower($text)))
-        ORDER BY recorded_at DESC, file_name, row_number""",
+        ORDER BY recorded_at DESC, file_name, row_number
+        LIMIT $limit""",
         start=start,
         end=end,
         text=name_contains.strip(),
+        limit=limit,
     )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.defs.assets.publish import publish_serving
-from pipelines.ingest.inbox import IGNORED_PREFIXES
+from pipelines.ingest.inbox import inbox_files
 from pipelines.settings import Settings
 
 
@@ -36,14 +36,9 @@ def newest_inbox_change(inbox: Path) -> int:
     """The newest modification time (ns) of any file in the inbox, 0 when empty."""
     if not inbox.is_dir():
         return 0
-    return max(
-        (
-            p.stat().st_mtime_ns
-            for p in inbox.rglob("*")
-            if p.is_file() and not p.name.startswith(IGNORED_PREFIXES)
-        ),
-        default=0,
-    )
+    # the same files the archive step would take, listed as cheaply: this runs every minute
+    # over the club's whole history
+    return max((e.stat(follow_symlinks=False).st_mtime_ns for e in inbox_files(inbox)), default=0)
 
 
 def build_inbox_sensor(job: dg.JobDefinition, settings: Settings) -> dg.SensorDefinition:

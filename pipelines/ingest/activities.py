@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -126,20 +126,28 @@ def _worth_a_pool(jobs: list[ActivityJob], settings: Settings) -> bool:
 
 
 def _in_pool(batches: list[list[ActivityJob]], settings: Settings) -> Iterator[BatchResult]:
-    """Each batch's result in order, at most two batches per worker ahead of the caller.
+    """Every batch's result as it finishes, parsed by the workers and by this process.
 
-    A result is dropped as soon as the caller has it, so memory stays flat however long the backlog.
+    This process parses a batch itself whenever no worker result is ready (while the workers start,
+    which takes a second or two, and at the end), and at most two batches per worker are queued, so
+    memory stays flat however long the backlog.
     """
     context = multiprocessing.get_context("spawn")
-    ahead = 2 * settings.parse_workers
+    waiting = deque(batches)
     with ProcessPoolExecutor(settings.parse_workers, mp_context=context) as pool:
-        running: deque[Future[BatchResult]] = deque()
-        for batch in batches:
-            running.append(pool.submit(parse_batch, batch, settings.thresholds))
-            if len(running) >= ahead:
-                yield running.popleft().result()
-        while running:
-            yield running.popleft().result()
+        running: set[Future[BatchResult]] = set()
+        while waiting or running:
+            while waiting and len(running) < 2 * settings.parse_workers:
+                running.add(pool.submit(parse_batch, waiting.popleft(), settings.thresholds))
+            finished = {future for future in running if future.done()}
+            if not finished and waiting:
+                yield parse_batch(waiting.popleft(), settings.thresholds)
+                continue
+            if not finished:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                running.discard(future)
+                yield future.result()
 
 
 def run_parsing(
@@ -148,18 +156,20 @@ def run_parsing(
     on_batch: Callable[[BatchResult], None],
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    """Parse jobs in batches, on several processes for large backlogs, handing each batch over."""
-    done = 0
+    """Parse jobs in batches, on several processes for large backlogs, handing each batch over.
+
+    Batches are self-contained (a file's activities, samples and outcome travel together), so they
+    are handed over in the order they finish, not the order of `jobs`.
+    """
     if _worth_a_pool(jobs, settings):
         per_batch = -(-len(jobs) // (BATCHES_PER_WORKER * settings.parse_workers))
-        batches = _batches(jobs, min(BATCH_FILES, per_batch))
-        results = _in_pool(batches, settings)
+        results = _in_pool(_batches(jobs, min(BATCH_FILES, per_batch)), settings)
     else:
-        batches = _batches(jobs, BATCH_FILES)
-        results = (parse_batch(batch, settings.thresholds) for batch in batches)
-    for batch, result in zip(batches, results, strict=True):
+        results = (parse_batch(batch, settings.thresholds) for batch in _batches(jobs, BATCH_FILES))
+    done = 0
+    for result in results:
         on_batch(result)
-        done += len(batch)
+        done += len(result.outcomes)  # one outcome per file, whatever became of it
         if progress:
             progress(done, len(jobs))
 

@@ -119,7 +119,7 @@ def register_received(con: duckdb.DuckDBPyConnection, received: list[Received]) 
                 "sha256": item.sha256,
                 "athlete_id": item.athlete_id,
                 "original_name": item.path.name,
-                "inbox_path": str(item.path),
+                "inbox_path": item.location,
                 "kind": item.kind,
                 "size_bytes": item.size,
                 "received_at": now,

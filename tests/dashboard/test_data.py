@@ -164,3 +164,16 @@ def test_metric_settings_come_from_the_serving_file(
         0.74,
     )
     assert data.serving_status(Viewer("coach", "coach", None)).generation == 7
+
+
+def test_data_health_lists_only_the_newest_files(club_env) -> None:
+    coach = Viewer("coach", "coach", None)
+    total = count(club_env, "SELECT count(*) FROM mart_data_health_files")
+    assert data.received_files(coach).height == min(total, data.FILE_ROWS_SHOWN)
+    newest = data.received_files(coach, limit=3)
+    third = count(
+        club_env,
+        "SELECT received_at FROM mart_data_health_files ORDER BY received_at DESC OFFSET 2",
+    )
+    assert newest.height == 3 and newest["received_at"].min() == third
+    assert newest["received_at"].is_sorted(descending=True)

@@ -1,4 +1,4 @@
-"""Parsing a backlog on worker processes: every file once, in order, the same rows as in one process."""
+"""Parsing a backlog on worker processes: every file once, the same rows as in one process."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def test_two_workers_ingest_every_point_of_every_file_once(backlog, tmp_path: Pa
     ).fetchall()
     assert {name: n for name, n, _ in rows} == points  # the writer's own point counts
     assert all(n == samples for _, n, samples in rows)
-    # several batches, handed over in order, ending with every file
+    # several batches, each counted once as it is handed over, ending with every file
     assert len(progress) > 2
     assert [done for done, _ in progress] == sorted({done for done, _ in progress})
     assert progress[-1] == (FILES, FILES)

@@ -1,0 +1,187 @@
+"""The scale benchmarks' clubs: generated once (one GPS point a minute), ingested once, then reused.
+
+    .venv/bin/python -m benchmarks.clubs large        # build /tmp/strongstride-bench/large if missing
+    .venv/bin/python -m benchmarks.clubs NAME ATHLETES WEEKS
+
+A club folder is ready when its BUILD.json exists; it records the size, how long generation and
+ingestion took, the ingestion's peak memory and the folder's size on disk. A folder without it is
+a build that was interrupted, and is built again from scratch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.process_memory import TreePeak
+
+BENCH_ROOT = Path("/tmp/strongstride-bench")
+SEED = 7
+
+
+@dataclass(frozen=True)
+class ClubSize:
+    """How many athletes, over how many weeks of history."""
+
+    athletes: int
+    weeks: int
+
+
+# 2,000 x 156 weeks (1.16 M files) extrapolates to ~2 h of ingestion on this shared 2-core machine
+# (~150 files/s measured on a 50-athlete sample); this is the largest club that ingests in ~30 min.
+LARGE = ClubSize(athletes=500, weeks=156)
+QUICK_HISTORY = ClubSize(athletes=20, weeks=26)
+
+
+def machine() -> dict:
+    """What the figures were measured on, and how busy it was."""
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor(),
+    )  # fmt: skip
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gb": round(memory_kb / 1024**2, 1),
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "load_average": [round(x, 1) for x in os.getloadavg()],
+    }
+
+
+def code_version() -> str:
+    """The commit the measured code is at, marked when the working tree differs from it."""
+    repo = Path(__file__).resolve().parents[1]
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=repo, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    changed = git("status", "--porcelain", "--", "pipelines", "sql", "dashboard")
+    return git("rev-parse", "--short", "HEAD") + (" + uncommitted changes" if changed else "")
+
+
+def disk_bytes(path: Path) -> int:
+    """Bytes the folder occupies on disk (allocated blocks, as `du` counts them)."""
+    total = 0
+    for root, _, names in os.walk(path):
+        for name in names:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_blocks * 512
+            except OSError:
+                continue
+    return total
+
+
+def _stage(args: list[str], log: Path) -> tuple[float, float]:
+    """Run one build stage in a fresh process; returns (seconds, peak RSS of its process tree, MB)."""
+    command = [sys.executable, "-m", "benchmarks.clubs", "--stage", *args]
+    started = time.perf_counter()
+    with (
+        open(log, "w") as out,
+        subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT) as process,
+        TreePeak(process.pid, interval_s=0.2) as peak,
+    ):
+        process.wait()
+    if process.returncode:
+        raise SystemExit(
+            f"building the benchmark club failed at '{args[0]}' (exit {process.returncode}); "
+            f"the end of {log}:\n{log.read_text()[-3000:]}"
+        )
+    return time.perf_counter() - started, peak.peak_mb
+
+
+def ensure_club(home: Path, size: ClubSize) -> dict:
+    """The club at `home`, generated and ingested when missing; returns its build record."""
+    record = home / "BUILD.json"
+    if record.exists():
+        return json.loads(record.read_text())
+    if home.exists():  # an interrupted build
+        shutil.rmtree(home)
+    home.mkdir(parents=True)
+    print(
+        f"building the benchmark club {home} ({size.athletes} athletes x {size.weeks} weeks, "
+        f"one GPS point a minute); progress in {home}/generate.log and {home}/ingest.log",
+        flush=True,
+    )
+    generate_s, _ = _stage(
+        ["generate", str(home), str(size.athletes), str(size.weeks)], home / "generate.log"
+    )
+    summary = json.loads((home / "generate.log").read_text().strip().splitlines()[-1])
+    print(
+        f"  generated {summary['activity_files']} activity files in {generate_s:.0f} s", flush=True
+    )
+    ingest_s, ingest_peak_mb = _stage(["ingest", str(home)], home / "ingest.log")
+    files = summary["activity_files"] + summary["strength_files"]
+    built = {
+        **asdict(size),
+        **summary,
+        "generate_s": round(generate_s, 1),
+        "ingest_s": round(ingest_s, 1),
+        "ingest_files_per_s": round(files / ingest_s, 1),
+        "ingest_peak_rss_mb": round(ingest_peak_mb, 1),
+        "disk_gb": {
+            part: round(disk_bytes(home / part) / 1024**3, 2) for part in ("inbox", "raw", "club")
+        }
+        | {
+            name: round((home / f"{name}.duckdb").stat().st_size / 1024**3, 2)
+            for name in ("warehouse", "serving")
+        },
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "code": code_version(),
+        "machine": machine(),
+    }
+    print(f"  ingested in {ingest_s:.0f} s ({built['ingest_files_per_s']} files/s)", flush=True)
+    record.write_text(json.dumps(built, indent=2) + "\n")
+    return built
+
+
+def _generate(home: Path, athletes: int, weeks: int) -> None:
+    from pipelines.demo.generate import generate_demo_club
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if done == total or done % 50 == 0:
+            print(f"{stage} {done}/{total}", flush=True)
+
+    summary = generate_demo_club(
+        home, athletes=athletes, weeks=weeks, seed=SEED, streams=False, progress=progress
+    )
+    fields = ("activity_files", "activities", "gps_points", "strength_files", "strength_sets")
+    print(json.dumps({name: getattr(summary, name) for name in fields}), flush=True)
+
+
+def _ingest(home: Path) -> None:
+    from pipelines.run import run_ingest
+    from pipelines.settings import load_settings
+
+    outcome = run_ingest(load_settings(home))
+    if not outcome.success:
+        raise SystemExit(f"the ingestion run failed: {outcome.blocked_reason}")
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--stage"]:
+        stage, home, *rest = sys.argv[2:]
+        if stage == "generate":
+            _generate(Path(home), int(rest[0]), int(rest[1]))
+        else:
+            _ingest(Path(home))
+        return
+    name, *size = sys.argv[1:]
+    club = LARGE if name == "large" else ClubSize(int(size[0]), int(size[1]))
+    print(json.dumps(ensure_club(BENCH_ROOT / name, club)))
+
+
+if __name__ == "__main__":
+    main()

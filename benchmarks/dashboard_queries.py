@@ -1,0 +1,175 @@
+"""Dashboard query latency: every public function of dashboard.data, as coach and as member.
+
+    .venv/bin/python -m benchmarks.dashboard_queries           # the shared large club, 50 repetitions
+    .venv/bin/python -m benchmarks.dashboard_queries --quick   # the 20-athlete club, 10 repetitions
+
+Each function is called with no date filter (the whole history: the most rows a page can ask for),
+in two ways. `miss`: Streamlit's query cache is cleared before every call, so the call pays what a
+first page view pays (a fresh read-only connection, the query, the polars frame, and the cache
+storing it). `raw`: the cached wrapper is bypassed (`_cached_select.__wrapped__`), so only the
+connection, query and frame are timed. Club-wide functions refuse members, so they are timed as
+coach only. The last line is JSON; ratio_vs_baseline = worst p95 (miss) / the 100 ms target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from benchmarks.clubs import BENCH_ROOT, LARGE, QUICK_HISTORY, ensure_club, machine
+
+TARGET_P95_MS = 100.0
+ATHLETE_FUNCTIONS = (
+    "adherence_summary",
+    "adherence_weekly",
+    "athlete_file_problems",
+    "athlete_files",
+    "athlete_injuries",
+    "athlete_ostrc",
+    "athlete_profile",
+    "athlete_runs",
+    "athlete_weekly",
+    "best_efforts",
+    "pace_before_after",
+    "pace_trend",
+    "program_due",
+    "strength_days",
+)
+EITHER_ROLE = ("serving_status", "metric_settings", "data_period")
+
+
+def busiest_athlete(home: Path) -> str:
+    """The athlete with the most runs: the member whose pages read the most rows."""
+    import duckdb
+
+    con = duckdb.connect(str(home / "serving.duckdb"), read_only=True)
+    try:
+        return con.sql(
+            "select athlete_id from mart_athlete_runs group by 1 order by count(*) desc, 1 limit 1"
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def calls(athlete_id: str) -> list[tuple[str, str, Callable[[], object]]]:
+    """(function, role, call) for every public query function and every role allowed to call it."""
+    from dashboard import data
+    from dashboard.viewer import Viewer
+
+    coach = Viewer("coach", "coach", None)
+    member = Viewer("member", "member", athlete_id)
+    club = [
+        name
+        for name in data.__all__
+        if callable(getattr(data, name))
+        and name not in ATHLETE_FUNCTIONS + EITHER_ROLE
+        and not isinstance(getattr(data, name), type)
+    ]
+    found: list[tuple[str, str, Callable[[], object]]] = []
+    for name in sorted(club):
+        function = getattr(data, name)
+        found.append((name, "coach", lambda f=function: f(coach)))
+    for name in ATHLETE_FUNCTIONS + EITHER_ROLE:
+        function = getattr(data, name)
+        if name in ("serving_status", "metric_settings"):
+            found.append((name, "coach", lambda f=function: f(coach)))
+        else:
+            found.append((name, "coach", lambda f=function: f(coach, athlete_id=athlete_id)))
+        found.append((name, "member", lambda f=function: f(member)))
+    return found
+
+
+@contextmanager
+def cache_bypassed() -> Iterator[None]:
+    """Route every query past Streamlit's cache for the duration (the uncached query itself)."""
+    from dashboard.data import serving
+
+    cached = serving._cached_select
+    serving._cached_select = cached.__wrapped__
+    try:
+        yield
+    finally:
+        serving._cached_select = cached
+
+
+def _rows(result: object) -> int | None:
+    return getattr(result, "height", None)
+
+
+def time_call(call: Callable[[], object], repetitions: int, clear: Callable[[], None]) -> dict:
+    """p50 and p95 in milliseconds over `repetitions` calls, clearing the cache before each."""
+    result = call()  # warm-up: imports and the first open of the file
+    times = []
+    for _ in range(repetitions):
+        clear()
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    quantiles = statistics.quantiles(times, n=20, method="inclusive")
+    return {
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(quantiles[-1], 1),
+        "max_ms": round(max(times), 1),
+        "rows": _rows(result),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="the 20-athlete club, 10 repetitions")
+    parser.add_argument("--repetitions", type=int, help="calls per function and role")
+    parser.add_argument("--home", type=Path, help="another published club folder to query")
+    args = parser.parse_args()
+    repetitions = args.repetitions or (10 if args.quick else 50)
+    if args.home:
+        home, size = args.home, {"athletes": None, "weeks": None}
+    else:
+        home = BENCH_ROOT / ("quick-history" if args.quick else "large")
+        size = ensure_club(home, QUICK_HISTORY if args.quick else LARGE)
+    print(f"machine: {json.dumps(machine())}", flush=True)
+    os.environ["STRONGSTRIDE_HOME"] = str(home)  # dashboard.config reads it on every call
+    from dashboard.data import serving
+
+    athlete_id = busiest_athlete(home)
+    results = []
+    for name, role, call in calls(athlete_id):
+        miss = time_call(call, repetitions, serving._cached_select.clear)
+        with cache_bypassed():
+            raw = time_call(call, repetitions, lambda: None)
+        results.append({"function": name, "role": role, "miss": miss, "raw": raw})
+        print(f"{name:24} {role:6} miss {json.dumps(miss)} raw {json.dumps(raw)}", flush=True)
+    worst = max(results, key=lambda r: r["miss"]["p95_ms"])
+    over = [
+        f"{r['function']} ({r['role']})" for r in results if r["miss"]["p95_ms"] > TARGET_P95_MS
+    ]
+    summary = {
+        "benchmark": "dashboard_queries",
+        "club_athletes": size.get("athletes"),
+        "club_weeks": size.get("weeks"),
+        "member_athlete": athlete_id,
+        "functions": len({r["function"] for r in results}),
+        "measurements": len(results),
+        "repetitions": repetitions,
+        "worst_p95_ms": worst["miss"]["p95_ms"],
+        "worst_function": f"{worst['function']} ({worst['role']})",
+        "worst_raw_p95_ms": max(r["raw"]["p95_ms"] for r in results),
+        "median_p95_ms": statistics.median(r["miss"]["p95_ms"] for r in results),
+        "over_target": over,
+        "target_p95_ms": TARGET_P95_MS,
+        "target_met": not over,
+        "date": date.today().isoformat(),
+        "load_average": machine()["load_average"],
+        "ratio_vs_baseline": round(worst["miss"]["p95_ms"] / TARGET_P95_MS, 2),
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""Ingestion throughput: a generated backlog of 1 Hz runs ingested end to end, against peers and the floor.
+
+    .venv/bin/python -m benchmarks.ingest           # 2,000 files of 30-90 min; memory at 1,000-4,000
+    .venv/bin/python -m benchmarks.ingest --quick   # 150 files of 20-40 min, under 2 minutes
+
+The headline backlog is ingested in a fresh process (`benchmarks.ingest_stages`) through the
+pipeline's own code: archive, register, roster, parse + clean + insert on `--workers` processes,
+duplicates. Right after, the same files are read one after another in this process by the peers'
+parsers (baseline) and by the bare read-and-decode floor (`benchmarks.ingest_reference`), then run
+as the whole Dagster job (ingestion, SQL models, checks, publish) on a fresh copy. Memory is the
+peak summed RSS of the ingesting process and its workers, also at the other backlog sizes.
+The last line is JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.ingest_backlog import FILES_PER_ATHLETE, BacklogFile, athlete_id, generate_backlog
+from benchmarks.ingest_reference import BASELINE, FLOOR, time_readers
+from benchmarks.process_memory import TreePeak
+
+FULL_SIZES = (1000, 2000, 4000)  # peak memory at three backlog sizes
+HEADLINE = 2000  # the size whose throughput is compared with the baseline and the floor
+QUICK_SIZES = (150,)
+
+
+def run_stage(stage: str, home: Path, workers: int) -> dict:
+    """Run one measured stage in a fresh process; add the peak RSS of its process tree."""
+    command = [sys.executable, "-m", "benchmarks.ingest_stages", stage, str(home), str(workers)]
+    log = home / f"{stage}.log"  # Dagster's event log and any traceback
+    with (
+        open(log, "w") as errors,
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True) as process,
+        TreePeak(process.pid) as peak,
+    ):
+        output, _ = process.communicate()
+    if process.returncode:
+        raise SystemExit(
+            f"the {stage} stage failed (exit {process.returncode}):\n{log.read_text()[-3000:]}"
+        )
+    result = json.loads(output.strip().splitlines()[-1])
+    result["peak_rss_mb"] = round(peak.peak_mb, 1)
+    result["peak_processes"] = peak.peak_processes
+    return result
+
+
+def club_with(source: Path, target: Path, athletes: int) -> Path:
+    """A fresh club folder holding the first `athletes` inbox folders of `source` (hard links)."""
+    (target / "club").mkdir(parents=True)
+    shutil.copyfile(source / "club" / "roster.csv", target / "club" / "roster.csv")
+    for index in range(athletes):
+        folder = source / "inbox" / athlete_id(index)
+        if folder.is_dir():
+            shutil.copytree(folder, target / "inbox" / folder.name, copy_function=os.link)
+    return target
+
+
+def _rates(points: int, files: int, seconds: float) -> dict:
+    return {
+        "points_per_s": round(points / seconds),
+        "files_per_s": round(files / seconds, 1),
+    }
+
+
+def measure_size(source: Path, work: Path, files: list[BacklogFile], workers: int) -> dict:
+    """Ingest the first len(files) files of the backlog into a fresh club folder."""
+    athletes = -(-len(files) // FILES_PER_ATHLETE)
+    home = club_with(source, work / f"club_{len(files)}", athletes)
+    points = sum(f.points for f in files)
+    result = run_stage("ingest", home, workers)
+    shutil.rmtree(home)  # its raw archive and warehouse: gigabytes at the largest size
+    if result["points_in_activities"] != points or result["files_ingested"] != len(files):
+        raise SystemExit(
+            f"ingested {result['files_ingested']} files / {result['points_in_activities']} points, "
+            f"generated {len(files)} / {points}: the pipeline lost or invented points"
+        )
+    return {
+        "files": len(files),
+        "points": points,
+        **result,
+        **_rates(points, len(files), result["seconds"]),
+    }
+
+
+def reference(source: Path, files: list[BacklogFile], readers: dict) -> dict:
+    """Baseline or floor timings over the same files, with totals."""
+    by_format: dict[str, list[Path]] = {}
+    for f in files:
+        by_format.setdefault(f.format, []).append(source / "inbox" / f.path)
+    timings = time_readers(readers, by_format)
+    points = sum(t["points"] for t in timings.values())
+    seconds = sum(t["seconds"] for t in timings.values())
+    cpu = sum(t["cpu_s"] for t in timings.values())
+    return {
+        "by_format": {fmt: {k: round(v, 3) for k, v in t.items()} for fmt, t in timings.items()},
+        "points": points,
+        "seconds": round(seconds, 3),
+        "points_per_s": round(points / seconds),
+        "points_per_cpu_s": round(points / cpu),
+    }
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor(),
+    )  # fmt: skip
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gb": round(memory_kb / 1024**2, 1),
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "load_average": os.getloadavg(),
+    }
+
+
+def _print(label: str, figures: dict) -> None:
+    print(f"{label}: {json.dumps(figures)}", flush=True)
+
+
+def _summary(head: dict, baseline: dict, floor: dict, whole: dict, memory: dict) -> dict:
+    """The JSON line: the headline backlog against the baseline and floor over the same files."""
+    gpx_fit = [t for fmt, t in baseline["by_format"].items() if fmt != "tcx"]
+    gpx_fit_rate = sum(t["points"] for t in gpx_fit) / sum(t["seconds"] for t in gpx_fit)
+    cpu_rate = head["points"] / head["cpu_s"]
+    return {
+        "benchmark": "ingest",
+        "points_per_s": head["points_per_s"],
+        "baseline_points_per_s": baseline["points_per_s"],
+        "ratio_vs_baseline": round(head["points_per_s"] / baseline["points_per_s"], 2),
+        "ratio_vs_gpx_fit_baseline": round(head["points_per_s"] / gpx_fit_rate, 2),
+        "floor_points_per_s": floor["points_per_s"],
+        "ratio_vs_floor": round(floor["points_per_s"] / head["points_per_s"], 2),
+        "files_per_s": head["files_per_s"],
+        "peak_rss_mb": head["peak_rss_mb"],
+        "peak_rss_mb_by_size": memory,
+        "whole_run_points_per_s": whole["points_per_s"],
+        "points_per_cpu_s": round(cpu_rate),
+        "cpu_ratio_vs_baseline": round(cpu_rate / baseline["points_per_cpu_s"], 2),
+        "cpu_ratio_vs_floor": round(floor["points_per_cpu_s"] / cpu_rate, 2),
+        "files": head["files"],
+        "points": head["points"],
+        "load_average": os.getloadavg(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="150 files of 20-40 min")
+    parser.add_argument("--workers", type=int, default=2, help="parse worker processes")
+    parser.add_argument("--sizes", type=int, nargs="*", help="backlog sizes (files) for memory")
+    parser.add_argument("--headline", type=int, help="the size compared with baseline and floor")
+    parser.add_argument("--workdir", type=Path, help="keep the generated backlog here")
+    args = parser.parse_args()
+    sizes = sorted(args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES))
+    headline = args.headline or (QUICK_SIZES[0] if args.quick else HEADLINE)
+    minutes = (20.0, 40.0) if args.quick else (30.0, 90.0)
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="ingest_bench_"))
+    source = work / "backlog"
+    _print("machine", machine())
+    try:
+        started = time.perf_counter()
+        backlog = generate_backlog(source, max(*sizes, headline), minutes, workers=args.workers)
+        _print("backlog", {"files": len(backlog), "points": sum(f.points for f in backlog),
+                           "seconds": round(time.perf_counter() - started, 1)})  # fmt: skip
+        files = backlog[:headline]
+        # the comparisons run back to back, so a busy machine slows all of them alike
+        head = measure_size(source, work, files, args.workers)
+        _print(f"ingest {headline} files", head)
+        baseline = reference(source, files, BASELINE)
+        _print("baseline (gpxpy, fitdecode, ElementTree; one process, parse only)", baseline)
+        floor = reference(source, files, FLOOR)
+        _print("floor (read + lxml/decode_fit; one process)", floor)
+        whole_home = club_with(source, work / "whole_run", -(-headline // FILES_PER_ATHLETE))
+        whole = run_stage("dagster", whole_home, args.workers)
+        whole |= _rates(head["points"], head["files"], whole["seconds"])
+        _print("whole Dagster run", whole)
+        shutil.rmtree(whole_home)
+        memory = {headline: head["peak_rss_mb"]}
+        for size in sizes:
+            if size not in memory:
+                run = measure_size(source, work, backlog[:size], args.workers)
+                _print(f"ingest {size} files", run)
+                memory[size] = run["peak_rss_mb"]
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(_summary(head, baseline, floor, whole, dict(sorted(memory.items())))))
+
+
+if __name__ == "__main__":
+    main()

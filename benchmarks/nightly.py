@@ -1,0 +1,263 @@
+"""Nightly incremental cost: the same 200 new files ingested into an empty history and into a large one.
+
+    .venv/bin/python -m benchmarks.nightly           # history: the shared large club (benchmarks.clubs)
+    .venv/bin/python -m benchmarks.nightly --quick   # history: 20 athletes x 26 weeks, under 2 minutes
+
+Each measured run is the whole `pipelines.run.run_ingest` (what a nightly run costs: archive, parse,
+SQL models, checks, publish), split from Dagster's own step records into ingestion steps, model
+steps, checks, publish and Dagster's overhead between steps. The empty club has the history club's
+roster, programs and enrolments and nothing else, ingested once before it is measured. Each run
+works on a snapshot of the club's warehouse and serving file that is put back afterwards, so the
+shared club is left as it was. The last line is JSON; ratio_vs_baseline = with history / empty.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import statistics
+import time
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+from benchmarks.clubs import BENCH_ROOT, LARGE, QUICK_HISTORY, ClubSize, ensure_club, machine
+
+NEW_FILES = 200
+NEW_FILES_SEED = 2026
+PREFIX = "nightly_"  # added files are named so an interrupted run's leftovers can be found
+TARGET_RATIO = 1.5
+INGEST_STEPS = ("raw_archive", "club_reference", "activities", "strength_sets")
+PUBLISH_STEP = "serving_file"
+CLUB_FILES_OF_AN_EMPTY_CLUB = ("roster.csv", "programs.yaml", "enrolments.csv")
+
+
+def new_files(history: Path) -> list[tuple[str, Path]]:
+    """200 activity files from the week after the history, each paired with a roster athlete."""
+    source = BENCH_ROOT / "nightly-files"
+    if not (source / "demo" / "truth.json").exists():
+        from pipelines.demo.generate import DEFAULT_END_DATE, generate_demo_club
+
+        shutil.rmtree(source, ignore_errors=True)
+        generate_demo_club(
+            source,
+            athletes=100,
+            weeks=1,
+            seed=NEW_FILES_SEED,
+            streams=False,
+            end_date=DEFAULT_END_DATE + timedelta(days=7),
+        )
+    roster = [
+        line.split(",", 1)[0]
+        for line in (history / "club" / "roster.csv").read_text().splitlines()[1:]
+    ]
+    folders = sorted(p for p in (source / "inbox").iterdir() if p.is_dir())
+    per_athlete = [
+        sorted(f for f in folder.iterdir() if ".csv" not in f.name and ".zip" not in f.name)
+        for folder in folders
+    ]
+    # round robin over athletes, as a night's uploads spread over the club
+    picked = [
+        (roster[index % len(roster)], files[turn])
+        for turn in range(max(map(len, per_athlete)))
+        for index, files in enumerate(per_athlete)
+        if turn < len(files)
+    ][:NEW_FILES]
+    if len(picked) < NEW_FILES:
+        raise SystemExit(f"only {len(picked)} new activity files were generated in {source}")
+    return picked
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _snapshot_paths(home: Path) -> list[tuple[Path, Path]]:
+    return [
+        (home / n, home / f"{n}.bench-snapshot") for n in ("warehouse.duckdb", "serving.duckdb")
+    ]
+
+
+def restore(home: Path) -> None:
+    """Put back the snapshot and remove added files and their raw copies (also after a crash)."""
+    for path in (home / "inbox").glob(f"*/{PREFIX}*"):
+        (home / "raw" / (sha := _sha256(path))[:2] / sha).unlink(missing_ok=True)
+        path.unlink()
+    for live, saved in _snapshot_paths(home):
+        if saved.exists():
+            live.with_name(live.name + ".wal").unlink(missing_ok=True)
+            saved.replace(live)
+
+
+@contextmanager
+def added(home: Path, files: list[tuple[str, Path]]):
+    """The club with the new files in its inbox; afterwards exactly as before."""
+    for live, saved in _snapshot_paths(home):
+        shutil.copyfile(live, saved)
+    try:
+        for athlete_id, path in files:
+            target = home / "inbox" / athlete_id / f"{PREFIX}{path.name}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        yield home
+    finally:
+        restore(home)
+
+
+def _model_step_keys() -> set[str]:
+    from pipelines.defs.assets.models import model_keys
+
+    return {"__".join(key.path) for key in model_keys().values()}
+
+
+def timed_run(home: Path) -> dict:
+    """One run_ingest, its wall time, and that time split by kind of step."""
+    from pipelines.run import club_instance, run_ingest
+    from pipelines.settings import load_settings
+
+    settings = load_settings(home)
+    started = time.perf_counter()
+    outcome = run_ingest(settings)
+    wall = time.perf_counter() - started
+    if not outcome.success:
+        raise SystemExit(f"the nightly run failed in {home}: {outcome.blocked_reason}")
+    with club_instance(settings) as instance:
+        steps = {
+            s.step_key: s.end_time - s.start_time
+            for s in instance.get_run_step_stats(outcome.run_id)
+            if s.start_time and s.end_time
+        }
+    models = _model_step_keys()
+    split = {"ingest_s": 0.0, "models_s": 0.0, "checks_s": 0.0, "publish_s": 0.0}
+    for key, seconds in steps.items():
+        kind = (
+            "ingest_s"
+            if key in INGEST_STEPS
+            else "publish_s"
+            if key == PUBLISH_STEP
+            else "models_s"
+            if key in models
+            else "checks_s"
+        )
+        split[kind] += seconds
+    slowest = sorted(steps.items(), key=lambda item: -item[1])[:8]
+    return {
+        "wall_s": wall,
+        **split,
+        "dagster_overhead_s": wall - sum(steps.values()),
+        "steps": len(steps),
+        "slowest_steps": {key: round(s, 2) for key, s in slowest},
+    }
+
+
+def measure(home: Path, files: list[tuple[str, Path]], repeat: int) -> dict:
+    """The median of `repeat` runs of the new files into this club (restored between runs)."""
+    runs = []
+    for _ in range(repeat):
+        with added(home, files):
+            runs.append(timed_run(home))
+        print(f"  {home.name}: {json.dumps(_rounded(runs[-1]))}", flush=True)
+    median = {
+        key: statistics.median(run[key] for run in runs)
+        for key, value in runs[0].items()
+        if isinstance(value, float)
+    }
+    middle = min(runs, key=lambda run: abs(run["wall_s"] - median["wall_s"]))
+    return _rounded(median | {"steps": middle["steps"], "slowest_steps": middle["slowest_steps"]})
+
+
+def _rounded(figures: dict) -> dict:
+    return {k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()}
+
+
+def profile_run(home: Path, files: list[tuple[str, Path]], target: Path) -> None:
+    """One run of the new files into the club under pyinstrument, written as text."""
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.005)
+    with added(home, files):
+        profiler.start()
+        timed_run(home)
+        profiler.stop()
+    target.write_text(profiler.output_text(unicode=False, color=False, show_all=False))
+    print(f"profile of a run with history: {target}", flush=True)
+
+
+def empty_club(history: Path) -> Path:
+    """A club with the history's roster, programs and enrolments only, ingested once and reused."""
+    home = BENCH_ROOT / f"nightly-empty-{history.name}"
+    ready = home / "READY"
+    if ready.exists():
+        restore(home)
+        return home
+    shutil.rmtree(home, ignore_errors=True)
+    (home / "club").mkdir(parents=True)
+    for name in CLUB_FILES_OF_AN_EMPTY_CLUB:
+        shutil.copyfile(history / "club" / name, home / "club" / name)
+    timed_run(home)
+    ready.touch()
+    return home
+
+
+def history_figures(home: Path) -> dict:
+    """How much history the club holds."""
+    import duckdb
+
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        return {
+            table: con.sql(f"select count(*) from {table}").fetchall()[0][0]  # noqa: S608
+            for table in ("files", "activities", "activity_samples", "strength_sets")
+        }
+    finally:
+        con.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a 20-athlete, half-year history")
+    parser.add_argument("--repeat", type=int, help="runs per case (default 1 quick, 3 full)")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="also profile one run with history (pyinstrument) into this file",
+    )
+    args = parser.parse_args()
+    size: ClubSize = QUICK_HISTORY if args.quick else LARGE
+    repeat = args.repeat or (1 if args.quick else 3)
+    print(f"machine: {json.dumps(machine())}", flush=True)
+    history = BENCH_ROOT / ("quick-history" if args.quick else "large")
+    built = ensure_club(history, size)
+    restore(history)  # an earlier run that was interrupted
+    files = new_files(history)
+    print(f"history: {built['athletes']} athletes x {built['weeks']} weeks, "
+          f"{json.dumps(history_figures(history))}", flush=True)  # fmt: skip
+    empty = measure(empty_club(history), files, repeat)
+    with_history = measure(history, files, repeat)
+    if args.profile:
+        profile_run(history, files, args.profile)
+    ratio = with_history["wall_s"] / empty["wall_s"]
+    summary = {
+        "benchmark": "nightly",
+        "new_files": len(files),
+        "history_athletes": built["athletes"],
+        "history_weeks": built["weeks"],
+        "history_activity_files": built["activity_files"],
+        "incremental_empty_s": empty["wall_s"],
+        "incremental_with_history_s": with_history["wall_s"],
+        "empty": empty,
+        "with_history": with_history,
+        "target_ratio": TARGET_RATIO,
+        "target_met": ratio <= TARGET_RATIO,
+        "repeat": repeat,
+        "date": date.today().isoformat(),
+        "load_average": machine()["load_average"],
+        "ratio_vs_baseline": round(ratio, 2),
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
