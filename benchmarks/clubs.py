@@ -110,6 +110,7 @@ def ensure_club(home: Path, size: ClubSize) -> dict:
     if home.exists():  # an interrupted build
         shutil.rmtree(home)
     home.mkdir(parents=True)
+    code = code_version()  # before the build: the code that ingests the club
     print(
         f"building the benchmark club {home} ({size.athletes} athletes x {size.weeks} weeks, "
         f"one GPS point a minute); progress in {home}/generate.log and {home}/ingest.log",
@@ -139,7 +140,7 @@ def ensure_club(home: Path, size: ClubSize) -> dict:
             for name in ("warehouse", "serving")
         },
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "code": code_version(),
+        "code": code,
         "machine": machine(),
     }
     print(f"  ingested in {ingest_s:.0f} s ({built['ingest_files_per_s']} files/s)", flush=True)
