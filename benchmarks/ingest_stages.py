@@ -55,7 +55,7 @@ def ingest_only(settings: Settings) -> dict:
     install_defaults(settings)
     loading = 0.0
     with connect(settings.warehouse) as con:
-        received = scan_and_archive(con, settings)
+        received, _ = scan_and_archive(con, settings)
         register_received(con, received)
         lap("archive_s")
         load_club_reference(con, settings)

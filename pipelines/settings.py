@@ -69,6 +69,7 @@ class Settings:
     club_time_zone: str = "Europe/London"
     nightly_cron: str = "0 2 * * *"
     parse_workers: int = 2
+    full_sweep_days: int = 7  # how often the nightly run lists every inbox folder (see inbox.py)
     thresholds: Thresholds = field(default_factory=Thresholds)
 
     @property

@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.defs.assets.publish import publish_serving
-from pipelines.ingest.inbox import inbox_files
+from pipelines.ingest.inbox import folder_mtimes
 from pipelines.settings import Settings
 
 
@@ -33,12 +33,14 @@ def build_nightly_schedule(job: dg.JobDefinition, settings: Settings) -> dg.Sche
 
 
 def newest_inbox_change(inbox: Path) -> int:
-    """The newest modification time (ns) of any file in the inbox, 0 when empty."""
+    """The newest modification time (ns) of the athletes' inbox folders, 0 when there are none.
+
+    A folder's time moves whenever a file is added to it, whatever time the file itself carries,
+    and this looks at folders only: it runs every minute over the club's whole history.
+    """
     if not inbox.is_dir():
         return 0
-    # the same files the archive step would take, listed as cheaply: this runs every minute
-    # over the club's whole history
-    return max((e.stat(follow_symlinks=False).st_mtime_ns for e in inbox_files(inbox)), default=0)
+    return max((mtime for path, mtime in folder_mtimes(inbox) if path != str(inbox)), default=0)
 
 
 def build_inbox_sensor(job: dg.JobDefinition, settings: Settings) -> dg.SensorDefinition:

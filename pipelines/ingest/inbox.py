@@ -5,16 +5,18 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from pipelines.settings import Settings
-from pipelines.warehouse import append_rows, table_exists
+from pipelines.warehouse import append_rows, replace_table, table_exists
 
 CLUB_FILES = (
     "roster.csv",
@@ -78,53 +80,105 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def inbox_files(folder: str | Path) -> Iterator[os.DirEntry]:
-    """Every file a member dropped anywhere below `folder` (hidden and temporary names skipped).
+def _listing(folder: str | Path) -> tuple[list[os.DirEntry], list[str]]:
+    """The files (hidden and temporary names skipped) and sub-folders directly in `folder`.
 
     Symbolic links are never followed: one could pull any file on the machine (accounts.json)
-    into the archive. os.scandir knows each entry's type without a system call per file, which
-    keeps the nightly scan of a club's whole history (hundreds of thousands of files) short.
+    into the archive. os.scandir knows each entry's type without a system call per file.
     """
+    files: list[os.DirEntry] = []
+    folders: list[str] = []
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_symlink():
                 continue
             if entry.is_dir(follow_symlinks=False):
-                yield from inbox_files(entry.path)
+                folders.append(entry.path)
             elif entry.is_file(follow_symlinks=False) and not entry.name.startswith(
                 IGNORED_PREFIXES
             ):
-                yield entry
+                files.append(entry)
+    return files, sorted(folders)
+
+
+def folder_mtimes(inbox: str | Path) -> Iterator[tuple[str, int]]:
+    """Every folder of the inbox (itself included) with its modification time in ns.
+
+    A folder's time changes whenever a name in it is added, removed or replaced, whatever times
+    the files themselves carry (rsync and `cp -p` keep old ones), so this is how to notice new
+    uploads without a system call per file of the club's history.
+    """
+    yield str(inbox), os.stat(inbox).st_mtime_ns
+    for sub in _listing(inbox)[1]:
+        yield from folder_mtimes(sub)
 
 
 @dataclass(frozen=True, slots=True)
-class _Candidate:
-    path: str
-    athlete_id: str | None
-    kind: str
-    size: int
-    mtime_ns: int
+class SweepStats:
+    """What one sweep of the inbox looked at."""
+
+    full: bool
+    folders: int
+    folders_listed: int
+    files_listed: int
 
 
-def _candidates(settings: Settings) -> list[_Candidate]:
-    found: list[_Candidate] = []
+# A folder changed this recently may still change within the same tick of the file system's
+# clock without its time moving, so its time is not trusted until the next sweep.
+UNTRUSTED_RECENT_NS = 2_000_000_000
+FOLDERS_SCHEMA = {"path": pl.String, "parent": pl.String, "mtime_ns": pl.Int64}
+CANDIDATES_SCHEMA = {
+    "path": pl.String,
+    "athlete_id": pl.String,
+    "kind": pl.String,
+    "size": pl.Int64,
+    "mtime_ns": pl.Int64,
+}
+
+
+def _sweep(
+    settings: Settings, known: dict[str, int], children: dict[str, list[str]], full: bool
+) -> tuple[pl.DataFrame, pl.DataFrame, SweepStats]:
+    """The files of every inbox folder whose modification time changed (all folders when `full`),
+    and the folder table to record for the next sweep."""
+    trusted_before = time.time_ns() - UNTRUSTED_RECENT_NS
+    files: dict[str, list] = {name: [] for name in CANDIDATES_SCHEMA}
+    folders: dict[str, list] = {name: [] for name in FOLDERS_SCHEMA}
+    listed = 0
+
+    def visit(folder: str, parent: str | None, athlete_id: str | None) -> None:
+        nonlocal listed
+        mtime = os.stat(folder, follow_symlinks=False).st_mtime_ns
+        if not full and known.get(folder) == mtime:
+            subfolders = children.get(folder, [])
+        else:
+            listed += 1
+            entries, subfolders = _listing(folder)
+            if athlete_id is not None:
+                # the order of sorting Paths part by part (a separator sorts before any
+                # character), so of two copies of the same contents the same one is registered
+                for entry in sorted(entries, key=lambda e: e.path.replace(os.sep, "\0")):
+                    info = entry.stat(follow_symlinks=False)
+                    files["path"].append(entry.path)
+                    files["athlete_id"].append(athlete_id)
+                    files["kind"].append(classify_name(entry.name))
+                    files["size"].append(info.st_size)
+                    files["mtime_ns"].append(info.st_mtime_ns)
+        folders["path"].append(folder)
+        folders["parent"].append(parent)
+        folders["mtime_ns"].append(mtime if mtime < trusted_before else -1)
+        for sub in subfolders:
+            visit(sub, folder, athlete_id or os.path.basename(sub))
+
     if settings.inbox.is_dir():
-        with os.scandir(settings.inbox) as entries:
-            folders = sorted((e.name, e.path) for e in entries if e.is_dir(follow_symlinks=False))
-        for athlete_id, folder in folders:
-            # the order of sorting Paths part by part (a separator sorts before any character),
-            # so of two copies of the same contents the same one is registered as before
-            for entry in sorted(inbox_files(folder), key=lambda e: e.path.replace(os.sep, "\0")):
-                info = entry.stat(follow_symlinks=False)
-                found.append(
-                    _Candidate(
-                        entry.path,
-                        athlete_id,
-                        classify_name(entry.name),
-                        info.st_size,
-                        info.st_mtime_ns,
-                    )
-                )
+        visit(str(settings.inbox), None, None)
+    frame = pl.DataFrame(files, schema=CANDIDATES_SCHEMA)
+    stats = SweepStats(full, len(folders["path"]), listed, frame.height)
+    return frame, pl.DataFrame(folders, schema=FOLDERS_SCHEMA), stats
+
+
+def _club_candidates(settings: Settings) -> pl.DataFrame:
+    """The club's own files (strength CSVs and the reference files): few, so always looked at."""
     strength_dir = settings.club / "strength"
     club_files = (
         [(p, "strength") for p in sorted(strength_dir.glob("*.csv"))]
@@ -132,50 +186,100 @@ def _candidates(settings: Settings) -> list[_Candidate]:
         else []
     )
     club_files += [(settings.club / n, "club") for n in CLUB_FILES if (settings.club / n).is_file()]
+    rows = []
     for path, kind in club_files:
         info = path.stat()
-        found.append(_Candidate(str(path), None, kind, info.st_size, info.st_mtime_ns))
-    return found
+        rows.append((str(path), None, kind, info.st_size, info.st_mtime_ns))
+    return pl.DataFrame(rows, schema=CANDIDATES_SCHEMA, orient="row")
 
 
-def scan_and_archive(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Received]:
-    """Hash files not seen before (by path, size and mtime), copy new contents into the raw archive.
+def _recorded_folders(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[dict[str, int], dict[str, list[str]], datetime | None]:
+    """The folder times and sub-folders the last sweep recorded, and when the last full sweep ran."""
+    if not table_exists(con, "inbox_folders"):
+        return {}, {}, None
+    frame = con.sql("select path, parent, mtime_ns from inbox_folders order by path").pl()
+    children: dict[str, list[str]] = {}
+    for path, parent in zip(frame["path"], frame["parent"], strict=True):
+        if parent is not None:
+            children.setdefault(parent, []).append(path)
+    last_full = con.sql("select max(swept_at) from inbox_sweeps where full_sweep").fetchall()[0][0]
+    return dict(zip(frame["path"], frame["mtime_ns"], strict=True)), children, last_full
 
-    Returns every file currently present, so later steps can decide what still needs parsing;
-    only changed or new files are read, so the nightly cost grows with new files, not history.
+
+def scan_and_archive(
+    con: duckdb.DuckDBPyConnection, settings: Settings, full: bool | None = None
+) -> tuple[list[Received], SweepStats]:
+    """Hash the files not seen before (by path, size and mtime), copy new contents into the archive.
+
+    Only inbox folders whose modification time changed since the last sweep are listed, so the
+    nightly cost grows with new files, not with the club's history. A file rewritten in place
+    under the same name leaves its folder's time alone: the full sweep, which lists every folder,
+    catches it; it runs when `full` is True, and by default when the last one is older than
+    `settings.full_sweep_days` days. Returns the new or changed files.
     """
-    seen: dict[str, str] = {}
+    known, children, last_full = _recorded_folders(con)
+    now = datetime.now(UTC)
+    if full is None:
+        full = last_full is None or now - last_full > timedelta(days=settings.full_sweep_days)
+    found, folders, stats = _sweep(settings, known, children, full)
+    candidates = pl.concat([found, _club_candidates(settings)]).with_row_index("listed")
     if table_exists(con, "inbox_seen"):
-        # one string key per file rather than a tuple: no Python object per row for the garbage
-        # collector to walk
-        frame = con.sql(
-            "select concat_ws(chr(0), path, size, mtime_ns) as key, sha256 from inbox_seen"
-        ).pl()
-        seen = dict(zip(frame["key"].to_list(), frame["sha256"].to_list(), strict=True))
-    received: list[Received] = []
-    new_seen: list[dict] = []
-    for found in _candidates(settings):
-        sha = seen.get(f"{found.path}\0{found.size}\0{found.mtime_ns}")
-        if sha is None:
-            path = Path(found.path)
-            sha = _sha256(path)
-            new_seen.append(
+        # the comparison with every file seen before runs inside DuckDB: no Python object per
+        # file of the history
+        con.register("_candidates", candidates)
+        try:
+            candidates = con.sql(
+                "select c.* from _candidates c anti join inbox_seen s "
+                "on c.path = s.path and c.size = s.size and c.mtime_ns = s.mtime_ns "
+                "order by c.listed"
+            ).pl()
+        finally:
+            con.unregister("_candidates")
+    rows = candidates.select("path", "athlete_id", "kind", "size").rows()
+    # hashing and copying release the GIL: threads keep both cores busy on a large backlog;
+    # each content is copied once, so no two threads write the same archive file
+    with ThreadPoolExecutor(max(settings.parse_workers, 1)) as pool:
+        hashes = list(pool.map(lambda row: _sha256(Path(row[0])), rows))
+        one_copy = dict(zip(hashes, (row[0] for row in rows), strict=True))
+        for _ in pool.map(
+            lambda item: _archive(Path(item[1]), raw_path(settings, item[0])), one_copy.items()
+        ):
+            pass
+    received = [
+        Received(path, athlete_id, sha, size, kind)
+        for (path, athlete_id, kind, size), sha in zip(rows, hashes, strict=True)
+    ]
+    append_rows(
+        con,
+        "inbox_seen",
+        candidates.select(
+            "path",
+            "size",
+            "mtime_ns",
+            pl.Series("sha256", [r.sha256 for r in received], dtype=pl.String),
+            pl.lit(now).alias("seen_at"),
+        ),
+    )
+    replace_table(con, "inbox_folders", folders)
+    append_rows(
+        con,
+        "inbox_sweeps",
+        pl.DataFrame(
+            [
                 {
-                    "path": found.path,
-                    "size": found.size,
-                    "mtime_ns": found.mtime_ns,
-                    "sha256": sha,
-                    "seen_at": datetime.now(UTC),
+                    "swept_at": now,
+                    "full_sweep": stats.full,
+                    "folders": stats.folders,
+                    "folders_listed": stats.folders_listed,
+                    "files_listed": stats.files_listed,
+                    "files_new": len(received),
                 }
-            )
-            _archive(path, raw_path(settings, sha))
-        # A file seen before was archived before it was recorded as seen, and the archive is
-        # never changed, so it is not looked up again: that would cost a system call per file
-        # of the club's whole history every night.
-        received.append(Received(found.path, found.athlete_id, sha, found.size, found.kind))
-    if new_seen:
-        append_rows(con, "inbox_seen", pl.DataFrame(new_seen))
-    return received
+            ]
+        ),
+    )
+    return received, stats
 
 
 def _archive(path: Path, target: Path) -> None:

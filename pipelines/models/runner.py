@@ -132,9 +132,22 @@ def run_models(
 
 
 def run_sql_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> None:
-    """Replace table `model.name` with the result of its SELECT."""
+    """Replace `model.name` with its SELECT: a view for staging models, a table for the others.
+
+    Staging models only rename, filter and derive columns of the loaded tables, so as views they
+    cost nothing to rebuild each night, however long the club's history.
+    """
+    kind = "view" if model.layer == "staging" else "table"
+    existing = con.sql(
+        "select table_type from information_schema.tables "
+        "where table_schema = 'main' and table_name = ?",
+        params=[model.name],
+    ).fetchall()
+    if existing and (existing[0][0] == "VIEW") != (kind == "view"):
+        other = "view" if existing[0][0] == "VIEW" else "table"
+        con.sql(f"drop {other} {ident(model.name)}")
     # the newline keeps a trailing comment line from swallowing anything appended later
-    con.sql(f"create or replace table {ident(model.name)} as {model.sql}\n")
+    con.sql(f"create or replace {kind} {ident(model.name)} as {model.sql}\n")
 
 
 def run_python_model(

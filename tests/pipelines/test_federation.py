@@ -1,4 +1,4 @@
-"""Three small clubs refreshed in one Dagster run, in parallel processes, each in its own folder."""
+"""Three small clubs, one Dagster partition each, refreshed in parallel processes in their own folders."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.federation import build_federation_definitions, run_federation
+from pipelines.federation import CLUB_ASSET, build_federation_definitions, run_federation
 
 RUNS = {
     "harriers": "fit/garmin-fr110_run_hr_5laps.fit",
@@ -36,10 +36,15 @@ def federation(realdata: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     return tmp_path
 
 
-def test_one_asset_per_club(federation: Path) -> None:
+def _serving_athletes(home: Path) -> list[tuple[str]]:
+    with duckdb.connect(str(home / "serving.duckdb"), read_only=True) as con:
+        return con.sql("select distinct athlete_id from mart_athlete_runs").fetchall()
+
+
+def test_one_partition_per_club(federation: Path) -> None:
     defs = build_federation_definitions(federation)
-    keys = defs.resolve_asset_graph().get_all_asset_keys()
-    assert keys == {dg.AssetKey(["clubs", club]) for club in RUNS}
+    club = defs.resolve_assets_def(CLUB_ASSET)
+    assert club.partitions_def.get_partition_keys() == sorted(RUNS)
 
 
 def test_three_clubs_run_in_parallel_and_keep_their_own_files(federation: Path) -> None:
@@ -49,12 +54,25 @@ def test_three_clubs_run_in_parallel_and_keep_their_own_files(federation: Path) 
     with dg.DagsterInstance.from_config(str(federation / ".dagster")) as instance:
         for entry in instance.all_logs(result.run_id):
             event = entry.dagster_event
-            if event and (event.is_step_start or event.is_step_success):
+            on_a_club = event and (event.step_key or "").startswith("refresh_club")
+            if on_a_club and (event.is_step_start or event.is_step_success):
                 spans.setdefault(event.step_key, []).append(entry.timestamp)
+        assert instance.get_materialized_partitions(CLUB_ASSET) == set(RUNS)
+    assert len(spans) == len(RUNS)
     starts = sorted(min(s) for s in spans.values())
     ends = sorted(max(s) for s in spans.values())
     assert starts[1] < ends[0], "no two clubs were processed at the same time"
     for club in RUNS:
-        with duckdb.connect(str(federation / club / "serving.duckdb"), read_only=True) as con:
-            athletes = con.sql("select distinct athlete_id from mart_athlete_runs").fetchall()
-        assert athletes == [(f"{club}-1",)]
+        assert _serving_athletes(federation / club) == [(f"{club}-1",)]
+
+
+def test_one_club_is_refreshed_by_materializing_its_partition(federation: Path) -> None:
+    defs = build_federation_definitions(federation)
+    with dg.instance_for_test() as instance:
+        result = dg.materialize(
+            [defs.resolve_assets_def(CLUB_ASSET)], partition_key="striders", instance=instance
+        )
+        assert result.success
+        assert instance.get_materialized_partitions(CLUB_ASSET) == {"striders"}
+    assert _serving_athletes(federation / "striders") == [("striders-1",)]
+    assert not (federation / "harriers" / "serving.duckdb").exists()

@@ -27,7 +27,7 @@ FILES = 24  # 30-minute 1 Hz runs: about 12 MB, above the size that starts worke
 def _ingest(home: Path, workers: int) -> tuple[duckdb.DuckDBPyConnection, list[tuple[int, int]]]:
     settings = replace(load_settings(home), parse_workers=workers)
     con = duckdb.connect(str(settings.warehouse))
-    register_received(con, scan_and_archive(con, settings))
+    register_received(con, scan_and_archive(con, settings)[0])
     load_club_reference(con, settings)
     jobs, rejected = build_jobs(con, settings, files_to_parse(con, ["activity"]))
     assert not rejected

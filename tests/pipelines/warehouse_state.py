@@ -17,7 +17,13 @@ WALL_CLOCK_COLUMNS = {
     "published_at",
     "as_of_run",
 }
-RUN_BOOKKEEPING = {"inbox_seen", "check_results", "mart_check_results"}
+RUN_BOOKKEEPING = {
+    "inbox_seen",
+    "inbox_folders",
+    "inbox_sweeps",
+    "check_results",
+    "mart_check_results",
+}
 
 
 def table_contents(path: Path) -> dict[str, pl.DataFrame]:

@@ -19,7 +19,23 @@ def raw_archive(
     if copied:
         context.log.info(f"first run: copied the default {', '.join(copied)} into club/")
     with warehouse.connection() as con:
-        received = scan_and_archive(con, club.settings)
+        # one transaction: a file is recorded as seen only together with its `files` row
+        con.begin()
+        received, sweep = scan_and_archive(con, club.settings)
         new = register_received(con, received)
-    context.log.info(f"{len(received)} files present, {new} new contents archived")
-    return dg.MaterializeResult(metadata={"files_present": len(received), "new_files": new})
+        con.commit()
+    kind = "full sweep" if sweep.full else "sweep of changed folders"
+    context.log.info(
+        f"{kind}: listed {sweep.folders_listed} of {sweep.folders} inbox folders "
+        f"({sweep.files_listed} files); {len(received)} new or changed files, "
+        f"{new} new contents archived"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "full_sweep": sweep.full,
+            "folders_listed": sweep.folders_listed,
+            "files_listed": sweep.files_listed,
+            "files_new_or_changed": len(received),
+            "new_contents": new,
+        }
+    )

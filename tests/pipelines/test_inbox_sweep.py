@@ -1,0 +1,113 @@
+"""The nightly inbox sweep lists only folders that changed, and still finds every new file."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.defs.automation import newest_inbox_change
+from pipelines.ingest.inbox import scan_and_archive
+from pipelines.settings import Settings, load_settings
+
+ATHLETES = ("a001", "a002", "a003")
+LONG_AGO_S = 1_000_000_000  # 2001: older than any sweep, so a folder's time is trusted
+
+
+def _age(home: Path) -> None:
+    """Set every inbox folder's time far in the past, as if the files arrived long ago."""
+    for folder, _, _ in os.walk(home / "inbox"):
+        os.utime(folder, (LONG_AGO_S, LONG_AGO_S))
+
+
+@pytest.fixture
+def club(tmp_path: Path) -> tuple[Settings, duckdb.DuckDBPyConnection]:
+    for athlete in ATHLETES:
+        folder = tmp_path / "inbox" / athlete
+        folder.mkdir(parents=True)
+        for n in range(3):
+            (folder / f"run{n}.gpx").write_text(f"<gpx>{athlete} {n}</gpx>")
+    _age(tmp_path)
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    yield load_settings(tmp_path), con
+    con.close()
+
+
+def _names(received) -> list[str]:
+    return sorted(f"{r.athlete_id}/{r.path.name}" for r in received)
+
+
+def test_first_sweep_is_full_and_finds_every_file(club) -> None:
+    settings, con = club
+    received, sweep = scan_and_archive(con, settings)
+    assert sweep.full and sweep.folders == 4 and sweep.folders_listed == 4
+    assert len(received) == 9 and sweep.files_listed == 9
+
+
+def test_unchanged_folders_are_not_listed_again(club) -> None:
+    settings, con = club
+    scan_and_archive(con, settings)
+    received, sweep = scan_and_archive(con, settings)
+    assert not sweep.full
+    assert received == [] and sweep.folders_listed == 0 and sweep.files_listed == 0
+
+
+def test_a_new_file_is_found_by_listing_only_its_folder(club) -> None:
+    settings, con = club
+    scan_and_archive(con, settings)
+    new = settings.inbox / "a002" / "new.gpx"
+    new.write_text("<gpx>new</gpx>")
+    os.utime(new, (LONG_AGO_S, LONG_AGO_S))  # kept its old time, as `rsync -a` or `cp -p` do
+    received, sweep = scan_and_archive(con, settings)
+    assert _names(received) == ["a002/new.gpx"]
+    assert sweep.folders_listed == 1 and sweep.files_listed == 4
+
+
+def test_a_new_athlete_folder_is_found(club) -> None:
+    settings, con = club
+    scan_and_archive(con, settings)
+    (settings.inbox / "a004" / "2024").mkdir(parents=True)
+    (settings.inbox / "a004" / "2024" / "run.fit").write_bytes(b"x")
+    received, sweep = scan_and_archive(con, settings)
+    assert _names(received) == ["a004/run.fit"]
+    assert sweep.folders == 6
+
+
+def test_a_folder_changed_during_the_sweep_is_listed_again_next_time(club) -> None:
+    settings, con = club
+    scan_and_archive(con, settings)
+    (settings.inbox / "a001" / "late.gpx").write_text("<gpx>late</gpx>")  # folder time: now
+    assert _names(scan_and_archive(con, settings)[0]) == ["a001/late.gpx"]
+    # within the file system clock's tick of that change the folder's time is not trusted
+    received, sweep = scan_and_archive(con, settings)
+    assert received == [] and sweep.folders_listed == 1
+
+
+def test_a_file_rewritten_in_place_waits_for_the_full_sweep(club) -> None:
+    settings, con = club
+    scan_and_archive(con, settings)
+    rewritten = settings.inbox / "a003" / "run1.gpx"
+    rewritten.write_text("<gpx>a003 1, edited</gpx>")
+    os.utime(settings.inbox / "a003", (LONG_AGO_S, LONG_AGO_S))  # same name: folder time unmoved
+    assert scan_and_archive(con, settings)[0] == []
+    received, sweep = scan_and_archive(con, settings, full=True)
+    assert sweep.full and _names(received) == ["a003/run1.gpx"]
+
+
+def test_the_full_sweep_runs_by_itself_once_the_last_is_old_enough(club) -> None:
+    settings, con = club
+    scan_and_archive(con, settings)
+    assert not scan_and_archive(con, settings)[1].full
+    assert scan_and_archive(con, replace(settings, full_sweep_days=-1))[1].full
+
+
+def test_the_sensor_sees_a_file_that_kept_an_old_time(club) -> None:
+    settings, _ = club
+    before = newest_inbox_change(settings.inbox)
+    copied = settings.inbox / "a001" / "copied.gpx"
+    copied.write_text("<gpx>copied</gpx>")
+    os.utime(copied, (LONG_AGO_S, LONG_AGO_S))
+    assert newest_inbox_change(settings.inbox) > before
