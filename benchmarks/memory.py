@@ -29,11 +29,11 @@ from benchmarks.browser import (
     log_in,
     open_from_menu,
 )
-from benchmarks.clubs import BENCH_ROOT, LARGE, QUICK_HISTORY, ClubSize, ensure_club, machine
+from benchmarks.clubs import BENCH_ROOT, QUICK_HISTORY, ClubSize, ensure_club, machine
 from benchmarks.dashboard_queries import busiest_athlete
 from benchmarks.process_memory import TreePeak, tree_rss_bytes
 
-FULL_SIZES = (ClubSize(50, 156), ClubSize(150, 156), LARGE)
+FULL_SIZES = (ClubSize(50, 156), ClubSize(150, 156), ClubSize(500, 156))
 QUICK_SIZES = (ClubSize(5, 26), ClubSize(10, 26), QUICK_HISTORY)
 COACH_PAGES = (
     "Strength adherence",
@@ -49,9 +49,7 @@ SETTLE_MS = {"full": 3000, "quick": 1000}
 
 
 def club_home(size: ClubSize) -> Path:
-    """The shared folder of a club of this size (the large and quick clubs keep their names)."""
-    if size == LARGE:
-        return BENCH_ROOT / "large"
+    """The shared folder of a club of this size (the quick club keeps its name)."""
     if size == QUICK_HISTORY:
         return BENCH_ROOT / "quick-history"
     return BENCH_ROOT / f"mem-{size.athletes}x{size.weeks}"

@@ -67,13 +67,22 @@ def demo_accounts() -> None:
 
 
 @app.command()
-def ingest() -> None:
+def ingest(
+    full_sweep: Annotated[
+        bool,
+        typer.Option(
+            "--full-sweep",
+            help="List every inbox folder, not only changed ones (weekly by itself): finds files "
+            "rewritten in place under the same name.",
+        ),
+    ] = False,
+) -> None:
     """Run the whole pipeline once through Dagster: archive, parse, model, publish."""
     from pipelines.run import run_ingest
 
     settings = load_settings()
     _say(f"ingesting the club at {settings.home} (Dagster run, logs below)")
-    outcome = run_ingest(settings)
+    outcome = run_ingest(settings, full_sweep=full_sweep)
     if outcome.success:
         _say(f"done: run {outcome.run_id[:8]} published {settings.serving}")
         return

@@ -8,6 +8,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.defs import build_definitions
+from pipelines.defs.assets.inbox import InboxSweep
 from pipelines.defs.assets.publish import publish_serving
 from pipelines.settings import Settings
 
@@ -33,13 +34,19 @@ def club_instance(settings: Settings) -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(settings.dagster_home))
 
 
-def run_ingest(settings: Settings) -> IngestOutcome:
-    """Materialize every asset and check; a failed run keeps the last good serving file."""
+def run_ingest(settings: Settings, full_sweep: bool = False) -> IngestOutcome:
+    """Materialize every asset and check; a failed run keeps the last good serving file.
+
+    `full_sweep` lists every inbox folder instead of only those that changed (see InboxSweep).
+    """
     for folder in (settings.inbox, settings.club, settings.raw):
         folder.mkdir(parents=True, exist_ok=True)
     job = build_definitions(settings).resolve_job_def("ingest")
+    run_config = dg.RunConfig(ops={"raw_archive": InboxSweep(full_sweep=full_sweep)})
     with club_instance(settings) as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            run_config=run_config, instance=instance, raise_on_error=False
+        )
     if result.success:
         return IngestOutcome(True, result.run_id, None)
     reason = _failure_reason(result.all_events)

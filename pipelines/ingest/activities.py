@@ -184,12 +184,20 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:
     shas = [o.sha256 for o in result.outcomes]
     con.sql("begin transaction")
     try:
-        con.sql(
-            "delete from activity_samples where activity_id in "
-            "(select activity_id from activities where list_contains(?, file_sha256))",
-            params=[shas],
-        )
-        con.sql("delete from activities where list_contains(?, file_sha256)", params=[shas])
+        # a file parsed again (after a parser fix, or a run killed mid-batch) replaces its rows;
+        # a new file has none, and then the samples table, the largest there is, is not scanned
+        loaded = [
+            row[0]
+            for row in con.sql(
+                "select activity_id from activities where list_contains(?, file_sha256)",
+                params=[shas],
+            ).fetchall()
+        ]
+        if loaded:
+            con.sql(
+                "delete from activity_samples where list_contains(?, activity_id)", params=[loaded]
+            )
+            con.sql("delete from activities where list_contains(?, activity_id)", params=[loaded])
         if result.activities:
             frame = pl.DataFrame(result.activities, infer_schema_length=None).with_columns(
                 duplicate_of=pl.lit(None, pl.String),

@@ -11,6 +11,7 @@ import pytest
 
 from pipelines.defs.automation import newest_inbox_change
 from pipelines.ingest.inbox import scan_and_archive
+from pipelines.run import run_ingest
 from pipelines.settings import Settings, load_settings
 
 ATHLETES = ("a001", "a002", "a003")
@@ -111,3 +112,29 @@ def test_the_sensor_sees_a_file_that_kept_an_old_time(club) -> None:
     copied.write_text("<gpx>copied</gpx>")
     os.utime(copied, (LONG_AGO_S, LONG_AGO_S))
     assert newest_inbox_change(settings.inbox) > before
+
+
+def test_ingest_full_sweep_picks_up_a_file_rewritten_in_place(
+    realdata: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "club"
+    (home / "club").mkdir(parents=True)
+    (home / "club" / "roster.csv").write_text(
+        "athlete_id,display_name,sex,birth_year,weight_unit,time_zone,hr_rest,hr_max,"
+        "training_group\na001,Ann,F,1985,kg,Europe/Berlin,50,190,\n"
+    )
+    run = home / "inbox" / "a001" / "run.gpx"
+    run.parent.mkdir(parents=True)
+    run.write_bytes((realdata / "gpx" / "garmin-connect_run_hr.gpx").read_bytes())
+    _age(home)
+    settings = load_settings(home)
+    assert run_ingest(settings).success
+    run.write_bytes((realdata / "gpx" / "apple-watch_run_3-segments_hr-cad-power.gpx").read_bytes())
+    os.utime(run.parent, (LONG_AGO_S, LONG_AGO_S))
+
+    def activity_files() -> int:
+        with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+            return con.sql("select count(*) from files where kind = 'activity'").fetchall()[0][0]
+
+    assert run_ingest(settings).success and activity_files() == 1
+    assert run_ingest(settings, full_sweep=True).success and activity_files() == 2

@@ -8,12 +8,19 @@ from pipelines.ingest.inbox import scan_and_archive
 from pipelines.ingest.registry import register_received
 
 
+class InboxSweep(dg.Config):
+    """full_sweep: list every inbox folder, not only those whose time changed (this happens by
+    itself once a week); it catches files rewritten in place under the same name."""
+
+    full_sweep: bool = False
+
+
 @dg.asset(
     group_name="inbox",
     description="Every file in inbox/ and club/ copied unchanged into raw/<sha256> and listed in `files`.",
 )
 def raw_archive(
-    context: dg.AssetExecutionContext, club: ClubFolder, warehouse: Warehouse
+    context: dg.AssetExecutionContext, config: InboxSweep, club: ClubFolder, warehouse: Warehouse
 ) -> dg.MaterializeResult:
     copied = install_defaults(club.settings)
     if copied:
@@ -21,7 +28,7 @@ def raw_archive(
     with warehouse.connection() as con:
         # one transaction: a file is recorded as seen only together with its `files` row
         con.begin()
-        received, sweep = scan_and_archive(con, club.settings)
+        received, sweep = scan_and_archive(con, club.settings, full=config.full_sweep or None)
         new = register_received(con, received)
         con.commit()
     kind = "full sweep" if sweep.full else "sweep of changed folders"
