@@ -259,11 +259,15 @@ def unknown_athlete(athlete_id: str | None) -> tuple[str, str]:
     )
 
 
-def mark_duplicates(con: duckdb.DuckDBPyConnection, window_s: int = 120) -> int:
+def mark_duplicates(
+    con: duckdb.DuckDBPyConnection, athletes: list[str] | None = None, window_s: int = 120
+) -> int:
     """Mark the same outing arriving from two sources; the richer copy (HR, more points) is canonical.
 
     Activities of one athlete and sport family whose starts lie within `window_s` of each other form
-    a cluster; the best-ranked member is canonical, the others get `duplicate_of`.
+    a cluster; the best-ranked member is canonical, the others get `duplicate_of`. Only the given
+    athletes' activities are looked at (those with new files: nobody else's can have changed),
+    every athlete's when `athletes` is None. Returns how many activities are marked in all.
     """
     con.sql(
         """
@@ -272,6 +276,7 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection, window_s: int = 120) -> int:
             select activity_id, athlete_id, is_running, start_utc, has_hr, n_points, source,
                    coalesce(epoch(start_utc) - lag(epoch(start_utc)) over w > ?, true) as starts_cluster
             from activities
+            where ? is null or list_contains(?, athlete_id)
             window w as (partition by athlete_id, is_running order by start_utc, activity_id)
         ),
         clustered as (
@@ -289,7 +294,7 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection, window_s: int = 120) -> int:
         )
         select activity_id, nullif(canonical, activity_id) as duplicate_of from ranked
         """,
-        params=[window_s],
+        params=[window_s, athletes, athletes],
     )
     con.sql(
         "update activities set duplicate_of = d.duplicate_of from _duplicates d "

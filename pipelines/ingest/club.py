@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
 import polars as pl
 
-from pipelines.ingest.inbox import raw_path
-from pipelines.ingest.registry import FileOutcome, record_outcomes
+from pipelines.ingest.inbox import CLUB_FILES, raw_path
+from pipelines.ingest.registry import PARSER_VERSION, FileOutcome, record_outcomes
 from pipelines.models.runner import settings_frame
 from pipelines.parsers.club_files import parse_enrolments, parse_roster
 from pipelines.parsers.exercise_catalog import ExerciseCatalog, default_catalog_yaml
@@ -65,19 +67,27 @@ def _read(settings: Settings, name: str) -> ClubFile | None:
     )
 
 
-def load_club_reference(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
+def load_club_reference(
+    con: duckdb.DuckDBPyConnection, settings: Settings
+) -> dict[str, int] | None:
     """Parse every club file and replace the reference tables in one transaction.
 
     A file that cannot be used at all keeps its previous table and records why; bad rows are
-    listed in ingest_errors and the good rows load.
+    listed in ingest_errors and the good rows load. When no club file, setting or parser changed
+    since the last load, nothing is parsed (the OSTRC sheet of a large club is tens of thousands
+    of rows) and None is returned; otherwise the row count of each table written.
     """
+    files = {name: _read(settings, name) for name in CLUB_FILES}
+    fingerprint = _fingerprint(settings, files)
+    if _loaded_fingerprint(con) == fingerprint:
+        return None
     tables: dict[str, pl.DataFrame] = {"settings": settings_frame(settings.thresholds)}
     outcomes: list[FileOutcome] = []
 
     def parse(
         name: str, fn: Callable[[bytes], tuple[dict[str, pl.DataFrame], list[RowError]]]
     ) -> None:
-        file = _read(settings, name)
+        file = files[name]
         if file is None:
             return
         try:
@@ -137,11 +147,30 @@ def load_club_reference(con: duckdb.DuckDBPyConnection, settings: Settings) -> d
         for name, frame in tables.items():
             replace_table(con, name, frame)
         record_outcomes(con, outcomes)
+        replace_table(con, "club_reference_loaded", pl.DataFrame({"fingerprint": [fingerprint]}))
         con.sql("commit")
     except Exception:
         con.sql("rollback")
         raise
     return {name: frame.height for name, frame in tables.items()}
+
+
+def _fingerprint(settings: Settings, files: dict[str, ClubFile | None]) -> str:
+    """What the reference tables were built from: every club file, the settings, the parsers."""
+    given = {
+        "files": {name: file.sha256 if file else None for name, file in files.items()},
+        "club_time_zone": settings.club_time_zone,
+        "thresholds": dataclasses.asdict(settings.thresholds),
+        "parser_version": PARSER_VERSION,
+    }
+    return hashlib.sha256(json.dumps(given, sort_keys=True).encode()).hexdigest()
+
+
+def _loaded_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    if not (table_exists(con, "club_reference_loaded") and table_exists(con, "athletes")):
+        return None
+    rows = con.sql("select fingerprint from club_reference_loaded").fetchall()
+    return rows[0][0] if rows else None
 
 
 def _one(

@@ -18,10 +18,11 @@ import polars as pl
 from pipelines.settings import Settings
 from pipelines.warehouse import append_rows, replace_table, table_exists
 
+# in the order they are read: enrolments need the roster and programs, programs the catalog
 CLUB_FILES = (
     "roster.csv",
-    "programs.yaml",
     "exercises.yaml",
+    "programs.yaml",
     "enrolments.csv",
     "injuries.csv",
     "ostrc.csv",

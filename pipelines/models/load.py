@@ -46,12 +46,8 @@ def daily_load(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> pl.Dat
         .with_columns(pl.col("load").fill_null(0.0))
         .sort("athlete_id", "date")
     )
-    athletes = [
-        _athlete_series(part, thresholds)
-        for part in days.partition_by("athlete_id", maintain_order=True)
-    ]
     return (
-        pl.concat(athletes)
+        days.with_columns(**_recursions(days, thresholds))
         .with_columns(
             pl.col("date").dt.truncate("1w").alias("week_start"),
             pl.col("acwr").fill_nan(None),
@@ -62,23 +58,38 @@ def daily_load(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> pl.Dat
     )
 
 
-def _athlete_series(days: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:
+def _recursions(days: pl.DataFrame, thresholds: Thresholds) -> dict[str, pl.Series]:
+    """CTL, ATL, TSB, the EWMA loads and ACWR of each athlete's days (sorted by athlete and date).
+
+    Each athlete's recursion starts from zero; numpy slices of one array per column, rather than a
+    frame per athlete, keep this cheap for thousands of athletes.
+    """
     loads = days["load"].to_numpy()
-    fitness = ctl_atl_tsb(loads, thresholds.ctl_days, thresholds.atl_days)
-    return days.with_columns(
-        pl.Series("ctl", fitness.ctl),
-        pl.Series("atl", fitness.atl),
-        pl.Series("tsb", fitness.tsb),
-        pl.Series("acute_load", ewma(loads, ewma_lambda(thresholds.acwr_acute_days))),
-        pl.Series("chronic_load", ewma(loads, ewma_lambda(thresholds.acwr_chronic_days))),
-        pl.Series("days_of_history", np.arange(1, len(loads) + 1)),
-        pl.Series(
-            "acwr",
-            acwr(
-                loads,
-                thresholds.acwr_acute_days,
-                thresholds.acwr_chronic_days,
-                thresholds.acwr_min_history_days,
-            ),
-        ),
+    names = ("ctl", "atl", "tsb", "acute_load", "chronic_load", "acwr")
+    out = {name: np.empty(len(loads)) for name in names}
+    history = np.empty(len(loads), dtype=np.int64)
+    acute, chronic = (
+        ewma_lambda(thresholds.acwr_acute_days),
+        ewma_lambda(thresholds.acwr_chronic_days),
     )
+    ends = days.group_by("athlete_id", maintain_order=True).len()["len"].cum_sum().to_list()
+    start = 0
+    for end in ends:
+        part = loads[start:end]
+        fitness = ctl_atl_tsb(part, thresholds.ctl_days, thresholds.atl_days)
+        out["ctl"][start:end] = fitness.ctl
+        out["atl"][start:end] = fitness.atl
+        out["tsb"][start:end] = fitness.tsb
+        out["acute_load"][start:end] = ewma(part, acute)
+        out["chronic_load"][start:end] = ewma(part, chronic)
+        out["acwr"][start:end] = acwr(
+            part,
+            thresholds.acwr_acute_days,
+            thresholds.acwr_chronic_days,
+            thresholds.acwr_min_history_days,
+        )
+        history[start:end] = np.arange(1, end - start + 1)
+        start = end
+    return {name: pl.Series(name, values) for name, values in out.items()} | {
+        "days_of_history": pl.Series("days_of_history", history)
+    }

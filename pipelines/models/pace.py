@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from pipelines.models.stats import theil_sen_trend
 from pipelines.settings import Thresholds
 
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # polars dates are days since 1970-01-01
 PACE_TRENDS_SCHEMA: dict[str, pl.DataType] = {
     "athlete_id": pl.String,
     "trend_window": pl.String,
@@ -47,11 +49,19 @@ def pace_trends(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> pl.Da
             "select athlete_id, min(start_week) from stg_enrolments group by all order by 1"
         ).fetchall()
     ]
-    by_athlete = weekly.partition_by("athlete_id", as_dict=True, include_key=False)
-    empty = weekly.clear().drop("athlete_id")
+    # numpy arrays per athlete (week starts as day numbers): a polars filter per athlete and
+    # window costs more than the trend itself in a club of thousands
+    by_athlete = {
+        key[0]: (
+            part["week_start"].cast(pl.Int32).to_numpy(),
+            part["median_gap_s_per_km"].to_numpy(),
+        )
+        for key, part in weekly.partition_by("athlete_id", as_dict=True).items()
+    }
+    empty = (np.empty(0, dtype=np.int32), np.empty(0))
     rows = [
         _trend_row(
-            by_athlete.get((athlete_id,), empty), athlete_id, window, start, as_of_week, thresholds
+            by_athlete.get(athlete_id, empty), athlete_id, window, start, as_of_week, thresholds
         )
         for athlete_id, window, start in windows
     ]
@@ -59,18 +69,17 @@ def pace_trends(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> pl.Da
 
 
 def _trend_row(
-    weekly: pl.DataFrame,
+    weekly: tuple[np.ndarray, np.ndarray],
     athlete_id: str,
     window: str,
     start: date,
     end: date,
     thresholds: Thresholds,
 ) -> tuple:
-    points = weekly.filter(pl.col("week_start").is_between(start, end))
-    week_numbers = ((points["week_start"] - start).dt.total_days() / 7).to_numpy()
-    trend = theil_sen_trend(
-        week_numbers, points["median_gap_s_per_km"].to_numpy(), thresholds.trend_min_weeks
-    )
+    days, gap = weekly
+    first, last = (d.toordinal() - EPOCH_ORDINAL for d in (start, end))
+    inside = (days >= first) & (days <= last)
+    trend = theil_sen_trend((days[inside] - first) / 7, gap[inside], thresholds.trend_min_weeks)
     return (
         athlete_id,
         window,

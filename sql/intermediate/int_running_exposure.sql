@@ -16,17 +16,13 @@ at_risk AS (
         r.exposure_hours
     FROM stg_running_activities AS r
     CROSS JOIN definitions AS d
-    WHERE
-        r.exposure_hours > 0
-        AND NOT EXISTS (
-            SELECT 1
-            FROM int_injury_cases AS c
-            WHERE
-                c.athlete_id = r.athlete_id
-                AND c.case_definition = d.case_definition
-                AND r.local_date >= c.onset_date
-                AND r.local_date < c.at_risk_again_date
-        )
+    ANTI JOIN int_injury_cases AS c
+        ON
+            c.athlete_id = r.athlete_id
+            AND c.case_definition = d.case_definition
+            AND r.local_date >= c.onset_date
+            AND r.local_date < c.at_risk_again_date
+    WHERE r.exposure_hours > 0
 )
 
 SELECT

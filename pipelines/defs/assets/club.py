@@ -15,4 +15,8 @@ from pipelines.ingest.club import load_club_reference
 def club_reference(club: ClubFolder, warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connection() as con:
         rows = load_club_reference(con, club.settings)
-    return dg.MaterializeResult(metadata={f"{name}_rows": n for name, n in rows.items()})
+    if rows is None:
+        return dg.MaterializeResult(metadata={"unchanged": True})
+    return dg.MaterializeResult(
+        metadata={"unchanged": False} | {f"{n}_rows": k for n, k in rows.items()}
+    )

@@ -34,7 +34,7 @@ def activities(
             context.log.info(f"parsed {done}/{total} activity files")
 
         run_parsing(jobs, settings, lambda batch: load_batch(con, batch), progress)
-        duplicates = mark_duplicates(con)
+        duplicates = mark_duplicates(con, sorted({job.athlete_id for job in jobs}))
     return dg.MaterializeResult(
         metadata={
             "files_parsed": len(jobs),
