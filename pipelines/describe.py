@@ -10,7 +10,7 @@ from pipelines.parsers.activity_file import parse_activity_file, sniff_format
 from pipelines.parsers.csv_table import ROW, read_csv_table
 from pipelines.parsers.exercise_catalog import ExerciseCatalog
 from pipelines.parsers.schemas import ParsedActivity, ParseError
-from pipelines.parsers.strava_export import apply_export_metadata, read_strava_export
+from pipelines.parsers.strava_export import parse_strava_export
 from pipelines.parsers.strength import parse_strength_csv
 from pipelines.parsers.strength_formats import detect_layout
 from pipelines.settings import Settings
@@ -65,13 +65,11 @@ def describe_file(path: Path, settings: Settings) -> list[dict]:
         if kind == "csv":
             return [_strength_line(name, data, settings)]
         if kind == "zip":
-            lines = []
-            for exported in read_strava_export(data):
-                parsed = parse_activity_file(exported.member_name, exported.data)
-                apply_export_metadata(parsed, exported)
-                member = f"{name}!{exported.member_name}"
-                lines += [_activity_line(member, a, settings) for a in parsed]
-            return lines
+            found, problems = parse_strava_export(data)
+            return [_activity_line(f"{name}!{member}", a, settings) for member, a in found] + [
+                {"file": f"{name}!{member}", "error": err.reason, "hint": err.hint}
+                for member, err in problems
+            ]
         return [_activity_line(name, a, settings) for a in parse_activity_file(path.name, data)]
     except ParseError as err:
         return [{"file": name, "error": err.reason, "hint": err.hint}]

@@ -18,7 +18,7 @@ from pipelines.ingest.registry import FileOutcome, record_outcomes
 from pipelines.ingest.tables import ACTIVITY_SCHEMA, CLEAN_SAMPLE_SCHEMA
 from pipelines.parsers.activity_file import parse_activity_file
 from pipelines.parsers.schemas import ParsedActivity, ParseError
-from pipelines.parsers.strava_export import apply_export_metadata, read_strava_export
+from pipelines.parsers.strava_export import parse_strava_export
 from pipelines.settings import Settings, Thresholds
 from pipelines.summarize import summarize
 from pipelines.warehouse import append_rows, table_exists
@@ -57,27 +57,30 @@ class BatchResult:
     outcomes: list[FileOutcome] = field(default_factory=list)
 
 
-def _activities_of(job: ActivityJob, data: bytes) -> list[tuple[ParsedActivity, str]]:
+def _activities_of(
+    job: ActivityJob, data: bytes
+) -> tuple[list[tuple[ParsedActivity, str]], list[str]]:
+    """The file's activities with their source, and why any member of an export was left out."""
     if job.kind != "strava_export":
-        return [(a, "file") for a in parse_activity_file(job.original_name, data)]
-    found: list[tuple[ParsedActivity, str]] = []
-    for exported in read_strava_export(data):
-        parsed = parse_activity_file(exported.member_name, exported.data)
-        apply_export_metadata(parsed, exported)
-        found += [(a, "strava_export") for a in parsed]
-    return found
+        return [(a, "file") for a in parse_activity_file(job.original_name, data)], []
+    found, problems = parse_strava_export(data)
+    return (
+        [(activity, "strava_export") for _, activity in found],
+        [f"{member}: {err.reason}" for member, err in problems],
+    )
 
 
 def parse_job(job: ActivityJob, thresholds: Thresholds, result: BatchResult) -> None:
     """Parse one file into `result`; a file that yields nothing records why, never raises."""
     try:
         data = Path(job.raw_path).read_bytes()
+        activities, left_out = _activities_of(job, data)
         parsed = [
             (
                 summarize(activity, job.time_zone, thresholds, job.hr_rest, job.hr_max, job.sex),
                 source,
             )
-            for activity, source in _activities_of(job, data)
+            for activity, source in activities
         ]
     except ParseError as err:
         result.outcomes.append(FileOutcome.rejected(job, err.reason, err.hint))
@@ -97,7 +100,9 @@ def parse_job(job: ActivityJob, thresholds: Thresholds, result: BatchResult) -> 
             }
         )
         result.samples.append(samples.with_columns(activity_id=pl.lit(activity_id)))
-    result.outcomes.append(FileOutcome.ingested(job, len(parsed)))
+    result.outcomes.append(
+        FileOutcome.ingested(job, len(parsed), [(None, None, reason) for reason in left_out])
+    )
 
 
 def parse_batch(jobs: list[ActivityJob], thresholds: Thresholds) -> BatchResult:

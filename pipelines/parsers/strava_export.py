@@ -15,6 +15,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
+from pipelines.parsers.activity_file import parse_activity_file
 from pipelines.parsers.schemas import ParsedActivity, ParseError
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
@@ -165,3 +166,30 @@ def apply_export_metadata(activities: list[ParsedActivity], exported: ExportedAc
             activity.metadata["gear"] = exported.gear
         if exported.strava_activity_id:
             activity.metadata["strava_activity_id"] = exported.strava_activity_id
+
+
+def parse_strava_export(
+    data: bytes,
+) -> tuple[list[tuple[str, ParsedActivity]], list[tuple[str, ParseError]]]:
+    """Every readable activity of an export with its zip member's name (and Strava's name, type and
+    gear applied), and every member that could not be read with the reason.
+
+    One unreadable activity does not cost the member the rest of the export; the export is refused
+    (ParseError) only when none of its activities can be read.
+    """
+    found: list[tuple[str, ParsedActivity]] = []
+    problems: list[tuple[str, ParseError]] = []
+    for exported in read_strava_export(data):
+        try:
+            parsed = parse_activity_file(exported.member_name, exported.data)
+        except ParseError as err:
+            problems.append((exported.member_name, err))
+            continue
+        apply_export_metadata(parsed, exported)
+        found += [(exported.member_name, activity) for activity in parsed]
+    if problems and not found:
+        member, err = problems[0]
+        raise ParseError(
+            f"no activity in the export could be read; {member}: {err.reason}", err.hint
+        )
+    return found, problems

@@ -14,6 +14,7 @@ from pipelines.parsers.schemas import ParsedActivity, ParseError, empty_samples
 from pipelines.parsers.strava_export import (
     ExportedActivity,
     apply_export_metadata,
+    parse_strava_export,
     read_strava_export,
     sport_of_strava_type,
 )
@@ -66,6 +67,28 @@ def test_files_missing_from_activities_csv_are_still_returned(
     (exported,) = read_strava_export(data)
     assert exported.member_name == "activities/99.fit"
     assert (exported.name, exported.sport, exported.strava_activity_id) == (None, None, None)
+
+
+def test_one_unreadable_activity_leaves_the_rest_of_the_export(
+    realdata: Path, tmp_path: Path
+) -> None:
+    fit = (realdata / "fit/garmin-fr110_run_hr_5laps.fit").read_bytes()
+    data = _zip(
+        tmp_path / "e.zip",
+        {"activities/1.fit": fit, "activities/2.fit": fit[:40], "activities/3.gpx": b"<gpx"},
+    )
+    found, problems = parse_strava_export(data)
+    assert [member for member, _ in found] == ["activities/1.fit"]
+    assert [member for member, _ in problems] == ["activities/2.fit", "activities/3.gpx"]
+    assert all(problem.reason and problem.hint for _, problem in problems)
+
+
+def test_an_export_with_no_readable_activity_is_refused_naming_one(tmp_path: Path) -> None:
+    data = _zip(tmp_path / "e.zip", {"activities/1.gpx": b"<gpx", "activities/2.tcx": b""})
+    with pytest.raises(
+        ParseError, match=r"no activity in the export could be read; activities/1\.gpx"
+    ):
+        parse_strava_export(data)
 
 
 def test_csv_type_wins_over_the_files_generic_sport() -> None:

@@ -165,3 +165,26 @@ def test_a_parser_fix_gives_rejected_files_another_chance(real_club: Path) -> No
     for sha, (error, recorded) in before.items():
         assert after[sha][0] == error
         assert after[sha][1] > recorded, "the rejected file was not parsed again"
+
+
+def test_an_unreadable_activity_in_a_strava_export_leaves_the_rest(
+    realdata: Path, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox" / ATHLETE
+    inbox.mkdir(parents=True)
+    (tmp_path / "club").mkdir()
+    (tmp_path / "club" / "roster.csv").write_text(ROSTER)
+    export = inbox / "export.zip"
+    _strava_zip(realdata, export)
+    cut_fit = (realdata / "fit" / "garmin-fr110_run_hr_5laps.fit").read_bytes()[:40]
+    with zipfile.ZipFile(export, "a") as archive:
+        archive.writestr("export_123/activities/999.fit", cut_fit)
+    assert run_ingest(load_settings(tmp_path)).success
+    assert _rows(tmp_path, "select name, source from activities") == [
+        ("Laufen Landal Park", "strava_export")
+    ]
+    assert _rows(tmp_path, "select status, items from files where kind = 'strava_export'") == [
+        ("ingested", 1)
+    ]
+    (reason,) = _rows(tmp_path, "select reason from ingest_errors")[0]
+    assert reason.startswith("export_123/activities/999.fit: ")

@@ -23,7 +23,7 @@ from pipelines.parsers.club_files import (
 from pipelines.parsers.exercise_catalog import ExerciseCatalog, default_catalog_yaml
 from pipelines.parsers.programs import default_programs_yaml
 from pipelines.parsers.schemas import SAMPLE_SCHEMA, ParsedActivity, ParseError, RowError
-from pipelines.parsers.strava_export import apply_export_metadata, read_strava_export
+from pipelines.parsers.strava_export import parse_strava_export
 from pipelines.parsers.strength import STRENGTH_SET_SCHEMA, parse_strength_csv
 from pipelines.settings import SPORTS
 from pipelines.summarize import summarize
@@ -147,10 +147,10 @@ def test_damaged_strava_exports_give_activities_or_a_reason(
         content = member.data
     try:
         with time_limit(SECONDS_PER_FILE, repr(member)):
-            for exported in read_strava_export(content):
-                activities = parse_activity_file(exported.member_name, exported.data)
-                apply_export_metadata(activities, exported)
-                assert_valid_activities(activities)
+            found, problems = parse_strava_export(content)
+            assert_valid_activities([activity for _, activity in found])
+        for _, problem in problems:
+            assert_refused_with_reason(problem)
     except ParseError as error:
         assert_refused_with_reason(error)
 
