@@ -50,8 +50,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def dashboard_server(home: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """A Streamlit server reading `home`; yields its base URL and process."""
+def dashboard_server(
+    home: Path, log_path: Path | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A Streamlit server of the dashboard on the club at `home`, on a free local port."""
     port = _free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(APP),
@@ -59,7 +61,8 @@ def dashboard_server(home: Path) -> Iterator[tuple[str, subprocess.Popen]]:
         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
     ]  # fmt: skip
     env = {**os.environ, "STRONGSTRIDE_HOME": str(home)}
-    log = open(home / "streamlit-bench.log", "w")  # noqa: SIM115 (closed below, after the server)
+    log_path = log_path or home / "streamlit-bench.log"
+    log = open(log_path, "w")  # noqa: SIM115 (closed below, after the server)
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -71,8 +74,9 @@ def dashboard_server(home: Path) -> Iterator[tuple[str, subprocess.Popen]]:
                         break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(
-                        f"streamlit did not start; see {home / 'streamlit-bench.log'}"
+                    raise RuntimeError(
+                        f"streamlit did not start; the end of {log_path}:\n"
+                        f"{log_path.read_text()[-3000:]}"
                     ) from None
                 time.sleep(0.3)
         yield base, process

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -25,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.clubs import machine
 from benchmarks.ingest_backlog import FILES_PER_ATHLETE, BacklogFile, athlete_id, generate_backlog
 from benchmarks.ingest_reference import BASELINE, FLOOR, time_readers
 from benchmarks.process_memory import TreePeak
@@ -107,24 +107,6 @@ def reference(source: Path, files: list[BacklogFile], readers: dict) -> dict:
         "seconds": round(seconds, 3),
         "points_per_s": round(points / seconds),
         "points_per_cpu_s": round(points / cpu),
-    }
-
-
-def machine() -> dict:
-    """What the figures were measured on."""
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
-        platform.processor(),
-    )  # fmt: skip
-    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "ram_gb": round(memory_kb / 1024**2, 1),
-        "python": platform.python_version(),
-        "os": platform.platform(),
-        "load_average": os.getloadavg(),
     }
 
 
