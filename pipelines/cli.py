@@ -108,6 +108,23 @@ def federation_ingest() -> None:
     raise typer.Exit(0 if result.success else 1)
 
 
+@app.command("export-parquet")
+def export_parquet(
+    target: Annotated[Path, typer.Argument(help="Folder to write <mart>/club=<club>/data.parquet")],
+) -> None:
+    """Export every club's published marts under $STRONGSTRIDE_FEDERATION as Parquet."""
+    from pipelines.export import export_federation
+    from pipelines.settings import federation_root
+
+    root = federation_root()
+    written = export_federation(root, target)
+    if not written:
+        _say(f"no club under {root} has published marts yet: run `strongstride federation-ingest`")
+        raise typer.Exit(1)
+    for club, files in written.items():
+        _say(f"{club}: {files} marts written under {target}")
+
+
 @app.command()
 def parse(files: Annotated[list[Path], typer.Argument(help="Activity or strength files")]) -> None:
     """Print one JSON line per activity (or strength file) found in each file."""

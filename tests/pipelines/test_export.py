@@ -7,7 +7,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
+from pipelines.cli import app
 from pipelines.export import export_federation, export_marts
 
 
@@ -61,3 +63,22 @@ def test_a_mart_reads_across_clubs_with_the_club_as_a_column(tmp_path: Path) -> 
 def test_an_unpublished_club_is_named_with_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="run `strongstride ingest` for club rovers"):
         export_marts(tmp_path / "serving.duckdb", tmp_path / "out", "rovers")
+
+
+def test_export_parquet_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "clubs"
+    published_club(root / "harriers", ["h1"], [40.0])
+    monkeypatch.setenv("STRONGSTRIDE_FEDERATION", str(root))
+    result = CliRunner().invoke(app, ["export-parquet", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "harriers: 2 marts written" in result.output
+    assert (tmp_path / "out" / "mart_club_weekly" / "club=harriers" / "data.parquet").is_file()
+
+
+def test_export_parquet_says_what_to_do_when_no_club_has_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STRONGSTRIDE_FEDERATION", str(tmp_path))
+    result = CliRunner().invoke(app, ["export-parquet", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "run `strongstride federation-ingest`" in result.output
