@@ -149,7 +149,7 @@ def _sweep(
 
     def visit(folder: str, parent: str | None, athlete_id: str | None) -> None:
         nonlocal listed
-        mtime = os.stat(folder, follow_symlinks=False).st_mtime_ns
+        mtime = os.stat(folder).st_mtime_ns  # sub-folders are never links; the inbox may be one
         if not full and known.get(folder) == mtime:
             subfolders = children.get(folder, [])
         else:

@@ -138,3 +138,15 @@ def test_ingest_full_sweep_picks_up_a_file_rewritten_in_place(
 
     assert run_ingest(settings).success and activity_files() == 1
     assert run_ingest(settings, full_sweep=True).success and activity_files() == 2
+
+
+def test_an_inbox_that_is_a_link_to_another_disk_is_swept(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "big_disk" / "inbox" / "a001"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "run.gpx").write_text("<gpx/>")
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "inbox").symlink_to(tmp_path / "big_disk" / "inbox")
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+        received, _ = scan_and_archive(con, load_settings(home))
+    assert _names(received) == ["a001/run.gpx"]
