@@ -149,22 +149,25 @@ def _sweep(
 
     def visit(folder: str, parent: str | None, athlete_id: str | None) -> None:
         nonlocal listed
-        mtime = os.stat(folder).st_mtime_ns  # sub-folders are never links; the inbox may be one
-        if not full and known.get(folder) == mtime:
-            subfolders = children.get(folder, [])
-        else:
-            listed += 1
-            entries, subfolders = _listing(folder)
-            if athlete_id is not None:
-                # the order of sorting Paths part by part (a separator sorts before any
-                # character), so of two copies of the same contents the same one is registered
-                for entry in sorted(entries, key=lambda e: e.path.replace(os.sep, "\0")):
+        try:
+            mtime = os.stat(folder).st_mtime_ns  # sub-folders are never links; the inbox may be one
+            unchanged = not full and known.get(folder) == mtime
+            entries, subfolders = ([], children.get(folder, [])) if unchanged else _listing(folder)
+        except FileNotFoundError:  # removed while the sweep ran: nothing left to take from it
+            return
+        listed += not unchanged
+        if athlete_id is not None:  # files loose in the inbox itself belong to nobody
+            # in name order, so of two copies of the same contents the same one is registered
+            for entry in sorted(entries, key=lambda e: e.name):
+                try:
                     info = entry.stat(follow_symlinks=False)
-                    files["path"].append(entry.path)
-                    files["athlete_id"].append(athlete_id)
-                    files["kind"].append(classify_name(entry.name))
-                    files["size"].append(info.st_size)
-                    files["mtime_ns"].append(info.st_mtime_ns)
+                except FileNotFoundError:  # removed while the sweep ran
+                    continue
+                files["path"].append(entry.path)
+                files["athlete_id"].append(athlete_id)
+                files["kind"].append(classify_name(entry.name))
+                files["size"].append(info.st_size)
+                files["mtime_ns"].append(info.st_mtime_ns)
         folders["path"].append(folder)
         folders["parent"].append(parent)
         folders["mtime_ns"].append(mtime if mtime < trusted_before else -1)
