@@ -224,12 +224,21 @@ def main() -> None:
         type=Path,
         help="also profile one run with history (pyinstrument) into this file",
     )
+    parser.add_argument(
+        "--club",
+        help="use this already built club under /tmp/strongstride-bench as the history "
+        "(e.g. mem-500x156, made by benchmarks.memory) instead of the large one",
+    )
     args = parser.parse_args()
     size: ClubSize = QUICK_HISTORY if args.quick else LARGE
     repeat = args.repeat or (1 if args.quick else 3)
     print(f"machine: {json.dumps(machine())}", flush=True)
-    history = BENCH_ROOT / ("quick-history" if args.quick else "large")
-    built = ensure_club(history, size)
+    if args.club:
+        history = BENCH_ROOT / args.club
+        built = json.loads((history / "BUILD.json").read_text())
+    else:
+        history = BENCH_ROOT / ("quick-history" if args.quick else "large")
+        built = ensure_club(history, size)
     restore(history)  # an earlier run that was interrupted
     files = new_files(history)
     print(f"history: {built['athletes']} athletes x {built['weeks']} weeks, "
