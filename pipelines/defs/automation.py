@@ -1,12 +1,11 @@
 """The ingest job, its nightly schedule, the inbox sensor, and the notice when a run is blocked."""
 
 import json
-from pathlib import Path
 
 import dagster as dg
 
 from pipelines.defs.assets.publish import publish_serving
-from pipelines.ingest.inbox import folder_mtimes
+from pipelines.ingest.inbox import club_candidates, folder_mtimes
 from pipelines.settings import Settings
 
 
@@ -32,15 +31,20 @@ def build_nightly_schedule(job: dg.JobDefinition, settings: Settings) -> dg.Sche
     )
 
 
-def newest_inbox_change(inbox: Path) -> int:
-    """The newest modification time (ns) of the athletes' inbox folders, 0 when there are none.
+def newest_change(settings: Settings) -> int:
+    """The newest modification time (ns) of the athletes' inbox folders and the club's files.
 
     A folder's time moves whenever a file is added to it, whatever time the file itself carries,
-    and this looks at folders only: it runs every minute over the club's whole history.
+    so the inbox is watched by its folders only: this runs every minute over the club's whole
+    history. The club's own files are few and are watched one by one (edited in place, their
+    folder's time stays). 0 when there is nothing yet.
     """
-    if not inbox.is_dir():
-        return 0
-    return max((mtime for path, mtime in folder_mtimes(inbox) if path != str(inbox)), default=0)
+    times = [mtime for path, mtime in folder_mtimes(settings.inbox) if path != str(settings.inbox)]
+    times += club_candidates(settings)["mtime_ns"].to_list()
+    strength = settings.club / "strength"
+    if strength.is_dir():
+        times.append(strength.stat().st_mtime_ns)
+    return max(times, default=0)
 
 
 def build_inbox_sensor(job: dg.JobDefinition, settings: Settings) -> dg.SensorDefinition:
@@ -50,14 +54,15 @@ def build_inbox_sensor(job: dg.JobDefinition, settings: Settings) -> dg.SensorDe
         name="inbox_sensor",
         job=job,
         minimum_interval_seconds=60,
-        description="Start an ingest run when a member drops a file into the inbox.",
+        description="Start an ingest run when a member drops a file into the inbox or the coach "
+        "changes a club file.",
         default_status=dg.DefaultSensorStatus.RUNNING,
     )
     def inbox_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
         seen = json.loads(context.cursor)["newest_ns"] if context.cursor else 0
-        newest = newest_inbox_change(settings.inbox)
+        newest = newest_change(settings)
         if newest <= seen:
-            return dg.SkipReason("no new files in the inbox")
+            return dg.SkipReason("no new files in the inbox or club folder")
         return dg.SensorResult(
             run_requests=[dg.RunRequest(run_key=f"inbox-{newest}")],
             cursor=json.dumps({"newest_ns": newest}),

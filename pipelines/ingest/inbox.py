@@ -109,6 +109,8 @@ def folder_mtimes(inbox: str | Path) -> Iterator[tuple[str, int]]:
     the files themselves carry (rsync and `cp -p` keep old ones), so this is how to notice new
     uploads without a system call per file of the club's history.
     """
+    if not os.path.isdir(inbox):
+        return
     yield str(inbox), os.stat(inbox).st_mtime_ns
     for sub in _listing(inbox)[1]:
         yield from folder_mtimes(sub)
@@ -181,7 +183,7 @@ def _sweep(
     return frame, pl.DataFrame(folders, schema=FOLDERS_SCHEMA), stats
 
 
-def _club_candidates(settings: Settings) -> pl.DataFrame:
+def club_candidates(settings: Settings) -> pl.DataFrame:
     """The club's own files (strength CSVs and the reference files): few, so always looked at."""
     strength_dir = settings.club / "strength"
     club_files = (
@@ -228,7 +230,7 @@ def scan_and_archive(
     if full is None:
         full = last_full is None or now - last_full > timedelta(days=settings.full_sweep_days)
     found, folders, stats = _sweep(settings, known, children, full)
-    candidates = pl.concat([found, _club_candidates(settings)]).with_row_index("listed")
+    candidates = pl.concat([found, club_candidates(settings)]).with_row_index("listed")
     if table_exists(con, "inbox_seen"):
         # the comparison with every file seen before runs inside DuckDB: no Python object per
         # file of the history

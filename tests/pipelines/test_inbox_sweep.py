@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.defs.automation import newest_inbox_change
+from pipelines.defs.automation import newest_change
 from pipelines.ingest.inbox import scan_and_archive
 from pipelines.run import run_ingest
 from pipelines.settings import Settings, load_settings
@@ -107,11 +107,11 @@ def test_the_full_sweep_runs_by_itself_once_the_last_is_old_enough(club) -> None
 
 def test_the_sensor_sees_a_file_that_kept_an_old_time(club) -> None:
     settings, _ = club
-    before = newest_inbox_change(settings.inbox)
+    before = newest_change(settings)
     copied = settings.inbox / "a001" / "copied.gpx"
     copied.write_text("<gpx>copied</gpx>")
     os.utime(copied, (LONG_AGO_S, LONG_AGO_S))
-    assert newest_inbox_change(settings.inbox) > before
+    assert newest_change(settings) > before
 
 
 def test_ingest_full_sweep_picks_up_a_file_rewritten_in_place(
@@ -150,3 +150,20 @@ def test_an_inbox_that_is_a_link_to_another_disk_is_swept(tmp_path: Path) -> Non
     with duckdb.connect(str(home / "warehouse.duckdb")) as con:
         received, _ = scan_and_archive(con, load_settings(home))
     assert _names(received) == ["a001/run.gpx"]
+
+
+def test_the_sensor_sees_club_files_edited_or_added(club) -> None:
+    settings, _ = club
+    strength = settings.club / "strength"
+    strength.mkdir(parents=True)
+    roster = settings.club / "roster.csv"
+    roster.write_text("athlete_id\na001\n")
+    for path in (roster, strength):
+        os.utime(path, (LONG_AGO_S, LONG_AGO_S))
+    before = newest_change(settings)
+    os.utime(roster)  # the coach edits the roster in place: its folder's time stays
+    assert newest_change(settings) > before
+    os.utime(roster, (LONG_AGO_S, LONG_AGO_S))
+    (strength / "gym.csv").write_text("date\n")
+    os.utime(strength / "gym.csv", (LONG_AGO_S, LONG_AGO_S))  # copied with its old time
+    assert newest_change(settings) > before
