@@ -105,16 +105,17 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def register_received(con: duckdb.DuckDBPyConnection, received: list[Received]) -> int:
-    """Add a `pending` row for each content hash not registered before; returns how many."""
+    """Add a `pending` row for each content hash not registered before; returns how many.
+
+    The comparison with every file ever registered runs inside DuckDB (an anti join), so its cost
+    in Python grows with the night's files, not with the club's history.
+    """
     ensure_tables(con)
-    known = {r[0] for r in con.sql("select sha256 from files").fetchall()}
+    if not received:
+        return 0
     now = datetime.now(UTC)
-    rows = []
-    for item in received:
-        if item.sha256 in known:
-            continue
-        known.add(item.sha256)
-        rows.append(
+    arrived = pl.DataFrame(
+        [
             {
                 "sha256": item.sha256,
                 "athlete_id": item.athlete_id,
@@ -129,9 +130,20 @@ def register_received(con: duckdb.DuckDBPyConnection, received: list[Received]) 
                 "hint": None,
                 "parser_version": PARSER_VERSION,
             }
-        )
-    append_rows(con, "files", pl.DataFrame(rows, schema=FILES_SCHEMA))
-    return len(rows)
+            for item in received
+        ],
+        schema=FILES_SCHEMA,
+    ).unique("sha256", keep="first", maintain_order=True)
+    con.register("_arrived", arrived.with_row_index("arrival"))
+    try:
+        new = con.sql(
+            "select * exclude (arrival) from _arrived a anti join files f on a.sha256 = f.sha256 "
+            "order by arrival"
+        ).pl()
+    finally:
+        con.unregister("_arrived")
+    append_rows(con, "files", new)
+    return new.height
 
 
 def files_to_parse(con: duckdb.DuckDBPyConnection, kinds: list[str]) -> pl.DataFrame:
