@@ -26,22 +26,6 @@ from pathlib import Path
 from benchmarks.clubs import BENCH_ROOT, LARGE, QUICK_HISTORY, ensure_club, machine
 
 TARGET_P95_MS = 100.0
-ATHLETE_FUNCTIONS = (
-    "adherence_summary",
-    "adherence_weekly",
-    "athlete_file_problems",
-    "athlete_files",
-    "athlete_injuries",
-    "athlete_ostrc",
-    "athlete_profile",
-    "athlete_runs",
-    "athlete_weekly",
-    "best_efforts",
-    "pace_before_after",
-    "pace_trend",
-    "program_due",
-    "strength_days",
-)
 EITHER_ROLE = ("serving_status", "metric_settings", "data_period")
 
 
@@ -61,22 +45,24 @@ def busiest_athlete(home: Path) -> str:
 def calls(athlete_id: str) -> list[tuple[str, str, Callable[[], object]]]:
     """(function, role, call) for every public query function and every role allowed to call it."""
     from dashboard import data
+    from dashboard.data import athlete as athlete_queries
     from dashboard.viewer import Viewer
 
     coach = Viewer("coach", "coach", None)
     member = Viewer("member", "member", athlete_id)
-    club = [
+    functions = [
         name
         for name in data.__all__
-        if callable(getattr(data, name))
-        and name not in ATHLETE_FUNCTIONS + EITHER_ROLE
-        and not isinstance(getattr(data, name), type)
+        if callable(getattr(data, name)) and not isinstance(getattr(data, name), type)
     ]
+    # the functions of dashboard.data.athlete take the athlete a coach chooses; members call them too
+    per_athlete = [n for n in functions if getattr(data, n).__module__ == athlete_queries.__name__]
+    club = [n for n in functions if n not in per_athlete and n not in EITHER_ROLE]
     found: list[tuple[str, str, Callable[[], object]]] = []
     for name in sorted(club):
         function = getattr(data, name)
         found.append((name, "coach", lambda f=function: f(coach)))
-    for name in ATHLETE_FUNCTIONS + EITHER_ROLE:
+    for name in per_athlete + list(EITHER_ROLE):
         function = getattr(data, name)
         if name in ("serving_status", "metric_settings"):
             found.append((name, "coach", lambda f=function: f(coach)))

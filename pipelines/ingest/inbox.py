@@ -47,9 +47,6 @@ class Received:
     def path(self) -> Path:
         return Path(self.location)
 
-    def archived(self, settings: Settings) -> Path:
-        return raw_path(settings, self.sha256)
-
 
 def raw_path(settings: Settings, sha256: str) -> Path:
     """Where the raw archive keeps a file with this content hash."""
