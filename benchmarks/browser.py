@@ -30,7 +30,7 @@ MEMBER = ("bench-member", "bench member password 2026")
 
 def ensure_accounts(home: Path, member_athlete: str) -> None:
     """A coach and a member account for the benchmark (the member is `member_athlete`)."""
-    from dashboard import auth
+    from dashboard.accounts import auth
 
     accounts = home / "accounts.json"
     if not auth.find_account(accounts, COACH[0]):

@@ -45,8 +45,8 @@ def busiest_athlete(home: Path) -> str:
 def calls(athlete_id: str) -> list[tuple[str, str, Callable[[], object]]]:
     """(function, role, call) for every public query function and every role allowed to call it."""
     from dashboard import data
+    from dashboard.accounts.viewer import Viewer
     from dashboard.data import athlete as athlete_queries
-    from dashboard.viewer import Viewer
 
     coach = Viewer("coach", "coach", None)
     member = Viewer("member", "member", athlete_id)

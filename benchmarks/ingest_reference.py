@@ -21,7 +21,7 @@ import fitdecode
 import gpxpy
 from lxml import etree
 
-from pipelines.parsers.fit_decoder import decode_fit
+from pipelines.parsers.activity.fit_decoder import decode_fit
 
 TCX_NS = "{http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2}"
 GPX_POINT = "{http://www.topografix.com/GPX/1/1}trkpt"

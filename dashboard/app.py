@@ -7,10 +7,11 @@ from pathlib import Path
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from dashboard import auth, sessions, ui
+from dashboard import ui
+from dashboard.accounts import auth, sessions
+from dashboard.accounts.viewer import Viewer
 from dashboard.config import load_config
 from dashboard.data import DataUnavailable
-from dashboard.viewer import Viewer
 
 # Not "pages/": Streamlit treats a pages/ folder beside the entry script as a legacy multipage app
 # and would run those files directly, bypassing this router and its log-in gate.

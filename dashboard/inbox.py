@@ -12,8 +12,8 @@ from pathlib import Path
 
 import polars as pl
 
+from dashboard.accounts.viewer import Viewer
 from dashboard.atomic_files import write_atomically
-from dashboard.viewer import Viewer
 
 ALLOWED = "GPX, TCX or FIT files (also .gz), a Strava export .zip, or a Strong/Hevy/club CSV"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ ()+-]")

@@ -9,9 +9,10 @@ import polars as pl
 import polars.selectors as cs
 import streamlit as st
 
-from dashboard import data, sessions
+from dashboard import data
+from dashboard.accounts import sessions
+from dashboard.accounts.viewer import Viewer, viewer_from_session
 from dashboard.config import load_config
-from dashboard.viewer import Viewer, viewer_from_session
 
 TOKEN_KEY = "_strongstride_session_token"
 NOT_AVAILABLE = "This page is not available for your account."

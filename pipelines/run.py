@@ -9,7 +9,7 @@ import duckdb
 
 from pipelines.defs import build_definitions
 from pipelines.defs.assets.inbox import InboxSweep
-from pipelines.defs.assets.publish import publish_serving
+from pipelines.publish.serving import publish_serving
 from pipelines.settings import Settings
 
 # The club's data never leaves the machine: no usage telemetry from Dagster either.

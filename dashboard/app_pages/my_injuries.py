@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, data, ui
-from dashboard.viewer import Viewer
+from dashboard.accounts.viewer import Viewer
 
 Q_LABELS = {
     "q1": "Taking part",

@@ -6,8 +6,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, ui
+from dashboard.accounts.viewer import Viewer
 from dashboard.formatting import CATEGORIES, adherence_bands_text, percent
-from dashboard.viewer import Viewer
 
 
 def render(viewer: Viewer, key: str = "me") -> None:

@@ -6,13 +6,13 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, ui
+from dashboard.accounts.viewer import Viewer
 from dashboard.formatting import (
     before_after_sentence,
     duration_text_expr,
     pace_text_expr,
     pace_trend_sentence,
 )
-from dashboard.viewer import Viewer
 
 
 def render(viewer: Viewer, key: str = "me") -> None:

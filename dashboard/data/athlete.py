@@ -6,8 +6,8 @@ from datetime import date
 
 import polars as pl
 
+from dashboard.accounts.viewer import Viewer
 from dashboard.data.serving import select, subject
-from dashboard.viewer import Viewer
 
 
 def athlete_profile(viewer: Viewer, athlete_id: str | None = None) -> pl.DataFrame:

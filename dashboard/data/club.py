@@ -6,8 +6,8 @@ from datetime import date
 
 import polars as pl
 
+from dashboard.accounts.viewer import Viewer
 from dashboard.data.serving import coach_only, select
-from dashboard.viewer import Viewer
 
 # Data health lists at most this many files (or rejected rows), newest first: a club's first run
 # receives its whole history at once, and a few hundred thousand rows help no one in a table.

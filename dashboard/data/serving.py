@@ -11,8 +11,8 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from dashboard.accounts.viewer import Viewer
 from dashboard.config import CACHE_TTL_SECONDS, MetricSettings, load_config
-from dashboard.viewer import Viewer
 
 NO_DATA = "No data published yet: run `strongstride ingest` to build the dashboard's data."
 STALE = (

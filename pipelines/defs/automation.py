@@ -4,8 +4,8 @@ import json
 
 import dagster as dg
 
-from pipelines.defs.assets.publish import publish_serving
 from pipelines.ingest.inbox import club_candidates, folder_mtimes
+from pipelines.publish.serving import publish_serving
 from pipelines.settings import Settings
 
 

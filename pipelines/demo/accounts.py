@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from dashboard.auth import add_account, find_account, reset_password
+from dashboard.accounts.auth import add_account, find_account, reset_password
 
 DEMO_COACH = ("coach", "coach-demo-2026")
 DEMO_MEMBERS = 3

@@ -12,7 +12,7 @@ import struct
 import numpy as np
 from garmin_fit_sdk import Profile
 
-from pipelines.parsers.fit_crc import crc16
+from pipelines.parsers.activity.fit_crc import crc16
 
 FIT_EPOCH_UNIX = 631065600  # 1989-12-31T00:00:00Z
 # FIT base type: (code in a definition message, numpy type)

@@ -13,14 +13,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.activity.summarize import summarize
 from pipelines.ingest.inbox import raw_path
 from pipelines.ingest.registry import FileOutcome, record_outcomes
 from pipelines.ingest.tables import ACTIVITY_SCHEMA, CLEAN_SAMPLE_SCHEMA
-from pipelines.parsers.activity_file import parse_activity_file
+from pipelines.parsers.activity.activity_file import parse_activity_file
+from pipelines.parsers.activity.strava_export import parse_strava_export
 from pipelines.parsers.schemas import ParsedActivity, ParseError
-from pipelines.parsers.strava_export import parse_strava_export
 from pipelines.settings import Settings, Thresholds
-from pipelines.summarize import summarize
 from pipelines.warehouse import append_rows, table_exists
 
 BATCH_FILES = 64

@@ -13,14 +13,14 @@ import polars as pl
 
 from pipelines.ingest.inbox import CLUB_FILES, raw_path
 from pipelines.ingest.registry import PARSER_VERSION, FileOutcome, record_outcomes
-from pipelines.models.runner import settings_frame
-from pipelines.parsers.club_files import parse_enrolments, parse_roster
-from pipelines.parsers.exercise_catalog import ExerciseCatalog, default_catalog_yaml
-from pipelines.parsers.injuries import parse_injuries
-from pipelines.parsers.ostrc import parse_ostrc
-from pipelines.parsers.programs import default_programs_yaml, parse_programs
+from pipelines.parsers.club.exercise_catalog import ExerciseCatalog, default_catalog_yaml
+from pipelines.parsers.club.files import parse_enrolments, parse_roster
+from pipelines.parsers.club.injuries import parse_injuries
+from pipelines.parsers.club.ostrc import parse_ostrc
+from pipelines.parsers.club.programs import default_programs_yaml, parse_programs
 from pipelines.parsers.schemas import ParseError, RowError
 from pipelines.settings import Settings
+from pipelines.transform.runner import settings_frame
 from pipelines.warehouse import ident, replace_table, table_exists
 
 # An absent optional file reads as its header alone: no rows, the right columns.

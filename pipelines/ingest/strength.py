@@ -8,9 +8,9 @@ import polars as pl
 from pipelines.ingest.activities import unknown_athlete
 from pipelines.ingest.inbox import raw_path
 from pipelines.ingest.registry import FileOutcome, FileRef, files_to_parse, record_outcomes
-from pipelines.parsers.exercise_catalog import ExerciseCatalog
+from pipelines.parsers.club.exercise_catalog import ExerciseCatalog
 from pipelines.parsers.schemas import ParseError
-from pipelines.parsers.strength import parse_strength_csv
+from pipelines.parsers.strength.sets import parse_strength_csv
 from pipelines.settings import Settings
 from pipelines.warehouse import append_rows
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from pipelines.parsers.strength import STRENGTH_SET_SCHEMA
+from pipelines.parsers.strength.sets import STRENGTH_SET_SCHEMA
 from pipelines.warehouse import append_rows, table_exists
 
 ACTIVITY_SCHEMA: dict[str, pl.DataType] = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import auth
+from dashboard.accounts import auth
 
 COACH = ("coach", "coach password 2026")
 MEMBER = ("member", "member password 2026")

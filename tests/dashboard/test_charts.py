@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard import charts, data
-from dashboard.viewer import Viewer
+from dashboard.accounts.viewer import Viewer
 
 COACH = Viewer("coach", "coach", None)
 

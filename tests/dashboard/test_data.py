@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from dashboard import data
-from dashboard.viewer import Viewer
+from dashboard.accounts.viewer import Viewer
 
 FUNCTIONS = [
     name

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import inbox
-from dashboard.viewer import Viewer
+from dashboard.accounts.viewer import Viewer
 
 LIMIT = 50 * 1024 * 1024
 MEMBER = Viewer("alex", "member", "a001")

@@ -23,14 +23,14 @@ from lxml import etree
 
 from pipelines.demo import DemoSummary, generate_demo_club
 from pipelines.demo.runs import first_order
-from pipelines.parsers.activity_file import parse_activity_file
-from pipelines.parsers.club_files import parse_enrolments, parse_roster
-from pipelines.parsers.exercise_catalog import ExerciseCatalog
-from pipelines.parsers.fit_crc import crc16
-from pipelines.parsers.injuries import parse_injuries
-from pipelines.parsers.ostrc import parse_ostrc
-from pipelines.parsers.programs import parse_programs
-from pipelines.parsers.strength import parse_strength_csv
+from pipelines.parsers.activity.activity_file import parse_activity_file
+from pipelines.parsers.activity.fit_crc import crc16
+from pipelines.parsers.club.exercise_catalog import ExerciseCatalog
+from pipelines.parsers.club.files import parse_enrolments, parse_roster
+from pipelines.parsers.club.injuries import parse_injuries
+from pipelines.parsers.club.ostrc import parse_ostrc
+from pipelines.parsers.club.programs import parse_programs
+from pipelines.parsers.strength.sets import parse_strength_csv
 
 ATHLETES, WEEKS, SEED = 8, 5, 7
 END = date(2026, 11, 23)

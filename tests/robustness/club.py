@@ -17,10 +17,10 @@ import duckdb
 import polars as pl
 import pytest
 
-from dashboard import auth
+from dashboard.accounts import auth
 from pipelines.run import IngestOutcome, run_ingest
 from pipelines.settings import load_settings
-from tests.pipelines.warehouse_state import table_contents
+from tests.publish.warehouse_state import table_contents
 
 ATHLETE = "r001"
 INJECTION = "x'); DROP TABLE athletes; --"

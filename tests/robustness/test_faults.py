@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import data
-from dashboard.viewer import Viewer
+from dashboard.accounts.viewer import Viewer
 from pipelines.ingest.activities import ActivityJob, BatchResult, parse_job
 from pipelines.settings import load_settings
 from tests.robustness.club import (
@@ -44,7 +44,7 @@ COACH = Viewer("coach.morgan", "coach", None)
 def kill_while_parsing(home: Path) -> tuple[int, int]:
     """Start `strongstride ingest`, SIGKILL it and its workers once a batch is stored; (done, total)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "ingest"],
+        [sys.executable, "-m", "pipelines.cli.main", "ingest"],
         cwd=REPO,
         env=os.environ
         | {"STRONGSTRIDE_HOME": str(home), "STRONGSTRIDE_WORKERS": "2", "PYTHONUNBUFFERED": "1"},

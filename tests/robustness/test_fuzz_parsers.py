@@ -12,21 +12,21 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from pipelines.parsers.activity_file import parse_activity_file
-from pipelines.parsers.club_files import (
+from pipelines.activity.summarize import summarize
+from pipelines.parsers.activity.activity_file import parse_activity_file
+from pipelines.parsers.activity.strava_export import parse_strava_export
+from pipelines.parsers.club.exercise_catalog import ExerciseCatalog, default_catalog_yaml
+from pipelines.parsers.club.files import (
     parse_enrolments,
     parse_injuries,
     parse_ostrc,
     parse_programs,
     parse_roster,
 )
-from pipelines.parsers.exercise_catalog import ExerciseCatalog, default_catalog_yaml
-from pipelines.parsers.programs import default_programs_yaml
+from pipelines.parsers.club.programs import default_programs_yaml
 from pipelines.parsers.schemas import SAMPLE_SCHEMA, ParsedActivity, ParseError, RowError
-from pipelines.parsers.strava_export import parse_strava_export
-from pipelines.parsers.strength import STRENGTH_SET_SCHEMA, parse_strength_csv
+from pipelines.parsers.strength.sets import STRENGTH_SET_SCHEMA, parse_strength_csv
 from pipelines.settings import SPORTS
-from pipelines.summarize import summarize
 from tests.robustness.fuzzing import (
     FUZZ,
     SECONDS_PER_FILE,

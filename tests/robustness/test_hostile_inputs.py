@@ -12,14 +12,14 @@ import duckdb
 import pytest
 
 from dashboard import inbox
-from dashboard.viewer import Viewer
-from pipelines.cli import dashboard_command
+from dashboard.accounts.viewer import Viewer
+from pipelines.cli.main import dashboard_command
 from pipelines.ingest.inbox import raw_path, scan_and_archive
-from pipelines.parsers.activity_file import parse_activity_file
-from pipelines.parsers.exercise_catalog import ExerciseCatalog
+from pipelines.parsers.activity.activity_file import parse_activity_file
+from pipelines.parsers.activity.strava_export import read_strava_export
+from pipelines.parsers.club.exercise_catalog import ExerciseCatalog
 from pipelines.parsers.schemas import ParseError
-from pipelines.parsers.strava_export import read_strava_export
-from pipelines.parsers.strength import parse_strength_csv
+from pipelines.parsers.strength.sets import parse_strength_csv
 from pipelines.settings import load_settings
 from tests.robustness.club import (
     ATHLETE,

@@ -17,12 +17,13 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from dashboard import auth, data
+from dashboard import data
+from dashboard.accounts import auth
+from dashboard.accounts.sessions import Authenticator
+from dashboard.accounts.viewer import Viewer
 from dashboard.config import LockoutPolicy
 from dashboard.data import serving as serving_module
-from dashboard.sessions import Authenticator
-from dashboard.users_cli import users_app
-from dashboard.viewer import Viewer
+from pipelines.cli.users import users_app
 from tests.robustness.club import (
     ACCOUNTS,
     INJECTED_FILE_NAME,

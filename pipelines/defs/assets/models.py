@@ -5,9 +5,9 @@ import duckdb
 
 from pipelines.defs.lineage import producer_keys
 from pipelines.defs.resources import ClubFolder, Warehouse
-from pipelines.models import PYTHON_MODELS, PythonModel
-from pipelines.models.runner import SqlModel, discover_models, run_python_model, run_sql_model
 from pipelines.settings import SQL_ROOT
+from pipelines.transform.runner import SqlModel, discover_models, run_python_model, run_sql_model
+from pipelines.transform.statistics import PYTHON_MODELS, PythonModel
 from pipelines.warehouse import ident
 
 

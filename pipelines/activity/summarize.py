@@ -1,0 +1,179 @@
+"""One parsed activity in, its `activities` row (minus the pipeline's keys) and cleaned samples out.
+
+Choices made here (METRICS.md leaves them open):
+- distance_m: the device's stated total when the file has a distance stream that grows (else the
+  stream's maximum); haversine over cleaned fixes when it has positions only (a stated total does
+  not replace them); the stated total when it has neither (an indoor session); 'none' and 0
+  without any of them.
+- elapsed_s / timer_s: the device's figures when stated, else from the samples (`cleaning`).
+- moving_s: from the samples, never more than timer_s.
+- pace_s_per_km / gap_s_per_km: over moving intervals only (see `run_metrics`), so stops at lights
+  do not slow them.
+- avg_hr: the device's figure when stated, else time-weighted over timer intervals; avg_cadence is
+  time-weighted over moving intervals, in the unit the file records.
+- elev_gain_m: None when the file has no elevation.
+- Pace, GAP, best efforts, EF and decoupling only for running sports; TRIMP for any sport with HR
+  when the roster gives hr_rest and hr_max.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+import polars as pl
+
+from pipelines.activity.cleaning import SAMPLE_COLUMNS, clean_track, elevation_gain_m
+from pipelines.activity.run_metrics import BEST_EFFORTS_M, banister_trimp, running_figures
+from pipelines.activity.timezones import local_calendar, resolve_time_zone
+from pipelines.parsers.schemas import ParsedActivity, ParseError
+from pipelines.settings import RUNNING_SPORTS, Thresholds
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+dt, hr, timer, moving = pl.col("dt_s"), pl.col("hr"), pl.col("timer"), pl.col("moving")
+
+
+def time_weighted_mean(value: pl.Expr, over: pl.Expr) -> pl.Expr:
+    """Mean of `value` weighted by interval length over the intervals in `over` that have a value.
+
+    Falls back to the plain mean when those intervals last no time (a single-point activity).
+    """
+    kept = over & value.is_not_null()
+    seconds = dt.filter(kept).sum()
+    return (
+        pl.when(seconds > 0).then((value * dt).filter(kept).sum() / seconds).otherwise(value.mean())
+    )
+
+
+def sample_totals(
+    samples: pl.DataFrame, hr_rest: float | None, hr_max: float | None, sex: str | None
+) -> dict:
+    """Durations, distance, first fix, HR, cadence and TRIMP summed over cleaned samples."""
+    has_hr = samples.get_column("hr").null_count() < samples.height
+    optional = {
+        "avg_hr": time_weighted_mean(hr, timer) if has_hr else None,
+        "max_hr": hr.max() if has_hr else None,
+        "avg_cadence": time_weighted_mean(pl.col("cad"), moving)
+        if samples.get_column("cad").null_count() < samples.height
+        else None,
+        "trimp": banister_trimp(hr_rest, hr_max, sex)
+        if has_hr and hr_rest is not None and hr_max is not None and hr_max > hr_rest
+        else None,
+    }
+    totals = samples.select(
+        timer_s=dt.filter(timer).sum(),
+        moving_s=dt.filter(moving).sum(),
+        stream_distance_m=pl.col("dist_m").max(),
+        first_lat=pl.col("lat").drop_nulls().first(),
+        first_lon=pl.col("lon").drop_nulls().first(),
+        **{name: expr for name, expr in optional.items() if expr is not None},
+    ).row(0, named=True)
+    ts = samples.get_column("ts")
+    return {
+        **dict.fromkeys(optional),
+        **totals,
+        "has_hr": has_hr,
+        "has_ele": samples.get_column("ele").null_count() < samples.height,
+        "span_s": ts[-1] - ts[0] if samples.height else 0.0,
+    }
+
+
+def start_of(activity: ParsedActivity) -> datetime:
+    """The activity's start as an aware UTC datetime: the file's summary, else its first sample."""
+    start = activity.start_utc
+    if start is None:
+        start = activity.samples.get_column("t").drop_nulls().min()
+    if start is None:
+        raise ParseError(
+            "the activity has no start time and no timed points",
+            "export the activity again from the watch or app; a planned route is not a run",
+        )
+    return start.replace(tzinfo=UTC) if start.tzinfo is None else start.astimezone(UTC)
+
+
+def positive(value: float | None) -> float | None:
+    """`value` when it is a positive finite number, else None."""
+    return value if value is not None and math.isfinite(value) and value > 0 else None
+
+
+def summarize(
+    activity: ParsedActivity,
+    fallback_tz: str,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    hr_rest: float | None = None,
+    hr_max: float | None = None,
+    sex: str | None = None,
+) -> tuple[dict, pl.DataFrame]:
+    """The activity's summary row and its cleaned samples (SAMPLE_COLUMNS)."""
+    start_utc = start_of(activity)
+    track = clean_track(activity.samples, activity.sport, start_utc, thresholds)
+    samples = track.samples
+    totals = sample_totals(samples, hr_rest, hr_max, sex)
+
+    if track.distance_source == "device":
+        distance_source = "device"
+        distance_m = positive(activity.device_distance_m) or totals["stream_distance_m"] or 0.0
+    elif track.distance_source == "gps":
+        distance_source, distance_m = "gps", totals["stream_distance_m"] or 0.0
+    elif positive(activity.device_distance_m):
+        distance_source, distance_m = "device", activity.device_distance_m
+    else:
+        distance_source, distance_m = "none", 0.0
+
+    timer_s = activity.device_timer_s if activity.device_timer_s is not None else totals["timer_s"]
+    moving_s = float(min(totals["moving_s"], timer_s))
+    is_running = activity.sport in RUNNING_SPORTS
+    time_zone, time_zone_source = resolve_time_zone(
+        totals["first_lat"], totals["first_lon"], fallback_tz
+    )
+    calendar = local_calendar(start_utc, time_zone)
+
+    running = {
+        "pace_s_per_km": None,
+        "gap_s_per_km": None,
+        **dict.fromkeys(BEST_EFFORTS_M),
+        "ef": None,
+        "decoupling_pct": None,
+        "is_steady": False,
+    }
+    if is_running and track.distance_source != "none" and moving_s > 0:
+        running = running_figures(samples, thresholds)
+
+    summary = {
+        "source_format": activity.source_format,
+        "name": activity.name,
+        "sport": activity.sport,
+        "is_running": is_running,
+        "start_utc": start_utc,
+        "time_zone": time_zone,
+        "time_zone_source": time_zone_source,
+        "start_local": calendar.start_local,
+        "local_date": calendar.local_date,
+        "iso_year": calendar.iso_year,
+        "iso_week": calendar.iso_week,
+        "week_start": calendar.week_start,
+        "distance_m": float(distance_m),
+        "distance_source": distance_source,
+        "elapsed_s": float(
+            activity.device_elapsed_s if activity.device_elapsed_s is not None else totals["span_s"]
+        ),
+        "timer_s": float(timer_s),
+        "moving_s": moving_s,
+        "elev_gain_m": elevation_gain_m(
+            samples.get_column("ele_smooth").to_numpy(), thresholds.elevation_hysteresis_m
+        )
+        if totals["has_ele"]
+        else None,
+        "avg_hr": float(activity.device_avg_hr)
+        if activity.device_avg_hr is not None
+        else totals["avg_hr"],
+        "max_hr": totals["max_hr"],
+        "avg_cadence": totals["avg_cadence"],
+        "n_points": samples.height,
+        "has_hr": totals["has_hr"],
+        **running,
+        "trimp": totals["trimp"],
+        "warnings": [*activity.warnings, *track.warnings],
+    }
+    return summary, samples.select(SAMPLE_COLUMNS)

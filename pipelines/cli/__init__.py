@@ -1,0 +1,1 @@
+"""The `strongstride` command: the only code that imports both the pipelines and the dashboard."""

@@ -1,0 +1,77 @@
+"""What `strongstride parse` prints: a one-line summary per activity or strength file, or why not."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from pathlib import Path
+
+from pipelines.activity.summarize import summarize
+from pipelines.ingest.inbox import classify
+from pipelines.parsers.activity.activity_file import parse_activity_file, sniff_format
+from pipelines.parsers.activity.strava_export import parse_strava_export
+from pipelines.parsers.club.exercise_catalog import ExerciseCatalog
+from pipelines.parsers.csv_table import ROW, read_csv_table
+from pipelines.parsers.schemas import ParsedActivity, ParseError
+from pipelines.parsers.strength.formats import detect_layout
+from pipelines.parsers.strength.sets import parse_strength_csv
+from pipelines.settings import Settings
+
+
+def _activity_line(name: str, activity: ParsedActivity, settings: Settings) -> dict:
+    summary, _ = summarize(activity, settings.club_time_zone, settings.thresholds)
+    start = summary["start_utc"]
+    return {
+        "file": name,
+        "sport": summary["sport"],
+        "start_utc": start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if start else None,
+        "distance_m": round(summary["distance_m"], 1),
+        "elapsed_s": round(summary["elapsed_s"], 1),
+        "timer_s": round(summary["timer_s"], 1),
+        "moving_s": round(summary["moving_s"], 1),
+        "avg_hr": round(summary["avg_hr"], 1) if summary["avg_hr"] is not None else None,
+        "n_points": summary["n_points"],
+        "warnings": summary["warnings"],
+    }
+
+
+def _strength_line(name: str, data: bytes, settings: Settings) -> dict:
+    headers = [c for c in read_csv_table(data, name).columns if c != ROW]
+    # An app export belongs to whoever hands it in; a club file names its athletes in a column.
+    athlete_id = None if detect_layout(headers).format == "club" else "member"
+    parsed = parse_strength_csv(
+        data,
+        athlete_id=athlete_id,
+        weight_unit="kg",
+        time_zone=settings.club_time_zone,
+        catalog=ExerciseCatalog.default(),
+    )
+    return {
+        "file": name,
+        "format": parsed.format,
+        "workouts": parsed.workouts,
+        "sets": parsed.sets.height,
+        "rejected_rows": len(parsed.rejected),
+        "unmapped_exercises": parsed.unmapped_exercises,
+        "mapped_share": round(parsed.mapped_share, 3),
+    }
+
+
+def describe_file(path: Path, settings: Settings) -> list[dict]:
+    """One dict per activity found in the file (or one per strength file), or one with the error."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+        kind = sniff_format(path.name, data) if data else classify(path)
+        if kind == "csv":
+            return [_strength_line(name, data, settings)]
+        if kind == "zip":
+            found, problems = parse_strava_export(data)
+            return [_activity_line(f"{name}!{member}", a, settings) for member, a in found] + [
+                {"file": f"{name}!{member}", "error": err.reason, "hint": err.hint}
+                for member, err in problems
+            ]
+        return [_activity_line(name, a, settings) for a in parse_activity_file(path.name, data)]
+    except ParseError as err:
+        return [{"file": name, "error": err.reason, "hint": err.hint}]
+    except OSError as err:
+        return [{"file": name, "error": f"cannot read the file: {err.strerror}"}]

@@ -1,0 +1,187 @@
+"""The `strongstride` command: generate a demo club, ingest, parse files, report, serve, manage users."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipelines.cli.users import users_app
+from pipelines.settings import load_settings
+
+app = typer.Typer(
+    help="StrongStride: is the club's strength program working?", no_args_is_help=True
+)
+app.add_typer(users_app, name="users")
+
+
+def _say(message: str) -> None:
+    typer.echo(f"[{time.strftime('%H:%M:%S')}] {message}", err=True)
+
+
+@app.command("demo-data")
+def demo_data(
+    athletes: Annotated[int, typer.Option(help="How many members")] = 40,
+    weeks: Annotated[int, typer.Option(help="Weeks of history")] = 52,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same bytes)")] = 7,
+    streams: Annotated[
+        bool,
+        typer.Option(
+            help="Write per-second GPS streams (off: one point a minute, for scale tests)"
+        ),
+    ] = True,
+) -> None:
+    """Write a demo club (members' files, roster, program, injuries, check-ins) into the data folder."""
+    from pipelines.demo.generate import generate_demo_club
+
+    settings = load_settings()
+    _say(f"writing a demo club of {athletes} athletes x {weeks} weeks into {settings.home}")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if done == total or done % max(1, total // 10) == 0:
+            _say(f"  {stage}: {done}/{total}")
+
+    summary = generate_demo_club(
+        settings.home, athletes=athletes, weeks=weeks, seed=seed, streams=streams, progress=progress
+    )
+    _say(f"demo club written: {summary}")
+
+
+@app.command("demo-accounts")
+def demo_accounts() -> None:
+    """Create the demo club's logins (a coach and three members) and print them."""
+    from pipelines.demo.accounts import create_demo_accounts
+
+    settings = load_settings()
+    logins = create_demo_accounts(settings.club, settings.accounts)
+    typer.echo("\nDemo logins (demo club only):")
+    for user, password, role, athlete_id in logins:
+        who = f"member, athlete {athlete_id}" if athlete_id else role
+        typer.echo(f"  {user:<10} password {password:<20} ({who})")
+
+
+@app.command()
+def ingest(
+    full_sweep: Annotated[
+        bool,
+        typer.Option(
+            "--full-sweep",
+            help="List every inbox folder, not only changed ones (weekly by itself): finds files "
+            "rewritten in place under the same name.",
+        ),
+    ] = False,
+) -> None:
+    """Run the whole pipeline once through Dagster: archive, parse, model, publish."""
+    from pipelines.run import run_ingest
+
+    settings = load_settings()
+    _say(f"ingesting the club at {settings.home} (Dagster run, logs below)")
+    outcome = run_ingest(settings, full_sweep=full_sweep)
+    if outcome.success:
+        _say(f"done: run {outcome.run_id[:8]} published {settings.serving}")
+        return
+    _say(f"run {outcome.run_id[:8]} did not finish: {outcome.blocked_reason}")
+    _say(
+        "the dashboard keeps showing the last good data; see Data health, fix the input and re-run"
+    )
+    raise typer.Exit(1)
+
+
+@app.command("federation-ingest")
+def federation_ingest() -> None:
+    """Refresh every club under $STRONGSTRIDE_FEDERATION (one folder each), several in parallel."""
+    from pipelines.federation.refresh import run_federation
+    from pipelines.settings import federation_root
+
+    root = federation_root()
+    _say(f"refreshing every club under {root}")
+    result = run_federation(root)
+    _say(
+        "all clubs published" if result.success else "some clubs failed: see the Dagster logs above"
+    )
+    raise typer.Exit(0 if result.success else 1)
+
+
+@app.command("export-parquet")
+def export_parquet(
+    target: Annotated[Path, typer.Argument(help="Folder to write <mart>/club=<club>/data.parquet")],
+) -> None:
+    """Export every club's published marts under $STRONGSTRIDE_FEDERATION as Parquet."""
+    from pipelines.federation.export import export_federation
+    from pipelines.settings import federation_root
+
+    root = federation_root()
+    written = export_federation(root, target)
+    if not written:
+        _say(f"no club under {root} has published marts yet: run `strongstride federation-ingest`")
+        raise typer.Exit(1)
+    for club, files in written.items():
+        _say(f"{club}: {files} marts written under {target}")
+
+
+@app.command()
+def parse(files: Annotated[list[Path], typer.Argument(help="Activity or strength files")]) -> None:
+    """Print one JSON line per activity (or strength file) found in each file."""
+    from pipelines.cli.describe import describe_file
+
+    settings = load_settings()
+    for path in files:
+        for line in describe_file(path, settings):
+            typer.echo(json.dumps(line, ensure_ascii=False))
+
+
+@app.command()
+def report(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
+) -> None:
+    """The club digest a coach reads each Monday."""
+    from pipelines.cli.report import club_report, format_report
+
+    digest = club_report(load_settings())
+    typer.echo(
+        json.dumps(digest, ensure_ascii=False, default=str) if as_json else format_report(digest)
+    )
+
+
+def dashboard_command(port: int) -> list[str]:
+    """The Streamlit command line for the dashboard, its upload cap equal to the dashboard's limit."""
+    import dashboard
+    from dashboard.config import load_config
+
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(Path(dashboard.__file__).parent / "app.py"),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        # Streamlit's own default (200 MB) would hold a larger upload in memory before we refuse it
+        "--server.maxUploadSize",
+        str(load_config().max_upload_mb),
+    ]
+
+
+@app.command()
+def serve(port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = 8501) -> None:
+    """Start the dashboard on 127.0.0.1."""
+    settings = load_settings()
+    env = os.environ | {"STRONGSTRIDE_HOME": str(settings.home)}
+    _say(f"dashboard at http://127.0.0.1:{port}  (Ctrl-C to stop)")
+    raise typer.Exit(subprocess.call(dashboard_command(port), env=env))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""Many clubs: one Dagster partition per club, and the federation's marts as Parquet."""

@@ -1,0 +1,232 @@
+"""FIT activity files to activities: one per session, timer pauses as segments, read leniently."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import polars as pl
+
+from pipelines.parsers.activity.fit_decoder import FIT_EPOCH_S, SYSTEM_TIME_LIMIT, decode_fit
+from pipelines.parsers.activity.fit_messages import FitMessages
+from pipelines.parsers.schemas import (
+    NOT_AN_ACTIVITY,
+    SAMPLE_SCHEMA,
+    ParsedActivity,
+    ParseError,
+)
+
+SEMICIRCLE_DEG = 180 / 2**31
+CRC_WARNING = "CRC mismatch: the file may be damaged; its contents were read"
+NO_DATE = "the watch recorded no date or time for this activity"
+NO_DATE_HINT = (
+    "upload the file from the watch maker's app (e.g. Garmin Connect), which adds the date, "
+    "instead of copying it off the watch"
+)
+
+# FIT profile numbers: sport -> settings.SPORTS; running sub_sports (trail 3, treadmill 1, indoor 45)
+_SPORTS = {1: "running", 2: "cycling", 5: "swimming", 11: "walking", 12: "skiing", 13: "skiing"}
+_SPORTS |= {15: "rowing", 16: "hiking", 17: "hiking", 21: "cycling"}
+_RUNNING_SUB_SPORTS = {1: "treadmill_running", 3: "trail_running", 45: "treadmill_running"}
+_FITNESS_EQUIPMENT, _INDOOR_ROWING = 4, 14
+_ACTIVITY_FILE, _COURSE_FILE = 4, 6
+_OTHER_FILES = {5: "a planned workout", _COURSE_FILE: "a course or planned route"}
+_TIMER, _START = 0, 0
+_STOPS = {1, 4, 8, 9}  # stop, stop_all, stop_disable, stop_disable_all
+
+
+def sport_of(sport: int | None, sub_sport: int | None) -> str:
+    """The settings.SPORTS name of a FIT sport and sub_sport."""
+    if sport == 1:
+        return _RUNNING_SUB_SPORTS.get(sub_sport, "running")  # type: ignore[arg-type]
+    if sport == _FITNESS_EQUIPMENT and sub_sport == _INDOOR_ROWING:
+        return "rowing"
+    return _SPORTS.get(sport, "other")  # type: ignore[arg-type]
+
+
+def _refuse_unusable(messages: FitMessages) -> None:
+    kind = next((f["type"] for f in messages.file_ids if f.get("type") is not None), _ACTIVITY_FILE)
+    if kind != _ACTIVITY_FILE:
+        what = _OTHER_FILES.get(kind, "a settings, totals or health-data file")
+        hint = "export the recorded activity" + (", not the course" if kind == _COURSE_FILE else "")
+        raise ParseError(f"{NOT_AN_ACTIVITY}: {what}", hint)
+    if messages.records.is_empty() and messages.damage:
+        raise ParseError(
+            f"the file is {messages.damage} before its first recorded point",
+            "copy the file from the watch again once it has finished saving the activity",
+        )
+    if messages.records.is_empty():
+        raise ParseError(
+            "the file holds no recorded points",
+            "the watch may have saved an empty activity: export it again from the watch's app",
+        )
+
+
+def _clock_offset(messages: FitMessages, first_time: int) -> tuple[int, list[str]]:
+    """Seconds that turn device-relative times (since power-on) into FIT UTC times, with why."""
+    for activity in messages.activities:
+        local, at = activity.get("local_timestamp"), activity.get("timestamp")
+        if local and local >= SYSTEM_TIME_LIMIT and at is not None and at < SYSTEM_TIME_LIMIT:
+            return int(local - at), [
+                "the watch recorded only its local clock time, not UTC: times are read as UTC "
+                "and may be off by the time-zone offset"
+            ]
+    created = next((f["time_created"] for f in messages.file_ids if f.get("time_created")), None)
+    if created and created >= SYSTEM_TIME_LIMIT:
+        return int(created - first_time), [
+            "the watch recorded no clock time with the points: the start is the file's creation time"
+        ]
+    raise ParseError(NO_DATE, NO_DATE_HINT)
+
+
+def _clock(messages: FitMessages) -> tuple[int, bool, list[str]]:
+    """The offset that makes the records' times UTC, whether device-relative times are kept, why."""
+    times = messages.records["timestamp"]
+    timed = times.len() - times.null_count()
+    absolute = int((times >= SYSTEM_TIME_LIMIT).sum())
+    if timed == 0:
+        raise ParseError(NO_DATE, NO_DATE_HINT)
+    offset, relative, warnings = 0, absolute == 0, []
+    if relative:
+        starts = [s["start_time"] for s in _sessions(messages) if "start_time" in s]
+        offset, warnings = _clock_offset(messages, min(starts, default=times.min()))
+    left_out = times.len() - (timed if relative else absolute)
+    if left_out:
+        warnings.append(f"{left_out} points had no clock time and were left out")
+    return offset, relative, warnings
+
+
+def _segments(messages: FitMessages) -> pl.Series:
+    """Byte offsets of the timer starts that resume after a stop: each one opens a segment."""
+    resumes, stopped = [], False
+    for event in messages.events:
+        if event.get("event") != _TIMER:
+            continue
+        kind = event.get("event_type")
+        if kind == _START and stopped:
+            resumes.append(event["seq"])
+        stopped = kind in _STOPS or (stopped and kind != _START)
+    return pl.Series("resumes", resumes, pl.Int64)
+
+
+def _samples(
+    messages: FitMessages, sessions: list[dict], offset: int, relative: bool
+) -> pl.DataFrame:
+    """Samples of every timed record, with the session each belongs to, ordered by session and time.
+
+    A record belongs to the last session started by its time (the first if none was); its segment
+    counts the timer restarts before it, from 0 in each session.
+    """
+    starts = pl.Series([s["from"] for s in sessions], dtype=pl.Int64)
+    session = pl.lit(starts).search_sorted(pl.col("timestamp"), side="right").cast(pl.Int32) - 1
+    seg = pl.lit(_segments(messages)).search_sorted(pl.col("seq"), side="left").cast(pl.Int32)
+    timed = pl.col("timestamp").is_not_null()
+    return (
+        messages.records.lazy()
+        .filter(timed if relative else timed & (pl.col("timestamp") >= SYSTEM_TIME_LIMIT))
+        .select(
+            t=((pl.col("timestamp") + (offset + FIT_EPOCH_S)) * 1_000_000).cast(
+                pl.Datetime("us", "UTC")
+            ),
+            lat=pl.col("position_lat") * SEMICIRCLE_DEG,
+            lon=pl.col("position_long") * SEMICIRCLE_DEG,
+            ele=pl.col("altitude"),
+            dist_m=pl.col("distance"),
+            hr=pl.col("heart_rate"),
+            cad=pl.col("cadence"),
+            seg=seg,
+            session=session.clip(lower_bound=0),
+        )
+        .with_columns(pl.col("seg") - pl.col("seg").min().over("session"))
+        .sort("session", "t", maintain_order=True)
+        .cast(SAMPLE_SCHEMA | {"session": pl.Int32})  # type: ignore[arg-type]
+        .collect()
+    )
+
+
+def _utc(fit_seconds: float | None, offset: int) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(fit_seconds + offset + FIT_EPOCH_S, UTC)  # type: ignore[operator]
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None  # no start, or one outside what a datetime can hold: the samples give it
+
+
+def _unsummed(sport: dict, first_time: int = 0) -> dict:
+    """A stand-in session for records the watch never summed up: sport known, totals unknown."""
+    return {"sport": sport.get("sport"), "sub_sport": sport.get("sub_sport"), "from": first_time}
+
+
+def _sessions(messages: FitMessages) -> list[dict]:
+    """Sessions in time order, each with `from`, the first time that belongs to it.
+
+    A file without sessions (an unfinished recording) gets one stand-in; a damaged multisport file
+    whose records run past its last session gets one more for the leg cut off before its summary.
+    """
+    sessions = sorted(
+        (
+            s | {"from": s["start_time"]}
+            for s in messages.sessions
+            if isinstance(s.get("start_time"), int)
+        ),
+        key=lambda session: session["from"],
+    )
+    if not sessions:
+        return [_unsummed(messages.sports[0] if messages.sports else {})]
+    last = sessions[-1]
+    end = last["start_time"] + (last.get("total_elapsed_time") or 0) + 1  # start: whole seconds
+    if messages.damage and (messages.records["timestamp"].max() or 0) > end:  # type: ignore[operator]
+        sessions.append(_unsummed(messages.sports[-1] if messages.sports else {}, int(end) + 1))
+    return sessions
+
+
+def _activity(session: dict, samples: pl.DataFrame, offset: int, index: int) -> ParsedActivity:
+    return ParsedActivity(
+        source_format="fit",
+        sport=sport_of(session.get("sport"), session.get("sub_sport")),
+        samples=samples,
+        start_utc=_utc(session.get("start_time"), offset) or samples["t"].min(),  # type: ignore[arg-type]
+        device_distance_m=session.get("total_distance"),
+        device_timer_s=session.get("total_timer_time"),
+        device_elapsed_s=session.get("total_elapsed_time"),
+        device_avg_hr=session.get("avg_heart_rate"),
+        index_in_file=index,
+    )
+
+
+def _legs(samples: pl.DataFrame) -> dict[int, pl.DataFrame]:
+    """The samples of each session, distance counted from the session's start."""
+    legs = {
+        key[0]: leg  # type: ignore[index]
+        for key, leg in samples.partition_by("session", as_dict=True, include_key=False).items()
+    }
+    carried_max = 0.0
+    for index in sorted(legs):
+        distance = legs[index]["dist_m"]
+        # Multisport watches keep counting distance across legs, some restart it: subtract what
+        # was carried over, never more than the leg's own first value.
+        carried = max(0.0, min(carried_max, distance.min() or 0.0))  # type: ignore[type-var]
+        if carried:
+            legs[index] = legs[index].with_columns(pl.col("dist_m") - carried)
+        carried_max = max(carried_max, distance.max() or 0.0)  # type: ignore[type-var]
+    return legs
+
+
+def parse_fit(data: bytes) -> list[ParsedActivity]:
+    """Activities in a FIT file (one per session of a multisport file), or ParseError."""
+    messages = decode_fit(data)
+    _refuse_unusable(messages)
+    offset, relative, warnings = _clock(messages)
+    if messages.crc_mismatch:
+        warnings.append(CRC_WARNING)
+    if messages.damage:
+        warnings.append(f"{messages.damage}: salvaged {messages.records.height} records")
+    sessions = _sessions(messages)
+    legs = _legs(_samples(messages, sessions, offset, relative))
+    activities = []
+    for index, leg in sorted(legs.items()):  # a leg the watch recorded no point of is left out
+        session = sessions[index]
+        activity = _activity(session, leg, offset, index)
+        activity.warnings = list(warnings)
+        if session.get("sport") is None:
+            activity.warnings.append("the file states no sport: taken as other")
+        activities.append(activity)
+    return activities

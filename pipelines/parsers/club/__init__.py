@@ -1,0 +1,1 @@
+"""The coach's club files (roster, programs, enrolments, injuries, OSTRC, exercise catalog): bytes in, frames out."""

@@ -1,0 +1,86 @@
+"""The `strongstride` command as a member or operator uses it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipelines.cli.main import app
+
+runner = CliRunner()
+
+
+def _parse(*paths: Path) -> list[dict]:
+    result = runner.invoke(app, ["parse", *map(str, paths)])
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_parse_prints_the_fr110_run_as_its_device_recorded_it(realdata: Path) -> None:
+    (line,) = _parse(realdata / "fit" / "garmin-fr110_run_hr_5laps.fit")
+    assert line["sport"] == "running"
+    assert line["start_utc"] == "2013-02-06T12:11:14Z"
+    assert abs(line["distance_m"] - 4835.38) / 4835.38 < 0.015
+    assert abs(line["timer_s"] - 2625.14) / 2625.14 < 0.01
+    assert line["moving_s"] <= line["timer_s"]
+    assert line["n_points"] == 590
+    assert set(line) == {
+        "file",
+        "sport",
+        "start_utc",
+        "distance_m",
+        "elapsed_s",
+        "timer_s",
+        "moving_s",
+        "avg_hr",
+        "n_points",
+        "warnings",
+    }
+
+
+def test_parse_shows_warnings_and_reasons_and_still_exits_zero(realdata: Path) -> None:
+    crc, truncated, course = _parse(
+        realdata / "fit" / "corrupt_crc-mismatch.fit",
+        realdata / "fit" / "sigma_ride_unterminated_no-session.fit",
+        realdata / "fit" / "bikerouter_course-file_not-an-activity.fit",
+    )
+    assert any("CRC mismatch" in w for w in crc["warnings"])
+    assert any(w.startswith("truncated: salvaged 14391 records") for w in truncated["warnings"])
+    assert "not a recorded activity" in course["error"]
+
+
+def test_parse_gives_one_line_per_session_of_a_multisport_file(realdata: Path) -> None:
+    lines = _parse(realdata / "fit" / "garmin-fr920xt_triathlon_multisport_chained-fit.fit")
+    assert [line["sport"] for line in lines] == ["swimming", "other", "cycling", "other", "running"]
+
+
+def test_parse_summarises_a_strength_export(realdata: Path) -> None:
+    (line,) = _parse(realdata / "strength" / "hevy_2025_weight-kg_emoji-titles.csv")
+    assert line["format"] == "hevy"
+    assert (line["workouts"], line["sets"], line["rejected_rows"]) == (17, 330, 0)
+
+
+def test_report_json_has_the_digest_shape(demo_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STRONGSTRIDE_HOME", str(demo_home))
+    result = runner.invoke(app, ["report", "--json"])
+    assert result.exit_code == 0, result.output
+    digest = json.loads(result.stdout)
+    assert set(digest) >= {
+        "athletes",
+        "runs",
+        "running_hours",
+        "files",
+        "incidence_per_1000h",
+        "irr_high_vs_low",
+        "median_session_adherence",
+        "athletes_detail",
+    }
+    truth = json.loads((demo_home / "demo" / "truth.json").read_text())
+    assert set(digest["athletes_detail"]) == set(truth["athletes"])
+    assert digest["files"]["received"] == digest["files"]["ingested"] + digest["files"]["rejected"]
+    inc = digest["incidence_per_1000h"]
+    assert inc["ci_low"] <= inc["rate"] <= inc["ci_high"]
+    assert inc["rate"] == pytest.approx(1000 * inc["cases"] / inc["hours"])

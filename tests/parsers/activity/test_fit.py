@@ -1,0 +1,296 @@
+"""parse_fit on the real FIT files: MANIFEST facts, fitparse's oracle values, damaged files."""
+
+from __future__ import annotations
+
+import csv
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipelines.parsers.activity.fit import CRC_WARNING, NO_DATE, parse_fit
+from pipelines.parsers.schemas import NOT_AN_ACTIVITY, SAMPLE_SCHEMA, ParseError
+from tests.conftest import REALDATA
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _fit(realdata: Path, name: str) -> bytes:
+    return (realdata / "fit" / name).read_bytes()
+
+
+# MANIFEST facts: sport, session start, records (with HR, with GPS), first/last record time,
+# session total distance, timer, elapsed, average HR.
+SINGLE_ACTIVITY_FILES = {
+    "garmin-fenix5_run_hr_short.fit": (
+        "running", "2017-06-11 14:34:09", 21, 21, 21, "2017-06-11 14:35:06",
+        157.56, 56.887, 56.887, 90,
+    ),
+    "garmin-fr110_run_hr_5laps.fit": (
+        "running", "2013-02-06 12:11:14", 590, 590, 583, "2013-02-06 12:54:58",
+        4835.38, 2625.14, 2625.14, 147,
+    ),
+    "garmin-venusq_run_hr_landal-park.fit": (
+        "running", "2022-05-29 15:53:35", 326, 326, 326, "2022-05-29 16:17:23",
+        3322.95, 1428.038, 1428.038, 136,
+    ),
+    "stryd_run_developer-fields.fit": (
+        "running", "2017-01-17 17:06:47", 3424, 3424, 3424, "2017-01-17 18:03:50",
+        6753.99, 3424.0, 3424.0, None,
+    ),
+    "wahoo-elemnt_ride_hr_many-pauses.fit": (
+        "cycling", "2019-02-17 06:26:44", 13471, 13402, 13348, "2019-02-17 12:59:55",
+        78940.55, 13471.0, 23595.0, 124,
+    ),
+    "garmin-vivoactivehr_indoor-rowing_no-gps.fit": (
+        "rowing", "2017-05-18 16:37:30", 1641, 1641, 0, "2017-05-18 17:05:59",
+        0.0, 1707.308, 1707.308, 132,
+    ),
+    "corrupt_crc-mismatch.fit": (
+        "running", "2012-04-09 21:22:26", 14, 0, 14, "2012-04-09 21:22:39",
+        5.73, 13.749, 13.749, None,
+    ),
+    "sigma_ride_unterminated_no-session.fit": (
+        "cycling", "2020-09-12 12:23:38", 14391, 14391, 14391, "2020-09-12 17:02:21",
+        None, None, None, None,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", SINGLE_ACTIVITY_FILES)
+def test_manifest_facts(realdata: Path, name: str) -> None:
+    sport, start, n, with_hr, with_gps, last, distance, timer, elapsed, avg_hr = (
+        SINGLE_ACTIVITY_FILES[name]
+    )
+    (activity,) = parse_fit(_fit(realdata, name))
+    samples = activity.samples
+    assert samples.schema == pl.Schema(SAMPLE_SCHEMA)
+    assert (activity.source_format, activity.sport, activity.index_in_file) == ("fit", sport, 0)
+    assert activity.start_utc == _utc(start)
+    assert samples.height == n
+    assert samples["hr"].count() == with_hr
+    assert samples["lat"].count() == samples["lon"].count() == with_gps
+    assert samples["t"].min() == _utc(start)
+    assert samples["t"].max() == _utc(last)
+    assert samples["t"].is_sorted()
+    assert activity.device_distance_m == distance
+    assert activity.device_timer_s == timer
+    assert activity.device_elapsed_s == elapsed
+    assert activity.device_avg_hr == avg_hr
+
+
+def test_fr110_distance_stream_reaches_the_session_total(realdata: Path) -> None:
+    (activity,) = parse_fit(_fit(realdata, "garmin-fr110_run_hr_5laps.fit"))
+    assert activity.samples["dist_m"][-1] == pytest.approx(4835.38, rel=0.015)
+    assert activity.warnings == []
+
+
+def _pacific(text: str) -> datetime:
+    """fitparse's oracle writes times like "Sun Jun 11 07:34:09 PDT 2017" (PDT = UTC-7)."""
+    local = datetime.strptime(text.replace(" PDT", ""), "%a %b %d %H:%M:%S %Y")
+    return (local + timedelta(hours=7)).replace(tzinfo=UTC)
+
+
+def test_fenix5_matches_fitparse_oracle(realdata: Path) -> None:
+    with (realdata / "fit/garmin-fenix5_run_hr_short.records.csv").open() as handle:
+        oracle = list(csv.DictReader(handle))
+    (activity,) = parse_fit(_fit(realdata, "garmin-fenix5_run_hr_short.fit"))
+    samples = activity.samples.to_dicts()
+    assert len(oracle) == len(samples) == 21
+    for expected, got in zip(oracle, samples, strict=True):
+        assert got["t"] == _pacific(expected["timestamp"])
+        assert got["hr"] == float(expected["heart_rate"])
+        assert got["cad"] == float(expected["cadence"])
+        assert got["dist_m"] == pytest.approx(float(expected["distance"]), abs=1e-9)
+        assert got["lat"] == pytest.approx(int(expected["position_lat"]) * 180 / 2**31, abs=1e-12)
+        assert got["lon"] == pytest.approx(int(expected["position_long"]) * 180 / 2**31, abs=1e-12)
+        assert got["ele"] == pytest.approx(float(expected["altitude"]), abs=1e-9)
+    assert samples[-1]["lat"] == pytest.approx(38.23, abs=0.01)  # 456084072 semicircles
+
+
+def test_fr70_footpod_run_matches_fitparse_oracle(realdata: Path) -> None:
+    with (realdata / "fit/garmin-fr70_run_footpod-no-gps_system-time.records.csv").open() as f:
+        oracle = list(csv.reader(f))[1:]
+    (activity,) = parse_fit(_fit(realdata, "garmin-fr70_run_footpod-no-gps_system-time.fit"))
+    samples = activity.samples
+    # the oracle skips the first record, which holds nothing but a time
+    assert samples.height == len(oracle) + 1 == 755
+    assert samples.row(0, named=True)["hr"] is None
+    assert samples["hr"][1:].to_list() == [float(row[1]) for row in oracle]
+    assert samples["dist_m"][1:].to_list() == [float(row[3]) for row in oracle]
+    seconds = (samples["t"][1:] - samples["t"][0]).dt.total_seconds().to_list()
+    assert seconds == [int(row[0]) - 17217864 for row in oracle]
+
+
+def test_fr70_without_gps_or_utc_time_is_kept_on_its_local_clock(realdata: Path) -> None:
+    (activity,) = parse_fit(_fit(realdata, "garmin-fr70_run_footpod-no-gps_system-time.fit"))
+    # Record times count seconds since power-on; the only date in the file is the activity
+    # message's local_timestamp, 2012-02-13 12:21:03 local time at system time 17221751.
+    # The session starts at system time 17217864, 3887 s earlier: 11:16:16 local.
+    assert activity.start_utc == _utc("2012-02-13 11:16:16")
+    assert activity.samples["lat"].null_count() == 755
+    assert activity.samples["seg"].max() == 1  # one stop_all ... start pause
+    assert (activity.device_distance_m, activity.device_avg_hr) == (10248.67, 170)
+    assert any("local clock time" in warning for warning in activity.warnings)
+
+
+def test_fr70_without_its_local_timestamp_has_no_date(realdata: Path) -> None:
+    data = _fit(realdata, "garmin-fr70_run_footpod-no-gps_system-time.fit")
+    local = int((datetime(2012, 2, 13, 12, 21, 3) - datetime(1989, 12, 31)).total_seconds())
+    assert data.count(local.to_bytes(4, "little")) == 1
+    with pytest.raises(ParseError) as error:
+        parse_fit(data.replace(local.to_bytes(4, "little"), b"\xff\xff\xff\xff"))
+    assert error.value.reason == NO_DATE
+    assert "app" in error.value.hint
+
+
+def test_triathlon_chained_file_gives_one_activity_per_session(realdata: Path) -> None:
+    activities = parse_fit(_fit(realdata, "garmin-fr920xt_triathlon_multisport_chained-fit.fit"))
+    expected = [  # MANIFEST: sport, start, total distance, timer (= elapsed), average HR
+        ("swimming", "2018-05-27 07:33:01", 1644.71, 1987.521, 165),
+        ("other", "2018-05-27 08:06:08", 141.7, 170.269, 176),
+        ("cycling", "2018-05-27 08:08:58", 40909.42, 4422.14, 172),
+        ("other", "2018-05-27 09:22:40", 31.93, 60.724, 164),
+        ("running", "2018-05-27 09:23:41", 9805.92, 2850.694, 176),
+    ]
+    assert len(activities) == 5
+    for index, (activity, facts) in enumerate(zip(activities, expected, strict=True)):
+        sport, start, distance, timer, avg_hr = facts
+        assert activity.index_in_file == index
+        assert (activity.sport, activity.start_utc) == (sport, _utc(start))
+        assert (activity.device_distance_m, activity.device_timer_s) == (distance, timer)
+        assert (activity.device_elapsed_s, activity.device_avg_hr) == (timer, avg_hr)
+        # FIT start times are whole seconds: the last record may fall within a second after the end
+        end = _utc(start) + timedelta(seconds=timer + 1)
+        assert activity.samples["t"].min() >= _utc(start)
+        assert activity.samples["t"].max() <= end
+        # each leg's distance stream counts from the leg's start, near the device total
+        assert activity.samples["dist_m"].max() == pytest.approx(distance, rel=0.04)
+    assert sum(a.samples.height for a in activities) == 1773  # MANIFEST: every record, once
+    assert activities[-1].samples["dist_m"].max() == pytest.approx(9805.92, rel=0.01)
+
+
+def test_triathlon_cut_mid_ride_keeps_the_unsummed_leg(realdata: Path) -> None:
+    data = _fit(realdata, "garmin-fr920xt_triathlon_multisport_chained-fit.fit")
+    # Byte 20000 falls among the ride's records: after the T1 session message (byte 8994) and the
+    # ride's sport message (9500), before the ride's session message (32051).
+    swim, t1, ride = parse_fit(data[:20000])
+    assert [a.sport for a in (swim, t1, ride)] == ["swimming", "other", "cycling"]
+    assert (swim.device_distance_m, t1.device_distance_m, ride.device_distance_m) == (
+        1644.71,
+        141.7,
+        None,
+    )
+    assert ride.start_utc > _utc("2018-05-27 08:08:58")  # the ride's records, no summary
+    assert swim.warnings == t1.warnings == ride.warnings
+    assert swim.warnings[0].startswith("truncated: salvaged")
+
+
+def test_timer_pauses_become_segments(realdata: Path) -> None:
+    (ride,) = parse_fit(_fit(realdata, "wahoo-elemnt_ride_hr_many-pauses.fit"))
+    # MANIFEST: 56 timer starts (the first opens the ride), 56 stops and a final stop_all
+    assert ride.samples["seg"].n_unique() == 56
+    spans = ride.samples.group_by("seg").agg(
+        (pl.col("t").max() - pl.col("t").min()).dt.total_seconds()
+    )
+    # 1 s recording: the segments cover the timer time, less at most a second per pause
+    assert 13471 - 56 <= spans["t"].sum() <= 13471
+    (sigma,) = parse_fit(_fit(realdata, "sigma_ride_unterminated_no-session.fit"))
+    assert sigma.samples["seg"].n_unique() == 9  # MANIFEST: 9 timer starts, 8 stops
+
+
+def test_crc_mismatch_is_read_with_a_warning(realdata: Path) -> None:
+    (activity,) = parse_fit(_fit(realdata, "corrupt_crc-mismatch.fit"))
+    assert activity.warnings == [CRC_WARNING]
+    (clean,) = parse_fit(_fit(realdata, "garmin-fenix5_run_hr_short.fit"))
+    assert CRC_WARNING not in clean.warnings
+
+
+def test_unterminated_sigma_file_is_salvaged(realdata: Path) -> None:
+    (activity,) = parse_fit(_fit(realdata, "sigma_ride_unterminated_no-session.fit"))
+    # the last message runs past the end of the file: every record before it is complete
+    assert activity.warnings == ["truncated: salvaged 14391 records"]
+    assert activity.sport == "cycling"  # from the sport message: the file has no session
+
+
+def test_developer_fields_are_skipped(realdata: Path) -> None:
+    (activity,) = parse_fit(_fit(realdata, "stryd_run_developer-fields.fit"))
+    assert activity.warnings == []
+    assert activity.samples["cad"].count() == 3424
+
+
+def test_course_file_is_not_an_activity(realdata: Path) -> None:
+    with pytest.raises(ParseError) as error:
+        parse_fit(_fit(realdata, "bikerouter_course-file_not-an-activity.fit"))
+    assert error.value.reason == f"{NOT_AN_ACTIVITY}: a course or planned route"
+    assert error.value.hint == "export the recorded activity, not the course"
+
+
+def test_file_cut_before_its_first_record_is_refused(realdata: Path) -> None:
+    data = _fit(realdata, "garmin-fr110_run_hr_5laps.fit")
+    with pytest.raises(ParseError) as error:
+        parse_fit(data[:373])  # the first record message starts at byte 373
+    assert error.value.reason == "the file is truncated before its first recorded point"
+
+
+@pytest.mark.parametrize("data", [b"", b"hello", b"<?xml version='1.0'?><gpx/>", bytes(64)])
+def test_bytes_that_are_not_fit_are_refused(data: bytes) -> None:
+    with pytest.raises(ParseError) as error:
+        parse_fit(data)
+    assert error.value.reason.startswith("not a FIT file")
+
+
+def _activities_or_parse_error(data: bytes) -> list:
+    try:
+        return parse_fit(data)
+    except ParseError as error:
+        assert error.reason
+        return []
+
+
+@pytest.mark.timeout(120)
+def test_cutting_fr110_anywhere_salvages_or_refuses(realdata: Path) -> None:
+    data = _fit(realdata, "garmin-fr110_run_hr_5laps.fit")
+    for cut in random.Random(3).sample(range(1, len(data) - 2), 20):
+        for activity in _activities_or_parse_error(data[:cut]):
+            (warning,) = [w for w in activity.warnings if w.startswith("truncated")]
+            salvaged = int(warning.split()[2])
+            assert 0 < salvaged <= 590
+            assert activity.samples.height == salvaged
+
+
+FUZZ_SEED = (
+    (REALDATA / "fit/garmin-fenix5_run_hr_short.fit").read_bytes() if REALDATA.is_dir() else b""
+)
+
+
+@pytest.mark.timeout(300)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    edits=st.lists(
+        st.tuples(st.integers(0, max(len(FUZZ_SEED) - 1, 0)), st.integers(0, 255)), max_size=8
+    ),
+    cut=st.integers(0, len(FUZZ_SEED)),
+)
+def test_damaged_bytes_give_activities_or_a_parse_error(edits: list, cut: int) -> None:
+    if not FUZZ_SEED:
+        pytest.skip("real-data folder absent")
+    data = bytearray(FUZZ_SEED[:cut])
+    for at, value in edits:
+        if at < len(data):
+            data[at] = value
+    _activities_or_parse_error(bytes(data))
+
+
+@pytest.mark.timeout(300)
+@settings(max_examples=150, deadline=None)
+@given(body=st.binary(max_size=400))
+def test_random_bodies_behind_a_fit_header_never_crash(body: bytes) -> None:
+    header = bytes([12, 16, 0, 0]) + len(body).to_bytes(4, "little") + b".FIT"
+    _activities_or_parse_error(header + body)

@@ -1,0 +1,251 @@
+"""TCX parsing: the real files' MANIFEST facts, plus small hand-written files for each rule."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, datetime
+
+import pytest
+
+from pipelines.parsers.activity.tcx import parse_tcx
+from pipelines.parsers.schemas import NOT_AN_ACTIVITY, SAMPLE_SCHEMA, ParseError
+
+TCX = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def tcx(body: str) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<TrainingCenterDatabase xmlns="{TCX}">'
+        f"{body}</TrainingCenterDatabase>"
+    ).encode()
+
+
+def trackpoint(time: str, dist: str = "10.0", lat: str = "46.5") -> str:
+    return (
+        f"<Trackpoint><Time>{time}</Time><Position><LatitudeDegrees>{lat}</LatitudeDegrees>"
+        f"<LongitudeDegrees>15.5</LongitudeDegrees></Position>"
+        f"<DistanceMeters>{dist}</DistanceMeters><HeartRateBpm><Value>150</Value></HeartRateBpm>"
+        f"<Cadence>80</Cadence></Trackpoint>"
+    )
+
+
+def lap(start: str, seconds: str, metres: str, *points: str) -> str:
+    return (
+        f'<Lap StartTime="{start}"><TotalTimeSeconds>{seconds}</TotalTimeSeconds>'
+        f"<DistanceMeters>{metres}</DistanceMeters><Track>{''.join(points)}</Track></Lap>"
+    )
+
+
+def activity(sport: str, *laps: str, id_: str = "2026-03-02T07:00:00Z") -> str:
+    return f'<Activity Sport="{sport}"><Id>{id_}</Id>{"".join(laps)}</Activity>'
+
+
+# ---- real files (facts from ../shared/realdata/MANIFEST.md) ----
+
+
+def test_forerunner_410_run_with_three_laps(realdata):
+    (run,) = parse_tcx((realdata / "tcx/garmin-fr410_run_hr_3laps.tcx").read_bytes())
+    samples = run.samples
+    assert run.source_format == "tcx"
+    assert samples.schema == SAMPLE_SCHEMA
+    assert samples.height == 384
+    assert samples["lat"].count() == 383
+    assert samples["hr"].count() == 383
+    assert samples["dist_m"].count() == 383
+    assert samples["t"][0] == utc("2012-12-26T21:29:53Z")
+    assert samples["t"][-1] == utc("2012-12-26T22:03:05Z")
+    assert samples.group_by("seg").len().sort("seg")["len"].to_list() == [129, 128, 127]
+    assert run.sport == "running"
+    assert run.start_utc == utc("2012-12-26T21:29:53Z")
+    # Greatest trackpoint DistanceMeters in the file (laps sum to 4689.243).
+    assert run.device_distance_m == pytest.approx(4686.31103516)
+    assert run.device_timer_s == pytest.approx(1992.78)
+    # Lap averages 139/172/167 bpm over 608.47/714.8/669.51 s.
+    assert run.device_avg_hr == pytest.approx((139 * 608.47 + 172 * 714.8 + 167 * 669.51) / 1992.78)
+    assert run.warnings == []
+
+
+def test_forerunner_305_tracks_are_segments_and_points_without_position_stay(realdata):
+    path = realdata / "tcx/garmin-fr305_run_1lap-3tracks_points-without-position.tcx"
+    (run,) = parse_tcx(path.read_bytes())
+    samples = run.samples
+    assert samples.height == 19
+    assert samples.group_by("seg").len().sort("seg")["len"].to_list() == [13, 3, 3]
+    assert samples["lat"].count() == 17
+    assert samples["lon"].count() == 17
+    assert samples["dist_m"].count() == 17
+    assert samples["hr"].count() == 0
+    assert samples["t"][0] == utc("2007-08-07T02:42:41Z")
+    assert samples["t"][-1] == utc("2007-08-07T03:06:32Z")
+    assert run.device_timer_s == pytest.approx(2325.02)
+    assert run.device_distance_m == pytest.approx(3441.1674805)
+    # The upstream excerpt keeps 19 of the lap's points: the lap total (8348.5 m) is flagged.
+    assert any("disagree" in warning for warning in run.warnings)
+
+
+def test_scrubbed_gzipped_run_parses_after_its_leading_whitespace(realdata):
+    data = gzip.decompress((realdata / "tcx/garmin_run_scrubbed-gps-hr.tcx.gz").read_bytes())
+    assert data.startswith(b" " * 10 + b"<?xml")
+    (run,) = parse_tcx(data)
+    assert run.samples.height == 313
+    assert run.samples["hr"].count() == 313
+    assert run.samples["cad"].count() == data.count(b"<ns3:RunCadence>")
+    assert run.samples["seg"].n_unique() == 4
+    assert run.samples["t"][0] == utc("2018-02-28T16:28:50Z")
+    assert run.samples["t"][-1] == utc("2018-02-28T17:02:40Z")
+    assert run.device_timer_s == pytest.approx(2014.0)
+    assert run.device_distance_m == pytest.approx(5030.68, abs=0.01)
+    assert run.device_avg_hr == pytest.approx(100)
+
+
+def test_null_island_file_counts_its_duplicated_lap_once(realdata):
+    (ride,) = parse_tcx((realdata / "tcx/fitbit_ride_null-island-positions.tcx").read_bytes())
+    assert ride.sport == "cycling"
+    assert ride.device_timer_s == pytest.approx(2283.0)  # not the double-counted 4566
+    assert "1 duplicated laps (same start time) were counted once" in ride.warnings
+    assert ride.samples.height == 2  # the duplicate lap's two points are the same moments again
+    assert ride.samples.select("lat", "lon").row(0) == (0.0, 0.0)  # left for cleaning to drop
+    assert ride.samples["t"].to_list() == [
+        utc("2020-12-27T15:59:36+01:00"),
+        utc("2020-12-27T15:59:37+01:00"),
+    ]
+
+
+def test_fitbit_ride_times_with_offset_become_utc(realdata):
+    (ride,) = parse_tcx((realdata / "tcx/fitbit-versa_ride_hr_utc-offset.tcx").read_bytes())
+    assert ride.sport == "cycling"
+    assert ride.samples.height == 465
+    assert ride.samples["hr"].count() == 465
+    assert ride.samples["t"][0] == datetime(2020, 12, 27, 14, 59, 36, tzinfo=UTC)
+    assert ride.samples["t"][-1] == datetime(2020, 12, 27, 15, 7, 19, tzinfo=UTC)
+    assert ride.start_utc == datetime(2020, 12, 27, 14, 43, 49, tzinfo=UTC)  # the Activity Id
+    assert ride.device_timer_s == pytest.approx(2283.0)
+
+
+def test_sport_other_stays_other(realdata):
+    (ski,) = parse_tcx(
+        (realdata / "tcx/garmin-vivoactivehr_xc-ski_sport-other_hr.tcx").read_bytes()
+    )
+    assert ski.sport == "other"
+    assert ski.warnings == []
+    assert ski.samples.height == 486
+    assert ski.samples["hr"].count() == 486
+    assert ski.samples["cad"].count() == 486  # RunCadence extension
+    assert ski.samples["seg"].n_unique() == 2
+    assert ski.device_timer_s == pytest.approx(2160.432 + 240.828)
+    assert ski.device_distance_m == pytest.approx(5692.01, abs=0.01)
+
+
+def test_every_real_tcx_parses(realdata):
+    for path in sorted((realdata / "tcx").glob("*.tcx")):
+        assert all(run.samples.height > 0 for run in parse_tcx(path.read_bytes())), path.name
+
+
+# ---- rules, on small hand-written files ----
+
+
+def test_several_activities_in_one_file():
+    data = tcx(
+        "<Activities>"
+        + activity(
+            "Running", lap("2026-03-02T07:00:00Z", "60", "200", trackpoint("2026-03-02T07:00:00Z"))
+        )
+        + activity(
+            "Biking",
+            lap("2026-03-02T09:00:00Z", "60", "900", trackpoint("2026-03-02T09:00:00Z")),
+            id_="2026-03-02T09:00:00Z",
+        )
+        + "</Activities>"
+    )
+    runs = parse_tcx(data)
+    assert [(r.index_in_file, r.sport, r.start_utc) for r in runs] == [
+        (0, "running", datetime(2026, 3, 2, 7, tzinfo=UTC)),
+        (1, "cycling", datetime(2026, 3, 2, 9, tzinfo=UTC)),
+    ]
+    assert runs[0].samples.row(0, named=True) | {"t": None} == {
+        "t": None,
+        "lat": 46.5,
+        "lon": 15.5,
+        "ele": None,
+        "dist_m": 10.0,
+        "hr": 150.0,
+        "cad": 80.0,
+        "seg": 0,
+    }
+
+
+def test_lap_sum_is_the_distance_when_points_have_none():
+    point = "<Trackpoint><Time>2026-03-02T07:00:00Z</Time></Trackpoint>"
+    data = tcx(
+        "<Activities>"
+        + activity(
+            "Running",
+            lap("2026-03-02T07:00:00Z", "300", "1000", point),
+            lap("2026-03-02T07:05:00Z", "200", "600.5", point.replace("07:00", "07:05")),
+        )
+        + "</Activities>"
+    )
+    (run,) = parse_tcx(data)
+    assert run.device_distance_m == pytest.approx(1600.5)
+    assert run.device_timer_s == pytest.approx(500)
+    assert run.samples["seg"].to_list() == [0, 1]
+
+
+def test_a_malformed_number_loses_only_that_value():
+    data = tcx(
+        "<Activities>"
+        + activity(
+            "Running",
+            lap(
+                "2026-03-02T07:00:00Z",
+                "60",
+                "20",
+                trackpoint("2026-03-02T07:00:00Z", lat="no"),
+                trackpoint("2026-03-02T07:00:01Z", dist="undefined"),
+            ),
+        )
+        + "</Activities>"
+    )
+    (run,) = parse_tcx(data)
+    assert run.samples["lat"].to_list() == [None, 46.5]
+    assert run.samples["dist_m"].to_list() == [10.0, None]
+    assert "2 malformed values were ignored (such as lat 'no')" in run.warnings
+
+
+def test_a_lap_only_activity_keeps_its_totals():
+    data = tcx(
+        "<Activities>"
+        + activity("Running", lap("2026-03-02T07:00:00Z", "1800", "5000"))
+        + "</Activities>"
+    )
+    (run,) = parse_tcx(data)
+    assert run.samples.height == 0
+    assert run.samples.schema == SAMPLE_SCHEMA
+    assert (run.device_distance_m, run.device_timer_s) == (5000, 1800)
+    assert run.start_utc == datetime(2026, 3, 2, 7, tzinfo=UTC)
+    assert "no recorded points: only the lap totals are available" in run.warnings
+
+
+def test_a_course_is_not_an_activity():
+    data = tcx(
+        "<Courses><Course><Name>Loop</Name><Track>"
+        "<Trackpoint><Time>2026-03-02T07:00:00Z</Time></Trackpoint></Track></Course></Courses>"
+    )
+    with pytest.raises(ParseError) as error:
+        parse_tcx(data)
+    assert error.value.reason == NOT_AN_ACTIVITY + ": a course (planned route)"
+    assert error.value.hint == "export the recorded activity, not the route/course"
+
+
+def test_broken_xml_is_a_parse_error_naming_the_line():
+    with pytest.raises(ParseError, match=r"the file is not valid TCX XML \(line 2"):
+        parse_tcx(b'<?xml version="1.0"?>\n<TrainingCenterDatabase><Activities><Activity Sport=')
+
+
+def test_a_gpx_file_is_not_tcx(realdata):
+    with pytest.raises(ParseError, match="the file is not TCX: its first element is <gpx>"):
+        parse_tcx((realdata / "gpx/garmin-connect_run_hr.gpx").read_bytes())

@@ -1,0 +1,354 @@
+"""Small clubs whose every number is worked out by hand in the tests that use them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import duckdb
+
+from tests.transform.staging import injury, insert, ostrc, run, strength_set
+
+ACTIVATION = ["glute_med_min", "glute_max"]
+FUNCTIONAL = ["single_leg", "glute_max"]
+
+
+def athletes(con: duckdb.DuckDBPyConnection, *ids: str) -> None:
+    insert(
+        con,
+        "athletes",
+        [
+            {"athlete_id": a, "display_name": f"Runner {a}", "sex": "F", "time_zone": "UTC"}
+            for a in ids
+        ],
+    )
+
+
+def sessions(con: duckdb.DuckDBPyConnection, sets: list[dict]) -> None:
+    """Append strength sets, numbering rows after those already loaded so keys stay unique."""
+    first = con.sql("select count(*) from strength_sets").fetchall()[0][0]
+    insert(con, "strength_sets", [{**s, "row_number": first + i} for i, s in enumerate(sets)])
+
+
+def adherence_club(con: duckdb.DuckDBPyConnection) -> None:
+    """Program p: activation weeks 1-2 then functional week 3, 2 sessions a week; a1 and a2 enrolled from week of 2026-01-05.
+
+    a1: week 1 one counted session of two (the other lacks glute_max; its glute_max set is a warm-up),
+    week 2 three counted (capped at 2), week 3 one counted single-leg session, week 4 nothing.
+    a2: two counted sessions every week. a3 is not enrolled. Latest data: a run on 2026-01-28 (week 4).
+    """
+    athletes(con, "a1", "a2", "a3")
+    insert(con, "programs", [{"program_id": "p", "name": "Glute", "total_weeks": 3}])
+    insert(
+        con,
+        "program_phases",
+        [
+            {
+                "program_id": "p",
+                "phase_index": 0,
+                "phase_name": "activation",
+                "first_week": 1,
+                "last_week": 2,
+                "sessions_per_week": 2,
+                "required_categories": ACTIVATION,
+            },
+            {
+                "program_id": "p",
+                "phase_index": 1,
+                "phase_name": "functional",
+                "first_week": 3,
+                "last_week": 3,
+                "sessions_per_week": 2,
+                "required_categories": FUNCTIONAL,
+            },
+        ],
+    )
+    insert(
+        con,
+        "program_phase_sets",
+        [
+            {"program_id": "p", "phase_index": 0, "category": "glute_med_min", "sets_per_week": 4},
+            {"program_id": "p", "phase_index": 0, "category": "glute_max", "sets_per_week": 4},
+            {"program_id": "p", "phase_index": 1, "category": "single_leg", "sets_per_week": 4},
+            {"program_id": "p", "phase_index": 1, "category": "glute_max", "sets_per_week": 2},
+        ],
+    )
+    insert(
+        con,
+        "enrolments",
+        [
+            {"athlete_id": "a1", "program_id": "p", "start_date": date(2026, 1, 7)},
+            {"athlete_id": "a2", "program_id": "p", "start_date": date(2026, 1, 5)},
+        ],
+    )
+    d = date(2026, 1, 5)
+    a1 = (
+        [strength_set("a1", "s1", d + timedelta(1), ["glute_med_min"])] * 2
+        + [strength_set("a1", "s1", d + timedelta(1), ["glute_max"])] * 2
+        + [strength_set("a1", "s2", d + timedelta(3), ["glute_med_min"])] * 3
+        + [strength_set("a1", "s2", d + timedelta(3), ["glute_max"], set_type="warmup")]
+        + [
+            strength_set("a1", s, d + timedelta(7 + i), [c])
+            for i, s in enumerate(["s3", "s4", "s5"])
+            for c in ACTIVATION
+        ]
+        + [strength_set("a1", "s6", d + timedelta(15), FUNCTIONAL)] * 2
+        + [strength_set("a1", "s6", d + timedelta(15), [])]
+    )
+    a2 = [
+        strength_set(
+            "a2", f"t{week}{n}", d + timedelta(7 * week + n), ACTIVATION if week < 2 else FUNCTIONAL
+        )
+        for week in range(4)
+        for n in range(2)
+    ]
+    a3 = [strength_set("a3", "u1", d, ["glute_max"])]
+    sessions(con, a1 + a2 + a3)
+    insert(con, "activities", [run("a1", date(2026, 1, 28))])
+
+
+def injury_club(con: duckdb.DuckDBPyConnection) -> None:
+    """b1 (never enrolled) with two injuries, c1 enrolled on a one-session-a-week program from 2026-01-05.
+
+    b1 runs 60, 60, 30, 90 min on 2026-03-02, 03-05, 03-10, 03-20. i1 onset 03-05, 3 modified + 2 stopped
+    days (time loss, not RRI); i2 onset 03-19, 10 modified days (RRI, no time loss).
+    c1 lifts in program weeks 1-4 only (cumulative 1.0, then 0.8 in week 5, 0.667 in week 6); runs 60 min
+    on 01-06 (week 1: lagged week before enrolment), 02-02 (week 5 -> band of week 1: high), 03-02
+    (week 9 -> week 5: medium), 03-09 (week 10 -> week 6: low); c1's complaint on 03-11 (week 10 -> low).
+    """
+    athletes(con, "b1", "c1")
+    insert(con, "programs", [{"program_id": "q", "name": "Weekly", "total_weeks": 52}])
+    insert(
+        con,
+        "program_phases",
+        [
+            {
+                "program_id": "q",
+                "phase_index": 0,
+                "phase_name": "all year",
+                "first_week": 1,
+                "last_week": 52,
+                "sessions_per_week": 1,
+                "required_categories": ["glute_max"],
+            }
+        ],
+    )
+    insert(
+        con,
+        "program_phase_sets",
+        [{"program_id": "q", "phase_index": 0, "category": "glute_max", "sets_per_week": 1}],
+    )
+    insert(
+        con, "enrolments", [{"athlete_id": "c1", "program_id": "q", "start_date": date(2026, 1, 5)}]
+    )
+    sessions(
+        con,
+        [
+            strength_set("c1", f"c{w}", date(2026, 1, 6) + timedelta(weeks=w), ["glute_max"])
+            for w in range(4)
+        ],
+    )
+    insert(
+        con,
+        "activities",
+        [
+            run("b1", date(2026, 3, 2), minutes=60),
+            run("b1", date(2026, 3, 5), minutes=60),
+            run("b1", date(2026, 3, 10), minutes=30),
+            run("b1", date(2026, 3, 20), minutes=90),
+            run("c1", date(2026, 1, 6), minutes=60),
+            run("c1", date(2026, 2, 2), minutes=60),
+            run("c1", date(2026, 3, 2), minutes=60),
+            run("c1", date(2026, 3, 9), minutes=60),
+        ],
+    )
+    insert(
+        con,
+        "injuries",
+        [
+            injury("i1", "b1", date(2026, 3, 5), modified=3, stopped=2),
+            injury("i2", "b1", date(2026, 3, 19), modified=10, stopped=0),
+            injury("i3", "c1", date(2026, 3, 11), modified=0, stopped=0, body_region="lower_back"),
+        ],
+    )
+
+
+def load_club(con: duckdb.DuckDBPyConnection) -> None:
+    """d1: 2026-02-02 run TRIMP 100; 02-03 strength 4 sets RPE 8/6/8/6; 02-04 a 30-min run and a 60-min ride, no HR.
+
+    e1: a TRIMP-50 run every day for 35 days from 2026-01-05, then TRIMP 200 for 7 days (02-09 .. 02-15).
+    """
+    athletes(con, "d1", "e1")
+    insert(
+        con,
+        "activities",
+        [
+            run(
+                "d1",
+                date(2026, 2, 2),
+                km=10,
+                minutes=50,
+                trimp=100.0,
+                gap_s_per_km=290.0,
+                ef=1.5,
+                is_steady=True,
+            ),
+            run(
+                "d1",
+                date(2026, 2, 4),
+                km=6,
+                minutes=30,
+                gap_s_per_km=310.0,
+                ef=9.9,
+                is_steady=False,
+            ),
+            run(
+                "d1",
+                date(2026, 2, 4),
+                km=25,
+                minutes=60,
+                sport="cycling",
+                is_running=False,
+                name="ride",
+            ),
+        ]
+        + [
+            run("e1", date(2026, 1, 5) + timedelta(days=i), trimp=50.0 if i < 35 else 200.0)
+            for i in range(42)
+        ],
+    )
+    sessions(
+        con,
+        [
+            strength_set("d1", "w1", date(2026, 2, 3), ["glute_max"], rpe=r)
+            for r in (8.0, 6.0, 8.0, 6.0)
+        ],
+    )
+
+
+def pace_club(con: duckdb.DuckDBPyConnection) -> None:
+    """p1 enrolled 2026-03-04 (program week 1 = week of 03-02); p2 not enrolled, GAP 360 - 2k in weeks k = 0..7 from 04-06."""
+    athletes(con, "p1", "p2")
+    insert(con, "programs", [{"program_id": "r", "name": "Any", "total_weeks": 12}])
+    insert(
+        con, "enrolments", [{"athlete_id": "p1", "program_id": "r", "start_date": date(2026, 3, 4)}]
+    )
+    gaps = {
+        date(2026, 1, 12): 400.0,  # week before the 6-week window
+        date(2026, 1, 20): 330.0,
+        date(2026, 2, 10): 320.0,
+        date(2026, 2, 24): 310.0,
+        date(2026, 4, 14): 300.0,  # program week 7
+        date(2026, 4, 15): 310.0,
+        date(2026, 5, 19): 290.0,  # program week 12
+        date(2026, 5, 26): 250.0,  # week 13: outside
+    }
+    rows = [
+        run("p1", day, gap_s_per_km=gap, name=f"r{i}") for i, (day, gap) in enumerate(gaps.items())
+    ]
+    rows.append(
+        run(
+            "p1",
+            date(2026, 4, 16),
+            gap_s_per_km=100.0,
+            duplicate_of=rows[4]["activity_id"],
+            name="copy",
+        )
+    )
+    rows.append(
+        run(
+            "p1",
+            date(2026, 4, 17),
+            gap_s_per_km=100.0,
+            sport="cycling",
+            is_running=False,
+            name="ride",
+        )
+    )
+    rows += [
+        run("p2", date(2026, 4, 7) + timedelta(weeks=k), gap_s_per_km=360.0 - 2 * k)
+        for k in range(8)
+    ]
+    insert(con, "activities", rows)
+
+
+def ostrc_club(con: duckdb.DuckDBPyConnection) -> None:
+    """Three weeks of OSTRC-O2 answers: 03-02 four respondents (3 any, 2 substantial), 03-09 two (1, 1), 03-16 three (0, 0)."""
+    athletes(con, "o1", "o2", "o3", "o4")
+    w1, w2, w3 = date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16)
+    insert(
+        con,
+        "ostrc_responses",
+        [
+            ostrc("o1", w1, 0, 0, 0, 0),
+            ostrc("o2", w1, 1, 0, 0, 1),
+            ostrc("o3", w1, 1, 2, 1, 1),
+            ostrc("o4", w1, 3, 4, 4, 3),
+            ostrc("o1", w2, 0, 0, 0, 0),
+            ostrc("o2", w2, 0, 0, 3, 0),
+            ostrc("o1", w3, 0, 0, 0, 0),
+            ostrc("o2", w3, 0, 0, 0, 0),
+            ostrc("o3", w3, 0, 0, 0, 0),
+        ],
+    )
+
+
+def data_health(con: duckdb.DuckDBPyConnection) -> None:
+    """One ingested and one rejected file, a row error, an unmapped exercise and a check outcome."""
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    insert(
+        con,
+        "files",
+        [
+            {
+                "sha256": "a" * 64,
+                "athlete_id": "h1",
+                "original_name": "run.fit",
+                "kind": "activity",
+                "received_at": now,
+                "status": "ingested",
+                "items": 1,
+            },
+            {
+                "sha256": "b" * 64,
+                "athlete_id": "h1",
+                "original_name": "bad.gpx",
+                "kind": "activity",
+                "received_at": now,
+                "status": "rejected",
+                "items": 0,
+                "error": "not XML",
+                "hint": "export the run again",
+            },
+        ],
+    )
+    insert(
+        con,
+        "ingest_errors",
+        [
+            {
+                "sha256": "b" * 64,
+                "file_name": "bad.gpx",
+                "athlete_id": "h1",
+                "reason": "not XML",
+                "hint": "export the run again",
+                "recorded_at": now,
+            }
+        ],
+    )
+    insert(
+        con,
+        "check_results",
+        [
+            {
+                "check_name": "activities_keys",
+                "asset": "activities",
+                "severity": "ERROR",
+                "passed": True,
+                "offending_rows": 0,
+                "description": "unique activity ids",
+                "checked_at": now,
+            }
+        ],
+    )

@@ -1,0 +1,96 @@
+"""Session load choices, daily CTL/ATL/TSB and EWMA ACWR on the hand-worked club in scenarios.load_club."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from tests.transform import scenarios
+
+SCENARIOS = (scenarios.load_club,)
+
+
+def recurse(loads: list[float], alpha: float) -> list[float]:
+    """x_t = x_{t-1} + alpha (L_t - x_{t-1}) from 0, written out by hand."""
+    out, x = [], 0.0
+    for load in loads:
+        x = x + alpha * (load - x)
+        out.append(x)
+    return out
+
+
+def test_session_load_uses_trimp_then_session_rpe_then_default(
+    club: duckdb.DuckDBPyConnection,
+) -> None:
+    got = club.sql(
+        "select session_kind, minutes, load, load_method from int_session_load "
+        "where athlete_id = 'd1' order by local_date, session_kind"
+    ).fetchall()
+    assert got == [
+        ("run", 50.0, 100.0, "trimp"),
+        ("strength", 10.0, 70.0, "session_rpe"),  # 4 sets x 2.5 min x mean RPE 7
+        ("other_sport", 60.0, 120.0, "default_intensity"),  # 60 min x 2.0 per minute
+        ("run", 30.0, 60.0, "default_intensity"),
+    ]
+
+
+def test_weekly_load_fitness_fatigue_and_form(club: duckdb.DuckDBPyConnection) -> None:
+    # d1's daily loads from 02-02: 100, 70, 180, then rest to the latest data day (02-15).
+    loads = [100.0, 70.0, 180.0] + [0.0] * 11
+    ctl, atl = recurse(loads, 1 / 42), recurse(loads, 1 / 7)
+    weeks = (
+        club.sql("select * from mart_athlete_weekly where athlete_id = 'd1' order by week_start")
+        .pl()
+        .to_dicts()
+    )
+    first, second = weeks
+    assert first["week_start"] == date(2026, 2, 2)
+    assert (first["runs"], first["running_km"], first["running_hours"]) == (
+        2,
+        16.0,
+        pytest.approx(80 / 60),
+    )
+    assert first["session_load"] == pytest.approx(350.0)
+    assert (first["ctl"], first["atl"]) == pytest.approx((ctl[6], atl[6]))  # Sunday 02-08
+    assert first["tsb"] == pytest.approx(ctl[5] - atl[5])  # form = yesterday's fitness - fatigue
+    assert (second["ctl"], second["atl"]) == pytest.approx((ctl[13], atl[13]))
+    assert second["runs"] == 0 and second["median_gap_s_per_km"] is None
+    # the steady run's EF only; median GAP of 290 and 310
+    assert first["median_gap_s_per_km"] == pytest.approx(300.0) and first[
+        "median_ef"
+    ] == pytest.approx(1.5)
+    assert first["acwr"] is None and first["load_spike"] is None  # fewer than 28 days of history
+
+
+def test_acwr_spike_is_flagged_with_its_number(club: duckdb.DuckDBPyConnection) -> None:
+    # e1: TRIMP 50 for 35 days then 200 for 7 days; lambda 2/8 (acute) and 2/29 (chronic) from 0.
+    loads = [50.0] * 35 + [200.0] * 7
+    acwr = recurse(loads, 2 / 8)[-1] / recurse(loads, 2 / 29)[-1]
+    assert acwr == pytest.approx(1.689, abs=1e-3)
+    weeks = club.sql(
+        "select week_start, acwr, load_spike from mart_athlete_weekly where athlete_id = 'e1' order by 1"
+    ).fetchall()
+    assert weeks[2][1] is None  # day 21 of history: hidden
+    assert weeks[3][1] == pytest.approx(
+        recurse(loads, 2 / 8)[27] / recurse(loads, 2 / 29)[27]
+    )  # day 28 is the first shown
+    assert weeks[-1][1] == pytest.approx(acwr) and weeks[-1][2] is True
+    assert [w[2] for w in weeks[3:5]] == [False, False]
+    at_risk = club.sql("select athlete_id, reason, detail, as_of from mart_at_risk").fetchall()
+    assert at_risk == [
+        (
+            "e1",
+            "load_spike",
+            "ACWR 1.7 in week of 2026-02-09 (spike threshold 1.5)",
+            date(2026, 2, 9),
+        )
+    ]
+
+
+def test_club_week_counts_members_and_runs(club: duckdb.DuckDBPyConnection) -> None:
+    week = club.sql(
+        "select active_members, runs, running_km from mart_club_weekly where week_start = '2026-02-02'"
+    ).fetchall()
+    assert week == [(2, 9, 86.0)]

@@ -1,0 +1,140 @@
+"""The pure statistics against published tables and by-hand arithmetic."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from pipelines.transform.statistics.stats import (
+    acwr,
+    ctl_atl_tsb,
+    ewma,
+    garwood_ci,
+    irr_exact_ci,
+    mean_prevalence_ci,
+    prevalence_ci,
+    theil_sen_trend,
+)
+
+
+@pytest.mark.parametrize(
+    ("cases", "low", "high"),
+    # Exact Poisson 95% limits for k events in T = 1 (Garwood 1936; e.g. Ulm 1990 table).
+    [(0, 0.0, 3.689), (1, 0.0253, 5.572), (10, 4.795, 18.39)],
+)
+def test_garwood_matches_published_table(cases: int, low: float, high: float) -> None:
+    got_low, got_high = garwood_ci(cases, 1.0)
+    assert got_low == pytest.approx(low, abs=5e-4)  # the table rounds
+    assert got_high == pytest.approx(high, rel=1e-3)
+
+
+def test_garwood_scales_with_exposure() -> None:
+    low, high = garwood_ci(10, 500.0)
+    assert (low * 1000, high * 1000) == pytest.approx((9.590, 36.78), rel=1e-3)
+
+
+def _binomial_tail_root(k: int, n: int, upper: bool) -> float:
+    """Clopper-Pearson bound solved by bisection on exact binomial sums (independent of scipy)."""
+
+    def tail(p: float) -> float:
+        terms = [math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(n + 1)]
+        return sum(terms[: k + 1]) if upper else sum(terms[k:])
+
+    lo, hi = 0.0, 1.0
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        # upper bound: P(X <= k | p) = 0.025, decreasing in p; lower: P(X >= k | p) = 0.025, increasing
+        if (tail(mid) > 0.025) == upper:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def test_irr_exact_ci_is_clopper_pearson_on_the_case_split() -> None:
+    # 10 cases in 1000 h vs 20 cases in 2000 h: IRR 1; p = a/(a+b) = 10/30.
+    p_low = _binomial_tail_root(10, 30, upper=False)
+    p_high = _binomial_tail_root(10, 30, upper=True)
+    assert (p_low, p_high) == pytest.approx((0.1729, 0.5281), abs=1e-4)  # CP table, 10/30
+    ratio = irr_exact_ci(10, 1000.0, 20, 2000.0)
+    assert ratio.irr == pytest.approx(1.0)
+    assert ratio.ci_low == pytest.approx(2 * p_low / (1 - p_low), rel=1e-6)
+    assert ratio.ci_high == pytest.approx(2 * p_high / (1 - p_high), rel=1e-6)
+
+
+def test_irr_without_cases_cannot_be_bounded_above_or_estimated() -> None:
+    no_reference_cases = irr_exact_ci(3, 100.0, 0, 100.0)
+    assert no_reference_cases.irr is None and no_reference_cases.ci_high is None
+    assert no_reference_cases.ci_low > 0
+    none_at_all = irr_exact_ci(0, 100.0, 0, 100.0)
+    assert none_at_all.irr is None and none_at_all.ci_low is None
+    zero_in_group = irr_exact_ci(0, 100.0, 5, 100.0)
+    assert zero_in_group.irr == 0 and zero_in_group.ci_low == 0 and zero_in_group.ci_high > 0
+
+
+def test_wilson_prevalence_on_three_of_ten() -> None:
+    # By hand: p = .3, z = 1.959964, centre = (.3 + z^2/20)/(1 + z^2/10) = .355506,
+    # half = z sqrt(.021 + z^2/400)/(1 + z^2/10) = .247715.
+    low, high = prevalence_ci(np.array([3, 0]), np.array([10, 5]))
+    assert low[0] == pytest.approx(0.10779, abs=1e-5)
+    assert high[0] == pytest.approx(0.60322, abs=1e-5)
+    # 0/5: lower 0, upper z^2/(n + z^2) = 3.8415/8.8415
+    assert low[1] == 0
+    assert high[1] == pytest.approx(0.43448, abs=1e-5)
+
+
+def test_mean_prevalence_t_interval() -> None:
+    # weeks .2 .4 .3 .5: mean .35, SD .129099, t(3) = 3.182446 -> half width .205426
+    mean, low, high = mean_prevalence_ci(np.array([0.2, 0.4, 0.3, 0.5]))
+    assert mean == pytest.approx(0.35)
+    assert (low, high) == pytest.approx((0.144574, 0.555426), abs=1e-6)
+
+
+def test_ewma_hand_example() -> None:
+    # A hand-computed example (not Williams et al.'s own table, which we cannot quote exactly):
+    # lambda = 2/(7+1) = 0.25, loads 100, 0, 200 from EWMA_{-1} = 0:
+    # 25, 0.75*25 = 18.75, 0.25*200 + 0.75*18.75 = 64.0625
+    assert ewma(np.array([100.0, 0.0, 200.0]), 0.25) == pytest.approx([25.0, 18.75, 64.0625])
+
+
+def test_ctl_atl_tsb_by_hand() -> None:
+    # CTL += (L - CTL)/42, ATL += (L - ATL)/7, TSB_t = CTL_{t-1} - ATL_{t-1}
+    loads = np.array([42.0, 0.0, 84.0])
+    ctl1, atl1 = 1.0, 6.0
+    ctl2, atl2 = ctl1 - ctl1 / 42, atl1 - atl1 / 7  # 0.976190, 5.142857
+    ctl3, atl3 = ctl2 + (84 - ctl2) / 42, atl2 + (84 - atl2) / 7
+    got = ctl_atl_tsb(loads)
+    assert got.ctl == pytest.approx([ctl1, ctl2, ctl3])
+    assert got.atl == pytest.approx([atl1, atl2, atl3])
+    assert got.tsb == pytest.approx([0.0, ctl1 - atl1, ctl2 - atl2])
+    assert ctl3 == pytest.approx(2.952948, abs=1e-6) and atl3 == pytest.approx(16.408163, abs=1e-6)
+
+
+def test_acwr_is_hidden_before_28_days_and_one_on_steady_load() -> None:
+    ratio = acwr(np.full(60, 50.0))
+    assert np.isnan(ratio[:27]).all()
+    # steady load from zero: acute 1 - 0.75^28, chronic 1 - (27/29)^28 on day 28
+    assert ratio[27] == pytest.approx((1 - 0.75**28) / (1 - (27 / 29) ** 28))
+    assert ratio[-1] == pytest.approx(1.0, abs=0.02)
+
+
+def test_theil_sen_hand_example() -> None:
+    # Six weekly GAPs; the 15 pairwise slopes sorted are -5, -3 x6, -2.6, -2.5 x2, -2.333, -2 x2, -1 x2.
+    # Median (8th) = -2.6 s/km/week. Sen's 95% CI (scipy's ranks for n = 6, no ties): C = 1.96 *
+    # sqrt(6*5*17/18) = 10.43, so the 2nd and 14th slopes: -3 and -1. Per 4 weeks: -10.4 (-12, -4).
+    trend = theil_sen_trend(np.arange(6), np.array([300, 297, 296, 291, 290, 287.0]), min_weeks=6)
+    assert trend.slope == pytest.approx(-10.4)
+    assert (trend.ci_low, trend.ci_high) == pytest.approx((-12.0, -4.0))
+    assert trend.direction == "improving" and trend.n_weeks == 6
+
+
+def test_theil_sen_known_slope_flat_and_too_few_weeks() -> None:
+    weeks = np.array([0, 1, 2, 4, 5, 7, 8, 9.0])  # gaps in the weeks are fine
+    slower = theil_sen_trend(weeks, 280 + 1.5 * weeks)
+    assert slower.slope == pytest.approx(6.0) and slower.direction == "slower"
+    zigzag = theil_sen_trend(np.arange(8.0), np.array([300, 310, 300, 310, 300, 310, 300, 310.0]))
+    assert zigzag.ci_low <= 0 <= zigzag.ci_high and zigzag.direction == "flat"
+    few = theil_sen_trend(np.arange(5.0), np.arange(5.0), min_weeks=6)
+    assert few.direction == "insufficient_data" and few.slope is None and few.n_weeks == 5
