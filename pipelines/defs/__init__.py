@@ -1,4 +1,4 @@
-"""Dagster definitions for one club, assembled from the modules beside this one."""
+"""Dagster wiring only: ingest assets, the model-graph step with its checks, publishing, automation."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import dagster as dg
 from pipelines.defs.assets.club import club_reference
 from pipelines.defs.assets.gps import activities
 from pipelines.defs.assets.inbox import raw_archive
-from pipelines.defs.assets.models import build_model_assets, model_keys
+from pipelines.defs.assets.models import build_model_graph_asset, written_tables
 from pipelines.defs.assets.publish import build_publish_asset
 from pipelines.defs.assets.strength import strength_sets
 from pipelines.defs.automation import (
@@ -16,26 +16,19 @@ from pipelines.defs.automation import (
     build_ingest_job,
     build_nightly_schedule,
 )
-from pipelines.defs.checks import build_asset_checks
 from pipelines.defs.resources import club_resources
 from pipelines.settings import Settings
+from pipelines.transform import club_model_graph
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     """Assets from inbox to serving file, their checks, the nightly schedule and the inbox sensor."""
-    keys = model_keys()
-    marts = [key for key in keys.values() if key.path[0] == "marts"]
+    ingest = [raw_archive, club_reference, activities, strength_sets]
+    models = build_model_graph_asset(club_model_graph(), written_tables(ingest))
+    marts = [key for key in models.keys if key.path[0] == "marts"]
     job = build_ingest_job()
     return dg.Definitions(
-        assets=[
-            raw_archive,
-            club_reference,
-            activities,
-            strength_sets,
-            *build_model_assets(),
-            build_publish_asset(marts),
-        ],
-        asset_checks=build_asset_checks(keys),
+        assets=[*ingest, models, build_publish_asset(marts)],
         jobs=[job],
         schedules=[build_nightly_schedule(job, settings)],
         sensors=[build_inbox_sensor(job, settings), build_blocked_notice_sensor(settings)],

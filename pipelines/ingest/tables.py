@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import polars as pl
 
@@ -76,3 +78,18 @@ def ensure_staging_tables(con: duckdb.DuckDBPyConnection) -> None:
     for name, schema in STAGING_SCHEMAS.items():
         if not table_exists(con, name):
             append_rows(con, name, pl.DataFrame(schema=schema))
+
+
+@dataclass(frozen=True)
+class KeyCheck:
+    """A generated check: rows of `table` with a duplicate key or a missing required value."""
+
+    name: str
+    table: str
+    description: str
+    sql: str
+
+
+def key_checks() -> list[KeyCheck]:
+    """One key and required-column check per declared staging table."""
+    return []

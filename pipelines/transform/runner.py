@@ -1,31 +1,32 @@
-"""Find the SQL models under sql/ and run them, with the Python models, in dependency order.
+"""The model graph: SQL files under sql/ and Python statistics models, built with their checks in order.
 
-Each `sql/<layer>/<name>.sql` holds one SELECT whose result becomes table `<name>`; its header reads
-`-- <name>: what it is.` then `-- depends_on: table_a, table_b`, then optional note lines.
+Each `sql/<layer>/<name>.sql` holds one SELECT whose result becomes table `<name>`; its first line
+reads `-- <name>: what it is.` and any further leading comment lines are notes. What a model reads
+is derived from its SQL (sqlglot), and what a Python model reads from its parameters, so a
+declaration cannot disagree with the code. `ModelGraph.run` is the one way the graph is built: the
+Dagster step and the model tests both call it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
-from collections.abc import Callable, Mapping
+import inspect
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from pipelines.settings import Thresholds
+from pipelines.settings import SQL_ROOT, Thresholds
+from pipelines.transform.checks import SqlCheck, discover_checks, evaluate
+from pipelines.transform.sql_files import ModelError, read_title, sql_inputs
 from pipelines.warehouse import ident, replace_table, table_exists
 
 LAYERS = {"staging": "stg_", "intermediate": "int_", "marts": "mart_"}
-_TITLE = re.compile(r"^--\s*([a-z0-9_]+):\s*(.+?)\s*$")
-_DEPENDS = re.compile(r"^--\s*depends_on:\s*(.*?)\s*$")
-
-
-class ModelError(Exception):
-    """A model that cannot be read or run, with what is wrong and what to do about it."""
 
 
 @dataclass(frozen=True)
@@ -43,16 +44,30 @@ class SqlModel:
 
 @dataclass(frozen=True)
 class PythonModel:
-    """A table computed in Python (statistics SQL does badly) from tables already built."""
+    """A table computed in Python (statistics SQL does badly) from tables already built.
+
+    `fn` takes one DuckDB relation per table it reads, named after the table, and the thresholds
+    as `thresholds`; those parameter names are its inputs.
+    """
 
     name: str
-    fn: Callable[[duckdb.DuckDBPyConnection, Thresholds], pl.DataFrame]
-    depends_on: list[str]
+    fn: Callable[..., pl.DataFrame]
     description: str
+
+    @property
+    def layer(self) -> str:
+        return next(layer for layer, prefix in LAYERS.items() if self.name.startswith(prefix))
+
+    @property
+    def depends_on(self) -> list[str]:
+        return [p for p in inspect.signature(self.fn).parameters if p != "thresholds"]
+
+
+Model = SqlModel | PythonModel
 
 
 def discover_models(sql_root: Path) -> list[SqlModel]:
-    """Every model file under sql_root/{staging,intermediate,marts}, parsed from its header."""
+    """Every model file under sql_root/{staging,intermediate,marts}."""
     models = []
     for layer, prefix in LAYERS.items():
         for path in sorted((sql_root / layer).glob("*.sql")):
@@ -66,69 +81,174 @@ def discover_models(sql_root: Path) -> list[SqlModel]:
 
 
 def read_model(path: Path, layer: str) -> SqlModel:
-    """One model file, parsed from its header."""
-    text = path.read_text()
-    lines = text.splitlines()
-    title = _TITLE.match(lines[0]) if lines else None
-    if not title or title.group(1) != path.stem:
-        raise ModelError(
-            f"{path}: the first line must be '-- {path.stem}: <one sentence on what it is>'."
-        )
-    depends = _DEPENDS.match(lines[1]) if len(lines) > 1 else None
-    if not depends:
-        raise ModelError(f"{path}: the second line must be '-- depends_on: table_a, table_b'.")
-    notes = []
-    for line in lines[2:]:
-        if not line.startswith("--"):
-            break
-        notes.append(line.removeprefix("--").strip())
+    """One model file: its title line, and its inputs derived from the SQL."""
+    text, description, notes = read_title(path)
+    sql = text.strip().rstrip(";")
     return SqlModel(
         name=path.stem,
         layer=layer,
         path=path,
-        sql=text.strip().rstrip(";"),
-        depends_on=[d.strip() for d in depends.group(1).split(",") if d.strip()],
-        description=title.group(2),
-        notes=" ".join(notes),
+        sql=sql,
+        depends_on=sql_inputs(sql, path),
+        description=description,
+        notes=notes,
     )
 
 
-def run_models(
-    con: duckdb.DuckDBPyConnection,
-    models: list[SqlModel],
-    python_models: Mapping[str, PythonModel],
-    thresholds: Thresholds | None = None,
-) -> dict[str, int]:
-    """Build every model as a table in dependency order; returns the row count of each.
+@dataclass(frozen=True)
+class ModelBuilt:
+    """A model rebuilt: its row count and how long it took."""
 
-    Python models get `thresholds`, by default read back from the `settings` table so that SQL
-    and Python models see the same numbers.
-    """
-    by_name: dict[str, SqlModel | PythonModel] = {m.name: m for m in models}
-    by_name.update(python_models)
-    for model in by_name.values():
-        for dependency in model.depends_on:
-            if dependency not in by_name and not table_exists(con, dependency):
-                raise ModelError(
-                    f"model {model.name} depends on {dependency!r}, which is neither a model nor a "
-                    "table in the warehouse: load the staging tables first or fix its depends_on."
-                )
-    graph = {name: [d for d in model.depends_on if d in by_name] for name, model in by_name.items()}
-    try:
-        order = list(TopologicalSorter(graph).static_order())
-    except CycleError as error:
-        raise ModelError(f"models depend on each other in a circle: {error.args[1]}") from error
-    if thresholds is None and any(isinstance(by_name[n], PythonModel) for n in order):
-        thresholds = thresholds_from_settings(con)
-    rows = {}
-    for name in order:
-        model = by_name[name]
-        if isinstance(model, SqlModel):
-            run_sql_model(con, model)
-        else:
-            run_python_model(con, model, thresholds)
-        rows[name] = con.sql(f"select count(*) from {ident(name)}").fetchall()[0][0]  # noqa: S608
-    return rows
+    model: Model
+    rows: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class ModelSkipped:
+    """A model not rebuilt because a blocking check failed on a table it reads, directly or not."""
+
+    model: Model
+    failed_checks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CheckDone:
+    """A check evaluated: whether it passed, how many rows offend, and how long it took."""
+
+    check: SqlCheck
+    passed: bool
+    offending_rows: int
+    seconds: float
+
+
+GraphEvent = ModelBuilt | ModelSkipped | CheckDone
+
+
+@dataclass(frozen=True)
+class ModelGraph:
+    """Every model and check, in dependency order."""
+
+    models: Mapping[str, Model]
+    checks: tuple[SqlCheck, ...] = ()
+
+    @classmethod
+    def load(
+        cls,
+        sql_root: Path = SQL_ROOT,
+        python_models: Iterable[PythonModel] = (),
+        checks: Iterable[SqlCheck] | None = None,
+    ) -> ModelGraph:
+        """The models under sql_root plus the Python ones, with the checks under sql_root/checks."""
+        models: dict[str, Model] = {m.name: m for m in discover_models(sql_root)}
+        for model in python_models:
+            if model.name in models:
+                raise ModelError(f"model {model.name} is defined both in SQL and in Python.")
+            models[model.name] = model
+        if checks is None:
+            checks = discover_checks(sql_root / "checks")
+        return cls(models, tuple(checks))
+
+    @cached_property
+    def order(self) -> list[str]:
+        graph = {n: [d for d in m.depends_on if d in self.models] for n, m in self.models.items()}
+        try:
+            return list(TopologicalSorter(graph).static_order())
+        except CycleError as error:
+            raise ModelError(f"models depend on each other in a circle: {error.args[1]}") from error
+
+    @cached_property
+    def sources(self) -> set[str]:
+        """Tables the models read that no model builds: the loaded (staging) tables."""
+        return {d for m in self.models.values() for d in m.depends_on} - set(self.models)
+
+    def upstream(self, name: str) -> set[str]:
+        """Every table `name` reads, directly or through other models."""
+        seen: set[str] = set()
+        todo = list(self.models[name].depends_on) if name in self.models else []
+        while todo:
+            table = todo.pop()
+            if table not in seen:
+                seen.add(table)
+                if table in self.models:
+                    todo.extend(self.models[table].depends_on)
+        return seen
+
+    def iter_run(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        thresholds: Thresholds | None = None,
+        run_id: str = "",
+        models: set[str] | None = None,
+        checks: set[str] | None = None,
+    ) -> Iterator[GraphEvent]:
+        """Build the selected models in order (all by default), each followed by its checks.
+
+        Checks on loaded tables run first. A failed ERROR check skips every selected model that
+        reads its table, directly or not; the rest of the graph is still built. Python models get
+        `thresholds`, by default read back from the `settings` table so SQL and Python agree.
+        """
+        selected = set(self.models) if models is None else models
+        wanted = [c for c in self.checks if checks is None or c.name in checks]
+        self._require_sources(con, selected)
+        if thresholds is None and any(isinstance(self.models[n], PythonModel) for n in selected):
+            thresholds = thresholds_from_settings(con)
+        failed: dict[str, list[str]] = {}
+        for check in [c for c in wanted if c.table not in self.models]:
+            yield from self._check(con, check, run_id, failed)
+        for name in [n for n in self.order if n in selected]:
+            model = self.models[name]
+            blocked = sorted({c for t in self.upstream(name) for c in failed.get(t, [])})
+            if blocked:
+                failed[name] = blocked
+                yield ModelSkipped(model, tuple(blocked))
+                continue
+            started = time.perf_counter()
+            if isinstance(model, SqlModel):
+                run_sql_model(con, model)
+            else:
+                run_python_model(con, model, thresholds)
+            rows = con.sql(f"select count(*) from {ident(name)}").fetchall()[0][0]  # noqa: S608
+            yield ModelBuilt(model, rows, time.perf_counter() - started)
+            for check in [c for c in wanted if c.table == name]:
+                yield from self._check(con, check, run_id, failed)
+
+    def run(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        thresholds: Thresholds | None = None,
+        run_id: str = "",
+        models: set[str] | None = None,
+        checks: set[str] | None = None,
+    ) -> dict[str, int]:
+        """`iter_run` to the end; returns the row count of every model built."""
+        return {
+            event.model.name: event.rows
+            for event in self.iter_run(con, thresholds, run_id, models, checks)
+            if isinstance(event, ModelBuilt)
+        }
+
+    def _require_sources(self, con: duckdb.DuckDBPyConnection, selected: set[str]) -> None:
+        for name in selected:
+            for dependency in self.models[name].depends_on:
+                if dependency not in self.models and not table_exists(con, dependency):
+                    raise ModelError(
+                        f"model {name} reads {dependency!r}, which is neither a model nor a table "
+                        "in the warehouse: load the staging tables first or fix the SQL."
+                    )
+
+    @staticmethod
+    def _check(
+        con: duckdb.DuckDBPyConnection,
+        check: SqlCheck,
+        run_id: str,
+        failed: dict[str, list[str]],
+    ) -> Iterator[CheckDone]:
+        started = time.perf_counter()
+        passed, offending = evaluate(con, check, run_id)
+        if not passed and check.severity == "ERROR":
+            failed.setdefault(check.table, []).append(check.name)
+        yield CheckDone(check, passed, offending, time.perf_counter() - started)
 
 
 def run_sql_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> None:
@@ -153,8 +273,9 @@ def run_sql_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> None:
 def run_python_model(
     con: duckdb.DuckDBPyConnection, model: PythonModel, thresholds: Thresholds
 ) -> None:
-    """Replace table `model.name` with the frame its function returns."""
-    replace_table(con, model.name, model.fn(con, thresholds))
+    """Replace table `model.name` with the frame its function returns from the tables it names."""
+    inputs = {table: con.table(table) for table in model.depends_on}
+    replace_table(con, model.name, model.fn(**inputs, thresholds=thresholds))
 
 
 def settings_frame(thresholds: Thresholds) -> pl.DataFrame:

@@ -1,7 +1,4 @@
--- check: activities_durations
--- asset: activities
--- severity: ERROR
--- description: No activity has a negative elapsed, timer or moving time or a negative distance.
+-- activities_durations: No activity has a negative elapsed, timer or moving time or a negative distance.
 SELECT
     activity_id,
     elapsed_s,

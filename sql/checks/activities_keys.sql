@@ -1,7 +1,4 @@
--- check: activities_keys
--- asset: activities
--- severity: ERROR
--- description: Every activity has a unique activity_id, an athlete, a sport, a start time and a local week.
+-- activities_keys: Every activity has a unique activity_id, an athlete, a sport, a start time and a local week.
 WITH keyed AS (
     SELECT
         *,

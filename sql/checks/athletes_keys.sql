@@ -1,7 +1,4 @@
--- check: athletes_keys
--- asset: athletes
--- severity: ERROR
--- description: Every roster athlete has a unique athlete_id and a display name.
+-- athletes_keys: Every roster athlete has a unique athlete_id and a display name.
 WITH keyed AS (
     SELECT
         *,

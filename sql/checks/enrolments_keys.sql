@@ -1,7 +1,4 @@
--- check: enrolments_keys
--- asset: enrolments
--- severity: ERROR
--- description: Every enrolment has an athlete, a program and a start date, and does not end before it starts.
+-- enrolments_keys: Every enrolment has an athlete, a program and a start date, and does not end before it starts.
 WITH keyed AS (
     SELECT
         *,

@@ -1,7 +1,4 @@
--- check: exercise_catalog_keys
--- asset: exercise_catalog
--- severity: ERROR
--- description: Every catalog exercise has a unique id, a name and its categories.
+-- exercise_catalog_keys: Every catalog exercise has a unique id, a name and its categories.
 WITH keyed AS (
     SELECT
         *,

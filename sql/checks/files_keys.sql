@@ -1,7 +1,4 @@
--- check: files_keys
--- asset: files
--- severity: ERROR
--- description: Every received file is recorded once by its sha256, with its name, kind, status and arrival time.
+-- files_keys: Every received file is recorded once by its sha256, with its name, kind, status and arrival time.
 WITH keyed AS (
     SELECT
         *,

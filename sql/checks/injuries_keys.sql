@@ -1,7 +1,4 @@
--- check: injuries_keys
--- asset: injuries
--- severity: ERROR
--- description: Every injury has a unique id, an athlete, an onset date and its three case definitions.
+-- injuries_keys: Every injury has a unique id, an athlete, an onset date and its three case definitions.
 WITH keyed AS (
     SELECT
         *,

@@ -1,7 +1,4 @@
--- check: mart_adherence_athlete_range
--- asset: mart_adherence_athlete
--- severity: WARN
--- description: Each athlete's cumulative, dose and last-4-weeks adherence lie between 0 and 1.
+-- mart_adherence_athlete_range: Each athlete's cumulative, dose and last-4-weeks adherence lie between 0 and 1.
 SELECT
     athlete_id,
     cumulative_session_adherence,

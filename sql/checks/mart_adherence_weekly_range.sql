@@ -1,7 +1,4 @@
--- check: mart_adherence_weekly_range
--- asset: mart_adherence_weekly
--- severity: WARN
--- description: Weekly session and dose adherence and single-leg share lie between 0 and 1.
+-- mart_adherence_weekly_range: Weekly session and dose adherence and single-leg share lie between 0 and 1.
 SELECT
     athlete_id,
     week_start,

@@ -1,7 +1,4 @@
--- check: mart_athlete_runs_pace
--- asset: mart_athlete_runs
--- severity: WARN
--- description: Every run with a distance and a moving time has a pace and a grade-adjusted pace.
+-- mart_athlete_runs_pace: Every run with a distance and a moving time has a pace and a grade-adjusted pace.
 SELECT
     athlete_id,
     activity_id,

@@ -1,7 +1,4 @@
--- check: mart_injury_incidence_ci
--- asset: mart_injury_incidence
--- severity: WARN
--- description: Every incidence rate and rate ratio lies inside its own confidence interval.
+-- mart_injury_incidence_ci: Every incidence rate and rate ratio lies inside its own confidence interval.
 SELECT
     case_definition,
     comparison,

@@ -1,7 +1,4 @@
--- check: mart_ostrc_summary_ci
--- asset: mart_ostrc_summary
--- severity: WARN
--- description: The mean weekly OSTRC prevalence lies inside its confidence interval.
+-- mart_ostrc_summary_ci: The mean weekly OSTRC prevalence lies inside its confidence interval.
 SELECT
     measure,
     mean_weekly_prevalence,

@@ -1,7 +1,4 @@
--- check: mart_ostrc_weekly_ci
--- asset: mart_ostrc_weekly
--- severity: WARN
--- description: Every weekly OSTRC prevalence lies inside its confidence interval, within 0 and 1.
+-- mart_ostrc_weekly_ci: Every weekly OSTRC prevalence lies inside its confidence interval, within 0 and 1.
 SELECT
     week_start,
     prevalence_any,

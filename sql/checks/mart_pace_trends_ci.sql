@@ -1,7 +1,4 @@
--- check: mart_pace_trends_ci
--- asset: mart_pace_trends
--- severity: WARN
--- description: Every pace-trend slope lies inside its confidence interval and its direction matches it.
+-- mart_pace_trends_ci: Every pace-trend slope lies inside its confidence interval and its direction matches it.
 SELECT
     athlete_id,
     trend_window,

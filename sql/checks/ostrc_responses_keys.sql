@@ -1,7 +1,4 @@
--- check: ostrc_responses_keys
--- asset: ostrc_responses
--- severity: ERROR
--- description: Each athlete answers the OSTRC-O2 questionnaire at most once a week, scored.
+-- ostrc_responses_keys: Each athlete answers the OSTRC-O2 questionnaire at most once a week, scored.
 WITH keyed AS (
     SELECT
         *,

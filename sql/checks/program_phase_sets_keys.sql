@@ -1,7 +1,4 @@
--- check: program_phase_sets_keys
--- asset: program_phase_sets
--- severity: ERROR
--- description: Every phase prescribes each category's weekly sets once, never negative.
+-- program_phase_sets_keys: Every phase prescribes each category's weekly sets once, never negative.
 WITH keyed AS (
     SELECT
         *,

@@ -1,7 +1,4 @@
--- check: program_phases_keys
--- asset: program_phases
--- severity: ERROR
--- description: Every program phase is listed once, with a name, a week range that runs forwards and its sessions per week.
+-- program_phases_keys: Every program phase is listed once, with a name, a week range that runs forwards and its sessions per week.
 WITH keyed AS (
     SELECT
         *,

@@ -1,7 +1,4 @@
--- check: programs_keys
--- asset: programs
--- severity: ERROR
--- description: Every program has a unique id and a name.
+-- programs_keys: Every program has a unique id and a name.
 WITH keyed AS (
     SELECT
         *,

@@ -1,7 +1,4 @@
--- check: strength_sets_keys
--- asset: strength_sets
--- severity: ERROR
--- description: Every strength set is one row of one file, with its athlete, session, date and the exercise as logged.
+-- strength_sets_keys: Every strength set is one row of one file, with its athlete, session, date and the exercise as logged.
 WITH keyed AS (
     SELECT
         *,

@@ -1,5 +1,4 @@
 -- int_adherence_cumulative: each athlete's cumulative session and dose adherence through every enrolled week, and the band it puts them in.
--- depends_on: int_adherence_weekly, settings
 -- Cumulative = sum of min(counted, prescribed) / sum of prescribed over enrolled weeks to date; bands
 -- from settings (high >= adherence_high, medium >= adherence_medium, else low; Viiala 2025).
 -- attributed_week = week_start + adherence_lag_weeks: injuries and running hours of that week are

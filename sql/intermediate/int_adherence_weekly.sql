@@ -1,5 +1,4 @@
 -- int_adherence_weekly: session and dose adherence of every athlete in every enrolled week.
--- depends_on: int_program_weeks, int_strength_sessions, int_weekly_sets_by_category, program_phase_sets
 -- session_adherence = min(1, counted / prescribed); credited_sessions = min(counted, prescribed) feeds the
 -- cumulative figure. dose_adherence = sum over categories of min(done, prescribed sets) / sum prescribed sets.
 -- single_leg_share = single-leg sets / glute sets (null without glute sets).

@@ -1,5 +1,4 @@
 -- int_athlete_week_runs: running volume, median GAP and median EF per athlete and ISO week (athlete's local time).
--- depends_on: stg_running_activities
 -- EF only from steady runs (METRICS.md); a run the parser could not classify counts as steady.
 SELECT
     athlete_id,

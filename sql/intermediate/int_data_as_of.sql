@@ -1,5 +1,4 @@
 -- int_data_as_of: the club's first and latest data dates and their ISO weeks; "to date" in every model means up to as_of_date.
--- depends_on: stg_activities, stg_strength_sets, ostrc_responses
 -- The latest data date (not today) keeps a rebuild of old data reproducible.
 WITH data_dates AS (
     SELECT local_date AS data_date FROM stg_activities

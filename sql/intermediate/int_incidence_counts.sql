@@ -1,5 +1,4 @@
 -- int_incidence_counts: new cases and running hours at risk per case definition and comparison group, every group present even when empty.
--- depends_on: int_running_exposure, int_injury_cases
 -- Groups: the club; adherence bands (reference low; exposure without a lagged band is left out);
 -- enrolled vs not enrolled (reference not enrolled). The statistics are added by mart_injury_incidence.
 WITH definitions AS (

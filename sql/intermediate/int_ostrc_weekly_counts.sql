@@ -1,5 +1,4 @@
 -- int_ostrc_weekly_counts: OSTRC-O2 respondents and athletes reporting any or a substantial problem, per week asked about.
--- depends_on: ostrc_responses
 SELECT
     week_start,
     count(*) AS respondents,

@@ -1,5 +1,4 @@
 -- int_program_weeks: one row per athlete and enrolled ISO week up to the latest data week, with that week's phase prescription.
--- depends_on: stg_enrolments, program_phases, program_phase_sets, int_data_as_of
 -- program_week = floor((week_start - start_week) / 7) + 1; after the last phase the last phase's
 -- prescription holds until the enrolment ends (CLUB_FILES.md). single_leg_phase marks phases that
 -- require or prescribe single-leg work (the functional phase of the club's glute program).

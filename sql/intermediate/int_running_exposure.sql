@@ -1,5 +1,4 @@
 -- int_running_exposure: running hours at risk per canonical run and case definition, with the adherence band lagged before the run.
--- depends_on: stg_running_activities, int_injury_cases, int_adherence_cumulative
 -- A run inside [onset, onset + modified + stopped days) of one of the athlete's injuries meeting that
 -- definition is not at risk of a new case and is left out. Band attribution as in int_injury_cases.
 WITH definitions AS (

@@ -1,5 +1,4 @@
 -- int_session_load: the training load of every session (runs, other sports, strength) and how it was estimated.
--- depends_on: stg_activities, int_strength_sessions, settings
 -- Activities: TRIMP (Banister, computed at parse time) when the file has HR, else minutes x
 -- default_load_per_minute (about the TRIMP of a moderate run, dHR 0.6). Strength: session RPE x minutes
 -- (Foster 2001) with the mean set RPE and an estimated strength_minutes_per_set per working set (logs

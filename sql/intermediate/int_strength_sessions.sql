@@ -1,5 +1,4 @@
 -- int_strength_sessions: one row per logged strength session: its working sets, the categories it covers and whether it counts for its program week.
--- depends_on: stg_strength_sets, int_program_weeks
 -- counted: the session has at least one working set of every category the week's phase requires
 -- (METRICS.md); null when the session falls outside every enrolment.
 WITH sessions AS (

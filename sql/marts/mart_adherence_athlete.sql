@@ -1,5 +1,4 @@
 -- mart_adherence_athlete: each enrolled athlete's adherence to date, band, phase, progression and whether they are falling behind.
--- depends_on: int_adherence_cumulative, int_adherence_weekly, athletes, settings
 -- last4_session_adherence covers the latest falling_behind_weeks enrolled weeks (including the
 -- current, possibly partial, week). falling_behind: it is below the athlete's band threshold
 -- (adherence_high for high, adherence_medium for medium and low: a low-band athlete who is not

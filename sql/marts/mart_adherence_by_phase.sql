@@ -1,5 +1,4 @@
 -- mart_adherence_by_phase: how the enrolled athletes adhere in each program week and phase.
--- depends_on: int_adherence_weekly
 SELECT
     program_id,
     phase_name,

@@ -1,5 +1,4 @@
 -- mart_adherence_weekly: session and dose adherence and single-leg share of every athlete in every enrolled week.
--- depends_on: int_adherence_weekly, int_adherence_cumulative
 SELECT
     w.athlete_id,
     w.week_start,

@@ -1,5 +1,4 @@
 -- mart_at_risk: athletes the coach may want to talk to, one row per reason with a readable detail.
--- depends_on: mart_athlete_weekly, mart_adherence_athlete, ostrc_responses, athletes, int_data_as_of, settings
 -- Reasons: load_spike (ACWR above acwr_spike in the latest data week: a flag, not a prediction);
 -- substantial_ostrc (a substantial OSTRC problem in the latest ostrc_recent_weeks weeks of answers);
 -- adherence_drop (falling_behind in mart_adherence_athlete). as_of = the week the evidence is from.

@@ -1,5 +1,4 @@
 -- mart_athlete_injuries: every logged injury with its case definitions, for the athlete's injury history.
--- depends_on: stg_injuries
 SELECT
     athlete_id,
     injury_id,

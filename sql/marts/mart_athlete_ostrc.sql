@@ -1,5 +1,4 @@
 -- mart_athlete_ostrc: each athlete's weekly OSTRC-O2 answers, scores and problem flags.
--- depends_on: ostrc_responses
 SELECT
     athlete_id,
     week_start,

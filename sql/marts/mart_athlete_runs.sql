@@ -1,5 +1,4 @@
 -- mart_athlete_runs: every canonical running activity with its per-run figures, for the athlete's run list.
--- depends_on: stg_running_activities
 SELECT
     athlete_id,
     activity_id,

@@ -1,5 +1,4 @@
 -- mart_athletes: every member with their current (or latest) program enrolment.
--- depends_on: athletes, stg_enrolments, int_data_as_of
 -- enrolled = an enrolment covers the latest data date; program_id and enrolment_start come from the
 -- latest enrolment even after it ended.
 WITH latest_enrolment AS (

@@ -1,5 +1,4 @@
 -- mart_club_weekly: club-wide running volume, active members and median session adherence per ISO week.
--- depends_on: int_data_as_of, int_session_load, int_athlete_week_runs, int_adherence_weekly
 -- active_members = athletes who logged any run, other activity or strength session that week; every
 -- week from the first to the latest data week is present.
 WITH weeks AS (

@@ -1,5 +1,4 @@
 -- mart_data_health_errors: every rejected file or row with the reason and what to do about it.
--- depends_on: ingest_errors
 SELECT
     sha256,
     file_name,

@@ -1,5 +1,4 @@
 -- mart_data_health_files: every file received, its status and why it was rejected, for the Data health page.
--- depends_on: files
 -- format is the file's extension under any .gz; activities is the registry's item count for activity
 -- files and Strava exports (strength and club files count rows, shown as items).
 SELECT

@@ -1,5 +1,4 @@
 -- mart_program_due: what each currently enrolled athlete's phase asks for this week, per category, against what is logged.
--- depends_on: int_program_weeks, int_data_as_of, program_phase_sets, int_weekly_sets_by_category, int_adherence_weekly
 -- "This week" is the latest data week. Categories are those the phase prescribes sets for or requires
 -- in every session (required_each_session).
 WITH this_week AS (

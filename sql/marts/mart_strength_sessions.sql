@@ -1,5 +1,4 @@
 -- mart_strength_sessions: every logged strength session with its working, glute and single-leg sets and whether it counted.
--- depends_on: int_strength_sessions
 -- counted is null for a session outside any enrolment.
 SELECT
     athlete_id,

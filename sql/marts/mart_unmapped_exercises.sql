@@ -1,5 +1,4 @@
 -- mart_unmapped_exercises: logged exercise names the catalog does not know, with how often and by how many athletes, for the coach to map.
--- depends_on: strength_sets
 -- Counts every logged set, warm-ups included: an unmapped name never silently disappears.
 SELECT
     exercise_logged,

@@ -1,5 +1,4 @@
 -- mart_check_results: the latest outcome of every data check, for the Data health page.
--- depends_on: check_results
 -- Built by the publish step after every check of the run, so it shows this run's outcomes.
 SELECT
     check_name,

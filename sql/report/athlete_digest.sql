@@ -1,5 +1,4 @@
 -- athlete_digest: one row per athlete for the Monday digest: adherence and the 12-week pace trend.
--- depends_on: mart_athletes, mart_adherence_athlete, mart_pace_trends
 SELECT
     a.athlete_id,
     a.display_name,

@@ -1,5 +1,4 @@
 -- club_digest: the Monday digest's club-wide figures, read from the published marts.
--- depends_on: mart_athletes, mart_athlete_runs, mart_data_health_files, mart_injury_incidence, mart_adherence_athlete
 WITH runs AS (
     SELECT count(*) AS runs, coalesce(sum(moving_min), 0) / 60.0 AS running_hours
     FROM mart_athlete_runs

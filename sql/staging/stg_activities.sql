@@ -1,5 +1,4 @@
 -- stg_activities: every canonical activity of any sport (the copy of a run that arrived twice is dropped).
--- depends_on: activities
 -- Other sports stay: they count as training load where they have a duration (METRICS.md).
 -- duration_min falls back from moving time to timer and elapsed time when a file has no moving time.
 SELECT

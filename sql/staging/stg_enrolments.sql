@@ -1,5 +1,4 @@
 -- stg_enrolments: program enrolments with the ISO week each starts and ends in, numbered per athlete.
--- depends_on: enrolments
 -- Program week 1 is the ISO week containing start_date; end_week is null while the enrolment is ongoing.
 SELECT
     athlete_id,

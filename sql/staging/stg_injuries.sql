@@ -1,5 +1,4 @@
 -- stg_injuries: the injury log with its three case definitions and the days the athlete is not at risk of a new case.
--- depends_on: injuries
 -- Not at risk from onset_date up to (excluding) at_risk_again_date = onset + modified_days + stopped_days.
 SELECT
     injury_id,

@@ -1,5 +1,4 @@
 -- stg_running_activities: canonical running activities (is_running and not a duplicate), the only runs in pace and exposure figures.
--- depends_on: stg_activities
 -- exposure_hours is moving time (duration_min when a file has none): the injury denominator.
 SELECT
     *,

@@ -1,5 +1,4 @@
 -- stg_strength_sets: working strength sets (warm-up sets excluded) with the glute and single-leg flags adherence uses.
--- depends_on: strength_sets
 -- Glute sets are sets in glute_med_min, glute_max or single_leg (METRICS.md); an unmapped exercise has no
 -- categories, so it counts as a set but toward no category.
 WITH sets AS (

@@ -8,8 +8,8 @@ import duckdb
 import polars as pl
 
 from pipelines.settings import SQL_ROOT, Thresholds
+from pipelines.transform import club_model_graph
 from pipelines.transform.runner import settings_frame
-from pipelines.transform.statistics import PYTHON_MODELS, discover_models, run_models
 from pipelines.warehouse import append_rows, replace_table
 
 STAGING_DDL = {
@@ -83,8 +83,8 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None
 
 
 def build_models(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Run every SQL and Python model on the staging tables."""
-    return run_models(con, discover_models(SQL_ROOT), PYTHON_MODELS)
+    """Build the whole model graph with its checks on the staging tables, as the pipeline does."""
+    return club_model_graph().run(con)
 
 
 def monday(day: date) -> date:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.defs.checks import discover_checks
-from pipelines.transform.statistics import PYTHON_MODELS, discover_models
+from pipelines.transform.checks import discover_checks
+from pipelines.transform.runner import discover_models
+from pipelines.transform.statistics import PYTHON_MODELS
 from tests.transform import scenarios
 from tests.transform.staging import SQL_ROOT, STAGING_DDL, insert, run
 
@@ -59,7 +60,7 @@ def test_every_mart_exists_with_its_contract_columns(club: duckdb.DuckDBPyConnec
 
 def test_every_check_passes_on_clean_data(club: duckdb.DuckDBPyConnection) -> None:
     checks = discover_checks(SQL_ROOT / "checks")
-    models = {m.name for m in discover_models(SQL_ROOT)} | set(PYTHON_MODELS)
+    models = {m.name for m in discover_models(SQL_ROOT)} | {m.name for m in PYTHON_MODELS}
     assert len(checks) >= 19
     for check in checks:
         assert check.table in models | set(STAGING_DDL), (

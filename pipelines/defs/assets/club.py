@@ -3,12 +3,26 @@
 import dagster as dg
 
 from pipelines.defs.assets.inbox import raw_archive
+from pipelines.defs.assets.models import WRITES
 from pipelines.defs.resources import ClubFolder, Warehouse
 from pipelines.ingest.club import load_club_reference
+
+CLUB_TABLES = (
+    "athletes",
+    "exercise_catalog",
+    "programs",
+    "program_phases",
+    "program_phase_sets",
+    "enrolments",
+    "injuries",
+    "ostrc_responses",
+    "settings",
+)
 
 
 @dg.asset(
     group_name="club",
+    metadata={WRITES: [*CLUB_TABLES, "files", "ingest_errors"]},
     deps=[raw_archive],
     description="The roster, catalog, programs, enrolments, injuries and OSTRC answers as tables.",
 )

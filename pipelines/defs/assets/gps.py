@@ -4,6 +4,7 @@ import dagster as dg
 
 from pipelines.defs.assets.club import club_reference
 from pipelines.defs.assets.inbox import raw_archive
+from pipelines.defs.assets.models import WRITES
 from pipelines.defs.resources import ClubFolder, Warehouse
 from pipelines.ingest.activities import (
     build_jobs,
@@ -17,6 +18,7 @@ from pipelines.ingest.registry import files_to_parse, record_outcomes
 
 @dg.asset(
     group_name="gps",
+    metadata={WRITES: ["activities", "activity_samples", "files", "ingest_errors"]},
     deps=[raw_archive, club_reference],
     description="One row per recorded activity (cleaned, with per-run metrics) and its samples.",
 )

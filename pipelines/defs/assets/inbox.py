@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from pipelines.defs.assets.models import WRITES
 from pipelines.defs.resources import ClubFolder, Warehouse
 from pipelines.ingest.club import install_defaults
 from pipelines.ingest.inbox import scan_and_archive
@@ -17,6 +18,7 @@ class InboxSweep(dg.Config):
 
 @dg.asset(
     group_name="inbox",
+    metadata={WRITES: ["files"]},
     description="Every file in inbox/ and club/ copied unchanged into raw/<sha256> and listed in `files`.",
 )
 def raw_archive(

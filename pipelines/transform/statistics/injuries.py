@@ -30,16 +30,17 @@ INCIDENCE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def injury_incidence(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> pl.DataFrame:
+def injury_incidence(
+    int_incidence_counts: duckdb.DuckDBPyRelation, thresholds: Thresholds
+) -> pl.DataFrame:
     """Rates with Garwood CIs for every case definition and group; IRRs vs each comparison's reference.
 
     The reference row carries irr 1 without a CI; an IRR the data cannot bound (no cases, no hours)
     is null. ci_method names the IRR CI method (the club row, without an IRR, names the rate's).
     Observational: an IRR is an association, not the program's effect.
     """
-    counts = con.sql(
-        "select case_definition, comparison, group_label, reference_group, cases, hours "
-        "from int_incidence_counts"
+    counts = int_incidence_counts.select(
+        "case_definition, comparison, group_label, reference_group, cases, hours"
     ).pl()
     reference = {
         (r["case_definition"], r["comparison"]): r

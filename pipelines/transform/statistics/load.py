@@ -25,16 +25,20 @@ DAILY_LOAD_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def daily_load(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> pl.DataFrame:
+def daily_load(
+    int_session_load: duckdb.DuckDBPyRelation,
+    int_data_as_of: duckdb.DuckDBPyRelation,
+    thresholds: Thresholds,
+) -> pl.DataFrame:
     """One row per athlete and day from their first session to the latest data date, rest days as 0.
 
     The recursions start from zero load before the first session; ACWR (and load_spike) stay null
     until the athlete has acwr_min_history_days days of history.
     """
-    sessions = con.sql(
-        "select athlete_id, local_date as date, sum(load) as load from int_session_load group by all"
+    sessions = int_session_load.aggregate(
+        "athlete_id, local_date as date, sum(load) as load", "athlete_id, local_date"
     ).pl()
-    as_of = con.sql("select as_of_date from int_data_as_of").fetchall()[0][0]
+    as_of = int_data_as_of.select("as_of_date").fetchall()[0][0]
     if sessions.is_empty() or as_of is None:
         return pl.DataFrame(schema=DAILY_LOAD_SCHEMA)
     days = (

@@ -21,12 +21,15 @@ SUMMARY_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def ostrc_weekly(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> pl.DataFrame:
+def ostrc_weekly(
+    int_ostrc_weekly_counts: duckdb.DuckDBPyRelation, thresholds: Thresholds
+) -> pl.DataFrame:
     """Per week asked about: respondents, athletes with a (substantial) problem, prevalences with Wilson 95% CIs."""
-    counts = con.sql(
-        "select week_start, respondents, any_problem, substantial_problem "
-        "from int_ostrc_weekly_counts order by week_start"
-    ).pl()
+    counts = (
+        int_ostrc_weekly_counts.select("week_start, respondents, any_problem, substantial_problem")
+        .order("week_start")
+        .pl()
+    )
     columns = {}
     for measure, name in (("any_problem", "any"), ("substantial_problem", "substantial")):
         low, high = prevalence_ci(counts[measure].to_numpy(), counts["respondents"].to_numpy())
@@ -48,9 +51,11 @@ def ostrc_weekly(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> pl.D
     )
 
 
-def ostrc_summary(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> pl.DataFrame:
+def ostrc_summary(
+    mart_ostrc_weekly: duckdb.DuckDBPyRelation, thresholds: Thresholds
+) -> pl.DataFrame:
     """Mean weekly prevalence of any and of substantial problems with a t-based 95% CI across weeks."""
-    weekly = con.sql("select prevalence_any, prevalence_substantial from mart_ostrc_weekly").pl()
+    weekly = mart_ostrc_weekly.select("prevalence_any, prevalence_substantial").pl()
     rows = []
     for measure, column in (
         ("any_problem", "prevalence_any"),

@@ -25,29 +25,38 @@ PACE_TRENDS_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def pace_trends(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> pl.DataFrame:
+def pace_trends(
+    int_athlete_week_runs: duckdb.DuckDBPyRelation,
+    int_data_as_of: duckdb.DuckDBPyRelation,
+    athletes: duckdb.DuckDBPyRelation,
+    stg_enrolments: duckdb.DuckDBPyRelation,
+    thresholds: Thresholds,
+) -> pl.DataFrame:
     """Every athlete's last_12_weeks trend, and enrolled athletes' since_program_start trend.
 
     Weekly points are the median GAP of the week's runs; weeks without runs are gaps, not zeros.
     Direction is improving or slower only when Sen's 95% CI excludes 0; fewer than trend_min_weeks
     points is insufficient_data.
     """
-    as_of_week = con.sql("select as_of_week from int_data_as_of").fetchall()[0][0]
+    as_of_week = int_data_as_of.select("as_of_week").fetchall()[0][0]
     if as_of_week is None:
         return pl.DataFrame(schema=PACE_TRENDS_SCHEMA)
-    weekly = con.sql(
-        "select athlete_id, week_start, median_gap_s_per_km from int_athlete_week_runs "
-        "where median_gap_s_per_km is not null"
-    ).pl()
+    weekly = (
+        int_athlete_week_runs.filter("median_gap_s_per_km is not null")
+        .select("athlete_id, week_start, median_gap_s_per_km")
+        .pl()
+    )
     recent_start = as_of_week - timedelta(weeks=thresholds.trend_recent_weeks - 1)
     windows = [
         (athlete_id, "last_12_weeks", recent_start)
-        for (athlete_id,) in con.sql("select athlete_id from athletes order by 1").fetchall()
+        for (athlete_id,) in athletes.select("athlete_id").order("athlete_id").fetchall()
     ] + [
         (athlete_id, "since_program_start", program_start)
-        for athlete_id, program_start in con.sql(
-            "select athlete_id, min(start_week) from stg_enrolments group by all order by 1"
-        ).fetchall()
+        for athlete_id, program_start in stg_enrolments.aggregate(
+            "athlete_id, min(start_week)", "athlete_id"
+        )
+        .order("athlete_id")
+        .fetchall()
     ]
     # numpy arrays per athlete (week starts as day numbers): a polars filter per athlete and
     # window costs more than the trend itself in a club of thousands

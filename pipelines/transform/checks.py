@@ -1,0 +1,81 @@
+"""Data checks: each selects the offending rows of one table; none means it passes.
+
+Business rules are hand-written in sql/checks/<name>.sql (first line `-- <name>: what it checks.`);
+key and required-column checks are generated from the staging tables' declarations
+(pipelines/ingest/tables.py). The table a check guards is derived from its SQL. Checks on loaded
+(staging) tables are ERROR and blocking: bad staging data stops what reads it and publication;
+checks on marts are WARN. Every outcome is also written to `check_results` for the Data health page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.ingest.tables import key_checks
+from pipelines.settings import SQL_ROOT
+from pipelines.transform.sql_files import ModelError, read_title, sql_inputs
+from pipelines.warehouse import append_rows, table_exists
+
+MART_PREFIX = "mart_"
+
+
+@dataclass(frozen=True)
+class SqlCheck:
+    """One check: the table it guards, how serious a failure is, and the SQL finding offenders."""
+
+    name: str
+    table: str
+    description: str
+    sql: str
+
+    @property
+    def severity(self) -> str:
+        """WARN on a mart, ERROR (blocking) on anything the pipeline loaded."""
+        return "WARN" if self.table.startswith(MART_PREFIX) else "ERROR"
+
+
+def read_check(path: Path) -> SqlCheck:
+    """One check file: its title line, and the one table its SQL reads."""
+    text, description, _ = read_title(path)
+    tables = sql_inputs(text, path)
+    if len(tables) != 1:
+        raise ModelError(
+            f"{path}: a check reads exactly one table, this one reads {tables or 'none'}; "
+            "split it into one check per table."
+        )
+    return SqlCheck(path.stem, tables[0], description, text.strip().rstrip(";"))
+
+
+def discover_checks(root: Path = SQL_ROOT / "checks") -> list[SqlCheck]:
+    """The generated key checks, then every hand-written check under `root`, by name."""
+    generated = [SqlCheck(c.name, c.table, c.description, c.sql) for c in key_checks()]
+    return generated + [read_check(path) for path in sorted(root.glob("*.sql"))]
+
+
+def evaluate(con: duckdb.DuckDBPyConnection, check: SqlCheck, run_id: str) -> tuple[bool, int]:
+    """Run one check, record it in check_results, and return (passed, offending rows)."""
+    offending = con.sql(f"select count(*) from ({check.sql})").fetchall()[0][0]  # noqa: S608
+    if table_exists(con, "check_results"):
+        con.sql("delete from check_results where check_name = ?", params=[check.name])
+    append_rows(
+        con,
+        "check_results",
+        pl.DataFrame(
+            {
+                "check_name": [check.name],
+                "asset": [check.table],
+                "severity": [check.severity],
+                "passed": [offending == 0],
+                "offending_rows": [offending],
+                "description": [check.description],
+                "checked_at": [datetime.now(UTC)],
+                "run_id": [run_id],
+            }
+        ),
+    )
+    return offending == 0, offending
