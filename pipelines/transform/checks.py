@@ -57,25 +57,44 @@ def discover_checks(root: Path = SQL_ROOT / "checks") -> list[SqlCheck]:
     return generated + [read_check(path) for path in sorted(root.glob("*.sql"))]
 
 
-def evaluate(con: duckdb.DuckDBPyConnection, check: SqlCheck, run_id: str) -> tuple[bool, int]:
-    """Run one check, record it in check_results, and return (passed, offending rows)."""
-    offending = con.sql(f"select count(*) from ({check.sql})").fetchall()[0][0]  # noqa: S608
+def offending_rows(con: duckdb.DuckDBPyConnection, check: SqlCheck) -> int:
+    """How many rows the check finds wrong; 0 means it passes."""
+    return con.sql(f"select count(*) from ({check.sql})").fetchall()[0][0]  # noqa: S608
+
+
+def record_results(
+    con: duckdb.DuckDBPyConnection, outcomes: list[tuple[SqlCheck, int]], run_id: str
+) -> None:
+    """Replace these checks' rows in `check_results` with their latest outcomes, in one batch."""
+    if not outcomes:
+        return
+    names = [check.name for check, _ in outcomes]
     if table_exists(con, "check_results"):
-        con.sql("delete from check_results where check_name = ?", params=[check.name])
+        con.sql("delete from check_results where list_contains(?, check_name)", params=[names])
+    now = datetime.now(UTC)
     append_rows(
         con,
         "check_results",
         pl.DataFrame(
             {
-                "check_name": [check.name],
-                "asset": [check.table],
-                "severity": [check.severity],
-                "passed": [offending == 0],
-                "offending_rows": [offending],
-                "description": [check.description],
-                "checked_at": [datetime.now(UTC)],
-                "run_id": [run_id],
-            }
+                "check_name": names,
+                "asset": [check.table for check, _ in outcomes],
+                "severity": [check.severity for check, _ in outcomes],
+                "passed": [offending == 0 for _, offending in outcomes],
+                "offending_rows": [offending for _, offending in outcomes],
+                "description": [check.description for check, _ in outcomes],
+                "checked_at": [now] * len(outcomes),
+                "run_id": [run_id] * len(outcomes),
+            },
+            schema={
+                "check_name": pl.String,
+                "asset": pl.String,
+                "severity": pl.String,
+                "passed": pl.Boolean,
+                "offending_rows": pl.Int64,
+                "description": pl.String,
+                "checked_at": pl.Datetime("us", "UTC"),
+                "run_id": pl.String,
+            },
         ),
     )
-    return offending == 0, offending

@@ -22,7 +22,7 @@ import duckdb
 import polars as pl
 
 from pipelines.settings import SQL_ROOT, Thresholds
-from pipelines.transform.checks import SqlCheck, discover_checks, evaluate
+from pipelines.transform.checks import SqlCheck, discover_checks, offending_rows, record_results
 from pipelines.transform.sql_files import ModelError, read_title, sql_inputs
 from pipelines.warehouse import ident, replace_table, table_exists
 
@@ -121,6 +121,11 @@ class CheckDone:
     offending_rows: int
     seconds: float
 
+    @property
+    def blocks(self) -> bool:
+        """A failed ERROR check: what reads its table is not rebuilt, and nothing is published."""
+        return not self.passed and self.check.severity == "ERROR"
+
 
 GraphEvent = ModelBuilt | ModelSkipped | CheckDone
 
@@ -194,24 +199,29 @@ class ModelGraph:
         if thresholds is None and any(isinstance(self.models[n], PythonModel) for n in selected):
             thresholds = thresholds_from_settings(con)
         failed: dict[str, list[str]] = {}
-        for check in [c for c in wanted if c.table not in self.models]:
-            yield from self._check(con, check, run_id, failed)
-        for name in [n for n in self.order if n in selected]:
-            model = self.models[name]
-            blocked = sorted({c for t in self.upstream(name) for c in failed.get(t, [])})
-            if blocked:
-                failed[name] = blocked
-                yield ModelSkipped(model, tuple(blocked))
-                continue
-            started = time.perf_counter()
-            if isinstance(model, SqlModel):
-                run_sql_model(con, model)
-            else:
-                run_python_model(con, model, thresholds)
-            rows = con.sql(f"select count(*) from {ident(name)}").fetchall()[0][0]  # noqa: S608
-            yield ModelBuilt(model, rows, time.perf_counter() - started)
-            for check in [c for c in wanted if c.table == name]:
-                yield from self._check(con, check, run_id, failed)
+        evaluated: list[tuple[SqlCheck, int]] = []
+        try:
+            for check in [c for c in wanted if c.table not in self.models]:
+                yield self._check(con, check, failed, evaluated)
+            for name in [n for n in self.order if n in selected]:
+                model = self.models[name]
+                blocked = sorted({c for t in self.upstream(name) for c in failed.get(t, [])})
+                if blocked:
+                    failed[name] = blocked
+                    yield ModelSkipped(model, tuple(blocked))
+                    continue
+                started = time.perf_counter()
+                if isinstance(model, SqlModel):
+                    run_sql_model(con, model)
+                else:
+                    run_python_model(con, model, thresholds)
+                rows = con.sql(f"select count(*) from {ident(name)}").fetchall()[0][0]  # noqa: S608
+                yield ModelBuilt(model, rows, time.perf_counter() - started)
+                for check in [c for c in wanted if c.table == name]:
+                    yield self._check(con, check, failed, evaluated)
+        finally:
+            # one batch for the Data health page, also when a model fails half way
+            record_results(con, evaluated, run_id)
 
     def run(
         self,
@@ -241,14 +251,16 @@ class ModelGraph:
     def _check(
         con: duckdb.DuckDBPyConnection,
         check: SqlCheck,
-        run_id: str,
         failed: dict[str, list[str]],
-    ) -> Iterator[CheckDone]:
+        evaluated: list[tuple[SqlCheck, int]],
+    ) -> CheckDone:
         started = time.perf_counter()
-        passed, offending = evaluate(con, check, run_id)
-        if not passed and check.severity == "ERROR":
+        offending = offending_rows(con, check)
+        evaluated.append((check, offending))
+        done = CheckDone(check, offending == 0, offending, time.perf_counter() - started)
+        if done.blocks:
             failed.setdefault(check.table, []).append(check.name)
-        yield CheckDone(check, passed, offending, time.perf_counter() - started)
+        return done
 
 
 def run_sql_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> None:

@@ -6,7 +6,6 @@ what is selected through `ModelGraph.iter_run`, the function the model tests cal
 each model's materialization (rows, seconds) and each check's result as it happens.
 """
 
-
 from collections.abc import Iterator, Mapping
 
 import dagster as dg
@@ -76,7 +75,10 @@ def build_model_graph_asset(
             name=check.name,
             asset=keys[check.table][0],
             description=check.description,
-            blocking=check.severity == "ERROR",
+            # Not Dagster-blocking: a blocking check on an ingest asset that other ingest assets
+            # read makes Dagster split this step in three to order them. The graph itself skips
+            # what reads a table whose ERROR check failed, and the step then fails.
+            blocking=False,
         )
         for check in graph.checks
     ]
@@ -93,11 +95,19 @@ def build_model_graph_asset(
     ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
         models = {key.path[-1] for key in context.selected_asset_keys}
         checks = {key.name for key in context.selected_asset_check_keys}
+        failed = []
         with warehouse.connection() as con:
             for event in graph.iter_run(
                 con, run_id=context.run.run_id, models=models, checks=checks
             ):
+                if isinstance(event, CheckDone) and event.blocks:
+                    failed.append(f"{event.check.table}: {event.check.name}")
                 yield from _report(context, event, keys)
+        if failed:
+            raise dg.Failure(
+                f"{len(failed)} blocking check(s) failed with ERROR severity: {'; '.join(failed)}. "
+                "What reads those tables was not rebuilt and nothing is published; see Data health."
+            )
 
     return model_graph
 

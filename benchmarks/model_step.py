@@ -1,0 +1,116 @@
+"""The model and check step of a nightly run with no new files, on the demo club.
+
+    .venv/bin/python -m benchmarks.model_step            # the demo club (40 athletes x 52 weeks)
+    .venv/bin/python -m benchmarks.model_step --quick    # 12 athletes x 30 weeks
+
+Builds the demo club once (as `make demo` does: `strongstride demo-data` defaults, then one ingest),
+then times `--repeat` further runs with nothing new. From Dagster's own step records each run's
+time is split into the ingestion steps, the publish step, and every other step: the models and
+their checks (one step, `model_graph`, since issue 13; one step per model and per check before).
+Each model's and check's own seconds come from the materialization and check metadata. The
+step-splitting works on any commit, so the same command measures the code before the change.
+The last line is JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+from benchmarks.clubs import BENCH_ROOT, machine
+
+INGEST_STEPS = ("raw_archive", "club_reference", "activities", "strength_sets")
+PUBLISH_STEP = "serving_file"
+DEMO = {"athletes": 40, "weeks": 52, "seed": 7}
+QUICK = {"athletes": 12, "weeks": 30, "seed": 11}
+
+
+def demo_club(size: dict) -> Path:
+    """The demo club generated and ingested once, reused by later runs."""
+    from pipelines.demo.generate import generate_demo_club
+    from pipelines.run import run_ingest
+    from pipelines.settings import load_settings
+
+    home = BENCH_ROOT / f"model-step-{size['athletes']}x{size['weeks']}"
+    ready = home / "READY"
+    if not ready.exists():
+        shutil.rmtree(home, ignore_errors=True)
+        print(f"building the demo club in {home} ...", flush=True)
+        generate_demo_club(home, **size)
+        assert run_ingest(load_settings(home)).success
+        ready.touch()
+    return home
+
+
+def timed_run(home: Path) -> dict:
+    """One ingest with nothing new: wall time and its split by kind of step."""
+    import dagster as dg
+
+    from pipelines.run import club_instance, run_ingest
+    from pipelines.settings import load_settings
+
+    settings = load_settings(home)
+    started = time.perf_counter()
+    outcome = run_ingest(settings)
+    wall = time.perf_counter() - started
+    if not outcome.success:
+        raise SystemExit(f"the run failed: {outcome.blocked_reason}")
+    with club_instance(settings) as instance:
+        steps = {
+            s.step_key: s.end_time - s.start_time
+            for s in instance.get_run_step_stats(outcome.run_id)
+            if s.start_time and s.end_time
+        }
+        inner = _inner_seconds(instance, outcome.run_id, dg)
+    models = {k: v for k, v in steps.items() if k not in INGEST_STEPS and k != PUBLISH_STEP}
+    return {
+        "wall_s": wall,
+        "ingest_s": sum(v for k, v in steps.items() if k in INGEST_STEPS),
+        "models_and_checks_s": sum(models.values()),
+        "publish_s": steps.get(PUBLISH_STEP, 0.0),
+        "model_and_check_steps": len(models),
+        **inner,
+    }
+
+
+def _inner_seconds(instance, run_id: str, dg) -> dict:
+    """Sum of the per-model and per-check seconds recorded in metadata (absent before issue 13)."""
+    totals = {"models_own_s": 0.0, "checks_own_s": 0.0}
+    kinds = {
+        dg.DagsterEventType.ASSET_MATERIALIZATION: "models_own_s",
+        dg.DagsterEventType.ASSET_CHECK_EVALUATION: "checks_own_s",
+    }
+    for record in instance.all_logs(run_id, of_type=set(kinds)):
+        event = record.dagster_event
+        data = event.event_specific_data
+        metadata = (
+            data.materialization.metadata
+            if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
+            else data.metadata
+        )
+        seconds = metadata.get("seconds")
+        if seconds is not None:
+            totals[kinds[event.event_type]] += seconds.value
+    return totals
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="the small demo club")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    home = demo_club(QUICK if args.quick else DEMO)
+    runs = []
+    for _ in range(args.repeat):
+        runs.append(timed_run(home))
+        print(json.dumps({k: round(v, 3) for k, v in runs[-1].items()}), flush=True)
+    median = {k: round(statistics.median(r[k] for r in runs), 3) for k in runs[0]}
+    print(json.dumps({"club": home.name, "runs": len(runs), **median, "machine": machine()}))
+
+
+if __name__ == "__main__":
+    main()
