@@ -1,1 +1,1 @@
-"""Ingestion: archive what arrived, parse it, load it into the warehouse staging tables."""
+"""Stages 1 and 4: archive what arrived and register it; load parsed frames into the staging tables."""

@@ -1,0 +1,1 @@
+"""Stage 2, parsing: bytes in, typed polars frames out, grouped by input family; pure functions."""
