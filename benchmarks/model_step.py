@@ -9,7 +9,8 @@ time is split into the ingestion steps, the publish step, and every other step: 
 their checks (one step, `model_graph`, since issue 13; one step per model and per check before).
 Each model's and check's own seconds come from the materialization and check metadata. The
 step-splitting works on any commit, so the same command measures the code before the change.
-The last line is JSON.
+The last line is JSON. To measure another commit, run this file from that checkout with its own
+club folder: `cd ../old && python /path/to/benchmarks/model_step.py --home /tmp/old-club`.
 """
 
 from __future__ import annotations
@@ -29,13 +30,13 @@ DEMO = {"athletes": 40, "weeks": 52, "seed": 7}
 QUICK = {"athletes": 12, "weeks": 30, "seed": 11}
 
 
-def demo_club(size: dict) -> Path:
+def demo_club(size: dict, home: Path | None = None) -> Path:
     """The demo club generated and ingested once, reused by later runs."""
     from pipelines.demo.generate import generate_demo_club
     from pipelines.run import run_ingest
     from pipelines.settings import load_settings
 
-    home = BENCH_ROOT / f"model-step-{size['athletes']}x{size['weeks']}"
+    home = home or BENCH_ROOT / f"model-step-{size['athletes']}x{size['weeks']}"
     ready = home / "READY"
     if not ready.exists():
         shutil.rmtree(home, ignore_errors=True)
@@ -102,8 +103,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="the small demo club")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--home", type=Path, help="where the club is built (another commit's own)")
     args = parser.parse_args()
-    home = demo_club(QUICK if args.quick else DEMO)
+    home = demo_club(QUICK if args.quick else DEMO, args.home)
     runs = []
     for _ in range(args.repeat):
         runs.append(timed_run(home))
