@@ -1,1 +1,1 @@
-"""One file per page: widgets and layout only (member pages expose render(viewer, key) for reuse)."""
+"""One flat script per page, layout only; the sections pages share live in dashboard.views."""

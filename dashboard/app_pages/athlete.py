@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data, ui
-from dashboard.app_pages import my_injuries, my_program, my_trends
+from dashboard.views import health, running, strength_program
 
 VIEWS = {
-    "Running": my_trends.render,
-    "Strength program": my_program.render,
-    "Health check-ins": my_injuries.render,
+    "Running": running.render,
+    "Strength program": strength_program.render,
+    "Health check-ins": health.render,
 }
 
 coach = ui.coach_viewer()
