@@ -1,10 +1,13 @@
-"""The dashboard's own settings, resolved from STRONGSTRIDE_HOME (the only dashboard module reading os.environ)."""
+"""The dashboard's own settings (sessions, lockout, cache); the home layout and the thresholds come
+from pipelines.settings. With that module, the only place reading os.environ."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from pipelines.settings import HomeLayout, Thresholds, club_home
 
 # Query results stay cached this long even when the serving file does not change.
 CACHE_TTL_SECONDS = 600
@@ -26,13 +29,16 @@ class LockoutPolicy:
 
 @dataclass(frozen=True)
 class MetricSettings:
-    """Pipeline choices shown next to the numbers they change; the serving file's own values win."""
+    """Pipeline choices shown next to the numbers they change; the serving file's own values win.
 
-    adherence_high: float = 0.84
-    adherence_medium: float = 0.74
-    adherence_lag_weeks: int = 4
-    acwr_spike: float = 1.5
-    trend_recent_weeks: int = 12
+    The defaults are the pipeline's own (Thresholds), for a serving file that does not carry them.
+    """
+
+    adherence_high: float = Thresholds.adherence_high
+    adherence_medium: float = Thresholds.adherence_medium
+    adherence_lag_weeks: int = Thresholds.adherence_lag_weeks
+    acwr_spike: float = Thresholds.acwr_spike
+    trend_recent_weeks: int = Thresholds.trend_recent_weeks
 
 
 @dataclass(frozen=True)
@@ -42,22 +48,26 @@ class DashboardConfig:
     home: Path
     session_idle_seconds: float = 8 * 3600
     session_max_seconds: float = 24 * 3600
-    max_upload_mb: int = 50
+    max_upload_mb: int = Thresholds.max_upload_mb
     min_password_length: int = 10
     lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
     metric_defaults: MetricSettings = field(default_factory=MetricSettings)
 
     @property
+    def layout(self) -> HomeLayout:
+        return HomeLayout(self.home)
+
+    @property
     def serving_file(self) -> Path:
-        return self.home / "serving.duckdb"
+        return self.layout.serving
 
     @property
     def accounts_file(self) -> Path:
-        return self.home / "accounts.json"
+        return self.layout.accounts
 
     @property
     def inbox(self) -> Path:
-        return self.home / "inbox"
+        return self.layout.inbox
 
     @property
     def max_upload_bytes(self) -> int:
@@ -66,9 +76,10 @@ class DashboardConfig:
 
 def load_config(home: str | Path | None = None) -> DashboardConfig:
     """Settings for the club at `home`, else $STRONGSTRIDE_HOME, else ./data."""
-    root = Path(home or os.environ.get("STRONGSTRIDE_HOME") or "data").resolve()
     return DashboardConfig(
-        home=root,
+        home=club_home(home),
         session_idle_seconds=float(os.environ.get("STRONGSTRIDE_SESSION_IDLE_HOURS", "8")) * 3600,
-        max_upload_mb=int(os.environ.get("STRONGSTRIDE_MAX_UPLOAD_MB", "50")),
+        max_upload_mb=int(
+            os.environ.get("STRONGSTRIDE_MAX_UPLOAD_MB", str(Thresholds.max_upload_mb))
+        ),
     )

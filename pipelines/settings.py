@@ -1,4 +1,5 @@
-"""Every path and setting of one club, resolved once from STRONGSTRIDE_HOME (nothing else reads os.environ)."""
+"""Every path and setting of one club, resolved once from STRONGSTRIDE_HOME (standard library only:
+the dashboard imports it too; with dashboard/config.py, the only modules reading os.environ)."""
 
 from __future__ import annotations
 
@@ -62,15 +63,10 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
-class Settings:
-    """One club's data folder and everything derived from it."""
+class HomeLayout:
+    """Where everything lives in one club's home folder: the one layout pipelines and dashboard share."""
 
     home: Path
-    club_time_zone: str = "Europe/London"
-    nightly_cron: str = "0 2 * * *"
-    parse_workers: int = 2
-    full_sweep_days: int = 7  # how often the nightly run lists every inbox folder (see inbox.py)
-    thresholds: Thresholds = field(default_factory=Thresholds)
 
     @property
     def inbox(self) -> Path:
@@ -105,6 +101,22 @@ class Settings:
         return self.home / "demo" / "truth.json"
 
 
+@dataclass(frozen=True)
+class Settings(HomeLayout):
+    """One club's data folder and everything derived from it."""
+
+    club_time_zone: str = "Europe/London"
+    nightly_cron: str = "0 2 * * *"
+    parse_workers: int = 2
+    full_sweep_days: int = 7  # how often the nightly run lists every inbox folder (see inbox.py)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+
+def club_home(home: str | Path | None = None) -> Path:
+    """The club's home folder: `home`, else $STRONGSTRIDE_HOME, else ./data."""
+    return Path(home or os.environ.get("STRONGSTRIDE_HOME") or "data").resolve()
+
+
 def federation_root() -> Path:
     """The folder holding one home folder per club ($STRONGSTRIDE_FEDERATION, default ./clubs)."""
     return Path(os.environ.get("STRONGSTRIDE_FEDERATION") or "clubs").resolve()
@@ -112,9 +124,8 @@ def federation_root() -> Path:
 
 def load_settings(home: str | Path | None = None) -> Settings:
     """Settings for the club at `home`, else $STRONGSTRIDE_HOME, else ./data."""
-    root = Path(home or os.environ.get("STRONGSTRIDE_HOME") or "data").resolve()
     return Settings(
-        home=root,
+        home=club_home(home),
         club_time_zone=os.environ.get("STRONGSTRIDE_CLUB_TZ", "Europe/London"),
         parse_workers=int(os.environ.get("STRONGSTRIDE_WORKERS", "2")),
     )
