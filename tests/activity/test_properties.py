@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
-import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -131,11 +130,6 @@ def assert_distance_never_decreases(track: Track) -> None:
     assert all(a <= b for a, b in zip(dist, dist[1:], strict=False))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a point without a fix between two fixes at the same timestamp gets dist_m NaN: "
-    "interpolate_by('ts') divides 0 by 0 (cleaning.filled_in_time); best efforts then go wrong",
-)
 @PROPERTY
 @example(Track([0, 0, 0], [51.5, None, 51.5], [-0.1, None, -0.1], [None] * 3, [0, 0, 0]))
 @given(tracks())
