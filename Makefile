@@ -32,10 +32,12 @@ test: env
 lint: env
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) sqlfluff lint sql/
 
 format: env
 	$(RUN) ruff format .
 	$(RUN) ruff check --fix .
+	$(RUN) sqlfluff fix sql/
 
 dagster: env
 	DAGSTER_HOME="$(STRONGSTRIDE_HOME)/.dagster" $(RUN) dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000

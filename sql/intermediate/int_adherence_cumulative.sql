@@ -32,7 +32,8 @@ to_date AS (
 ratios AS (
     SELECT
         *,
-        credited_sessions_to_date / nullif(prescribed_sessions_to_date, 0) AS cumulative_session_adherence,
+        credited_sessions_to_date
+        / nullif(prescribed_sessions_to_date, 0) AS cumulative_session_adherence,
         credited_sets_to_date / nullif(prescribed_sets_to_date, 0) AS cumulative_dose_adherence
     FROM to_date
 )

@@ -7,6 +7,6 @@ SELECT
     coalesce(sum(distance_km), 0) AS running_km,
     coalesce(sum(exposure_hours), 0) AS running_hours,
     median(gap_s_per_km) AS median_gap_s_per_km,
-    median(ef) FILTER (WHERE coalesce(is_steady, true)) AS median_ef
+    median(ef) FILTER (WHERE coalesce(is_steady, TRUE)) AS median_ef
 FROM stg_running_activities
 GROUP BY ALL

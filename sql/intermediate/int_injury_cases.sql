@@ -2,11 +2,23 @@
 -- Band = cumulative session adherence through the week adherence_lag_weeks before the onset week
 -- (int_adherence_cumulative.attributed_week); no enrolled week there = 'not enrolled' and no band.
 WITH cases AS (
-    SELECT *, 'running_related_injury' AS case_definition FROM stg_injuries WHERE running_related_injury
+    SELECT
+        *,
+        'running_related_injury' AS case_definition
+    FROM stg_injuries
+    WHERE running_related_injury
     UNION ALL
-    SELECT *, 'time_loss' FROM stg_injuries WHERE time_loss
+    SELECT
+        *,
+        'time_loss' AS case_definition
+    FROM stg_injuries
+    WHERE time_loss
     UNION ALL
-    SELECT *, 'any_complaint' FROM stg_injuries WHERE any_complaint
+    SELECT
+        *,
+        'any_complaint' AS case_definition
+    FROM stg_injuries
+    WHERE any_complaint
 )
 
 SELECT

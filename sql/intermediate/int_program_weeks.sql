@@ -30,7 +30,8 @@ phases AS (
         OR EXISTS (
             SELECT 1
             FROM program_phase_sets AS s
-            WHERE s.program_id = p.program_id
+            WHERE
+                s.program_id = p.program_id
                 AND s.phase_index = p.phase_index
                 AND s.category = 'single_leg'
                 AND s.sets_per_week > 0

@@ -17,8 +17,8 @@ at_risk AS (
     CROSS JOIN definitions AS d
     ANTI JOIN int_injury_cases AS c
         ON
-            c.athlete_id = r.athlete_id
-            AND c.case_definition = d.case_definition
+            r.athlete_id = c.athlete_id
+            AND d.case_definition = c.case_definition
             AND r.local_date >= c.onset_date
             AND r.local_date < c.at_risk_again_date
     WHERE r.exposure_hours > 0

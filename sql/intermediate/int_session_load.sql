@@ -34,8 +34,10 @@ strength_load AS (
         s.week_start,
         'strength' AS session_kind,
         s.sets * t.strength_minutes_per_set AS minutes,
-        s.sets * t.strength_minutes_per_set * coalesce(s.mean_rpe, t.default_load_per_minute) AS load,
-        CASE WHEN s.mean_rpe IS NOT NULL THEN 'session_rpe' ELSE 'default_intensity' END AS load_method
+        s.sets * t.strength_minutes_per_set
+        * coalesce(s.mean_rpe, t.default_load_per_minute) AS load,
+        CASE WHEN s.mean_rpe IS NOT NULL THEN 'session_rpe' ELSE 'default_intensity' END
+            AS load_method
     FROM int_strength_sessions AS s
     CROSS JOIN thresholds AS t
 )

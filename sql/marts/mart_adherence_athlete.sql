@@ -59,7 +59,7 @@ SELECT
         l.enrolled_weeks >= t.falling_behind_weeks
         AND r.last4_session_adherence
         < CASE l.adherence_band WHEN 'high' THEN t.adherence_high ELSE t.adherence_medium END,
-        false
+        FALSE
     ) AS falling_behind
 FROM latest AS l
 CROSS JOIN thresholds AS t

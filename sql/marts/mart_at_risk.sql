@@ -38,7 +38,8 @@ ostrc_problems AS (
     CROSS JOIN thresholds AS t
     WHERE
         o.substantial_problem
-        AND o.week_start > (SELECT max(week_start) FROM ostrc_responses) - t.ostrc_recent_days
+        AND o.week_start
+        > (SELECT max(r.week_start) FROM ostrc_responses AS r) - t.ostrc_recent_days
     QUALIFY row_number() OVER (PARTITION BY o.athlete_id ORDER BY o.week_start DESC) = 1
 ),
 
@@ -47,7 +48,7 @@ adherence_drops AS (
         a.athlete_id,
         'adherence_drop' AS reason,
         format(
-            'Session adherence {:.0f}% over the last {} weeks, below {:.0f}% for the {} band (cumulative {:.0f}%)',
+            'Session adherence {:.0f}% over the last {} weeks, below {:.0f}% for the {} band (cumulative {:.0f}%)',  -- noqa: LT05
             100 * a.last4_session_adherence, t.falling_behind_weeks,
             100 * a.falling_behind_threshold, a.adherence_band, 100 * a.cumulative_session_adherence
         ) AS detail,

@@ -13,7 +13,7 @@ SELECT
     a.training_group,
     a.sex,
     coalesce(
-        e.start_date <= d.as_of_date AND (e.end_date IS NULL OR e.end_date >= d.as_of_date), false
+        e.start_date <= d.as_of_date AND (e.end_date IS NULL OR e.end_date >= d.as_of_date), FALSE
     ) AS enrolled,
     e.program_id,
     e.start_date AS enrolment_start,

@@ -9,4 +9,4 @@ SELECT
     hint,
     recorded_at
 FROM ingest_errors
-ORDER BY recorded_at DESC, file_name, row_number
+ORDER BY recorded_at DESC, file_name ASC, row_number ASC

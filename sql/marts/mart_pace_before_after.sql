@@ -6,7 +6,8 @@ WITH thresholds AS (
 ),
 
 first_enrolment AS (
-    SELECT * FROM stg_enrolments WHERE enrolment_number = 1
+    SELECT * FROM stg_enrolments
+    WHERE enrolment_number = 1
 ),
 
 windowed_runs AS (
@@ -15,9 +16,11 @@ windowed_runs AS (
         r.week_start,
         r.gap_s_per_km,
         CASE
-            WHEN r.week_start >= e.start_week - t.window_days
+            WHEN
+                r.week_start >= e.start_week - t.window_days
                 AND r.week_start < e.start_week THEN 'before'
-            WHEN r.week_start >= e.start_week + t.window_days
+            WHEN
+                r.week_start >= e.start_week + t.window_days
                 AND r.week_start < e.start_week + 2 * t.window_days THEN 'after'
         END AS period
     FROM stg_running_activities AS r

@@ -8,10 +8,20 @@ WITH this_week AS (
 ),
 
 categories AS (
-    SELECT athlete_id, week_start, program_id, phase_index, unnest(required_categories) AS category
+    SELECT
+        athlete_id,
+        week_start,
+        program_id,
+        phase_index,
+        unnest(required_categories) AS category
     FROM this_week
     UNION
-    SELECT w.athlete_id, w.week_start, w.program_id, w.phase_index, p.category
+    SELECT
+        w.athlete_id,
+        w.week_start,
+        w.program_id,
+        w.phase_index,
+        p.category
     FROM this_week AS w
     INNER JOIN program_phase_sets AS p
         ON w.program_id = p.program_id AND w.phase_index = p.phase_index

@@ -8,4 +8,4 @@ SELECT
 FROM strength_sets
 WHERE exercise_id IS NULL
 GROUP BY ALL
-ORDER BY occurrences DESC, exercise_logged
+ORDER BY occurrences DESC, exercise_logged ASC

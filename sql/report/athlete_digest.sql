@@ -8,7 +8,7 @@ SELECT
     t.ci_low AS pace_trend_ci_low,
     t.ci_high AS pace_trend_ci_high,
     coalesce(t.direction, 'insufficient_data') AS pace_trend_direction
-FROM mart_athletes a
-LEFT JOIN mart_adherence_athlete ad USING (athlete_id)
-LEFT JOIN mart_pace_trends t ON t.athlete_id = a.athlete_id AND t.trend_window = 'last_12_weeks'
+FROM mart_athletes AS a
+LEFT JOIN mart_adherence_athlete AS ad ON a.athlete_id = ad.athlete_id
+LEFT JOIN mart_pace_trends AS t ON a.athlete_id = t.athlete_id AND t.trend_window = 'last_12_weeks'
 ORDER BY a.athlete_id

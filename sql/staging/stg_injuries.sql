@@ -15,5 +15,6 @@ SELECT
     running_related_injury,
     time_loss,
     any_complaint,
-    onset_date + (coalesce(modified_days, 0) + coalesce(stopped_days, 0))::INTEGER AS at_risk_again_date
+    onset_date
+    + (coalesce(modified_days, 0) + coalesce(stopped_days, 0))::INTEGER AS at_risk_again_date
 FROM injuries
