@@ -31,6 +31,18 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         con.close()
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction: committed when the block ends, rolled back when it raises (and re-raised)."""
+    con.sql("begin transaction")
+    try:
+        yield con
+        con.sql("commit")
+    except BaseException:
+        con.sql("rollback")
+        raise
+
+
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """Whether a table or view of that name exists in the main schema."""
     rows = con.sql(

@@ -21,7 +21,7 @@ from pipelines.parsers.activity.activity_file import parse_activity_file
 from pipelines.parsers.activity.strava_export import parse_strava_export
 from pipelines.parsers.schemas import ParsedActivity, ParseError
 from pipelines.settings import Settings, Thresholds
-from pipelines.warehouse import append_rows, table_exists
+from pipelines.warehouse import append_rows, table_exists, transaction
 
 BATCH_FILES = 64
 BATCHES_PER_WORKER = 4  # smaller batches for smaller backlogs, so no worker idles at the end
@@ -187,8 +187,7 @@ def limit_load_memory(con: duckdb.DuckDBPyConnection) -> None:
 def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:
     """Write one batch in a single transaction: activities, samples and the files' outcomes."""
     shas = [o.sha256 for o in result.outcomes]
-    con.sql("begin transaction")
-    try:
+    with transaction(con):
         # a file parsed again (after a parser fix, or a run killed mid-batch) replaces its rows;
         # a new file has none, and then the samples table, the largest there is, is not scanned
         loaded = [
@@ -218,10 +217,6 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:
                 samples.select(list(CLEAN_SAMPLE_SCHEMA)).cast(CLEAN_SAMPLE_SCHEMA),
             )
         record_outcomes(con, result.outcomes)
-        con.sql("commit")
-    except Exception:
-        con.sql("rollback")
-        raise
 
 
 def build_jobs(

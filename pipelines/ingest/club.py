@@ -21,7 +21,7 @@ from pipelines.parsers.club.programs import default_programs_yaml, parse_program
 from pipelines.parsers.schemas import ParseError, RowError
 from pipelines.settings import Settings
 from pipelines.transform.runner import settings_frame
-from pipelines.warehouse import ident, replace_table, table_exists
+from pipelines.warehouse import ident, replace_table, table_exists, transaction
 
 # An absent optional file reads as its header alone: no rows, the right columns.
 EMPTY_FILES = {
@@ -142,16 +142,11 @@ def load_club_reference(
             "club/roster.csv is missing or unusable, so no file can be attributed to an athlete",
             "create club/roster.csv (see docs/CLUB_FILES.md) and run again",
         )
-    con.sql("begin transaction")
-    try:
+    with transaction(con):
         for name, frame in tables.items():
             replace_table(con, name, frame)
         record_outcomes(con, outcomes)
         replace_table(con, "club_reference_loaded", pl.DataFrame({"fingerprint": [fingerprint]}))
-        con.sql("commit")
-    except Exception:
-        con.sql("rollback")
-        raise
     return {name: frame.height for name, frame in tables.items()}
 
 

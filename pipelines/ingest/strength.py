@@ -12,7 +12,7 @@ from pipelines.parsers.club.exercise_catalog import ExerciseCatalog
 from pipelines.parsers.schemas import ParseError
 from pipelines.parsers.strength.sets import parse_strength_csv
 from pipelines.settings import Settings
-from pipelines.warehouse import append_rows
+from pipelines.warehouse import append_rows, transaction
 
 
 def _catalog(con: duckdb.DuckDBPyConnection, settings: Settings) -> ExerciseCatalog:
@@ -69,14 +69,9 @@ def load_strength_files(con: duckdb.DuckDBPyConnection, settings: Settings) -> d
             )
         )
     shas = [o.sha256 for o in outcomes]
-    con.sql("begin transaction")
-    try:
+    with transaction(con):
         con.sql("delete from strength_sets where list_contains(?, file_sha256)", params=[shas])
         if frames:
             append_rows(con, "strength_sets", pl.concat(frames, how="diagonal_relaxed"))
         record_outcomes(con, outcomes)
-        con.sql("commit")
-    except Exception:
-        con.sql("rollback")
-        raise
     return {"files": len(outcomes), "sets": sum(f.height for f in frames)}
