@@ -16,7 +16,7 @@ import polars as pl
 from pipelines.activity.summarize import summarize
 from pipelines.ingest.inbox import raw_path
 from pipelines.ingest.registry import FileOutcome, record_outcomes
-from pipelines.ingest.tables import ACTIVITY_SCHEMA, CLEAN_SAMPLE_SCHEMA
+from pipelines.ingest.tables import ACTIVITIES, ACTIVITY_SAMPLES
 from pipelines.parsers.activity.activity_file import parse_activity_file
 from pipelines.parsers.activity.strava_export import parse_strava_export
 from pipelines.parsers.schemas import ParsedActivity, ParseError
@@ -207,15 +207,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:
                 duplicate_of=pl.lit(None, pl.String),
                 loaded_at=pl.lit(datetime.now(UTC)),
             )
-            append_rows(
-                con, "activities", frame.select(list(ACTIVITY_SCHEMA)).cast(ACTIVITY_SCHEMA)
-            )
+            append_rows(con, ACTIVITIES.name, ACTIVITIES.conform(frame))
             samples = pl.concat(result.samples, how="diagonal_relaxed")
-            append_rows(
-                con,
-                "activity_samples",
-                samples.select(list(CLEAN_SAMPLE_SCHEMA)).cast(CLEAN_SAMPLE_SCHEMA),
-            )
+            append_rows(con, ACTIVITY_SAMPLES.name, ACTIVITY_SAMPLES.conform(samples))
         record_outcomes(con, result.outcomes)
 
 

@@ -13,6 +13,7 @@ import polars as pl
 
 from pipelines.ingest.inbox import CLUB_FILES, raw_path
 from pipelines.ingest.registry import PARSER_VERSION, FileOutcome, record_outcomes
+from pipelines.ingest.tables import TABLES
 from pipelines.parsers.club.exercise_catalog import ExerciseCatalog, default_catalog_yaml
 from pipelines.parsers.club.files import parse_enrolments, parse_roster
 from pipelines.parsers.club.injuries import parse_injuries
@@ -143,8 +144,8 @@ def load_club_reference(
             "create club/roster.csv (see docs/CLUB_FILES.md) and run again",
         )
     with transaction(con):
-        for name, frame in tables.items():
-            replace_table(con, name, frame)
+        for name, frame in tables.items():  # `settings` is Thresholds' fields, not a declaration
+            replace_table(con, name, TABLES[name].conform(frame) if name in TABLES else frame)
         record_outcomes(con, outcomes)
         replace_table(con, "club_reference_loaded", pl.DataFrame({"fingerprint": [fingerprint]}))
     return {name: frame.height for name, frame in tables.items()}

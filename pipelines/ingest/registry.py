@@ -10,39 +10,14 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest.inbox import Received
-from pipelines.ingest.tables import ensure_staging_tables
-from pipelines.warehouse import append_rows, table_exists
+from pipelines.ingest.tables import FILES, INGEST_ERRORS, ensure_staging_tables
+from pipelines.warehouse import append_rows
 
 # Bump when a parser fix should give previously rejected files another chance.
 PARSER_VERSION = 1
 UNEXPECTED_HINT = (
     "the file is kept in the raw archive: tell the operator, so it is read again once fixed"
 )
-
-FILES_SCHEMA = {
-    "sha256": pl.String,
-    "athlete_id": pl.String,
-    "original_name": pl.String,
-    "inbox_path": pl.String,
-    "kind": pl.String,
-    "size_bytes": pl.Int64,
-    "received_at": pl.Datetime("us", "UTC"),
-    "status": pl.String,
-    "items": pl.Int64,
-    "error": pl.String,
-    "hint": pl.String,
-    "parser_version": pl.Int64,
-}
-ERRORS_SCHEMA = {
-    "sha256": pl.String,
-    "file_name": pl.String,
-    "athlete_id": pl.String,
-    "row_number": pl.Int64,
-    "column_name": pl.String,
-    "reason": pl.String,
-    "hint": pl.String,
-    "recorded_at": pl.Datetime("us", "UTC"),
-}
 
 
 class _Job(Protocol):
@@ -95,22 +70,13 @@ class FileOutcome:
         return cls.rejected(job, reason, UNEXPECTED_HINT)
 
 
-def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the registry and staging tables on first use."""
-    if not table_exists(con, "files"):
-        append_rows(con, "files", pl.DataFrame(schema=FILES_SCHEMA))
-    if not table_exists(con, "ingest_errors"):
-        append_rows(con, "ingest_errors", pl.DataFrame(schema=ERRORS_SCHEMA))
-    ensure_staging_tables(con)
-
-
 def register_received(con: duckdb.DuckDBPyConnection, received: list[Received]) -> int:
     """Add a `pending` row for each content hash not registered before; returns how many.
 
     The comparison with every file ever registered runs inside DuckDB (an anti join), so its cost
     in Python grows with the night's files, not with the club's history.
     """
-    ensure_tables(con)
+    ensure_staging_tables(con)
     if not received:
         return 0
     now = datetime.now(UTC)
@@ -132,7 +98,7 @@ def register_received(con: duckdb.DuckDBPyConnection, received: list[Received]) 
             }
             for item in received
         ],
-        schema=FILES_SCHEMA,
+        schema=FILES.schema,
     ).unique("sha256", keep="first", maintain_order=True)
     con.register("_arrived", arrived.with_row_index("arrival"))
     try:
@@ -171,13 +137,7 @@ def record_outcomes(con: duckdb.DuckDBPyConnection, outcomes: list[FileOutcome])
             }
             for o in outcomes
         ],
-        schema={
-            "sha256": pl.String,
-            "status": pl.String,
-            "items": pl.Int64,
-            "error": pl.String,
-            "hint": pl.String,
-        },
+        schema={c: FILES.columns[c] for c in ("sha256", "status", "items", "error", "hint")},
     )
     con.register("_outcomes", frame)
     try:
@@ -213,6 +173,6 @@ def record_outcomes(con: duckdb.DuckDBPyConnection, outcomes: list[FileOutcome])
                 }
                 for o, row, column, reason in errors
             ],
-            schema=ERRORS_SCHEMA,
+            schema=INGEST_ERRORS.schema,
         ),
     )

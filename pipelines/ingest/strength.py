@@ -8,6 +8,7 @@ import polars as pl
 from pipelines.ingest.activities import unknown_athlete
 from pipelines.ingest.inbox import raw_path
 from pipelines.ingest.registry import FileOutcome, FileRef, files_to_parse, record_outcomes
+from pipelines.ingest.tables import STRENGTH_SETS
 from pipelines.parsers.club.exercise_catalog import ExerciseCatalog
 from pipelines.parsers.schemas import ParseError
 from pipelines.parsers.strength.sets import parse_strength_csv
@@ -72,6 +73,10 @@ def load_strength_files(con: duckdb.DuckDBPyConnection, settings: Settings) -> d
     with transaction(con):
         con.sql("delete from strength_sets where list_contains(?, file_sha256)", params=[shas])
         if frames:
-            append_rows(con, "strength_sets", pl.concat(frames, how="diagonal_relaxed"))
+            append_rows(
+                con,
+                STRENGTH_SETS.name,
+                STRENGTH_SETS.conform(pl.concat(frames, how="diagonal_relaxed")),
+            )
         record_outcomes(con, outcomes)
     return {"files": len(outcomes), "sets": sum(f.height for f in frames)}

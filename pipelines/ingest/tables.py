@@ -1,83 +1,348 @@
-"""The staging tables' columns, created empty on first run so models and checks always find them."""
+"""Every staging table declared once: columns, key, required columns and the check guarding them.
+
+The loaders create and cast from these declarations, the key and required-column checks are generated
+from them (`key_checks`), the model tests build their staging tables from them, and the staging-table
+section of docs/DATA_MODEL.md is written from them (`python -m pipelines.ingest.tables` rewrites it,
+`--check` fails when it is stale). Columns come from the parsers' frame schemas where a parser
+produces the table, so no column list is written twice.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from pipelines.parsers.club.exercise_catalog import CATALOG_SCHEMA
+from pipelines.parsers.club.files import ROSTER_SCHEMA
+from pipelines.parsers.club.ostrc import OSTRC_SCHEMA
+from pipelines.parsers.club.programs import PHASE_SCHEMA, PHASE_SET_SCHEMA, PROGRAM_SCHEMA
 from pipelines.parsers.strength.sets import STRENGTH_SET_SCHEMA
 from pipelines.warehouse import append_rows, table_exists
 
-ACTIVITY_SCHEMA: dict[str, pl.DataType] = {
-    "activity_id": pl.String(),
-    "athlete_id": pl.String(),
-    "file_sha256": pl.String(),
-    "source": pl.String(),
-    "source_format": pl.String(),
-    "name": pl.String(),
-    "sport": pl.String(),
-    "is_running": pl.Boolean(),
-    "start_utc": pl.Datetime("us", "UTC"),
-    "time_zone": pl.String(),
-    "time_zone_source": pl.String(),
-    "start_local": pl.Datetime("us"),
-    "local_date": pl.Date(),
-    "iso_year": pl.Int64(),
-    "iso_week": pl.Int64(),
-    "week_start": pl.Date(),
-    "distance_m": pl.Float64(),
-    "distance_source": pl.String(),
-    "elapsed_s": pl.Float64(),
-    "timer_s": pl.Float64(),
-    "moving_s": pl.Float64(),
-    "elev_gain_m": pl.Float64(),
-    "avg_hr": pl.Float64(),
-    "max_hr": pl.Float64(),
-    "avg_cadence": pl.Float64(),
-    "n_points": pl.Int64(),
-    "has_hr": pl.Boolean(),
-    "pace_s_per_km": pl.Float64(),
-    "gap_s_per_km": pl.Float64(),
-    "best_1k_s": pl.Float64(),
-    "best_5k_s": pl.Float64(),
-    "best_10k_s": pl.Float64(),
-    "ef": pl.Float64(),
-    "decoupling_pct": pl.Float64(),
-    "is_steady": pl.Boolean(),
-    "trimp": pl.Float64(),
-    "warnings": pl.List(pl.String),
-    "duplicate_of": pl.String(),
-    "loaded_at": pl.Datetime("us", "UTC"),
-}
-CLEAN_SAMPLE_SCHEMA: dict[str, pl.DataType] = {
-    "activity_id": pl.String(),
-    "t": pl.Datetime("us", "UTC"),
-    "elapsed_s": pl.Float64(),
-    "lat": pl.Float64(),
-    "lon": pl.Float64(),
-    "ele": pl.Float64(),
-    "ele_smooth": pl.Float64(),
-    "dist_m": pl.Float64(),
-    "hr": pl.Float64(),
-    "cad": pl.Float64(),
-    "seg": pl.Int32(),
-}
-STRENGTH_TABLE_SCHEMA: dict[str, pl.DataType] = STRENGTH_SET_SCHEMA | {"file_sha256": pl.String()}
+_PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
 
-STAGING_SCHEMAS = {
-    "activities": ACTIVITY_SCHEMA,
-    "activity_samples": CLEAN_SAMPLE_SCHEMA,
-    "strength_sets": STRENGTH_TABLE_SCHEMA,
-}
+
+@dataclass(frozen=True)
+class StagingTable:
+    """One table the pipeline loads: what it holds, its columns, the key and what must be filled.
+
+    `key` identifies a row; its columns are required too, and `required` lists the other columns
+    that must be filled. When `key_check` is given (the check's one-sentence description), a check
+    `<name>_keys` flags duplicate keys and missing required values; a table without one has its key
+    documented but not checked. `notes` annotate columns in docs/DATA_MODEL.md.
+    """
+
+    name: str
+    description: str
+    columns: Mapping[str, pl.DataType]
+    key: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    key_check: str | None = None
+    notes: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        named = [self.name, *self.columns]
+        if bad := [n for n in named if not _PLAIN.match(n)]:
+            raise ValueError(f"{self.name}: not plain identifiers: {bad}")
+        if unknown := (set(self.key) | set(self.required) | set(self.notes)) - set(self.columns):
+            raise ValueError(f"{self.name}: {sorted(unknown)} are not columns")
+        if self.key_check is not None and not self.key:
+            raise ValueError(f"{self.name}: a key check needs a key")
+
+    @property
+    def schema(self) -> pl.Schema:
+        return pl.Schema(self.columns)
+
+    @property
+    def not_null(self) -> tuple[str, ...]:
+        """The key columns, then the other required columns."""
+        return self.key + tuple(c for c in self.required if c not in self.key)
+
+    def empty(self) -> pl.DataFrame:
+        """No rows, every column with its type."""
+        return pl.DataFrame(schema=self.schema)
+
+    def conform(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The frame with exactly the declared columns, in order, cast to the declared types."""
+        return frame.select(list(self.columns)).cast(dict(self.columns))
+
+
+FILES = StagingTable(
+    "files",
+    "Every file received, by content: where it came from, its status and what loading it gave.",
+    {
+        "sha256": pl.String(),
+        "athlete_id": pl.String(),
+        "original_name": pl.String(),
+        "inbox_path": pl.String(),
+        "kind": pl.String(),
+        "size_bytes": pl.Int64(),
+        "received_at": pl.Datetime("us", "UTC"),
+        "status": pl.String(),
+        "items": pl.Int64(),
+        "error": pl.String(),
+        "hint": pl.String(),
+        "parser_version": pl.Int64(),
+    },
+    key=("sha256",),
+    required=("original_name", "kind", "status", "received_at"),
+    key_check="Every received file is recorded once by its sha256, with its name, kind, status "
+    "and arrival time.",
+    notes={
+        "kind": "activity\\|strength\\|strava_export\\|club\\|unknown",
+        "status": "pending\\|ingested\\|rejected",
+        "items": "activities or sets loaded",
+        "parser_version": "a rejected file whose parser_version is older than the current one is "
+        "parsed again",
+    },
+)
+INGEST_ERRORS = StagingTable(
+    "ingest_errors",
+    "Why a file, or a row of it, was not loaded, and what to do about it.",
+    {
+        "sha256": pl.String(),
+        "file_name": pl.String(),
+        "athlete_id": pl.String(),
+        "row_number": pl.Int64(),
+        "column_name": pl.String(),
+        "reason": pl.String(),
+        "hint": pl.String(),
+        "recorded_at": pl.Datetime("us", "UTC"),
+    },
+    notes={"row_number": "null for whole-file errors"},
+)
+ACTIVITIES = StagingTable(
+    "activities",
+    "One row per activity in a file, with its per-run figures computed when the file is parsed.",
+    {
+        "activity_id": pl.String(),
+        "athlete_id": pl.String(),
+        "file_sha256": pl.String(),
+        "source": pl.String(),
+        "source_format": pl.String(),
+        "name": pl.String(),
+        "sport": pl.String(),
+        "is_running": pl.Boolean(),
+        "start_utc": pl.Datetime("us", "UTC"),
+        "time_zone": pl.String(),
+        "time_zone_source": pl.String(),
+        "start_local": pl.Datetime("us"),
+        "local_date": pl.Date(),
+        "iso_year": pl.Int64(),
+        "iso_week": pl.Int64(),
+        "week_start": pl.Date(),
+        "distance_m": pl.Float64(),
+        "distance_source": pl.String(),
+        "elapsed_s": pl.Float64(),
+        "timer_s": pl.Float64(),
+        "moving_s": pl.Float64(),
+        "elev_gain_m": pl.Float64(),
+        "avg_hr": pl.Float64(),
+        "max_hr": pl.Float64(),
+        "avg_cadence": pl.Float64(),
+        "n_points": pl.Int64(),
+        "has_hr": pl.Boolean(),
+        "pace_s_per_km": pl.Float64(),
+        "gap_s_per_km": pl.Float64(),
+        "best_1k_s": pl.Float64(),
+        "best_5k_s": pl.Float64(),
+        "best_10k_s": pl.Float64(),
+        "ef": pl.Float64(),
+        "decoupling_pct": pl.Float64(),
+        "is_steady": pl.Boolean(),
+        "trimp": pl.Float64(),
+        "warnings": pl.List(pl.String),
+        "duplicate_of": pl.String(),
+        "loaded_at": pl.Datetime("us", "UTC"),
+    },
+    key=("activity_id",),
+    required=("athlete_id", "sport", "is_running", "start_utc", "local_date", "week_start"),
+    key_check="Every activity has a unique activity_id, an athlete, a sport, a start time and a "
+    "local week.",
+    notes={
+        "activity_id": "`<file sha256[:16]>-<index in file>`",
+        "source": "file\\|strava_export",
+        "source_format": "gpx\\|tcx\\|fit",
+        "time_zone_source": "gps\\|roster",
+        "distance_source": "device\\|gps\\|none",
+        "trimp": "Banister, null without roster HR",
+        "duplicate_of": "null, or the canonical `activity_id` when the same run arrived from a "
+        "richer source",
+    },
+)
+ACTIVITY_SAMPLES = StagingTable(
+    "activity_samples",
+    "Each activity's cleaned samples.",
+    {
+        "activity_id": pl.String(),
+        "t": pl.Datetime("us", "UTC"),
+        "elapsed_s": pl.Float64(),
+        "lat": pl.Float64(),
+        "lon": pl.Float64(),
+        "ele": pl.Float64(),
+        "ele_smooth": pl.Float64(),
+        "dist_m": pl.Float64(),
+        "hr": pl.Float64(),
+        "cad": pl.Float64(),
+        "seg": pl.Int32(),
+    },
+    key=("activity_id", "t"),
+)
+STRENGTH_SETS = StagingTable(
+    "strength_sets",
+    "One row per logged set of a strength file, loads in kg, the exercise mapped to the catalog.",
+    STRENGTH_SET_SCHEMA | {"file_sha256": pl.String()},
+    key=("file_sha256", "row_number"),
+    required=("athlete_id", "session_id", "local_date", "week_start", "exercise_logged"),
+    key_check="Every strength set is one row of one file, with its athlete, session, date and the "
+    "exercise as logged.",
+    notes={
+        "source_format": "club\\|strong\\|hevy",
+        "exercise_id": "null = unmapped",
+        "laterality": "bilateral\\|unilateral",
+        "set_type": "normal\\|warmup\\|drop\\|failure",
+    },
+)
+ATHLETES = StagingTable(
+    "athletes",
+    "The roster (club/roster.csv).",
+    ROSTER_SCHEMA,
+    key=("athlete_id",),
+    required=("display_name",),
+    key_check="Every roster athlete has a unique athlete_id and a display name.",
+    notes={"sex": "F\\|M\\|X", "weight_unit": "kg\\|lb"},
+)
+EXERCISE_CATALOG = StagingTable(
+    "exercise_catalog",
+    "The canonical exercises (club/exercises.yaml).",
+    CATALOG_SCHEMA,
+    key=("exercise_id",),
+    required=("name", "categories"),
+    key_check="Every catalog exercise has a unique id, a name and its categories.",
+)
+PROGRAMS = StagingTable(
+    "programs",
+    "The strength programs (club/programs.yaml).",
+    PROGRAM_SCHEMA,
+    key=("program_id",),
+    required=("name",),
+    key_check="Every program has a unique id and a name.",
+)
+PROGRAM_PHASES = StagingTable(
+    "program_phases",
+    "Each program's phases, their weeks and sessions.",
+    PHASE_SCHEMA,
+    key=("program_id", "phase_index"),
+    required=("phase_name", "first_week", "last_week", "sessions_per_week"),
+    key_check="Every program phase is listed once, with a name, a week range and its sessions "
+    "per week.",
+    notes={"first_week": "1-based", "last_week": "1-based, inclusive"},
+)
+PROGRAM_PHASE_SETS = StagingTable(
+    "program_phase_sets",
+    "The weekly sets each phase prescribes per category.",
+    PHASE_SET_SCHEMA,
+    key=("program_id", "phase_index", "category"),
+    required=("sets_per_week",),
+    key_check="Every phase prescribes each category's weekly sets once.",
+)
+ENROLMENTS = StagingTable(
+    "enrolments",
+    "Who is on which program from when (club/enrolments.csv).",
+    {
+        "athlete_id": pl.String(),
+        "program_id": pl.String(),
+        "start_date": pl.Date(),
+        "end_date": pl.Date(),
+    },
+    key=("athlete_id", "start_date"),
+    required=("program_id",),
+    key_check="Every enrolment has an athlete, a program and a start date.",
+    notes={"end_date": "null = ongoing"},
+)
+INJURIES = StagingTable(
+    "injuries",
+    "The injury log (club/injuries.csv) with its case definitions.",
+    {
+        "injury_id": pl.String(),
+        "athlete_id": pl.String(),
+        "onset_date": pl.Date(),
+        "body_region": pl.String(),
+        "side": pl.String(),
+        "description": pl.String(),
+        "modified_days": pl.Int32(),
+        "stopped_days": pl.Int32(),
+        "consulted_professional": pl.Boolean(),
+        "lower_limb": pl.Boolean(),
+        "running_related_injury": pl.Boolean(),
+        "time_loss": pl.Boolean(),
+        "any_complaint": pl.Boolean(),
+    },
+    key=("injury_id",),
+    required=("athlete_id", "onset_date", "running_related_injury", "time_loss", "any_complaint"),
+    key_check="Every injury has a unique id, an athlete, an onset date and its three case "
+    "definitions.",
+    notes={"running_related_injury": "Yamato 2015"},
+)
+OSTRC_RESPONSES = StagingTable(
+    "ostrc_responses",
+    "The weekly OSTRC-O2 answers (club/ostrc.csv), scored.",
+    OSTRC_SCHEMA,
+    key=("athlete_id", "week_start"),
+    required=("severity", "problem", "substantial_problem"),
+    key_check="Each athlete answers the OSTRC-O2 questionnaire at most once a week, scored.",
+    notes={**{f"q{i}": "option code, 0-based" for i in range(1, 5)}, "severity": "0-100"},
+)
+CHECK_RESULTS = StagingTable(
+    "check_results",
+    "The latest outcome of every check.",
+    {
+        "check_name": pl.String(),
+        "asset": pl.String(),
+        "severity": pl.String(),
+        "passed": pl.Boolean(),
+        "offending_rows": pl.Int64(),
+        "description": pl.String(),
+        "checked_at": pl.Datetime("us", "UTC"),
+        "run_id": pl.String(),
+    },
+    key=("check_name",),
+    notes={"severity": "ERROR\\|WARN"},
+)
+
+STAGING_TABLES: tuple[StagingTable, ...] = (
+    FILES,
+    INGEST_ERRORS,
+    ATHLETES,
+    ACTIVITIES,
+    ACTIVITY_SAMPLES,
+    STRENGTH_SETS,
+    EXERCISE_CATALOG,
+    PROGRAMS,
+    PROGRAM_PHASES,
+    PROGRAM_PHASE_SETS,
+    ENROLMENTS,
+    INJURIES,
+    OSTRC_RESPONSES,
+    CHECK_RESULTS,
+)
+TABLES: dict[str, StagingTable] = {table.name: table for table in STAGING_TABLES}
+# The tables loaders append to, created empty on first run so models and checks always find them
+# (the club's tables are replaced whole on each load, check_results is written as checks run).
+APPENDED = (FILES, INGEST_ERRORS, ACTIVITIES, ACTIVITY_SAMPLES, STRENGTH_SETS)
 
 
 def ensure_staging_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create each staging table empty, with its columns, when it does not exist yet."""
-    for name, schema in STAGING_SCHEMAS.items():
-        if not table_exists(con, name):
-            append_rows(con, name, pl.DataFrame(schema=schema))
+    """Create each appended-to staging table empty, with its columns, when it does not exist yet."""
+    for table in APPENDED:
+        if not table_exists(con, table.name):
+            append_rows(con, table.name, table.empty())
 
 
 @dataclass(frozen=True)
@@ -90,6 +355,93 @@ class KeyCheck:
     sql: str
 
 
+def key_check_sql(table: StagingTable) -> str:
+    """The rows of `table` whose key is duplicated or that lack a required value, with `problem`."""
+    key = ", ".join(table.key)
+    missing = " OR ".join(f"{column} IS NULL" for column in table.not_null)
+    return f"""-- {table.name}_keys: {table.key_check}
+WITH keyed AS (
+    SELECT
+        *,
+        count(*) OVER (PARTITION BY {key}) AS rows_with_key
+    FROM {table.name}
+)
+
+SELECT
+    {key},
+    CASE WHEN rows_with_key > 1 THEN 'duplicate key' ELSE 'missing required value' END AS problem
+FROM keyed
+WHERE rows_with_key > 1 OR {missing}"""  # noqa: S608 (names checked plain in StagingTable)
+
+
 def key_checks() -> list[KeyCheck]:
     """One key and required-column check per declared staging table."""
-    return []
+    return [
+        KeyCheck(f"{table.name}_keys", table.name, table.key_check, key_check_sql(table))
+        for table in STAGING_TABLES
+        if table.key_check is not None
+    ]
+
+
+DATA_MODEL_DOC = Path(__file__).resolve().parents[2] / "docs" / "DATA_MODEL.md"
+DOC_START = "<!-- generated: staging tables (python -m pipelines.ingest.tables) -->"
+DOC_END = "<!-- end generated -->"
+
+
+def duckdb_types(table: StagingTable) -> dict[str, str]:
+    """Each column's type as the warehouse holds it (the loaders write polars frames)."""
+    with duckdb.connect() as con:
+        append_rows(con, table.name, table.empty())
+        return {
+            name: kind
+            for name, kind in con.sql(
+                "select column_name, data_type from information_schema.columns "
+                "where table_name = ? order by ordinal_position",
+                params=[table.name],
+            ).fetchall()
+        }
+
+
+def doc_section() -> str:
+    """The generated part of docs/DATA_MODEL.md: one row per staging table."""
+    lines = [
+        "| table | holds | key | required | columns |",
+        "|---|---|---|---|---|",
+    ]
+    for table in STAGING_TABLES:
+        key = ", ".join(f"`{c}`" for c in table.key) or "none"
+        if table.key and table.key_check is None:
+            key += " (not checked)"
+        required = ", ".join(f"`{c}`" for c in table.required) or "none"
+        columns = ", ".join(
+            f"`{name}` {kind}" + (f" ({table.notes[name]})" if name in table.notes else "")
+            for name, kind in duckdb_types(table).items()
+        )
+        lines.append(f"| `{table.name}` | {table.description} | {key} | {required} | {columns} |")
+    return "\n".join(lines)
+
+
+def rewrite_doc(text: str) -> str:
+    """`text` with the generated section between the markers replaced by `doc_section()`."""
+    before, start, rest = text.partition(DOC_START)
+    _, end, after = rest.partition(DOC_END)
+    if not start or not end:
+        raise ValueError(f"the doc lacks the markers {DOC_START!r} ... {DOC_END!r}")
+    return f"{before}{DOC_START}\n{doc_section()}\n{DOC_END}{after}"
+
+
+def main(argv: list[str]) -> int:
+    """Rewrite docs/DATA_MODEL.md's staging tables; with --check, only say whether it is current."""
+    text = DATA_MODEL_DOC.read_text()
+    fresh = rewrite_doc(text)
+    if "--check" in argv:
+        if fresh != text:
+            print(f"{DATA_MODEL_DOC} is stale: run python -m pipelines.ingest.tables")
+            return 1
+        return 0
+    DATA_MODEL_DOC.write_text(fresh)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

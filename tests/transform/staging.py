@@ -1,4 +1,4 @@
-"""Tiny staging tables written straight into a real DuckDB file, shaped as docs/DATA_MODEL.md says."""
+"""Tiny staging tables written straight into a real DuckDB file, shaped by the table declarations."""
 
 from __future__ import annotations
 
@@ -7,52 +7,14 @@ from datetime import UTC, date, datetime, time, timedelta
 import duckdb
 import polars as pl
 
-from pipelines.settings import SQL_ROOT, Thresholds
+from pipelines.ingest.tables import TABLES
+from pipelines.settings import Thresholds
 from pipelines.transform import club_model_graph
 from pipelines.transform.runner import settings_frame
 from pipelines.warehouse import append_rows, replace_table
 
-STAGING_DDL = {
-    "files": """sha256 VARCHAR, athlete_id VARCHAR, original_name VARCHAR, inbox_path VARCHAR,
-        kind VARCHAR, size_bytes BIGINT, received_at TIMESTAMPTZ, status VARCHAR, items BIGINT,
-        error VARCHAR, hint VARCHAR, parser_version BIGINT""",
-    "ingest_errors": """sha256 VARCHAR, file_name VARCHAR, athlete_id VARCHAR, row_number INTEGER,
-        column_name VARCHAR, reason VARCHAR, hint VARCHAR, recorded_at TIMESTAMPTZ""",
-    "athletes": """athlete_id VARCHAR, display_name VARCHAR, sex VARCHAR, birth_year INTEGER,
-        weight_unit VARCHAR, time_zone VARCHAR, hr_rest DOUBLE, hr_max DOUBLE, training_group VARCHAR""",
-    "activities": """activity_id VARCHAR, athlete_id VARCHAR, file_sha256 VARCHAR, source_format VARCHAR,
-        source VARCHAR, name VARCHAR, sport VARCHAR, is_running BOOLEAN, start_utc TIMESTAMPTZ,
-        time_zone VARCHAR, time_zone_source VARCHAR, start_local TIMESTAMP, local_date DATE,
-        iso_year INTEGER, iso_week INTEGER, week_start DATE, distance_m DOUBLE, distance_source VARCHAR,
-        elapsed_s DOUBLE, timer_s DOUBLE, moving_s DOUBLE, elev_gain_m DOUBLE, avg_hr DOUBLE,
-        max_hr DOUBLE, avg_cadence DOUBLE, n_points INTEGER, has_hr BOOLEAN, pace_s_per_km DOUBLE,
-        gap_s_per_km DOUBLE, best_1k_s DOUBLE, best_5k_s DOUBLE, best_10k_s DOUBLE, ef DOUBLE,
-        decoupling_pct DOUBLE, is_steady BOOLEAN, trimp DOUBLE, warnings VARCHAR[],
-        duplicate_of VARCHAR""",
-    "activity_samples": """activity_id VARCHAR, t TIMESTAMPTZ, elapsed_s DOUBLE, lat DOUBLE, lon DOUBLE,
-        ele DOUBLE, ele_smooth DOUBLE, dist_m DOUBLE, hr DOUBLE, cad DOUBLE, seg INTEGER""",
-    "strength_sets": """athlete_id VARCHAR, file_sha256 VARCHAR, source_format VARCHAR,
-        row_number INTEGER, session_id VARCHAR, session_start_utc TIMESTAMPTZ, local_date DATE,
-        week_start DATE, workout_name VARCHAR, exercise_logged VARCHAR, exercise_id VARCHAR,
-        categories VARCHAR[], laterality VARCHAR, set_number INTEGER, set_type VARCHAR, reps INTEGER,
-        load_kg DOUBLE, rpe DOUBLE, duration_s DOUBLE, notes VARCHAR""",
-    "exercise_catalog": """exercise_id VARCHAR, name VARCHAR, equipment VARCHAR, laterality VARCHAR,
-        categories VARCHAR[], aliases VARCHAR[]""",
-    "programs": "program_id VARCHAR, name VARCHAR, total_weeks INTEGER",
-    "program_phases": """program_id VARCHAR, phase_index INTEGER, phase_name VARCHAR, first_week INTEGER,
-        last_week INTEGER, sessions_per_week INTEGER, required_categories VARCHAR[]""",
-    "program_phase_sets": "program_id VARCHAR, phase_index INTEGER, category VARCHAR, sets_per_week INTEGER",
-    "enrolments": "athlete_id VARCHAR, program_id VARCHAR, start_date DATE, end_date DATE",
-    "injuries": """injury_id VARCHAR, athlete_id VARCHAR, onset_date DATE, body_region VARCHAR,
-        side VARCHAR, description VARCHAR, modified_days INTEGER, stopped_days INTEGER,
-        consulted_professional BOOLEAN, lower_limb BOOLEAN, running_related_injury BOOLEAN,
-        time_loss BOOLEAN, any_complaint BOOLEAN""",
-    "ostrc_responses": """athlete_id VARCHAR, week_start DATE, q1 INTEGER, q2 INTEGER, q3 INTEGER,
-        q4 INTEGER, q1_score INTEGER, q2_score INTEGER, q3_score INTEGER, q4_score INTEGER,
-        severity INTEGER, problem BOOLEAN, substantial_problem BOOLEAN""",
-    "check_results": """check_name VARCHAR, asset VARCHAR, severity VARCHAR, passed BOOLEAN,
-        offending_rows BIGINT, description VARCHAR, checked_at TIMESTAMPTZ, run_id VARCHAR""",
-}
+# The tables the pipeline loads, as pipelines/ingest/tables.py declares them (and the loaders write).
+STAGING_TABLES = TABLES
 
 LOWER_LIMB = {
     "hip",
@@ -72,8 +34,8 @@ Q_SCORES = ([0, 8, 17, 25], [0, 6, 13, 19, 25], [0, 6, 13, 19, 25], [0, 8, 17, 2
 
 def create_staging(con: duckdb.DuckDBPyConnection, thresholds: Thresholds | None = None) -> None:
     """Empty staging tables plus the one-row settings table."""
-    for table, columns in STAGING_DDL.items():
-        con.sql(f"create table {table} ({columns})")
+    for table in STAGING_TABLES.values():
+        append_rows(con, table.name, table.empty())
     replace_table(con, "settings", settings_frame(thresholds or Thresholds()))
 
 

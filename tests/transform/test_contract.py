@@ -7,11 +7,12 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.settings import SQL_ROOT
 from pipelines.transform.checks import discover_checks
 from pipelines.transform.runner import discover_models
 from pipelines.transform.statistics import PYTHON_MODELS
 from tests.transform import scenarios
-from tests.transform.staging import SQL_ROOT, STAGING_DDL, insert, run
+from tests.transform.staging import STAGING_TABLES, insert, run
 
 MARTS_DOC = Path(__file__).resolve().parents[2] / "docs" / "MARTS.md"
 PUBLISHED_NOT_MODELLED = {"serving_meta", "mart_check_results"}  # written by the publish step
@@ -63,7 +64,7 @@ def test_every_check_passes_on_clean_data(club: duckdb.DuckDBPyConnection) -> No
     models = {m.name for m in discover_models(SQL_ROOT)} | {m.name for m in PYTHON_MODELS}
     assert len(checks) >= 19
     for check in checks:
-        assert check.table in models | set(STAGING_DDL), (
+        assert check.table in models | set(STAGING_TABLES), (
             f"{check.name} guards unknown {check.table}"
         )
         expected = "WARN" if check.table.startswith("mart_") else "ERROR"

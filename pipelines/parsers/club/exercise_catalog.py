@@ -24,6 +24,14 @@ EQUIPMENT_WORDS = (
     r"barbells?|dumbbells?|kettlebells?|machines?|cables?|bands?|smith|weighted|db|bb|kb|bw"
 )
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
+CATALOG_SCHEMA: dict[str, pl.DataType] = {
+    "exercise_id": pl.String(),
+    "name": pl.String(),
+    "equipment": pl.String(),
+    "laterality": pl.String(),
+    "categories": pl.List(pl.String),
+    "aliases": pl.List(pl.String),
+}
 
 
 def default_catalog_yaml() -> bytes:
@@ -227,12 +235,5 @@ class ExerciseCatalog:
                 "categories": [list(e.categories) for e in self.entries],
                 "aliases": [list(e.aliases) for e in self.entries],
             },
-            schema={
-                "exercise_id": pl.String,
-                "name": pl.String,
-                "equipment": pl.String,
-                "laterality": pl.String,
-                "categories": pl.List(pl.String),
-                "aliases": pl.List(pl.String),
-            },
+            schema=CATALOG_SCHEMA,
         )
