@@ -19,7 +19,8 @@ Choices made here (METRICS.md leaves them open):
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import TypedDict
 
 import polars as pl
 
@@ -30,6 +31,46 @@ from pipelines.parsers.schemas import ParsedActivity, ParseError
 from pipelines.settings import RUNNING_SPORTS, Thresholds
 
 DEFAULT_THRESHOLDS = Thresholds()
+
+
+class ActivitySummary(TypedDict):
+    """An `activities` row as summarize produces it: every column but the pipeline's own
+    (activity_id, athlete_id, file_sha256, source, duplicate_of, loaded_at)."""
+
+    source_format: str
+    name: str | None
+    sport: str
+    is_running: bool
+    start_utc: datetime
+    time_zone: str
+    time_zone_source: str
+    start_local: datetime
+    local_date: date
+    iso_year: int
+    iso_week: int
+    week_start: date
+    distance_m: float
+    distance_source: str
+    elapsed_s: float
+    timer_s: float
+    moving_s: float
+    elev_gain_m: float | None
+    avg_hr: float | None
+    max_hr: float | None
+    avg_cadence: float | None
+    n_points: int
+    has_hr: bool
+    pace_s_per_km: float | None
+    gap_s_per_km: float | None
+    best_1k_s: float | None
+    best_5k_s: float | None
+    best_10k_s: float | None
+    ef: float | None
+    decoupling_pct: float | None
+    is_steady: bool
+    trimp: float | None
+    warnings: list[str]
+
 
 dt, hr, timer, moving = pl.col("dt_s"), pl.col("hr"), pl.col("timer"), pl.col("moving")
 
@@ -104,7 +145,7 @@ def summarize(
     hr_rest: float | None = None,
     hr_max: float | None = None,
     sex: str | None = None,
-) -> tuple[dict, pl.DataFrame]:
+) -> tuple[ActivitySummary, pl.DataFrame]:
     """The activity's summary row and its cleaned samples (SAMPLE_COLUMNS)."""
     start_utc = start_of(activity)
     track = clean_track(activity.samples, activity.sport, start_utc, thresholds)
@@ -140,7 +181,7 @@ def summarize(
     if is_running and track.distance_source != "none" and moving_s > 0:
         running = running_figures(samples, thresholds)
 
-    summary = {
+    summary: ActivitySummary = {
         "source_format": activity.source_format,
         "name": activity.name,
         "sport": activity.sport,
@@ -172,7 +213,14 @@ def summarize(
         "avg_cadence": totals["avg_cadence"],
         "n_points": samples.height,
         "has_hr": totals["has_hr"],
-        **running,
+        "pace_s_per_km": running["pace_s_per_km"],
+        "gap_s_per_km": running["gap_s_per_km"],
+        "best_1k_s": running["best_1k_s"],
+        "best_5k_s": running["best_5k_s"],
+        "best_10k_s": running["best_10k_s"],
+        "ef": running["ef"],
+        "decoupling_pct": running["decoupling_pct"],
+        "is_steady": running["is_steady"],
         "trimp": totals["trimp"],
         "warnings": [*activity.warnings, *track.warnings],
     }

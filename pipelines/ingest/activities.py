@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.activity.summarize import summarize
+from pipelines.activity.summarize import ActivitySummary, summarize
 from pipelines.ingest.inbox import raw_path
 from pipelines.ingest.registry import FileOutcome, record_outcomes
 from pipelines.ingest.tables import ACTIVITIES, ACTIVITY_SAMPLES
@@ -31,6 +31,23 @@ POOL_MIN_BYTES = 8 * 1024 * 1024
 # DuckDB keeps the blocks it writes cached up to 80% of RAM, so over a long backlog the loading
 # process would grow with the warehouse; loading needs little more than the batch at hand.
 LOAD_MEMORY_LIMIT = "256MB"
+
+
+# What a batch's activities carry: every column of `activities` but those set as the batch loads.
+ROW_SCHEMA = {
+    name: dtype
+    for name, dtype in ACTIVITIES.columns.items()
+    if name not in ("duplicate_of", "loaded_at")
+}
+
+
+class ActivityRow(ActivitySummary):
+    """An `activities` row as a worker hands it over: the summary plus the file's keys."""
+
+    activity_id: str
+    athlete_id: str
+    file_sha256: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -52,7 +69,7 @@ class ActivityJob:
 class BatchResult:
     """What a worker returns for a batch of files: one frame per table, built once per batch."""
 
-    activities: list[dict] = field(default_factory=list)
+    activities: list[ActivityRow] = field(default_factory=list)
     samples: list[pl.DataFrame] = field(default_factory=list)
     outcomes: list[FileOutcome] = field(default_factory=list)
 
@@ -91,13 +108,13 @@ def parse_job(job: ActivityJob, thresholds: Thresholds, result: BatchResult) -> 
     for index, ((summary, samples), source) in enumerate(parsed):
         activity_id = f"{job.sha256[:16]}-{index}"
         result.activities.append(
-            summary
-            | {
-                "activity_id": activity_id,
-                "athlete_id": job.athlete_id,
-                "file_sha256": job.sha256,
-                "source": source,
-            }
+            ActivityRow(
+                **summary,
+                activity_id=activity_id,
+                athlete_id=job.athlete_id,
+                file_sha256=job.sha256,
+                source=source,
+            )
         )
         result.samples.append(samples.with_columns(activity_id=pl.lit(activity_id)))
     result.outcomes.append(
@@ -203,7 +220,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:
             )
             con.sql("delete from activities where list_contains(?, activity_id)", params=[loaded])
         if result.activities:
-            frame = pl.DataFrame(result.activities, infer_schema_length=None).with_columns(
+            frame = pl.DataFrame(result.activities, schema=ROW_SCHEMA).with_columns(
                 duplicate_of=pl.lit(None, pl.String),
                 loaded_at=pl.lit(datetime.now(UTC)),
             )

@@ -9,7 +9,9 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipelines.ingest.activities import ROW_SCHEMA, ActivityRow
 from pipelines.ingest.tables import (
+    ACTIVITIES,
     APPENDED,
     DATA_MODEL_DOC,
     STAGING_TABLES,
@@ -97,6 +99,11 @@ def test_loaders_create_the_declared_tables() -> None:
             ).fetchall()
         )
         assert have == duckdb_types(table), table.name
+
+
+def test_the_activity_payload_is_the_activities_row() -> None:
+    assert set(ActivityRow.__annotations__) == set(ROW_SCHEMA)
+    assert set(ACTIVITIES.columns) - set(ROW_SCHEMA) == {"duplicate_of", "loaded_at"}
 
 
 def test_the_pipeline_writes_exactly_the_declared_tables(demo_home: Path) -> None:
