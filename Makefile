@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 RUN := $(UV) run --frozen
 PORT ?= 8501
 
-.PHONY: demo test lint format dagster serve clean-data env
+.PHONY: demo test test-fast lint format dagster serve clean-data env
 
 env: .venv/.synced
 
@@ -28,6 +28,11 @@ demo: env
 
 test: env
 	$(RUN) pytest
+
+# The quick loop: all but whole-pipeline, multi-process and browser tests (about two minutes on
+# two cores). `make test`, what CI runs, still runs everything.
+test-fast: env
+	$(RUN) pytest -m "not slow and not browser"
 
 lint: env
 	$(RUN) ruff check .

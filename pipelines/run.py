@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import dagster as dg
@@ -34,18 +35,23 @@ def club_instance(settings: Settings) -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(settings.dagster_home))
 
 
-def run_ingest(settings: Settings, full_sweep: bool = False) -> IngestOutcome:
+def run_ingest(
+    settings: Settings, full_sweep: bool = False, *, instance: dg.DagsterInstance | None = None
+) -> IngestOutcome:
     """Materialize every asset and check; a failed run keeps the last good serving file.
 
     `full_sweep` lists every inbox folder instead of only those that changed (see InboxSweep).
+    `instance` records the run (the caller keeps it open and closes it); by default the club's own,
+    so the run shows in the operator's Dagster UI. Tests pass `DagsterInstance.ephemeral()`.
     """
     for folder in (settings.inbox, settings.club, settings.raw):
         folder.mkdir(parents=True, exist_ok=True)
     job = build_definitions(settings).resolve_job_def("ingest")
     run_config = dg.RunConfig(ops={"raw_archive": InboxSweep(full_sweep=full_sweep)})
-    with club_instance(settings) as instance:
+    recorder = club_instance(settings) if instance is None else nullcontext(instance)
+    with recorder as active:
         result = job.execute_in_process(
-            run_config=run_config, instance=instance, raise_on_error=False
+            run_config=run_config, instance=active, raise_on_error=False
         )
     if result.success:
         return IngestOutcome(True, result.run_id, None)

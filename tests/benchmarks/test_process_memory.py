@@ -5,7 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from benchmarks.process_memory import TreePeak
+
+pytestmark = pytest.mark.slow  # starts child processes
 
 # A parent holding 100 MB that starts a child holding 200 MB; both hold it for a second.
 HOLDER = """

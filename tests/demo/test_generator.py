@@ -82,6 +82,7 @@ def _plain(data: bytes) -> bytes:
     return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
 
 
+@pytest.mark.slow  # worker processes
 def test_same_seed_gives_the_same_bytes_whatever_the_worker_count(club, tmp_path: Path) -> None:
     other = tmp_path / "demo_b"
     generate_demo_club(other, athletes=ATHLETES, weeks=WEEKS, seed=SEED, workers=2)

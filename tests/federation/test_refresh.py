@@ -47,6 +47,7 @@ def test_one_partition_per_club(federation: Path) -> None:
     assert club.partitions_def.get_partition_keys() == sorted(RUNS)
 
 
+@pytest.mark.slow  # whole pipeline runs, one process per club
 def test_three_clubs_run_in_parallel_and_keep_their_own_files(federation: Path) -> None:
     result = run_federation(federation)
     assert result.success
@@ -66,6 +67,7 @@ def test_three_clubs_run_in_parallel_and_keep_their_own_files(federation: Path) 
         assert _serving_athletes(federation / club) == [(f"{club}-1",)]
 
 
+@pytest.mark.slow  # whole pipeline runs, one process per club
 def test_one_club_is_refreshed_by_materializing_its_partition(federation: Path) -> None:
     defs = build_federation_definitions(federation)
     with dg.instance_for_test() as instance:

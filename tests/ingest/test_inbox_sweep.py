@@ -11,8 +11,8 @@ import pytest
 
 from pipelines.defs.automation import newest_change
 from pipelines.ingest.inbox import scan_and_archive
-from pipelines.run import run_ingest
 from pipelines.settings import Settings, load_settings
+from tests.conftest import run_ingest
 
 ATHLETES = ("a001", "a002", "a003")
 LONG_AGO_S = 1_000_000_000  # 2001: older than any sweep, so a folder's time is trusted
@@ -114,6 +114,7 @@ def test_the_sensor_sees_a_file_that_kept_an_old_time(club) -> None:
     assert newest_change(settings) > before
 
 
+@pytest.mark.slow  # three whole pipeline runs
 def test_ingest_full_sweep_picks_up_a_file_rewritten_in_place(
     realdata: Path, tmp_path: Path
 ) -> None:

@@ -63,6 +63,7 @@ def test_the_backlog_is_big_enough_to_start_workers(backlog) -> None:
     assert sum(p.stat().st_size for p in (source / "inbox").rglob("*.*")) > POOL_MIN_BYTES
 
 
+@pytest.mark.slow  # worker processes
 def test_two_workers_ingest_every_point_of_every_file_once(backlog, tmp_path: Path) -> None:
     source, points = backlog
     con, progress = _ingest(_club(source, tmp_path), workers=2)
@@ -79,6 +80,7 @@ def test_two_workers_ingest_every_point_of_every_file_once(backlog, tmp_path: Pa
     assert progress[-1] == (FILES, FILES)
 
 
+@pytest.mark.slow  # worker processes
 def test_workers_give_the_same_activities_as_one_process(backlog, tmp_path: Path) -> None:
     source, _ = backlog
     summary = (

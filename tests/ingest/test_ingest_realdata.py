@@ -10,9 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.run import run_ingest
 from pipelines.settings import load_settings
+from tests.conftest import run_ingest
 from tests.publish.warehouse_state import assert_same_tables, table_contents
+
+pytestmark = pytest.mark.slow  # whole pipeline runs
 
 ATHLETE = "r001"
 ROSTER = (

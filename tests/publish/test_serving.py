@@ -12,9 +12,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.run import run_ingest
 from pipelines.settings import load_settings
+from tests.conftest import run_ingest
 from tests.publish.warehouse_state import table_contents
+
+pytestmark = pytest.mark.slow  # whole pipeline runs; one beside a reader subprocess
 
 ROSTER = (
     "athlete_id,display_name,sex,birth_year,weight_unit,time_zone,hr_rest,hr_max,training_group\n"

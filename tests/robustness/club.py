@@ -119,7 +119,11 @@ def build_club(home: Path, realdata: Path, outside: Path) -> None:
 
 
 def ingest(home: Path) -> IngestOutcome:
-    """One run in this process, parsing in this process too."""
+    """One run in this process, parsing in this process too.
+
+    On the club's own Dagster instance, not an ephemeral one: the security tests look through
+    everything a run writes into the home, Dagster's run and compute logs included.
+    """
     # A worker pool costs seconds of start-up a run; the kill test's subprocess exercises the pool.
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("STRONGSTRIDE_WORKERS", "1")

@@ -74,6 +74,7 @@ def kill_while_parsing(home: Path) -> tuple[int, int]:
         process.wait()
 
 
+@pytest.mark.slow  # an ingest subprocess killed, then whole pipeline runs
 def test_a_run_killed_mid_ingest_loses_nothing_and_the_next_run_catches_up(
     club_inputs: Path, clean_run: CleanRun, tmp_path: Path
 ) -> None:
@@ -95,6 +96,7 @@ def test_a_run_killed_mid_ingest_loses_nothing_and_the_next_run_catches_up(
     assert_same_rows(clean_run.marts, serving_marts(home))
 
 
+@pytest.mark.slow  # whole pipeline runs
 def test_a_full_disk_at_publish_then_a_damaged_serving_file_keep_the_last_good_data(
     clean_run: CleanRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
