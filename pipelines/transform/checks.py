@@ -16,10 +16,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.ingest.tables import key_checks
+from pipelines.ingest.tables import CHECK_RESULTS, key_checks
 from pipelines.settings import SQL_ROOT
 from pipelines.transform.sql_files import ModelError, read_title, sql_inputs
-from pipelines.warehouse import append_rows, table_exists
+from pipelines.warehouse import append_rows, ident, table_exists
 
 MART_PREFIX = "mart_"
 
@@ -69,12 +69,15 @@ def record_results(
     if not outcomes:
         return
     names = [check.name for check, _ in outcomes]
-    if table_exists(con, "check_results"):
-        con.sql("delete from check_results where list_contains(?, check_name)", params=[names])
+    if table_exists(con, CHECK_RESULTS.name):
+        con.sql(
+            f"delete from {ident(CHECK_RESULTS.name)} where list_contains(?, check_name)",  # noqa: S608
+            params=[names],
+        )
     now = datetime.now(UTC)
     append_rows(
         con,
-        "check_results",
+        CHECK_RESULTS.name,
         pl.DataFrame(
             {
                 "check_name": names,
@@ -86,15 +89,6 @@ def record_results(
                 "checked_at": [now] * len(outcomes),
                 "run_id": [run_id] * len(outcomes),
             },
-            schema={
-                "check_name": pl.String,
-                "asset": pl.String,
-                "severity": pl.String,
-                "passed": pl.Boolean,
-                "offending_rows": pl.Int64,
-                "description": pl.String,
-                "checked_at": pl.Datetime("us", "UTC"),
-                "run_id": pl.String,
-            },
+            schema=CHECK_RESULTS.schema,
         ),
     )

@@ -7,6 +7,7 @@ from pipelines.defs.resources import ClubFolder, Warehouse
 from pipelines.ingest.club import install_defaults
 from pipelines.ingest.inbox import scan_and_archive
 from pipelines.ingest.registry import register_received
+from pipelines.warehouse import transaction
 
 
 class InboxSweep(dg.Config):
@@ -27,12 +28,10 @@ def raw_archive(
     copied = install_defaults(club.settings)
     if copied:
         context.log.info(f"first run: copied the default {', '.join(copied)} into club/")
-    with warehouse.connection() as con:
-        # one transaction: a file is recorded as seen only together with its `files` row
-        con.begin()
+    # one transaction: a file is recorded as seen only together with its `files` row
+    with warehouse.connection() as con, transaction(con):
         received, sweep = scan_and_archive(con, club.settings, full=config.full_sweep or None)
         new = register_received(con, received)
-        con.commit()
     kind = "full sweep" if sweep.full else "sweep of changed folders"
     context.log.info(
         f"{kind}: listed {sweep.folders_listed} of {sweep.folders} inbox folders "
