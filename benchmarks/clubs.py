@@ -185,3 +185,30 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+INGEST_STEPS = ("raw_archive", "club_reference", "activities", "strength_sets")
+PUBLISH_STEP = "serving_file"
+
+
+def step_seconds(settings, run_id: str) -> dict[str, float]:
+    """Each step's own time in a finished run, from Dagster's step records in the club instance."""
+    from pipelines.run import club_instance
+
+    with club_instance(settings) as instance:
+        return {
+            s.step_key: s.end_time - s.start_time
+            for s in instance.get_run_step_stats(run_id)
+            if s.start_time and s.end_time
+        }
+
+
+def split_steps(steps: dict[str, float]) -> dict[str, float]:
+    """Step time by kind: ingestion, the models with their checks (every other step), publish."""
+    models = [v for k, v in steps.items() if k not in INGEST_STEPS and k != PUBLISH_STEP]
+    return {
+        "ingest_s": sum(v for k, v in steps.items() if k in INGEST_STEPS),
+        "models_and_checks_s": sum(models),
+        "publish_s": steps.get(PUBLISH_STEP, 0.0),
+        "model_and_check_steps": len(models),
+    }

@@ -22,10 +22,8 @@ import statistics
 import time
 from pathlib import Path
 
-from benchmarks.clubs import BENCH_ROOT, machine
+from benchmarks.clubs import BENCH_ROOT, machine, split_steps, step_seconds
 
-INGEST_STEPS = ("raw_archive", "club_reference", "activities", "strength_sets")
-PUBLISH_STEP = "serving_file"
 DEMO = {"athletes": 40, "weeks": 52, "seed": 7}
 QUICK = {"athletes": 12, "weeks": 30, "seed": 11}
 
@@ -48,9 +46,7 @@ def demo_club(size: dict, home: Path | None = None) -> Path:
 
 
 def timed_run(home: Path) -> dict:
-    """One ingest with nothing new: wall time and its split by kind of step."""
-    import dagster as dg
-
+    """One ingest with nothing new: wall time, its split by kind of step, models' own seconds."""
     from pipelines.run import club_instance, run_ingest
     from pipelines.settings import load_settings
 
@@ -61,25 +57,14 @@ def timed_run(home: Path) -> dict:
     if not outcome.success:
         raise SystemExit(f"the run failed: {outcome.blocked_reason}")
     with club_instance(settings) as instance:
-        steps = {
-            s.step_key: s.end_time - s.start_time
-            for s in instance.get_run_step_stats(outcome.run_id)
-            if s.start_time and s.end_time
-        }
-        inner = _inner_seconds(instance, outcome.run_id, dg)
-    models = {k: v for k, v in steps.items() if k not in INGEST_STEPS and k != PUBLISH_STEP}
-    return {
-        "wall_s": wall,
-        "ingest_s": sum(v for k, v in steps.items() if k in INGEST_STEPS),
-        "models_and_checks_s": sum(models.values()),
-        "publish_s": steps.get(PUBLISH_STEP, 0.0),
-        "model_and_check_steps": len(models),
-        **inner,
-    }
+        inner = _inner_seconds(instance, outcome.run_id)
+    return {"wall_s": wall, **split_steps(step_seconds(settings, outcome.run_id)), **inner}
 
 
-def _inner_seconds(instance, run_id: str, dg) -> dict:
+def _inner_seconds(instance, run_id: str) -> dict:
     """Sum of the per-model and per-check seconds recorded in metadata (absent before issue 13)."""
+    import dagster as dg
+
     totals = {"models_own_s": 0.0, "checks_own_s": 0.0}
     kinds = {
         dg.DagsterEventType.ASSET_MATERIALIZATION: "models_own_s",

@@ -23,14 +23,21 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-from benchmarks.clubs import BENCH_ROOT, LARGE, QUICK_HISTORY, ClubSize, ensure_club, machine
+from benchmarks.clubs import (
+    BENCH_ROOT,
+    LARGE,
+    QUICK_HISTORY,
+    ClubSize,
+    ensure_club,
+    machine,
+    split_steps,
+    step_seconds,
+)
 
 NEW_FILES = 200
 NEW_FILES_SEED = 2026
 PREFIX = "nightly_"  # added files are named so an interrupted run's leftovers can be found
 TARGET_RATIO = 1.5
-INGEST_STEPS = ("raw_archive", "club_reference", "activities", "strength_sets")
-PUBLISH_STEP = "serving_file"
 CLUB_FILES_OF_AN_EMPTY_CLUB = ("roster.csv", "programs.yaml", "enrolments.csv")
 
 
@@ -106,15 +113,9 @@ def added(home: Path, files: list[tuple[str, Path]]):
         restore(home)
 
 
-def _model_step_keys() -> set[str]:
-    from pipelines.defs.assets.models import model_keys
-
-    return {"__".join(key.path) for key in model_keys().values()}
-
-
 def timed_run(home: Path) -> dict:
     """One run_ingest, its wall time, and that time split by kind of step."""
-    from pipelines.run import club_instance, run_ingest
+    from pipelines.run import run_ingest
     from pipelines.settings import load_settings
 
     settings = load_settings(home)
@@ -123,25 +124,8 @@ def timed_run(home: Path) -> dict:
     wall = time.perf_counter() - started
     if not outcome.success:
         raise SystemExit(f"the nightly run failed in {home}: {outcome.blocked_reason}")
-    with club_instance(settings) as instance:
-        steps = {
-            s.step_key: s.end_time - s.start_time
-            for s in instance.get_run_step_stats(outcome.run_id)
-            if s.start_time and s.end_time
-        }
-    models = _model_step_keys()
-    split = {"ingest_s": 0.0, "models_s": 0.0, "checks_s": 0.0, "publish_s": 0.0}
-    for key, seconds in steps.items():
-        kind = (
-            "ingest_s"
-            if key in INGEST_STEPS
-            else "publish_s"
-            if key == PUBLISH_STEP
-            else "models_s"
-            if key in models
-            else "checks_s"
-        )
-        split[kind] += seconds
+    steps = step_seconds(settings, outcome.run_id)
+    split = split_steps(steps)
     slowest = sorted(steps.items(), key=lambda item: -item[1])[:8]
     return {
         "wall_s": wall,
