@@ -18,7 +18,7 @@ from pipelines.defs.automation import (
 )
 from pipelines.defs.resources import club_resources
 from pipelines.settings import Settings
-from pipelines.transform import club_model_graph
+from pipelines.transform.club_graph import club_model_graph
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:

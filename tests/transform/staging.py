@@ -9,7 +9,7 @@ import polars as pl
 
 from pipelines.ingest.tables import TABLES
 from pipelines.settings import Thresholds
-from pipelines.transform import club_model_graph
+from pipelines.transform.club_graph import club_model_graph
 from pipelines.transform.runner import settings_frame
 from pipelines.warehouse import append_rows, replace_table
 

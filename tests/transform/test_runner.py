@@ -9,8 +9,8 @@ import duckdb
 import pytest
 
 from pipelines.settings import SQL_ROOT, Thresholds
-from pipelines.transform import club_model_graph
 from pipelines.transform.checks import SqlCheck, read_check
+from pipelines.transform.club_graph import club_model_graph
 from pipelines.transform.runner import (
     CheckDone,
     ModelBuilt,
