@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.defs import build_definitions
 from pipelines.settings import load_settings
+from tests.conftest import run_ingest
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "definitions.json"
 
@@ -88,3 +89,29 @@ if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as home:
         snapshot = graph_snapshot(build_definitions(load_settings(home)))
     SNAPSHOT.write_text(json.dumps(snapshot, indent=2) + "\n")
+
+
+@pytest.mark.slow
+def test_the_model_step_materializes_a_subset_with_its_checks(club: Path) -> None:
+    (club / "club").mkdir()
+    (club / "club" / "roster.csv").write_text(
+        "athlete_id,display_name,sex,birth_year,weight_unit,time_zone,hr_rest,hr_max,training_group\n"
+        "s001,Subset Runner,F,1990,kg,Europe/London,50,190,A\n"
+    )
+    settings = load_settings(club)
+    assert run_ingest(settings).success
+    subset = [dg.AssetKey(["marts", "mart_athletes"]), dg.AssetKey(["marts", "mart_at_risk"])]
+    job = build_definitions(settings).resolve_implicit_global_asset_job_def()
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(instance=instance, asset_selection=subset)
+    assert result.success
+    built = {
+        event.asset_key
+        for event in result.all_events
+        if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
+    }
+    assert built == set(subset)
+    steps = {event.step_key for event in result.all_events if event.step_key}
+    assert steps == {"model_graph"}
+    materialization = result.asset_materializations_for_node("model_graph")[0]
+    assert {"rows", "seconds"} <= set(materialization.metadata)
