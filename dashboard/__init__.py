@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: reads only the published serving file; writes only uploads and accounts."""

@@ -1,1 +1,1 @@
-"""Assets grouped by source (inbox, club, gps, strength) and by layer (staging, intermediate, marts, publish)."""
+"""The ingest assets (inbox, club, gps, strength), the model-graph multi-asset and the serving file."""
