@@ -191,6 +191,21 @@ INGEST_STEPS = ("raw_archive", "club_reference", "activities", "strength_sets")
 PUBLISH_STEP = "serving_file"
 
 
+def timed_ingest(home: Path):
+    """One whole `run_ingest` of the club at `home`: (settings, run id, wall seconds); a failed run
+    stops the benchmark with its reason."""
+    from pipelines.run import run_ingest
+    from pipelines.settings import load_settings
+
+    settings = load_settings(home)
+    started = time.perf_counter()
+    outcome = run_ingest(settings)
+    wall = time.perf_counter() - started
+    if not outcome.success:
+        raise SystemExit(f"the run failed in {home}: {outcome.blocked_reason}")
+    return settings, outcome.run_id, wall
+
+
 def step_seconds(settings, run_id: str) -> dict[str, float]:
     """Each step's own time in a finished run, from Dagster's step records in the club instance."""
     from pipelines.run import club_instance

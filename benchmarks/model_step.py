@@ -19,10 +19,9 @@ import argparse
 import json
 import shutil
 import statistics
-import time
 from pathlib import Path
 
-from benchmarks.clubs import BENCH_ROOT, machine, split_steps, step_seconds
+from benchmarks.clubs import BENCH_ROOT, machine, split_steps, step_seconds, timed_ingest
 
 DEMO = {"athletes": 40, "weeks": 52, "seed": 7}
 QUICK = {"athletes": 12, "weeks": 30, "seed": 11}
@@ -47,18 +46,12 @@ def demo_club(size: dict, home: Path | None = None) -> Path:
 
 def timed_run(home: Path) -> dict:
     """One ingest with nothing new: wall time, its split by kind of step, models' own seconds."""
-    from pipelines.run import club_instance, run_ingest
-    from pipelines.settings import load_settings
+    from pipelines.run import club_instance
 
-    settings = load_settings(home)
-    started = time.perf_counter()
-    outcome = run_ingest(settings)
-    wall = time.perf_counter() - started
-    if not outcome.success:
-        raise SystemExit(f"the run failed: {outcome.blocked_reason}")
+    settings, run_id, wall = timed_ingest(home)
     with club_instance(settings) as instance:
-        inner = _inner_seconds(instance, outcome.run_id)
-    return {"wall_s": wall, **split_steps(step_seconds(settings, outcome.run_id)), **inner}
+        inner = _inner_seconds(instance, run_id)
+    return {"wall_s": wall, **split_steps(step_seconds(settings, run_id)), **inner}
 
 
 def _inner_seconds(instance, run_id: str) -> dict:

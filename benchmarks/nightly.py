@@ -18,7 +18,6 @@ import hashlib
 import json
 import shutil
 import statistics
-import time
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,6 +31,7 @@ from benchmarks.clubs import (
     machine,
     split_steps,
     step_seconds,
+    timed_ingest,
 )
 
 NEW_FILES = 200
@@ -115,16 +115,8 @@ def added(home: Path, files: list[tuple[str, Path]]):
 
 def timed_run(home: Path) -> dict:
     """One run_ingest, its wall time, and that time split by kind of step."""
-    from pipelines.run import run_ingest
-    from pipelines.settings import load_settings
-
-    settings = load_settings(home)
-    started = time.perf_counter()
-    outcome = run_ingest(settings)
-    wall = time.perf_counter() - started
-    if not outcome.success:
-        raise SystemExit(f"the nightly run failed in {home}: {outcome.blocked_reason}")
-    steps = step_seconds(settings, outcome.run_id)
+    settings, run_id, wall = timed_ingest(home)
+    steps = step_seconds(settings, run_id)
     split = split_steps(steps)
     slowest = sorted(steps.items(), key=lambda item: -item[1])[:8]
     return {
