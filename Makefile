@@ -24,7 +24,7 @@ demo: env
 	@test -f "$(STRONGSTRIDE_HOME)/club/roster.csv" || $(RUN) strongstride demo-data
 	$(RUN) strongstride ingest
 	$(RUN) strongstride demo-accounts
-	$(RUN) strongstride serve --port $(PORT)
+	$(RUN) strongstride serve --with-daemon --port $(PORT)
 
 test: env
 	$(RUN) pytest

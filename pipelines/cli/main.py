@@ -174,13 +174,55 @@ def dashboard_command(port: int) -> list[str]:
     ]
 
 
+def daemon_command() -> list[str]:
+    """The Dagster daemon for this club's code location: the nightly schedule and the sensors."""
+    return [
+        str(Path(sys.executable).with_name("dagster-daemon")),
+        "run",
+        "-m",
+        "pipelines.definitions",
+    ]
+
+
 @app.command()
-def serve(port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = 8501) -> None:
+def serve(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = 8501,
+    with_daemon: Annotated[
+        bool,
+        typer.Option(
+            "--with-daemon",
+            help="Also run the Dagster daemon (nightly schedule, inbox sensor); both stop together",
+        ),
+    ] = False,
+) -> None:
     """Start the dashboard on 127.0.0.1."""
     settings = load_settings()
     env = os.environ | {"STRONGSTRIDE_HOME": str(settings.home)}
+    daemon = None
+    if with_daemon:
+        from pipelines.run import club_instance
+
+        club_instance(settings).dispose()  # writes the club's dagster.yaml on first use
+        log = settings.dagster_home / "daemon.log"
+        _say(f"Dagster daemon started (schedule and inbox sensor); its log: {log}")
+        with open(log, "ab") as out:
+            daemon = subprocess.Popen(
+                daemon_command(),
+                env=env | {"DAGSTER_HOME": str(settings.dagster_home)},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
     _say(f"dashboard at http://127.0.0.1:{port}  (Ctrl-C to stop)")
-    raise typer.Exit(subprocess.call(dashboard_command(port), env=env))
+    try:
+        code = subprocess.call(dashboard_command(port), env=env)
+    finally:
+        if daemon is not None:
+            daemon.terminate()
+            try:
+                daemon.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                daemon.kill()
+    raise typer.Exit(code)
 
 
 if __name__ == "__main__":

@@ -84,3 +84,52 @@ def test_report_json_has_the_digest_shape(demo_home: Path, monkeypatch: pytest.M
     inc = digest["incidence_per_1000h"]
     assert inc["ci_low"] <= inc["rate"] <= inc["ci_high"]
     assert inc["rate"] == pytest.approx(1000 * inc["cases"] / inc["hours"])
+
+
+@pytest.mark.slow
+def test_serve_with_daemon_runs_the_sensor_and_stops_both_on_ctrl_c(tmp_path: Path) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    (tmp_path / "club").mkdir()
+    (tmp_path / "club" / "roster.csv").write_text(
+        "athlete_id,display_name,sex,birth_year,weight_unit,time_zone,hr_rest,hr_max,training_group\n"
+        "d001,Daemon Runner,F,1990,kg,Europe/London,50,190,A\n"
+    )
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli.main", "serve", "--with-daemon", "--port", str(port)],
+        env=os.environ | {"STRONGSTRIDE_HOME": str(tmp_path)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches it
+    )
+    log = tmp_path / ".dagster" / "daemon.log"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if log.exists() and "Completed launch of run" in log.read_text(errors="replace"):
+                break
+            time.sleep(1)
+        assert "Completed launch of run" in log.read_text(errors="replace")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
+            assert page.status == 200
+    finally:
+        os.killpg(serve.pid, signal.SIGINT)
+        serve.wait(timeout=60)
+    deadline = time.monotonic() + 30  # a run the sensor launched finishes its step, then exits
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(serve.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.5)
+    with pytest.raises(ProcessLookupError):  # the dashboard, the daemon and its runs are gone
+        os.killpg(serve.pid, 0)
