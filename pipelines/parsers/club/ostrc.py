@@ -14,6 +14,7 @@ snapped to the Monday of its ISO week (the questionnaire asks about a whole week
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 import polars as pl
 
@@ -50,6 +51,14 @@ OSTRC_SCHEMA: dict[str, pl.DataType] = {
     "problem": pl.Boolean(),
     "substantial_problem": pl.Boolean(),
 }
+# Worked out once per row before the rules: the row's version (null when unknown) and each answer's code.
+_V = "__version"
+
+
+def _c(question: str) -> str:
+    return f"__{question}_code"
+
+
 # How a version may be written in the CSV -> the version.
 _VERSION_SPELLINGS = {
     **{v: v for v in INSTRUMENTS},
@@ -73,6 +82,7 @@ def answer_key(text: pl.Expr) -> pl.Expr:
     )
 
 
+@cache
 def _answer_codes(version: str, question: str) -> dict[str, int]:
     """Every accepted way to write each option of one question in one version -> its 0-based code."""
     written = pl.DataFrame(
@@ -85,7 +95,7 @@ def _answer_codes(version: str, question: str) -> dict[str, int]:
 
 
 def _version() -> pl.Expr:
-    """The row's instrument version ("1.0" when not written), null when it is not one we know."""
+    """The row's instrument version ("1.0" when not written), null when it is not one we know (-> _V)."""
     written = pl.col(VERSION).str.to_lowercase().str.strip_prefix("v")
     return (
         pl.when(pl.col(VERSION).is_null())
@@ -96,14 +106,15 @@ def _version() -> pl.Expr:
 
 def _by_version(expr_for: Callable[[Instrument], pl.Expr]) -> pl.Expr:
     """One expression per version, chosen by the row's version (null for an unknown version)."""
-    chain = pl
-    for version, instrument in INSTRUMENTS.items():
-        chain = chain.when(_version() == version).then(expr_for(instrument))
+    (first, *others) = INSTRUMENTS.values()
+    chain = pl.when(pl.col(_V) == first.version).then(expr_for(first))
+    for instrument in others:
+        chain = chain.when(pl.col(_V) == instrument.version).then(expr_for(instrument))
     return chain.otherwise(None)
 
 
 def _code(question: str) -> pl.Expr:
-    """The answer's 0-based code in the row's version; null when empty or not an option of it."""
+    """The answer's 0-based code in the row's version; null when empty or not an option of it (-> _c)."""
     key = answer_key(pl.col(question))
     return _by_version(
         lambda i: key.replace_strict(
@@ -120,7 +131,7 @@ def _asks_q2_to_q4() -> pl.Expr:
         if not instrument.gatekeeper:
             return pl.lit(True)
         last = len(instrument.options("q1")) - 1
-        return _code("q1").is_not_null() & ~_code("q1").is_in([0, last])
+        return pl.col(_c("q1")).is_not_null() & ~pl.col(_c("q1")).is_in([0, last])
 
     return _by_version(asks).fill_null(True)
 
@@ -148,7 +159,7 @@ def _unanswered_reason(instrument: Instrument, question: str) -> str:
 
 
 def _answer_rules() -> list[RowRule]:
-    known = _version().is_not_null()
+    known = pl.col(_V).is_not_null()
     rules = []
     for q in QUESTIONS:
         options = _by_version(
@@ -163,18 +174,18 @@ def _answer_rules() -> list[RowRule]:
             RowRule(
                 q,
                 empty,
-                pl.when(_version() == LEGACY_VERSION)
+                pl.when(pl.col(_V) == LEGACY_VERSION)
                 .then(pl.lit(f"{q} is empty: every row needs all four answers"))
                 .otherwise(_by_version(lambda i, q=q: pl.lit(_unanswered_reason(i, q)))),
             ),
             RowRule(
                 q,
-                known & pl.col(q).is_not_null() & _code(q).is_null(),
+                known & pl.col(q).is_not_null() & pl.col(_c(q)).is_null(),
                 pl.format(
                     "{} {} is not an answer of OSTRC version {}: use {}",
                     pl.lit(q),
                     quoted(q),
-                    _version(),
+                    pl.col(_V),
                     options,
                 ),
             ),
@@ -187,12 +198,12 @@ def _scores(question: str) -> pl.Expr:
 
     def score(instrument: Instrument) -> pl.Expr:
         scores = instrument.scores(question)
-        raw = _code(question).replace_strict(
+        raw = pl.col(_c(question)).replace_strict(
             dict(enumerate(scores)), default=None, return_dtype=pl.Int32
         )
         if not instrument.gatekeeper or question == "q1":
             return raw
-        q1 = _code("q1")
+        q1 = pl.col(_c("q1"))
         return (
             pl.when(q1 == 0)
             .then(pl.lit(scores[0], pl.Int32))
@@ -226,11 +237,15 @@ def _flags() -> list[pl.Expr]:
 
 def parse_ostrc(data: bytes, roster_ids: set[str]) -> tuple[pl.DataFrame, list[RowError]]:
     """club/ostrc.csv as ostrc_responses rows, scored; a second answer for the same athlete-week is an error."""
-    table = require_columns(
-        read_csv_table(data, "ostrc.csv"),
-        ("athlete_id", "week_start", *QUESTIONS),
-        (VERSION,),
-        "ostrc.csv",
+    table = (
+        require_columns(
+            read_csv_table(data, "ostrc.csv"),
+            ("athlete_id", "week_start", *QUESTIONS),
+            (VERSION,),
+            "ostrc.csv",
+        )
+        .with_columns(_version().alias(_V))
+        .with_columns(_code(q).alias(_c(q)) for q in QUESTIONS)
     )
     rules = [
         *athlete_rules(roster_ids),
@@ -244,7 +259,7 @@ def parse_ostrc(data: bytes, roster_ids: set[str]) -> tuple[pl.DataFrame, list[R
         ),
         RowRule(
             VERSION,
-            _version().is_null(),
+            pl.col(_V).is_null(),
             pl.format(
                 "instrument_version {} is not an OSTRC version: use {} (empty = {}, the 2013 coding)",
                 quoted(VERSION),
@@ -271,8 +286,9 @@ def parse_ostrc(data: bytes, roster_ids: set[str]) -> tuple[pl.DataFrame, list[R
             ROW,
             "athlete_id",
             pl.col("week").alias("week_start"),
-            _version().alias(VERSION),
-            *[_code(q).alias(q) for q in QUESTIONS],
+            _V,
+            pl.col(_V).alias(VERSION),
+            *[pl.col(_c(q)).alias(q) for q in QUESTIONS],
             *[_scores(q) for q in QUESTIONS],
         )
         .with_columns(severity=pl.sum_horizontal(f"{q}_score" for q in QUESTIONS))
