@@ -200,8 +200,10 @@ def test_v2_gatekeeper_q1_could_not_participate_takes_q2_to_q4_at_25():
 
 
 def test_v2_empty_answer_when_q1_does_not_end_the_area_is_an_error():
-    # ostRc test-calc_severity_score.R gives NA for a missing Q4 when Q1 = 17 (case 1); here the row
-    # is rejected. With Q1 = 0 the missing Q4 is not asked (the package's case 4, Q1 = 0: NA; here 0).
+    # ostRc tests/testthat/test-calc_severity_score.R, "Returns a value of NA if one ore more
+    # responses are missing.": q4_na = c(25, 8, 0, NA) -> c(92, 41, 42, NA); its NA is case 4, where
+    # Q1 = 0. In 2.0 Q1 = 0 ends the area, so a missing Q4 there is not asked and scores 0 (r02); a
+    # missing Q4 after a Q1 that does not end the area is a row error (r01, Q1 = 17).
     responses, errors = versioned(["r01,2.0,2,3,3,", "r02,2.0,0,0,0,"])
     assert flags(responses) == [(0, False, False)]
     assert errors == [
