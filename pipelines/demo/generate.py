@@ -17,7 +17,8 @@ import numpy as np
 
 from pipelines.demo.athlete import AthleteJob, AthleteOutput, build_athlete
 from pipelines.demo.club import PROGRAM_ID, PROGRAMS_YAML, Athlete, build_club, first_monday
-from pipelines.demo.ostrc_injuries import IRR_HIGH_VS_LOW, OSTRC_TEXTS, RRI_PER_1000H
+from pipelines.demo.ostrc_injuries import IRR_HIGH_VS_LOW, RRI_PER_1000H
+from pipelines.parsers.club.ostrc_instrument import INSTRUMENTS, LEGACY_VERSION, QUESTIONS, plain
 
 # A fixed default so one seed always gives the same bytes, whatever day it runs.
 DEFAULT_END_DATE = date(2026, 11, 23)
@@ -133,12 +134,18 @@ def _injuries(outputs: list[AthleteOutput]) -> bytes:
 
 
 def _ostrc(outputs: list[AthleteOutput]) -> bytes:
-    """Weekly answers as the coach's sheet holds them: mostly codes, some texts, some ISO weeks."""
+    """Weekly answers as the coach's sheet holds them: mostly codes, some texts, some ISO weeks.
+
+    The answers are of the 2013 questionnaire (1.0: Q2/Q3 have a fifth option), and the sheet has no
+    instrument_version column, which is read as 1.0."""
     rows = []
     for o in outputs:
         for week_start, answers in o.ostrc:
             if o.ostrc_style == "text":
-                cells = [OSTRC_TEXTS[q][code] for q, code in enumerate(answers)]
+                cells = [
+                    plain(INSTRUMENTS[LEGACY_VERSION].options(q)[code])
+                    for q, code in zip(QUESTIONS, answers, strict=True)
+                ]
             else:
                 cells = list(answers)
             year, week, _ = week_start.isocalendar()

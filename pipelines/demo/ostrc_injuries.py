@@ -34,30 +34,6 @@ LOWER_LIMB_SITES = {
 SITE_WEIGHTS = np.array([0.22, 0.10, 0.12, 0.10, 0.10, 0.08, 0.10, 0.08, 0.05, 0.03, 0.02])
 OTHER_SITES = {"lower_back": ("Stiff lower back",), "other": ("Sore shoulder from a fall",)}
 
-OSTRC_TEXTS = (
-    (
-        "Full participation without health problems",
-        "Full participation, but with a health problem",
-        "Reduced participation due to a health problem",
-        "Could not participate due to a health problem",
-    ),
-    (
-        "No reduction",
-        "To a minor extent",
-        "To a moderate extent",
-        "To a major extent",
-        "Cannot participate at all",
-    ),
-    (
-        "No effect",
-        "To a minor extent",
-        "To a moderate extent",
-        "To a major extent",
-        "Cannot participate at all",
-    ),
-    ("No symptoms", "To a mild extent", "To a moderate extent", "To a severe extent"),
-)
-
 
 @dataclass(frozen=True)
 class Injury:

@@ -13,8 +13,9 @@ from pipelines.ingest.inbox import Received
 from pipelines.ingest.tables import FILES, INGEST_ERRORS, ensure_staging_tables
 from pipelines.warehouse import append_rows
 
-# Bump when a parser fix should give previously rejected files another chance.
-PARSER_VERSION = 1
+# Bump when a parser fix should give previously rejected files another chance, or a club table's
+# columns change (the club files are then parsed again: 2 = ostrc_responses.instrument_version).
+PARSER_VERSION = 2
 UNEXPECTED_HINT = (
     "the file is kept in the raw archive: tell the operator, so it is read again once fixed"
 )

@@ -292,12 +292,18 @@ INJURIES = StagingTable(
 )
 OSTRC_RESPONSES = StagingTable(
     "ostrc_responses",
-    "The weekly OSTRC-O2 answers (club/ostrc.csv), scored.",
+    "The weekly OSTRC overuse answers (club/ostrc.csv), each scored by its questionnaire version.",
     OSTRC_SCHEMA,
     key=("athlete_id", "week_start"),
-    required=("severity", "problem", "substantial_problem"),
-    key_check="Each athlete answers the OSTRC-O2 questionnaire at most once a week, scored.",
-    notes={**{f"q{i}": "option code, 0-based" for i in range(1, 5)}, "severity": "0-100"},
+    required=("instrument_version", "severity", "problem", "substantial_problem"),
+    key_check="Each athlete answers the OSTRC questionnaire at most once a week, with its version, "
+    "scored.",
+    notes={
+        "instrument_version": "2.0 = OSTRC-O2, 1.0 = the 2013 coding",
+        "q1": "option code, 0-based",
+        **{f"q{i}": "option code, 0-based; empty when 2.0's q1 ended the area" for i in (2, 3, 4)},
+        "severity": "0-100",
+    },
 )
 CHECK_RESULTS = StagingTable(
     "check_results",

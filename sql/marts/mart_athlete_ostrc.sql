@@ -1,7 +1,8 @@
--- mart_athlete_ostrc: each athlete's weekly OSTRC-O2 answers, scores and problem flags.
+-- mart_athlete_ostrc: each athlete's weekly OSTRC answers, scores and problem flags, with the version they were scored by.
 SELECT
     athlete_id,
     week_start,
+    instrument_version,
     q1,
     q2,
     q3,

@@ -8,6 +8,7 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest.tables import TABLES
+from pipelines.parsers.club.ostrc_instrument import INSTRUMENTS, QUESTIONS
 from pipelines.settings import Thresholds
 from pipelines.transform.club_graph import club_model_graph
 from pipelines.transform.runner import settings_frame
@@ -29,7 +30,6 @@ LOWER_LIMB = {
     "ankle",
     "foot",
 }
-Q_SCORES = ([0, 8, 17, 25], [0, 6, 13, 19, 25], [0, 6, 13, 19, 25], [0, 8, 17, 25])
 
 
 def create_staging(con: duckdb.DuckDBPyConnection, thresholds: Thresholds | None = None) -> None:
@@ -122,12 +122,14 @@ def injury(
 
 
 def ostrc(athlete_id: str, week: date, q1: int, q2: int, q3: int, q4: int) -> dict:
-    """An OSTRC-O2 answer scored as CLUB_FILES.md says."""
+    """An OSTRC answer of the 2013 version (1.0), scored as CLUB_FILES.md says."""
     codes = (q1, q2, q3, q4)
-    scores = [table[c] for table, c in zip(Q_SCORES, codes, strict=True)]
+    instrument = INSTRUMENTS["1.0"]
+    scores = [instrument.scores(q)[c] for q, c in zip(QUESTIONS, codes, strict=True)]
     return {
         "athlete_id": athlete_id,
         "week_start": week,
+        "instrument_version": "1.0",
         **{f"q{i}": c for i, c in enumerate(codes, 1)},
         **{f"q{i}_score": s for i, s in enumerate(scores, 1)},
         "severity": sum(scores),

@@ -7,7 +7,9 @@ from datetime import date
 import duckdb
 import pytest
 
+from pipelines.parsers.club.ostrc import parse_ostrc
 from tests.transform import scenarios
+from tests.transform.staging import build_models, insert
 
 SCENARIOS = (scenarios.ostrc_club,)
 
@@ -56,3 +58,34 @@ def test_recent_substantial_problem_puts_athlete_at_risk(club: duckdb.DuckDBPyCo
             date(2026, 3, 9),
         )
     ]
+
+
+def test_versions_pass_through_to_the_marts(warehouse: duckdb.DuckDBPyConnection) -> None:
+    # Answers as the parser stores them: v1 and v2 answer 2.0 in week 03-16, v3 the 2013 1.0.
+    responses, errors = parse_ostrc(
+        b"athlete_id,week_start,instrument_version,q1,q2,q3,q4\n"
+        b"v1,2026-03-09,2.0,0,,,\n"
+        b"v1,2026-03-16,2.0,1,2,1,1\n"
+        b"v2,2026-03-16,2.0,3,,,\n"
+        b"v3,2026-03-16,1.0,1,2,1,1\n",
+        {"v1", "v2", "v3"},
+    )
+    assert errors == []
+    scenarios.athletes(warehouse, "v1", "v2", "v3")
+    insert(warehouse, "ostrc_responses", responses.to_dicts())
+    build_models(warehouse)
+    athlete = warehouse.sql(
+        "select athlete_id, week_start, instrument_version, severity, substantial_problem "
+        "from mart_athlete_ostrc order by athlete_id, week_start"
+    ).fetchall()
+    assert athlete == [
+        ("v1", date(2026, 3, 9), "2.0", 0, False),
+        ("v1", date(2026, 3, 16), "2.0", 8 + 17 + 8 + 8, True),
+        ("v2", date(2026, 3, 16), "2.0", 100, True),
+        ("v3", date(2026, 3, 16), "1.0", 8 + 13 + 6 + 8, True),
+    ]
+    weekly = warehouse.sql(
+        "select week_start, respondents, instrument_versions from mart_ostrc_weekly "
+        "order by week_start"
+    ).fetchall()
+    assert weekly == [(date(2026, 3, 9), 1, "2.0"), (date(2026, 3, 16), 3, "1.0, 2.0")]

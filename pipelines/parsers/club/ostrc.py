@@ -1,15 +1,31 @@
-"""club/ostrc.csv: weekly OSTRC-O2 answers (Clarsen et al. 2013, 2020 update), scored.
+"""club/ostrc.csv: weekly OSTRC overuse answers, each scored by its own version (ostrc_instrument).
 
-Answers may be 0-based option codes or option texts; texts are compared ignoring case, accents,
-punctuation and the wording variants of the original questionnaire ("injury/illness" for "health
-problem", "cannot" for "could not", "minor" for "to a minor extent"). week_start is a date, snapped
-to the Monday of its ISO week (the questionnaire asks about a whole week), or an ISO week "2026-W12".
+An optional instrument_version column says which questionnaire a row answers: "2.0" (OSTRC-O2,
+Clarsen et al. 2020) or "1.0" (the 2013 original); a CSV without it, or an empty cell, is "1.0", the
+coding every ostrc.csv used before versions were written down. Answers may be 0-based option codes or
+option texts; texts are compared ignoring case, accents, punctuation and the wording variants
+("injury/illness" or "health problem" for "problems", "cannot" for "could not", "minor" for "to a
+minor extent"). An answer the row's version does not have (Q2 code 4 in 2.0) is a row error. In 2.0,
+Q2-Q4 may be left empty when Q1 ended the area (its first or last option). week_start is a date,
+snapped to the Monday of its ISO week (the questionnaire asks about a whole week), or an ISO week
+"2026-W12".
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
+
 import polars as pl
 
+from pipelines.parsers.club.ostrc_instrument import (
+    INSTRUMENTS,
+    LEGACY_VERSION,
+    QUESTIONS,
+    Instrument,
+    plain,
+    written_forms,
+)
 from pipelines.parsers.csv_table import (
     ROW,
     RowRule,
@@ -24,42 +40,29 @@ from pipelines.parsers.csv_table import (
 )
 from pipelines.parsers.schemas import RowError
 
-QUESTIONS = ("q1", "q2", "q3", "q4")
-_EXTENT = (
-    "To a minor extent",
-    "To a moderate extent",
-    "To a major extent",
-    "Cannot participate at all",
-)
-OPTIONS: dict[str, tuple[str, ...]] = {
-    "q1": (
-        "Full participation without health problems",
-        "Full participation, but with a health problem",
-        "Reduced participation due to a health problem",
-        "Could not participate due to a health problem",
-    ),
-    "q2": ("No reduction", *_EXTENT),
-    "q3": ("No effect", *_EXTENT),
-    "q4": ("No symptoms", "To a mild extent", "To a moderate extent", "To a severe extent"),
-}
-# Wordings seen in the original OSTRC and in translations back to English, per question and code.
-VARIANTS: dict[str, dict[int, tuple[str, ...]]] = {
-    "q4": {0: ("No symptoms/health problems", "No pain")},
-}
-SCORES: dict[str, tuple[int, ...]] = {
-    "q1": (0, 8, 17, 25),
-    "q2": (0, 6, 13, 19, 25),
-    "q3": (0, 6, 13, 19, 25),
-    "q4": (0, 8, 17, 25),
-}
+VERSION = "instrument_version"
 OSTRC_SCHEMA: dict[str, pl.DataType] = {
     "athlete_id": pl.String(),
     "week_start": pl.Date(),
+    VERSION: pl.String(),
     **{q: pl.Int8() for q in QUESTIONS},
     **{f"{q}_score": pl.Int32() for q in QUESTIONS},
     "severity": pl.Int32(),
     "problem": pl.Boolean(),
     "substantial_problem": pl.Boolean(),
+}
+# Worked out once per row before the rules: the row's version (null when unknown) and each answer's code.
+_V = "__version"
+
+
+def _c(question: str) -> str:
+    return f"__{question}_code"
+
+
+# How a version may be written in the CSV -> the version.
+_VERSION_SPELLINGS = {
+    **{v: v for v in INSTRUMENTS},
+    **{v.removesuffix(".0"): v for v in INSTRUMENTS},
 }
 
 
@@ -69,7 +72,9 @@ def answer_key(text: pl.Expr) -> pl.Expr:
         without_accents(text)
         .str.replace_all(r"[^a-z0-9]", "")
         .str.replace_all(
-            r"injuryorillness|injuryillness|injury|illness|ahealthproblems?|healthproblems?", "hp"
+            r"injuryorillness|injuryillness|injury|illness|ahealthproblems?|healthproblems?"
+            r"|problems?",
+            "hp",
         )
         .str.replace_all("cannot", "couldnot")
         .str.replace(r"^toa", "")
@@ -77,21 +82,58 @@ def answer_key(text: pl.Expr) -> pl.Expr:
     )
 
 
-def _answer_codes(question: str) -> dict[str, int]:
-    """Every accepted way to write each option of one question -> its 0-based code."""
-    written = [(text, code) for code, text in enumerate(OPTIONS[question])]
-    written += [
-        (text, code) for code, texts in VARIANTS.get(question, {}).items() for text in texts
-    ]
-    written += [(str(code), code) for code in range(len(OPTIONS[question]))]
-    keyed = pl.DataFrame(written, schema={"text": pl.String, "code": pl.Int8}, orient="row")
-    return dict(keyed.select(answer_key(pl.col("text")), "code").iter_rows())
+@cache
+def _answer_codes(version: str, question: str) -> dict[str, int]:
+    """Every accepted way to write each option of one question in one version -> its 0-based code."""
+    written = pl.DataFrame(
+        written_forms(version, question), schema={"text": pl.String, "code": pl.Int8}, orient="row"
+    )
+    keyed = written.select(answer_key(pl.col("text")).alias("key"), "code").unique()
+    if clash := keyed.filter(pl.len().over("key") > 1)["key"].to_list():
+        raise ValueError(f"OSTRC {version} {question}: {clash} read as more than one option")
+    return dict(keyed.iter_rows())
+
+
+def _version() -> pl.Expr:
+    """The row's instrument version ("1.0" when not written), null when it is not one we know (-> _V)."""
+    written = pl.col(VERSION).str.to_lowercase().str.strip_prefix("v")
+    return (
+        pl.when(pl.col(VERSION).is_null())
+        .then(pl.lit(LEGACY_VERSION))
+        .otherwise(written.replace_strict(_VERSION_SPELLINGS, default=None, return_dtype=pl.String))
+    )
+
+
+def _by_version(expr_for: Callable[[Instrument], pl.Expr]) -> pl.Expr:
+    """One expression per version, chosen by the row's version (null for an unknown version)."""
+    (first, *others) = INSTRUMENTS.values()
+    chain = pl.when(pl.col(_V) == first.version).then(expr_for(first))
+    for instrument in others:
+        chain = chain.when(pl.col(_V) == instrument.version).then(expr_for(instrument))
+    return chain.otherwise(None)
 
 
 def _code(question: str) -> pl.Expr:
-    return answer_key(pl.col(question)).replace_strict(
-        _answer_codes(question), default=None, return_dtype=pl.Int8
+    """The answer's 0-based code in the row's version; null when empty or not an option of it (-> _c)."""
+    key = answer_key(pl.col(question))
+    return _by_version(
+        lambda i: key.replace_strict(
+            _answer_codes(i.version, question), default=None, return_dtype=pl.Int8
+        )
     )
+
+
+def _asks_q2_to_q4() -> pl.Expr:
+    """False where the row's version has a gatekeeper and Q1 ended the area (first or last option),
+    or its Q1 is unreadable (that error is enough); True otherwise."""
+
+    def asks(instrument: Instrument) -> pl.Expr:
+        if not instrument.gatekeeper:
+            return pl.lit(True)
+        last = len(instrument.options("q1")) - 1
+        return pl.col(_c("q1")).is_not_null() & ~pl.col(_c("q1")).is_in([0, last])
+
+    return _by_version(asks).fill_null(True)
 
 
 def _iso_week_monday(text: pl.Expr) -> pl.Expr:
@@ -108,29 +150,102 @@ def _week_start() -> pl.Expr:
     return pl.coalesce(monday_of(as_iso_date("week_start")), _iso_week_monday(pl.col("week_start")))
 
 
+def _unanswered_reason(instrument: Instrument, question: str) -> str:
+    q1 = instrument.options("q1")
+    return (
+        f"{question} is empty: in OSTRC {instrument.version} only q1 0 = {plain(q1[0])} or "
+        f"{len(q1) - 1} = {plain(q1[-1])} leaves q2-q4 unanswered"
+    )
+
+
 def _answer_rules() -> list[RowRule]:
+    known = pl.col(_V).is_not_null()
     rules = []
     for q in QUESTIONS:
-        options = "; ".join(f"{code} = {text}" for code, text in enumerate(OPTIONS[q]))
+        options = _by_version(
+            lambda i, q=q: pl.lit(
+                "; ".join(f"{code} = {plain(text)}" for code, text in enumerate(i.options(q)))
+            )
+        )
+        empty = pl.col(q).is_null() & known
+        if q != "q1":
+            empty = empty & _asks_q2_to_q4()
         rules += [
             RowRule(
-                q, pl.col(q).is_null(), pl.lit(f"{q} is empty: every row needs all four answers")
+                q,
+                empty,
+                pl.when(pl.col(_V) == LEGACY_VERSION)
+                .then(pl.lit(f"{q} is empty: every row needs all four answers"))
+                .otherwise(_by_version(lambda i, q=q: pl.lit(_unanswered_reason(i, q)))),
             ),
             RowRule(
                 q,
-                pl.col(q).is_not_null() & _code(q).is_null(),
+                known & pl.col(q).is_not_null() & pl.col(_c(q)).is_null(),
                 pl.format(
-                    "{} {} is not an OSTRC-O2 answer: use {}", pl.lit(q), quoted(q), pl.lit(options)
+                    "{} {} is not an answer of OSTRC version {}: use {}",
+                    pl.lit(q),
+                    quoted(q),
+                    pl.col(_V),
+                    options,
                 ),
             ),
         ]
     return rules
 
 
+def _scores(question: str) -> pl.Expr:
+    """The question's score in the row's version, after Q1's gatekeeper where the version has one."""
+
+    def score(instrument: Instrument) -> pl.Expr:
+        scores = instrument.scores(question)
+        raw = pl.col(_c(question)).replace_strict(
+            dict(enumerate(scores)), default=None, return_dtype=pl.Int32
+        )
+        if not instrument.gatekeeper or question == "q1":
+            return raw
+        q1 = pl.col(_c("q1"))
+        return (
+            pl.when(q1 == 0)
+            .then(pl.lit(scores[0], pl.Int32))
+            .when(q1 == len(instrument.options("q1")) - 1)
+            .then(pl.lit(scores[-1], pl.Int32))
+            .otherwise(raw)
+        )
+
+    return _by_version(score).alias(f"{question}_score")
+
+
+def _flags() -> list[pl.Expr]:
+    """problem and substantial_problem from the scores, by the row's version's rules."""
+
+    def problem(instrument: Instrument) -> pl.Expr:
+        answered = QUESTIONS if instrument.problem_from_any_answer else ("q1",)
+        return pl.any_horizontal(pl.col(f"{q}_score") > 0 for q in answered)
+
+    def substantial(instrument: Instrument) -> pl.Expr:
+        return (
+            (pl.col("q1_score") == max(instrument.scores("q1")))
+            | (pl.col("q2_score") >= instrument.substantial_extent)
+            | (pl.col("q3_score") >= instrument.substantial_extent)
+        )
+
+    return [
+        _by_version(problem).alias("problem"),
+        _by_version(substantial).alias("substantial_problem"),
+    ]
+
+
 def parse_ostrc(data: bytes, roster_ids: set[str]) -> tuple[pl.DataFrame, list[RowError]]:
     """club/ostrc.csv as ostrc_responses rows, scored; a second answer for the same athlete-week is an error."""
-    table = require_columns(
-        read_csv_table(data, "ostrc.csv"), ("athlete_id", "week_start", *QUESTIONS), (), "ostrc.csv"
+    table = (
+        require_columns(
+            read_csv_table(data, "ostrc.csv"),
+            ("athlete_id", "week_start", *QUESTIONS),
+            (VERSION,),
+            "ostrc.csv",
+        )
+        .with_columns(_version().alias(_V))
+        .with_columns(_code(q).alias(_c(q)) for q in QUESTIONS)
     )
     rules = [
         *athlete_rules(roster_ids),
@@ -140,6 +255,16 @@ def parse_ostrc(data: bytes, roster_ids: set[str]) -> tuple[pl.DataFrame, list[R
             pl.format(
                 "week_start {} is neither a date (YYYY-MM-DD) nor an ISO week such as 2026-W12",
                 quoted("week_start"),
+            ),
+        ),
+        RowRule(
+            VERSION,
+            pl.col(_V).is_null(),
+            pl.format(
+                "instrument_version {} is not an OSTRC version: use {} (empty = {}, the 2013 coding)",
+                quoted(VERSION),
+                pl.lit(" or ".join(INSTRUMENTS)),
+                pl.lit(LEGACY_VERSION),
             ),
         ),
         *_answer_rules(),
@@ -156,21 +281,18 @@ def parse_ostrc(data: bytes, roster_ids: set[str]) -> tuple[pl.DataFrame, list[R
         ),
     )
     unique, repeats = reject_broken_rows(weekly.sort(ROW), [repeat])
-    codes = unique.select(
-        ROW,
-        "athlete_id",
-        pl.col("week").alias("week_start"),
-        *[_code(q).alias(q) for q in QUESTIONS],
-    )
-    scored = codes.with_columns(
-        pl.col(q)
-        .replace_strict(dict(enumerate(SCORES[q])), return_dtype=pl.Int32)
-        .alias(f"{q}_score")
-        for q in QUESTIONS
-    ).with_columns(
-        severity=pl.sum_horizontal(f"{q}_score" for q in QUESTIONS),
-        problem=pl.any_horizontal(pl.col(q) > 0 for q in QUESTIONS),
-        substantial_problem=(pl.col("q2") >= 2) | (pl.col("q3") >= 2) | (pl.col("q1") == 3),
+    scored = (
+        unique.select(
+            ROW,
+            "athlete_id",
+            pl.col("week").alias("week_start"),
+            _V,
+            pl.col(_V).alias(VERSION),
+            *[pl.col(_c(q)).alias(q) for q in QUESTIONS],
+            *[_scores(q) for q in QUESTIONS],
+        )
+        .with_columns(severity=pl.sum_horizontal(f"{q}_score" for q in QUESTIONS))
+        .with_columns(_flags())
     )
     all_errors = sorted(errors + repeats, key=lambda error: error.row_number or 0)
     return scored.select(list(OSTRC_SCHEMA)).cast(OSTRC_SCHEMA), all_errors

@@ -24,9 +24,12 @@ SUMMARY_SCHEMA: dict[str, pl.DataType] = {
 def ostrc_weekly(
     int_ostrc_weekly_counts: duckdb.DuckDBPyRelation, thresholds: Thresholds
 ) -> pl.DataFrame:
-    """Per week asked about: respondents, athletes with a (substantial) problem, prevalences with Wilson 95% CIs."""
+    """Per week asked about: respondents, athletes with a (substantial) problem, prevalences with Wilson 95% CIs,
+    and the questionnaire versions the answers were scored by."""
     counts = (
-        int_ostrc_weekly_counts.select("week_start, respondents, any_problem, substantial_problem")
+        int_ostrc_weekly_counts.select(
+            "week_start, respondents, any_problem, substantial_problem, instrument_versions"
+        )
         .order("week_start")
         .pl()
     )
@@ -48,6 +51,7 @@ def ostrc_weekly(
         "substantial_ci_low",
         "substantial_ci_high",
         "ci_method",
+        "instrument_versions",
     )
 
 
