@@ -18,6 +18,7 @@ from pipelines.parsers.club.exercise_catalog import ExerciseCatalog, default_cat
 from pipelines.parsers.club.files import parse_enrolments, parse_roster
 from pipelines.parsers.club.injuries import parse_injuries
 from pipelines.parsers.club.ostrc import parse_ostrc
+from pipelines.parsers.club.ostrc_areas import default_ostrc_areas_yaml, parse_ostrc_areas
 from pipelines.parsers.club.programs import default_programs_yaml, parse_programs
 from pipelines.parsers.schemas import ParseError, RowError
 from pipelines.settings import Settings
@@ -30,7 +31,11 @@ EMPTY_FILES = {
     "injuries.csv": b"athlete_id,onset_date,body_region\n",
     "ostrc.csv": b"athlete_id,week_start,q1,q2,q3,q4\n",
 }
-DEFAULT_FILES = {"exercises.yaml": default_catalog_yaml, "programs.yaml": default_programs_yaml}
+DEFAULT_FILES = {
+    "exercises.yaml": default_catalog_yaml,
+    "programs.yaml": default_programs_yaml,
+    "ostrc_areas.yaml": default_ostrc_areas_yaml,
+}
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,8 @@ class ClubFile:
 
 
 def install_defaults(settings: Settings) -> list[str]:
-    """Copy the shipped exercise catalog and program into club/ on first run; returns what was copied."""
+    """Copy the shipped exercise catalog, program and OSTRC areas into club/ on first run; returns
+    what was copied."""
     settings.club.mkdir(parents=True, exist_ok=True)
     copied = []
     for name, default in DEFAULT_FILES.items():
@@ -137,7 +143,11 @@ def load_club_reference(
         "enrolments.csv", lambda d: _one("enrolments", parse_enrolments(d, program_ids, roster_ids))
     )
     parse("injuries.csv", lambda d: _one("injuries", parse_injuries(d, roster_ids)))
-    parse("ostrc.csv", lambda d: _one("ostrc_responses", parse_ostrc(d, roster_ids)))
+    parse("ostrc_areas.yaml", lambda d: ({"ostrc_areas": parse_ostrc_areas(d)}, []))
+    if "ostrc_areas" not in tables and not table_exists(con, "ostrc_areas"):
+        tables["ostrc_areas"] = parse_ostrc_areas(default_ostrc_areas_yaml())
+    area_codes = _ids(con, tables, "ostrc_areas", "area")
+    parse("ostrc.csv", lambda d: _one("ostrc_responses", parse_ostrc(d, roster_ids, area_codes)))
     if "athletes" not in tables and not table_exists(con, "athletes"):
         raise ParseError(
             "club/roster.csv is missing or unusable, so no file can be attributed to an athlete",

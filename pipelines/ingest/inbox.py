@@ -23,6 +23,7 @@ CLUB_FILES = (
     "roster.csv",
     "exercises.yaml",
     "programs.yaml",
+    "ostrc_areas.yaml",
     "enrolments.csv",
     "injuries.csv",
     "ostrc.csv",

@@ -14,8 +14,9 @@ from pipelines.ingest.tables import FILES, INGEST_ERRORS, ensure_staging_tables
 from pipelines.warehouse import append_rows
 
 # Bump when a parser fix should give previously rejected files another chance, or a club table's
-# columns change (the club files are then parsed again: 2 = ostrc_responses.instrument_version).
-PARSER_VERSION = 2
+# columns change (the club files are then parsed again: 2 = ostrc_responses.instrument_version,
+# 3 = ostrc_responses.area).
+PARSER_VERSION = 3
 UNEXPECTED_HINT = (
     "the file is kept in the raw archive: tell the operator, so it is read again once fixed"
 )

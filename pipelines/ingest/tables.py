@@ -21,6 +21,7 @@ import polars as pl
 from pipelines.parsers.club.exercise_catalog import CATALOG_SCHEMA
 from pipelines.parsers.club.files import ROSTER_SCHEMA
 from pipelines.parsers.club.ostrc import OSTRC_SCHEMA
+from pipelines.parsers.club.ostrc_areas import OSTRC_AREA_SCHEMA
 from pipelines.parsers.club.programs import PHASE_SCHEMA, PHASE_SET_SCHEMA, PROGRAM_SCHEMA
 from pipelines.parsers.strength.sets import STRENGTH_SET_SCHEMA
 from pipelines.warehouse import append_rows, table_exists
@@ -290,15 +291,26 @@ INJURIES = StagingTable(
     "definitions.",
     notes={"running_related_injury": "Yamato 2015"},
 )
+OSTRC_AREAS = StagingTable(
+    "ostrc_areas",
+    "The body areas the OSTRC questionnaire is asked about (club/ostrc_areas.yaml).",
+    OSTRC_AREA_SCHEMA,
+    key=("area",),
+    required=("label",),
+    # no key check: the parser rejects a file with a code used twice or a missing label
+    notes={"area": "code used in ostrc.csv; 'all' (whole body) is reserved and not listed"},
+)
 OSTRC_RESPONSES = StagingTable(
     "ostrc_responses",
-    "The weekly OSTRC overuse answers (club/ostrc.csv), each scored by its questionnaire version.",
+    "The weekly OSTRC overuse answers (club/ostrc.csv), per body area, each scored by its "
+    "questionnaire version.",
     OSTRC_SCHEMA,
-    key=("athlete_id", "week_start"),
+    key=("athlete_id", "week_start", "area"),
     required=("instrument_version", "severity", "problem", "substantial_problem"),
-    key_check="Each athlete answers the OSTRC questionnaire at most once a week, with its version, "
-    "scored.",
+    key_check="Each athlete answers the OSTRC questionnaire at most once a week per body area, "
+    "with its version, scored.",
     notes={
+        "area": "an ostrc_areas code, or 'all' = the whole body (no area given)",
         "instrument_version": "2.0 = OSTRC-O2, 1.0 = the 2013 coding",
         "q1": "option code, 0-based",
         **{f"q{i}": "option code, 0-based; empty when 2.0's q1 ended the area" for i in (2, 3, 4)},
@@ -335,6 +347,7 @@ STAGING_TABLES: tuple[StagingTable, ...] = (
     PROGRAM_PHASE_SETS,
     ENROLMENTS,
     INJURIES,
+    OSTRC_AREAS,
     OSTRC_RESPONSES,
     CHECK_RESULTS,
 )

@@ -121,14 +121,18 @@ def injury(
     }
 
 
-def ostrc(athlete_id: str, week: date, q1: int, q2: int, q3: int, q4: int) -> dict:
-    """An OSTRC answer of the 2013 version (1.0), scored as CLUB_FILES.md says."""
+def ostrc(
+    athlete_id: str, week: date, q1: int, q2: int, q3: int, q4: int, area: str = "all"
+) -> dict:
+    """An OSTRC answer of the 2013 version (1.0), scored as CLUB_FILES.md says, about one body area
+    ("all" = the whole body, as before areas)."""
     codes = (q1, q2, q3, q4)
     instrument = INSTRUMENTS["1.0"]
     scores = [instrument.scores(q)[c] for q, c in zip(QUESTIONS, codes, strict=True)]
     return {
         "athlete_id": athlete_id,
         "week_start": week,
+        "area": area,
         "instrument_version": "1.0",
         **{f"q{i}": c for i, c in enumerate(codes, 1)},
         **{f"q{i}_score": s for i, s in enumerate(scores, 1)},

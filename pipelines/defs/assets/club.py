@@ -15,6 +15,7 @@ CLUB_TABLES = (
     "program_phase_sets",
     "enrolments",
     "injuries",
+    "ostrc_areas",
     "ostrc_responses",
     "settings",
 )

@@ -9,6 +9,10 @@ minor extent"). An answer the row's version does not have (Q2 code 4 in 2.0) is 
 Q2-Q4 may be left empty when Q1 ended the area (its first or last option). week_start is a date,
 snapped to the Monday of its ISO week (the questionnaire asks about a whole week), or an ISO week
 "2026-W12".
+
+An optional area column names the body area the answer is about (a code of club/ostrc_areas.yaml); a
+CSV without it, or an empty cell, answers for the whole body (area "all", the meaning before areas). An
+unknown code is a row error naming the codes. The key is athlete, week and area.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from functools import cache
 
 import polars as pl
 
+from pipelines.parsers.club.ostrc_areas import WHOLE_BODY, default_area_codes
 from pipelines.parsers.club.ostrc_instrument import (
     INSTRUMENTS,
     LEGACY_VERSION,
@@ -41,9 +46,11 @@ from pipelines.parsers.csv_table import (
 from pipelines.parsers.schemas import RowError
 
 VERSION = "instrument_version"
+AREA = "area"
 OSTRC_SCHEMA: dict[str, pl.DataType] = {
     "athlete_id": pl.String(),
     "week_start": pl.Date(),
+    AREA: pl.String(),
     VERSION: pl.String(),
     **{q: pl.Int8() for q in QUESTIONS},
     **{f"{q}_score": pl.Int32() for q in QUESTIONS},
@@ -235,15 +242,26 @@ def _flags() -> list[pl.Expr]:
     ]
 
 
-def parse_ostrc(data: bytes, roster_ids: set[str]) -> tuple[pl.DataFrame, list[RowError]]:
-    """club/ostrc.csv as ostrc_responses rows, scored; a second answer for the same athlete-week is an error."""
+def _area() -> pl.Expr:
+    """The row's area code, trimmed and lowercased; "all" (the whole body) when not written."""
+    written = pl.col(AREA).str.strip_chars().str.to_lowercase()
+    return pl.when(written.is_null() | (written == "")).then(pl.lit(WHOLE_BODY)).otherwise(written)
+
+
+def parse_ostrc(
+    data: bytes, roster_ids: set[str], area_codes: set[str] | None = None
+) -> tuple[pl.DataFrame, list[RowError]]:
+    """club/ostrc.csv as ostrc_responses rows, scored; a second answer for the same athlete, week and
+    area is an error. area_codes: the club's areas (ostrc_areas.yaml; the shipped ones when None)."""
+    areas = sorted(default_area_codes() if area_codes is None else area_codes)
     table = (
         require_columns(
             read_csv_table(data, "ostrc.csv"),
             ("athlete_id", "week_start", *QUESTIONS),
-            (VERSION,),
+            (VERSION, AREA),
             "ostrc.csv",
         )
+        .with_columns(_area().alias(AREA))
         .with_columns(_version().alias(_V))
         .with_columns(_code(q).alias(_c(q)) for q in QUESTIONS)
     )
@@ -267,17 +285,39 @@ def parse_ostrc(data: bytes, roster_ids: set[str]) -> tuple[pl.DataFrame, list[R
                 pl.lit(LEGACY_VERSION),
             ),
         ),
+        RowRule(
+            AREA,
+            ~pl.col(AREA).is_in([WHOLE_BODY, *areas]),
+            pl.format(
+                "area {} is not an area of club/ostrc_areas.yaml: use {} (empty = the whole body)",
+                quoted(AREA),
+                pl.lit(", ".join(areas)),
+            ),
+        ),
         *_answer_rules(),
     ]
     kept, errors = reject_broken_rows(table, rules)
     weekly = kept.with_columns(_week_start().alias("week"))
     repeat = RowRule(
         "week_start",
-        pl.int_range(pl.len()).over("athlete_id", "week") > 0,
-        pl.format(
-            "{} already answered for the week starting {} in an earlier row: keep one answer per week",
-            quoted("athlete_id"),
-            pl.col("week"),
+        pl.int_range(pl.len()).over("athlete_id", "week", AREA) > 0,
+        pl.when(pl.col(AREA) == WHOLE_BODY)
+        .then(
+            pl.format(
+                "{} already answered for the week starting {} in an earlier row: keep one answer "
+                "per week",
+                quoted("athlete_id"),
+                pl.col("week"),
+            )
+        )
+        .otherwise(
+            pl.format(
+                "{} already answered about area {} for the week starting {} in an earlier row: "
+                "keep one answer per week and area",
+                quoted("athlete_id"),
+                pl.col(AREA),
+                pl.col("week"),
+            )
         ),
     )
     unique, repeats = reject_broken_rows(weekly.sort(ROW), [repeat])
@@ -286,6 +326,7 @@ def parse_ostrc(data: bytes, roster_ids: set[str]) -> tuple[pl.DataFrame, list[R
             ROW,
             "athlete_id",
             pl.col("week").alias("week_start"),
+            AREA,
             _V,
             pl.col(_V).alias(VERSION),
             *[pl.col(_c(q)).alias(q) for q in QUESTIONS],

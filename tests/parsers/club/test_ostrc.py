@@ -363,3 +363,67 @@ def test_the_versions_options_and_scores():
     ]
     assert one.options("q2")[4] == one.options("q3")[4] == "Cannot participate at all"
     assert LEGACY_VERSION == "1.0"
+
+
+def test_area_column_gives_the_body_area_and_empty_means_the_whole_body():
+    responses = scored(
+        "athlete_id,week_start,area,instrument_version,q1,q2,q3,q4\n"
+        "a001,2026-03-16,knee,2.0,1,1,1,1\n"
+        "a001,2026-03-16, Lower_Leg ,2.0,0,,,\n"  # trimmed, any case
+        "a002,2026-03-16,,2.0,0,,,\n"
+    )
+    assert responses.select("athlete_id", "area", "severity").rows() == [
+        ("a001", "knee", 8 + 8 + 8 + 8),
+        ("a001", "lower_leg", 0),
+        ("a002", "all", 0),
+    ]
+
+
+def test_without_an_area_column_every_answer_is_for_the_whole_body():
+    responses = scored("athlete_id,week_start,q1,q2,q3,q4\na001,2026-03-16,0,0,0,0\n")
+    assert responses["area"].to_list() == ["all"]
+
+
+def test_unknown_area_and_repeated_area_are_row_errors():
+    responses, errors = parse_ostrc(
+        b"athlete_id,week_start,area,q1,q2,q3,q4\n"
+        b"a001,2026-03-16,knee,1,1,1,1\n"
+        b"a001,2026-03-16,elbow,1,1,1,1\n"
+        b"a001,2026-03-16,KNEE,0,0,0,0\n"
+        b"a001,2026-03-16,calf,0,0,0,0\n",  # not an area of this club's file
+        ROSTER,
+        {"knee", "thigh"},
+    )
+    assert responses["area"].to_list() == ["knee"]
+    assert errors == [
+        RowError(
+            3,
+            "area",
+            "area 'elbow' is not an area of club/ostrc_areas.yaml: use knee, thigh "
+            "(empty = the whole body)",
+        ),
+        RowError(
+            4,
+            "week_start",
+            "'a001' already answered about area knee for the week starting 2026-03-16 in an "
+            "earlier row: keep one answer per week and area",
+        ),
+        RowError(
+            5,
+            "area",
+            "area 'calf' is not an area of club/ostrc_areas.yaml: use knee, thigh "
+            "(empty = the whole body)",
+        ),
+    ]
+
+
+def test_the_default_areas_are_accepted():
+    responses, errors = parse_ostrc(
+        b"athlete_id,week_start,area,q1,q2,q3,q4\n"
+        + b"".join(
+            f"a001,2026-03-16,{a},0,0,0,0\n".encode()
+            for a in ("hip_groin", "thigh", "knee", "lower_leg", "ankle_foot", "lower_back")
+        ),
+        ROSTER,
+    )
+    assert errors == [] and responses.height == 6
