@@ -1,6 +1,7 @@
 -- mart_at_risk: athletes the coach may want to talk to, one row per reason with a readable detail.
 -- Reasons: load_spike (ACWR above acwr_spike in the latest data week: a flag, not a prediction);
--- substantial_ostrc (a substantial OSTRC problem in the latest ostrc_recent_weeks weeks of answers);
+-- substantial_ostrc (a substantial OSTRC problem, in any body area, in the latest ostrc_recent_weeks
+-- weeks of answers; severity = the week's highest area severity);
 -- adherence_drop (falling_behind in mart_adherence_athlete). as_of = the week the evidence is from.
 WITH thresholds AS (
     SELECT
@@ -34,7 +35,7 @@ ostrc_problems AS (
             strftime(o.week_start, '%Y-%m-%d'), o.severity
         ) AS detail,
         o.week_start AS as_of
-    FROM ostrc_responses AS o
+    FROM int_ostrc_athlete_weeks AS o
     CROSS JOIN thresholds AS t
     WHERE
         o.substantial_problem

@@ -1,4 +1,7 @@
 -- mart_athlete_ostrc: each athlete's weekly OSTRC answers, scores and problem flags, with the version they were scored by.
+-- One row per athlete x week: a problem when any body area has one, severity the highest area severity,
+-- q1-q4 and scores of that worst area (worst_area; 'all' = answered for the whole body). The per-area
+-- answers and severities are in ostrc_responses and mart_ostrc_area_weekly.
 SELECT
     athlete_id,
     week_start,
@@ -13,6 +16,10 @@ SELECT
     q4_score,
     severity,
     problem,
-    substantial_problem
-FROM ostrc_responses
+    substantial_problem,
+    worst_area,
+    areas_answered,
+    areas_with_problem,
+    areas_with_substantial_problem
+FROM int_ostrc_athlete_weeks
 ORDER BY athlete_id, week_start

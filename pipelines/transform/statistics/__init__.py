@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipelines.transform.runner import PythonModel
 from pipelines.transform.statistics.injuries import injury_incidence
 from pipelines.transform.statistics.load import daily_load
-from pipelines.transform.statistics.ostrc import ostrc_summary, ostrc_weekly
+from pipelines.transform.statistics.ostrc import ostrc_area_weekly, ostrc_summary, ostrc_weekly
 from pipelines.transform.statistics.pace import pace_trends
 
 PYTHON_MODELS: tuple[PythonModel, ...] = (
@@ -28,6 +28,11 @@ PYTHON_MODELS: tuple[PythonModel, ...] = (
         "mart_ostrc_weekly",
         ostrc_weekly,
         "Weekly OSTRC-O2 prevalence of any and substantial problems with Wilson 95% CIs.",
+    ),
+    PythonModel(
+        "mart_ostrc_area_weekly",
+        ostrc_area_weekly,
+        "Weekly OSTRC-O2 prevalence of any and substantial problems per body area with Wilson 95% CIs.",
     ),
     PythonModel(
         "mart_ostrc_summary",

@@ -55,6 +55,41 @@ def ostrc_weekly(
     )
 
 
+def ostrc_area_weekly(
+    int_ostrc_area_weekly_counts: duckdb.DuckDBPyRelation, thresholds: Thresholds
+) -> pl.DataFrame:
+    """Per week asked about and body area: the athletes who answered about the area, those with a
+    (substantial) problem in it, and the prevalences with Wilson 95% CIs."""
+    counts = (
+        int_ostrc_area_weekly_counts.select(
+            "week_start, area, area_label, respondents, any_problem, substantial_problem"
+        )
+        .order("week_start, area")
+        .pl()
+    )
+    columns = {}
+    for measure, name in (("any_problem", "any"), ("substantial_problem", "substantial")):
+        low, high = prevalence_ci(counts[measure].to_numpy(), counts["respondents"].to_numpy())
+        columns[f"prevalence_{name}"] = counts[measure].cast(pl.Float64) / counts["respondents"]
+        columns[f"{name}_ci_low"] = pl.Series(low, dtype=pl.Float64)
+        columns[f"{name}_ci_high"] = pl.Series(high, dtype=pl.Float64)
+    return counts.with_columns(
+        **columns, ci_method=pl.lit(WEEKLY_CI_METHOD, dtype=pl.String)
+    ).select(
+        "week_start",
+        "area",
+        "area_label",
+        pl.col("respondents", "any_problem", "substantial_problem").cast(pl.Int64),
+        "prevalence_any",
+        "any_ci_low",
+        "any_ci_high",
+        "prevalence_substantial",
+        "substantial_ci_low",
+        "substantial_ci_high",
+        "ci_method",
+    )
+
+
 def ostrc_summary(
     mart_ostrc_weekly: duckdb.DuckDBPyRelation, thresholds: Thresholds
 ) -> pl.DataFrame:
