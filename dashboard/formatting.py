@@ -17,6 +17,7 @@ COMPARISONS = {"club": "Whole club", "adherence_band": "Adherence band", "enrolm
 AT_RISK_REASONS = {
     "load_spike": "Load spike",
     "substantial_ostrc": "Substantial health problem (OSTRC)",
+    "same_area_3_weeks": "Same body area 3 weeks running (OSTRC)",
     "adherence_drop": "Strength sessions dropping off",
 }
 CATEGORIES = {

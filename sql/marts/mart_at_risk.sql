@@ -2,6 +2,10 @@
 -- Reasons: load_spike (ACWR above acwr_spike in the latest data week: a flag, not a prediction);
 -- substantial_ostrc (a substantial OSTRC problem, in any body area, in the latest ostrc_recent_weeks
 -- weeks of answers; severity = the week's highest area severity);
+-- same_area_3_weeks (an OSTRC problem in the same body area in each of three consecutive ISO weeks,
+-- W-2, W-1 and W, all three answered about that area, where W is in the latest ostrc_recent_weeks weeks
+-- of answers; an unanswered week in between breaks the run; whole-body answers (area 'all') are not an
+-- area; as_of = the latest such W, all areas with a run ending then named);
 -- adherence_drop (falling_behind in mart_adherence_athlete). as_of = the week the evidence is from.
 WITH thresholds AS (
     SELECT
@@ -44,6 +48,53 @@ ostrc_problems AS (
     QUALIFY row_number() OVER (PARTITION BY o.athlete_id ORDER BY o.week_start DESC) = 1
 ),
 
+area_problem_runs AS (
+    -- rows with a problem are unique per athlete, area and Monday: 3 within 14 days = W-2, W-1 and W
+    SELECT
+        athlete_id,
+        area,
+        week_start,
+        count(*) OVER (
+            PARTITION BY athlete_id, area
+            ORDER BY week_start
+            RANGE BETWEEN INTERVAL 14 DAYS PRECEDING AND CURRENT ROW
+        ) AS problem_weeks
+    FROM ostrc_responses
+    WHERE problem AND area <> 'all'
+),
+
+latest_area_runs AS (
+    SELECT
+        p.athlete_id,
+        p.week_start,
+        coalesce(a.label, p.area) AS area_label,
+        p.area
+    FROM area_problem_runs AS p
+    LEFT JOIN ostrc_areas AS a ON p.area = a.area
+    CROSS JOIN thresholds AS t
+    WHERE
+        p.problem_weeks = 3
+        AND p.week_start
+        > (SELECT max(r.week_start) FROM ostrc_responses AS r) - t.ostrc_recent_days
+    QUALIFY rank() OVER (PARTITION BY p.athlete_id ORDER BY p.week_start DESC) = 1
+),
+
+same_area_problems AS (
+    SELECT
+        athlete_id,
+        'same_area_3_weeks' AS reason,
+        format(
+            'OSTRC problem in the same area 3 weeks running ({}): weeks of {}, {} and {}, each answered with a problem there',  -- noqa: LT05
+            string_agg(area_label, ', ' ORDER BY area),
+            strftime(week_start - INTERVAL 14 DAYS, '%Y-%m-%d'),
+            strftime(week_start - INTERVAL 7 DAYS, '%Y-%m-%d'),
+            strftime(week_start, '%Y-%m-%d')
+        ) AS detail,
+        week_start AS as_of
+    FROM latest_area_runs
+    GROUP BY athlete_id, week_start
+),
+
 adherence_drops AS (
     SELECT
         a.athlete_id,
@@ -64,6 +115,8 @@ reasons AS (
     SELECT * FROM load_spikes
     UNION ALL
     SELECT * FROM ostrc_problems
+    UNION ALL
+    SELECT * FROM same_area_problems
     UNION ALL
     SELECT * FROM adherence_drops
 )

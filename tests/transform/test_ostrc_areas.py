@@ -96,3 +96,64 @@ def test_prevalence_by_area_with_wilson_ci(one_week: duckdb.DuckDBPyConnection) 
         ).fetchall()
     )
     assert checks == {"mart_ostrc_area_weekly_ci": True}
+
+
+PROBLEM = (1, 0, 0, 1)  # a problem, not substantial (so substantial_ostrc stays quiet)
+NONE = (0, 0, 0, 0)
+
+
+def test_a_problem_in_the_same_area_three_weeks_running(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    _club(warehouse, *(f"r{i}" for i in range(1, 8)))
+    answers = {
+        "r1": [(W2, "knee", PROBLEM), (W3, "knee", PROBLEM), (W4, "knee", PROBLEM)],  # yes
+        # a week without an answer breaks the run
+        "r2": [(W1, "knee", PROBLEM), (W2, "knee", PROBLEM), (W4, "knee", PROBLEM)],
+        # three problem weeks, but not in the same area
+        "r3": [(W2, "knee", PROBLEM), (W3, "thigh", PROBLEM), (W4, "knee", PROBLEM)],
+        # a run ending in W3 (inside the latest 2 weeks), answered W4 without a problem: yes, as of W3
+        "r4": [(W1, "knee", PROBLEM), (W2, "knee", PROBLEM), (W3, "knee", PROBLEM)]
+        + [(W4, "knee", NONE)],
+        # a run ending in W2, before the latest 2 weeks of answers (W3, W4): no
+        "r5": [(W0, "knee", PROBLEM), (W1, "knee", PROBLEM), (W2, "knee", PROBLEM)],
+        # the whole body ('all') is not an area
+        "r6": [(W2, "all", PROBLEM), (W3, "all", PROBLEM), (W4, "all", PROBLEM)],
+        # two areas at once: one row naming both
+        "r7": [(w, a, PROBLEM) for w in (W2, W3, W4) for a in ("knee", "thigh")],
+    }
+    insert(
+        warehouse,
+        "ostrc_responses",
+        [
+            ostrc(athlete, week, *codes, area=area)
+            for athlete, rows in answers.items()
+            for week, area, codes in rows
+        ],
+    )
+    build_models(warehouse)
+    got = warehouse.sql(
+        "select athlete_id, detail, as_of from mart_at_risk where reason = 'same_area_3_weeks' "
+        "order by athlete_id"
+    ).fetchall()
+    assert got == [
+        (
+            "r1",
+            "OSTRC problem in the same area 3 weeks running (Knee): weeks of 2026-03-02, "
+            "2026-03-09 and 2026-03-16, each answered with a problem there",
+            W4,
+        ),
+        (
+            "r4",
+            "OSTRC problem in the same area 3 weeks running (Knee): weeks of 2026-02-23, "
+            "2026-03-02 and 2026-03-09, each answered with a problem there",
+            W3,
+        ),
+        (
+            "r7",
+            "OSTRC problem in the same area 3 weeks running (Knee, Thigh): weeks of 2026-03-02, "
+            "2026-03-09 and 2026-03-16, each answered with a problem there",
+            W4,
+        ),
+    ]
+    assert warehouse.sql("select count(*) from mart_at_risk").fetchall() == [(3,)]
