@@ -21,6 +21,29 @@ SUMMARY_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+PREVALENCE_COLUMNS = (
+    "prevalence_any",
+    "any_ci_low",
+    "any_ci_high",
+    "prevalence_substantial",
+    "substantial_ci_low",
+    "substantial_ci_high",
+    "ci_method",
+)
+
+
+def with_prevalences(counts: pl.DataFrame) -> pl.DataFrame:
+    """Counts of respondents and of athletes with a (substantial) problem, plus the prevalences
+    with Wilson 95% CIs (PREVALENCE_COLUMNS)."""
+    columns = {}
+    for measure, name in (("any_problem", "any"), ("substantial_problem", "substantial")):
+        low, high = prevalence_ci(counts[measure].to_numpy(), counts["respondents"].to_numpy())
+        columns[f"prevalence_{name}"] = counts[measure].cast(pl.Float64) / counts["respondents"]
+        columns[f"{name}_ci_low"] = pl.Series(low, dtype=pl.Float64)
+        columns[f"{name}_ci_high"] = pl.Series(high, dtype=pl.Float64)
+    return counts.with_columns(**columns, ci_method=pl.lit(WEEKLY_CI_METHOD, dtype=pl.String))
+
+
 def ostrc_weekly(
     int_ostrc_weekly_counts: duckdb.DuckDBPyRelation, thresholds: Thresholds
 ) -> pl.DataFrame:
@@ -33,15 +56,7 @@ def ostrc_weekly(
         .order("week_start")
         .pl()
     )
-    columns = {}
-    for measure, name in (("any_problem", "any"), ("substantial_problem", "substantial")):
-        low, high = prevalence_ci(counts[measure].to_numpy(), counts["respondents"].to_numpy())
-        columns[f"prevalence_{name}"] = counts[measure].cast(pl.Float64) / counts["respondents"]
-        columns[f"{name}_ci_low"] = pl.Series(low, dtype=pl.Float64)
-        columns[f"{name}_ci_high"] = pl.Series(high, dtype=pl.Float64)
-    return counts.with_columns(
-        **columns, ci_method=pl.lit(WEEKLY_CI_METHOD, dtype=pl.String)
-    ).select(
+    return with_prevalences(counts).select(
         "week_start",
         pl.col("respondents", "any_problem", "substantial_problem").cast(pl.Int64),
         "prevalence_any",
@@ -67,15 +82,7 @@ def ostrc_area_weekly(
         .order("week_start, area")
         .pl()
     )
-    columns = {}
-    for measure, name in (("any_problem", "any"), ("substantial_problem", "substantial")):
-        low, high = prevalence_ci(counts[measure].to_numpy(), counts["respondents"].to_numpy())
-        columns[f"prevalence_{name}"] = counts[measure].cast(pl.Float64) / counts["respondents"]
-        columns[f"{name}_ci_low"] = pl.Series(low, dtype=pl.Float64)
-        columns[f"{name}_ci_high"] = pl.Series(high, dtype=pl.Float64)
-    return counts.with_columns(
-        **columns, ci_method=pl.lit(WEEKLY_CI_METHOD, dtype=pl.String)
-    ).select(
+    return with_prevalences(counts).select(
         "week_start",
         "area",
         "area_label",
