@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
+FORMS_FOLDER = "forms"
 SQL_ROOT = Path(__file__).resolve().parent.parent / "sql"
 RUNNING_SPORTS = ("running", "trail_running", "treadmill_running")
 SPORTS = (
@@ -60,6 +62,11 @@ class Thresholds:
     steady_run_min_minutes: float = 20.0
     max_upload_mb: int = 50
     max_unzipped_mb: int = 500
+    checkin_opens_weekday: int = 7  # ISO weekday the weekly check-in opens on (7 = Sunday)
+    checkin_grace_days: int = 3  # days after the recall week's Sunday an answer is on time
+    max_form_kb: int = 64
+    followup_weeks: int = 4  # an unclassified OSTRC problem answered this recently is followed up
+    rri_min_days: int = 7  # Yamato 2015: running restricted or stopped this many days  # a form entry larger than this is rejected unread
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,15 @@ class HomeLayout:
     @property
     def club(self) -> Path:
         return self.home / "club"
+
+    def member_forms(self, athlete_id: str) -> Path:
+        """Where a member's app entries (check-ins, injury reports) are written: their own inbox."""
+        return self.inbox / athlete_id / FORMS_FOLDER
+
+    @property
+    def records(self) -> Path:
+        """Where the coach's app entries (reports for an athlete, classifications) are written."""
+        return self.club / "records"
 
     @property
     def raw(self) -> Path:
@@ -110,6 +126,22 @@ class Settings(HomeLayout):
     parse_workers: int = 2
     full_sweep_days: int = 7  # how often the nightly run lists every inbox folder (see inbox.py)
     thresholds: Thresholds = field(default_factory=Thresholds)
+
+
+def checkin_week(today: date, thresholds: Thresholds) -> date:
+    """The Monday of the ISO week whose check-in is due on `today` (a date in the member's time zone).
+
+    A week's check-in opens on its `checkin_opens_weekday` (Sunday by default: the recall week is the
+    seven days ending that Sunday) and stays the one asked for until the next week's opens.
+    """
+    monday = today - timedelta(days=today.isoweekday() - 1)
+    opened = today.isoweekday() >= thresholds.checkin_opens_weekday
+    return monday if opened else monday - timedelta(days=7)
+
+
+def checkin_deadline(week_start: date, thresholds: Thresholds) -> date:
+    """The last day (in the member's time zone) an answer for the week starting `week_start` is on time."""
+    return week_start + timedelta(days=6 + thresholds.checkin_grace_days)
 
 
 def club_home(home: str | Path | None = None) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.defs.assets.club import club_reference
+from pipelines.defs.assets.forms import form_entries
 from pipelines.defs.assets.gps import activities
 from pipelines.defs.assets.inbox import raw_archive
 from pipelines.defs.assets.models import build_model_graph_asset, written_tables
@@ -23,7 +24,7 @@ from pipelines.transform.club_graph import club_model_graph
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     """Assets from inbox to serving file, their checks, the nightly schedule and the inbox sensor."""
-    ingest = [raw_archive, club_reference, activities, strength_sets]
+    ingest = [raw_archive, club_reference, activities, strength_sets, form_entries]
     models = build_model_graph_asset(club_model_graph(), written_tables(ingest))
     marts = [key for key in models.keys if key.path[0] == "marts"]
     job = build_ingest_job()

@@ -41,9 +41,9 @@ def newest_change(settings: Settings) -> int:
     """
     times = [mtime for path, mtime in folder_mtimes(settings.inbox) if path != str(settings.inbox)]
     times += club_candidates(settings)["mtime_ns"].to_list()
-    strength = settings.club / "strength"
-    if strength.is_dir():
-        times.append(strength.stat().st_mtime_ns)
+    for folder in (settings.club / "strength", settings.records):
+        if folder.is_dir():
+            times.append(folder.stat().st_mtime_ns)
     return max(times, default=0)
 
 

@@ -19,6 +19,7 @@ from pipelines.parsers.club.files import parse_enrolments, parse_roster
 from pipelines.parsers.club.injuries import parse_injuries
 from pipelines.parsers.club.ostrc import parse_ostrc
 from pipelines.parsers.club.ostrc_areas import default_ostrc_areas_yaml, parse_ostrc_areas
+from pipelines.parsers.club.ostrc_instrument import instrument_frame
 from pipelines.parsers.club.programs import default_programs_yaml, parse_programs
 from pipelines.parsers.schemas import ParseError, RowError
 from pipelines.settings import Settings
@@ -88,7 +89,10 @@ def load_club_reference(
     fingerprint = _fingerprint(settings, files)
     if _loaded_fingerprint(con) == fingerprint:
         return None
-    tables: dict[str, pl.DataFrame] = {"settings": settings_frame(settings.thresholds)}
+    tables: dict[str, pl.DataFrame] = {
+        "settings": settings_frame(settings.thresholds),
+        "ostrc_instrument": instrument_frame(),
+    }
     outcomes: list[FileOutcome] = []
 
     def parse(

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.settings import Settings
+from pipelines.settings import FORMS_FOLDER, Settings
 from pipelines.warehouse import append_rows, replace_table, table_exists
 
 # in the order they are read: enrolments need the roster and programs, programs the catalog
@@ -42,7 +42,7 @@ class Received:
     athlete_id: str | None
     sha256: str
     size: int
-    kind: str  # activity | strength | strava_export | club | unknown
+    kind: str  # activity | strength | strava_export | club | form | record | unknown
 
     @property
     def path(self) -> Path:
@@ -59,9 +59,12 @@ def classify(path: Path) -> str:
     return classify_name(path.name)
 
 
-def classify_name(file_name: str) -> str:
-    """The kind of file with this name (see `classify`)."""
+def classify_name(file_name: str, folder: str = "") -> str:
+    """The kind of file with this name in this folder (see `classify`): a .json in a member's
+    forms folder is an app entry (`form`)."""
     name = file_name.lower().removesuffix(".gz")
+    if name.endswith(".json") and os.path.basename(folder) == FORMS_FOLDER:
+        return "form"
     if name.endswith(".zip"):
         return "strava_export"
     if name.endswith(".csv"):
@@ -165,7 +168,7 @@ def _sweep(
                     continue
                 files["path"].append(entry.path)
                 files["athlete_id"].append(athlete_id)
-                files["kind"].append(classify_name(entry.name))
+                files["kind"].append(classify_name(entry.name, folder))
                 files["size"].append(info.st_size)
                 files["mtime_ns"].append(info.st_mtime_ns)
         folders["path"].append(folder)
@@ -182,13 +185,16 @@ def _sweep(
 
 
 def club_candidates(settings: Settings) -> pl.DataFrame:
-    """The club's own files (strength CSVs and the reference files): few, so always looked at."""
+    """The club's own files (strength CSVs, the coach's app entries in records/, the reference
+    files): few, so always looked at."""
     strength_dir = settings.club / "strength"
     club_files = (
         [(p, "strength") for p in sorted(strength_dir.glob("*.csv"))]
         if strength_dir.is_dir()
         else []
     )
+    if settings.records.is_dir():
+        club_files += [(p, "record") for p in sorted(settings.records.glob("*.json"))]
     club_files += [(settings.club / n, "club") for n in CLUB_FILES if (settings.club / n).is_file()]
     rows = []
     for path, kind in club_files:

@@ -22,7 +22,9 @@ from pipelines.parsers.club.exercise_catalog import CATALOG_SCHEMA
 from pipelines.parsers.club.files import ROSTER_SCHEMA
 from pipelines.parsers.club.ostrc import OSTRC_SCHEMA
 from pipelines.parsers.club.ostrc_areas import OSTRC_AREA_SCHEMA
+from pipelines.parsers.club.ostrc_instrument import INSTRUMENT_SCHEMA
 from pipelines.parsers.club.programs import PHASE_SCHEMA, PHASE_SET_SCHEMA, PROGRAM_SCHEMA
+from pipelines.parsers.forms.entries import CHECKIN_SCHEMA, CLASSIFICATION_SCHEMA, REPORT_SCHEMA
 from pipelines.parsers.strength.sets import STRENGTH_SET_SCHEMA
 from pipelines.warehouse import append_rows, table_exists
 
@@ -96,7 +98,7 @@ FILES = StagingTable(
     key_check="Every received file is recorded once by its sha256, with its name, kind, status "
     "and arrival time.",
     notes={
-        "kind": "activity\\|strength\\|strava_export\\|club\\|unknown",
+        "kind": "activity\\|strength\\|strava_export\\|club\\|form\\|record\\|unknown",
         "status": "pending\\|ingested\\|rejected",
         "items": "activities or sets loaded",
         "parser_version": "a rejected file whose parser_version is older than the current one is "
@@ -298,7 +300,19 @@ OSTRC_AREAS = StagingTable(
     key=("area",),
     required=("label",),
     # no key check: the parser rejects a file with a code used twice or a missing label
-    notes={"area": "code used in ostrc.csv; 'all' (whole body) is reserved and not listed"},
+    notes={
+        "area": "code used in ostrc.csv; 'all' (whole body) is reserved and not listed",
+        "lower_limb": "counts for the lower-limb injury definitions",
+    },
+)
+OSTRC_INSTRUMENT = StagingTable(
+    "ostrc_instrument",
+    "The OSTRC questionnaire's fixed wording and scores, per version, question and option "
+    "(parsers/club/ostrc_instrument.py); the app's check-in reads it.",
+    INSTRUMENT_SCHEMA,
+    key=("instrument_version", "question", "code"),
+    required=("question_text", "option_text", "score"),
+    notes={"question_text": "[area] stands for the body area's label", "code": "0-based"},
 )
 OSTRC_RESPONSES = StagingTable(
     "ostrc_responses",
@@ -315,6 +329,53 @@ OSTRC_RESPONSES = StagingTable(
         "q1": "option code, 0-based",
         **{f"q{i}": "option code, 0-based; empty when 2.0's q1 ended the area" for i in (2, 3, 4)},
         "severity": "0-100",
+    },
+)
+_ENTRY_NOTES = {
+    "entered_at": "when the app wrote the entry",
+    "entered_by": "the username that submitted it",
+    "entered_role": "member\\|coach",
+}
+CHECKIN_ANSWERS = StagingTable(
+    "checkin_answers",
+    "The weekly OSTRC check-ins members give in the app (inbox/<athlete_id>/forms/), one row per "
+    "entry and body area, scored as ostrc_responses; a correction is a new entry, never an edit.",
+    CHECKIN_SCHEMA | {"file_sha256": pl.String()},
+    key=("entry_id", "area"),
+    required=("athlete_id", "week_start", "instrument_version", "severity", "entered_at"),
+    key_check="Every app check-in answers each body area once, for an athlete and week, scored, "
+    "with the time it was entered.",
+    notes={
+        "supersedes": "the entry this one corrects (null = the first answer for the week)",
+        **_ENTRY_NOTES,
+    },
+)
+INJURY_REPORTS = StagingTable(
+    "injury_reports",
+    "Problems reported in the app by a member (their forms folder) or by the coach for an athlete "
+    "(club/records/).",
+    REPORT_SCHEMA | {"file_sha256": pl.String()},
+    key=("report_id",),
+    required=("athlete_id", "onset_date", "area", "side", "onset", "can_run", "entered_at"),
+    key_check="Every app injury report is one entry with its athlete, onset, area, side, kind of "
+    "onset and whether the athlete can run.",
+    notes={"area": "an ostrc_areas code", "onset": "sudden\\|gradual", **_ENTRY_NOTES},
+)
+PROBLEM_CLASSIFICATIONS = StagingTable(
+    "problem_classifications",
+    "The coach's classifications of reported and OSTRC problems (club/records/); the latest per "
+    "problem counts, the earlier ones are kept.",
+    CLASSIFICATION_SCHEMA | {"file_sha256": pl.String()},
+    key=("classification_id",),
+    required=("problem_id", "athlete_id", "problem_type", "recurrence", "entered_at"),
+    key_check="Every classification is one coach entry naming its problem, athlete, type and "
+    "whether it is new or a recurrence.",
+    notes={
+        "problem_id": "report:<report_id> or ostrc:<area>:<first week of the problem>",
+        "problem_type": "injury\\|illness\\|already_reported",
+        "recurrence": "new\\|recurrence",
+        "resolved_date": "null = not resolved yet",
+        **_ENTRY_NOTES,
     },
 )
 CHECK_RESULTS = StagingTable(
@@ -348,13 +409,26 @@ STAGING_TABLES: tuple[StagingTable, ...] = (
     ENROLMENTS,
     INJURIES,
     OSTRC_AREAS,
+    OSTRC_INSTRUMENT,
     OSTRC_RESPONSES,
+    CHECKIN_ANSWERS,
+    INJURY_REPORTS,
+    PROBLEM_CLASSIFICATIONS,
     CHECK_RESULTS,
 )
 TABLES: dict[str, StagingTable] = {table.name: table for table in STAGING_TABLES}
 # The tables loaders append to, created empty on first run so models and checks always find them
 # (the club's tables are replaced whole on each load, check_results is written as checks run).
-APPENDED = (FILES, INGEST_ERRORS, ACTIVITIES, ACTIVITY_SAMPLES, STRENGTH_SETS)
+APPENDED = (
+    FILES,
+    INGEST_ERRORS,
+    ACTIVITIES,
+    ACTIVITY_SAMPLES,
+    STRENGTH_SETS,
+    CHECKIN_ANSWERS,
+    INJURY_REPORTS,
+    PROBLEM_CLASSIFICATIONS,
+)
 
 
 def ensure_staging_tables(con: duckdb.DuckDBPyConnection) -> None:

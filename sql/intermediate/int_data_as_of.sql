@@ -5,7 +5,7 @@ WITH data_dates AS (
     UNION ALL
     SELECT local_date FROM stg_strength_sets
     UNION ALL
-    SELECT week_start FROM ostrc_responses
+    SELECT week_start FROM int_ostrc_answers
 )
 
 SELECT

@@ -5,19 +5,19 @@ WITH cases AS (
     SELECT
         *,
         'running_related_injury' AS case_definition
-    FROM stg_injuries
+    FROM int_injuries
     WHERE running_related_injury
     UNION ALL
     SELECT
         *,
         'time_loss' AS case_definition
-    FROM stg_injuries
+    FROM int_injuries
     WHERE time_loss
     UNION ALL
     SELECT
         *,
         'any_complaint' AS case_definition
-    FROM stg_injuries
+    FROM int_injuries
     WHERE any_complaint
 )
 

@@ -7,7 +7,7 @@ SELECT
     count(*) AS respondents,
     count_if(o.problem)::BIGINT AS any_problem,
     count_if(o.substantial_problem)::BIGINT AS substantial_problem
-FROM ostrc_responses AS o
+FROM int_ostrc_answers AS o
 LEFT JOIN ostrc_areas AS a ON o.area = a.area
 GROUP BY ALL
 ORDER BY o.week_start, o.area

@@ -14,7 +14,7 @@ WITH rolled AS (
         count_if(substantial_problem)::BIGINT AS areas_with_substantial_problem,
         bool_or(problem) AS problem,
         bool_or(substantial_problem) AS substantial_problem
-    FROM ostrc_responses
+    FROM int_ostrc_answers
     GROUP BY athlete_id, week_start
 ),
 
@@ -32,7 +32,7 @@ worst AS (
         q3_score,
         q4_score,
         severity
-    FROM ostrc_responses
+    FROM int_ostrc_answers
     QUALIFY
         row_number() OVER (
             PARTITION BY athlete_id, week_start

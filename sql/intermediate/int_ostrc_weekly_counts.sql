@@ -7,6 +7,6 @@ SELECT
     (count(DISTINCT athlete_id) FILTER (WHERE problem))::BIGINT AS any_problem,
     (count(DISTINCT athlete_id) FILTER (WHERE substantial_problem))::BIGINT AS substantial_problem,
     string_agg(DISTINCT instrument_version, ', ' ORDER BY instrument_version) AS instrument_versions
-FROM ostrc_responses
+FROM int_ostrc_answers
 GROUP BY ALL
 ORDER BY week_start

@@ -44,7 +44,7 @@ ostrc_problems AS (
     WHERE
         o.substantial_problem
         AND o.week_start
-        > (SELECT max(r.week_start) FROM ostrc_responses AS r) - t.ostrc_recent_days
+        > (SELECT max(r.week_start) FROM int_ostrc_answers AS r) - t.ostrc_recent_days
     QUALIFY row_number() OVER (PARTITION BY o.athlete_id ORDER BY o.week_start DESC) = 1
 ),
 
@@ -59,7 +59,7 @@ area_problem_runs AS (
             ORDER BY week_start
             RANGE BETWEEN INTERVAL 14 DAYS PRECEDING AND CURRENT ROW
         ) AS problem_weeks
-    FROM ostrc_responses
+    FROM int_ostrc_answers
     WHERE problem AND area <> 'all'
 ),
 
@@ -75,7 +75,7 @@ latest_area_runs AS (
     WHERE
         p.problem_weeks = 3
         AND p.week_start
-        > (SELECT max(r.week_start) FROM ostrc_responses AS r) - t.ostrc_recent_days
+        > (SELECT max(r.week_start) FROM int_ostrc_answers AS r) - t.ostrc_recent_days
     QUALIFY rank() OVER (PARTITION BY p.athlete_id ORDER BY p.week_start DESC) = 1
 ),
 

@@ -1,4 +1,4 @@
--- mart_athlete_injuries: every logged injury with its case definitions, for the athlete's injury history.
+-- mart_athlete_injuries: every injury (club log, app reports, classified OSTRC problems) with its case definitions, for the athlete's injury history.
 SELECT
     athlete_id,
     injury_id,
@@ -12,6 +12,8 @@ SELECT
     running_related_injury,
     time_loss,
     any_complaint,
-    at_risk_again_date
-FROM stg_injuries
+    at_risk_again_date,
+    source,
+    problem_id
+FROM int_injuries
 ORDER BY athlete_id, onset_date

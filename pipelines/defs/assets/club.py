@@ -16,6 +16,7 @@ CLUB_TABLES = (
     "enrolments",
     "injuries",
     "ostrc_areas",
+    "ostrc_instrument",
     "ostrc_responses",
     "settings",
 )

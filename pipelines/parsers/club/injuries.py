@@ -25,6 +25,7 @@ from pipelines.parsers.csv_table import (
     whole_number_in_range,
 )
 from pipelines.parsers.schemas import RowError
+from pipelines.settings import Thresholds
 
 BODY_REGIONS = {
     "hip": True,
@@ -52,7 +53,7 @@ YES_NO = {
     "false": False,
     "0": False,
 }
-RRI_MIN_DAYS = 7
+RRI_MIN_DAYS = Thresholds().rri_min_days
 
 
 def _yes_no(column: str) -> pl.Expr:

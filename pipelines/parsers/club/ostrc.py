@@ -253,15 +253,23 @@ def parse_ostrc(
 ) -> tuple[pl.DataFrame, list[RowError]]:
     """club/ostrc.csv as ostrc_responses rows, scored; a second answer for the same athlete, week and
     area is an error. area_codes: the club's areas (ostrc_areas.yaml; the shipped ones when None)."""
+    table = require_columns(
+        read_csv_table(data, "ostrc.csv"),
+        ("athlete_id", "week_start", *QUESTIONS),
+        (VERSION, AREA),
+        "ostrc.csv",
+    )
+    return score_answers(table, roster_ids, area_codes)
+
+
+def score_answers(
+    table: pl.DataFrame, roster_ids: set[str], area_codes: set[str] | None = None
+) -> tuple[pl.DataFrame, list[RowError]]:
+    """Answers as text (athlete_id, week_start, area, instrument_version, q1-q4 and the row number)
+    -> scored ostrc_responses rows and the row errors; the club CSV and the app's check-in share it."""
     areas = sorted(default_area_codes() if area_codes is None else area_codes)
     table = (
-        require_columns(
-            read_csv_table(data, "ostrc.csv"),
-            ("athlete_id", "week_start", *QUESTIONS),
-            (VERSION, AREA),
-            "ostrc.csv",
-        )
-        .with_columns(_area().alias(AREA))
+        table.with_columns(_area().alias(AREA))
         .with_columns(_version().alias(_V))
         .with_columns(_code(q).alias(_c(q)) for q in QUESTIONS)
     )

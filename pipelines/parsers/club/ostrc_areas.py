@@ -1,6 +1,8 @@
 """club/ostrc_areas.yaml: the body areas the club asks the OSTRC overuse questionnaire about.
 
-Each area has a `code` (what ostrc.csv's `area` column holds) and a `label`. "all" is reserved: it is
+Each area has a `code` (what ostrc.csv's `area` column holds), a `label` and optionally `lower_limb`
+(true/false: whether a problem there counts for the lower-limb injury definitions of METRICS.md; by
+default true for the shipped lower-limb codes, false for any other). "all" is reserved: it is
 the area of an answer for the whole body (no area given), the meaning of every ostrc.csv before areas.
 An invalid file raises one ParseError listing every problem.
 """
@@ -16,8 +18,13 @@ from pipelines.parsers.club.yaml_files import raise_problems, used_twice, yaml_l
 
 WHOLE_BODY = "all"
 WHOLE_BODY_LABEL = "Whole body"
-AREA_KEYS = ("code", "label")
-OSTRC_AREA_SCHEMA: dict[str, pl.DataType] = {"area": pl.String(), "label": pl.String()}
+AREA_KEYS = ("code", "label", "lower_limb")
+LOWER_LIMB_CODES = ("hip_groin", "thigh", "knee", "lower_leg", "ankle_foot")
+OSTRC_AREA_SCHEMA: dict[str, pl.DataType] = {
+    "area": pl.String(),
+    "label": pl.String(),
+    "lower_limb": pl.Boolean(),
+}
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -31,7 +38,7 @@ def _area_problems(raw: object, i: int) -> list[str]:
     if not isinstance(raw, dict):
         return [f"{where} is not a 'code: ... label: ...' block"]
     problems = [
-        f"{where} has an unknown key '{k}' (allowed: code, label)"
+        f"{where} has an unknown key '{k}' (allowed: code, label, lower_limb)"
         for k in raw
         if k not in AREA_KEYS
     ]
@@ -44,6 +51,8 @@ def _area_problems(raw: object, i: int) -> list[str]:
         problems.append(f"{where} code 'all' is reserved for answers about the whole body")
     if not isinstance(label, str) or not label.strip():
         problems.append(f"{where} has no label")
+    if not isinstance(raw.get("lower_limb", False), bool):
+        problems.append(f"{where} lower_limb {raw['lower_limb']!r} is not true or false")
     return problems
 
 
@@ -59,7 +68,12 @@ def parse_ostrc_areas(yaml_bytes: bytes) -> pl.DataFrame:
         "each area is a '- code: ...' line with a 'label: ...' line under it (see docs/CLUB_FILES.md)",
     )
     return pl.DataFrame(
-        [(a["code"], a["label"].strip()) for a in areas], schema=OSTRC_AREA_SCHEMA, orient="row"
+        [
+            (a["code"], a["label"].strip(), a.get("lower_limb", a["code"] in LOWER_LIMB_CODES))
+            for a in areas
+        ],
+        schema=OSTRC_AREA_SCHEMA,
+        orient="row",
     )
 
 

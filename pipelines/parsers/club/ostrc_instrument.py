@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import polars as pl
+
 AREA = "[area]"
 QUESTIONS = ("q1", "q2", "q3", "q4")
 
@@ -205,3 +207,41 @@ def written_forms(version: str, question: str) -> list[tuple[str, int]]:
     ]
     forms += [(str(code), code) for code in range(count)]
     return forms
+
+
+INSTRUMENT_SCHEMA: dict[str, pl.DataType] = {
+    "instrument_version": pl.String(),
+    "instrument_name": pl.String(),
+    "reference": pl.String(),
+    "question": pl.String(),
+    "question_text": pl.String(),
+    "code": pl.Int8(),
+    "option_text": pl.String(),
+    "score": pl.Int32(),
+    "current": pl.Boolean(),
+}
+
+
+def instrument_frame() -> pl.DataFrame:
+    """Every version's questions and options with their scores, one row per option: the table the
+    app's check-in form reads its fixed wording from ("[area]" stands for the area's label)."""
+    return pl.DataFrame(
+        [
+            (
+                i.version,
+                i.name,
+                i.reference,
+                q,
+                question.text,
+                code,
+                text,
+                question.scores[code],
+                i.version == CURRENT_VERSION,
+            )
+            for i in INSTRUMENTS.values()
+            for q, question in i.questions.items()
+            for code, text in enumerate(question.options)
+        ],
+        schema=INSTRUMENT_SCHEMA,
+        orient="row",
+    )

@@ -11,13 +11,23 @@ from pipelines.parsers.schemas import ParseError
 def test_the_default_areas():
     areas = parse_ostrc_areas(default_ostrc_areas_yaml())
     assert areas.rows() == [
-        ("hip_groin", "Hip/groin"),
-        ("thigh", "Thigh"),
-        ("knee", "Knee"),
-        ("lower_leg", "Lower leg/Achilles"),
-        ("ankle_foot", "Ankle/foot"),
-        ("lower_back", "Lower back"),
+        ("hip_groin", "Hip/groin", True),
+        ("thigh", "Thigh", True),
+        ("knee", "Knee", True),
+        ("lower_leg", "Lower leg/Achilles", True),
+        ("ankle_foot", "Ankle/foot", True),
+        ("lower_back", "Lower back", False),
     ]
+
+
+def test_lower_limb_defaults_by_code_and_can_be_set():
+    areas = parse_ostrc_areas(
+        b"areas:\n  - {code: knee, label: Knee}\n  - {code: shoulder, label: Shoulder}\n"
+        b"  - {code: hip, label: Hip, lower_limb: true}\n"
+    )
+    assert areas["lower_limb"].to_list() == [True, False, True]
+    with pytest.raises(ParseError, match="area 1 lower_limb 'maybe' is not true or false"):
+        parse_ostrc_areas(b"areas:\n  - {code: foot, label: Foot, lower_limb: maybe}\n")
 
 
 def test_every_problem_is_named():
@@ -32,7 +42,7 @@ def test_every_problem_is_named():
     assert error.value.reason == (
         "ostrc_areas.yaml has 4 problems: area 1 code 'all' is reserved for answers about the whole "
         "body; area 2 code 'Knee' is not a lowercase code (letters, digits and _, e.g. lower_leg); "
-        "area 3 has no label; area 4 has an unknown key 'side' (allowed: code, label)"
+        "area 3 has no label; area 4 has an unknown key 'side' (allowed: code, label, lower_limb)"
     )
 
 

@@ -1,0 +1,56 @@
+"""Parse archived app entries (check-ins, injury reports, classifications) into their staging tables.
+
+An entry is a file like any other: pending in `files`, read from the raw archive, loaded or rejected
+with its reason in `ingest_errors`. The athlete of a member's entry is the inbox folder it was written
+into (`files.athlete_id`); the coach's records name theirs (parsers/forms/documents.py).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from pipelines.ingest.inbox import raw_path
+from pipelines.ingest.registry import FileOutcome, FileRef, files_to_parse, record_outcomes
+from pipelines.ingest.tables import TABLES
+from pipelines.parsers.forms.entries import FORM_TABLES, parse_form
+from pipelines.parsers.schemas import ParseError
+from pipelines.settings import Settings
+from pipelines.warehouse import append_rows, transaction
+
+FORM_KINDS = ["form", "record"]
+
+
+def load_form_entries(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
+    """Parse every pending app entry and load them all in one transaction; returns rows per table."""
+    pending = files_to_parse(con, FORM_KINDS)
+    roster = {r[0] for r in con.sql("select athlete_id from athletes").fetchall()}
+    areas = {r[0] for r in con.sql("select area from ostrc_areas").fetchall()}
+    max_bytes = settings.thresholds.max_form_kb * 1024
+    loaded: dict[str, list[pl.DataFrame]] = {table: [] for table in FORM_TABLES.values()}
+    outcomes: list[FileOutcome] = []
+    for sha, athlete_id, name, kind in pending.iter_rows():
+        job = FileRef(sha, athlete_id, name)
+        folder_athlete = athlete_id if kind == "form" else None
+        try:
+            parsed = parse_form(
+                raw_path(settings, sha).read_bytes(), folder_athlete, roster, areas, max_bytes
+            )
+        except ParseError as err:
+            outcomes.append(FileOutcome.rejected(job, err.reason, err.hint))
+            continue
+        except Exception as err:  # one entry no parser foresaw must not stop the whole run
+            outcomes.append(FileOutcome.unexpected(job, err))
+            continue
+        loaded[parsed.table].append(parsed.rows.with_columns(file_sha256=pl.lit(sha)))
+        outcomes.append(FileOutcome.ingested(job, parsed.rows.height))
+    shas = [o.sha256 for o in outcomes]
+    with transaction(con):
+        for table, frames in loaded.items():
+            con.sql(f"delete from {table} where list_contains(?, file_sha256)", params=[shas])  # noqa: S608 (declared names)
+            if frames:
+                append_rows(con, table, TABLES[table].conform(pl.concat(frames)))
+        record_outcomes(con, outcomes)
+    return {"entries": len(outcomes)} | {
+        table: sum(f.height for f in frames) for table, frames in loaded.items()
+    }

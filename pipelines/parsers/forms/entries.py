@@ -1,0 +1,244 @@
+"""The app's three forms as staging rows: the weekly OSTRC check-in, an injury report, and the
+coach's classification of a problem.
+
+- `ostrc_checkin` (a member's own folder): `week_start` (the Monday of the recall week),
+  `instrument_version`, `answers` {area code: {q1: code, q2..q4: code or null}} with 0-based option
+  codes of that version, and `supersedes` (the entry it corrects, or null). Scored exactly as
+  club/ostrc.csv is (ostrc.score_answers); any unusable answer rejects the whole entry.
+- `injury_report` (a member's folder, or club/records/ for the coach reporting for an athlete):
+  `onset_date`, `area` (an OSTRC area code), `side`, `onset` (sudden or gradual), `description`,
+  `can_run` (true/false).
+- `problem_classification` (club/records/ only): `problem_id` (a report's `report:<entry_id>` or
+  an OSTRC problem's `ostrc:<area>:<first week>`), `problem_type` (injury, illness, or
+  already_reported: an OSTRC problem the member also reported), `diagnosis`, `time_loss_days`,
+  `consulted_professional`, `recurrence` (new or recurrence), `resolved_date` (or null). A later
+  classification of the same problem supersedes an earlier one; both are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from pipelines.parsers.club.ostrc import OSTRC_SCHEMA, score_answers
+from pipelines.parsers.club.ostrc_instrument import INSTRUMENTS, QUESTIONS
+from pipelines.parsers.csv_table import ROW
+from pipelines.parsers.forms.documents import Envelope, envelope, read_document, text_field
+from pipelines.parsers.schemas import ParseError
+
+CHECKIN = "ostrc_checkin"
+REPORT = "injury_report"
+CLASSIFICATION = "problem_classification"
+MEMBER_FORMS = {CHECKIN, REPORT}
+RECORD_FORMS = {REPORT, CLASSIFICATION}
+SIDES = ("left", "right", "both", "na")
+ONSETS = ("sudden", "gradual")
+PROBLEM_TYPES = ("injury", "illness", "already_reported")
+RECURRENCE = ("new", "recurrence")
+MAX_DESCRIPTION = 500
+_PROBLEM_ID = re.compile(r"^(report:[0-9a-f]{32}|ostrc:[a-z][a-z0-9_]*:\d{4}-\d{2}-\d{2})$")
+_HINT = "submit it again from the app; if it keeps failing, tell the coach"
+
+ENTRY_COLUMNS: dict[str, pl.DataType] = {
+    "entered_at": pl.Datetime("us", "UTC"),
+    "entered_by": pl.String(),
+    "entered_role": pl.String(),
+}
+CHECKIN_SCHEMA: dict[str, pl.DataType] = {
+    "entry_id": pl.String(),
+    **OSTRC_SCHEMA,
+    "supersedes": pl.String(),
+    **ENTRY_COLUMNS,
+}
+REPORT_SCHEMA: dict[str, pl.DataType] = {
+    "report_id": pl.String(),
+    "athlete_id": pl.String(),
+    "onset_date": pl.Date(),
+    "area": pl.String(),
+    "side": pl.String(),
+    "onset": pl.String(),
+    "description": pl.String(),
+    "can_run": pl.Boolean(),
+    **ENTRY_COLUMNS,
+}
+CLASSIFICATION_SCHEMA: dict[str, pl.DataType] = {
+    "classification_id": pl.String(),
+    "problem_id": pl.String(),
+    "athlete_id": pl.String(),
+    "problem_type": pl.String(),
+    "diagnosis": pl.String(),
+    "time_loss_days": pl.Int32(),
+    "consulted_professional": pl.Boolean(),
+    "recurrence": pl.String(),
+    "resolved_date": pl.Date(),
+    **ENTRY_COLUMNS,
+}
+FORM_TABLES = {
+    CHECKIN: "checkin_answers",
+    REPORT: "injury_reports",
+    CLASSIFICATION: "problem_classifications",
+}
+
+
+@dataclass(frozen=True)
+class ParsedForm:
+    """One entry: its form, the staging table it loads into and its rows."""
+
+    form: str
+    table: str
+    rows: pl.DataFrame
+
+
+def parse_form(
+    data: bytes,
+    folder_athlete: str | None,
+    roster_ids: set[str],
+    area_codes: set[str],
+    max_bytes: int,
+) -> ParsedForm:
+    """One entry document -> its rows; anything unusable raises ParseError with the reason.
+
+    `folder_athlete` is the member whose inbox folder held it, None for club/records/.
+    """
+    document = read_document(data, max_bytes)
+    allowed = MEMBER_FORMS if folder_athlete is not None else RECORD_FORMS
+    entry = envelope(document, folder_athlete, roster_ids, allowed)
+    build = {CHECKIN: _checkin, REPORT: _report, CLASSIFICATION: _classification}[entry.form]
+    return ParsedForm(entry.form, FORM_TABLES[entry.form], build(entry, area_codes))
+
+
+def _entry_columns(entry: Envelope) -> dict[str, Any]:
+    return {
+        "entered_at": entry.entered_at,
+        "entered_by": entry.entered_by,
+        "entered_role": entry.entered_role,
+    }
+
+
+def _one_row(
+    entry: Envelope, values: dict[str, Any], schema: dict[str, pl.DataType]
+) -> pl.DataFrame:
+    return pl.DataFrame([values | _entry_columns(entry)], schema=schema)
+
+
+def _checkin(entry: Envelope, area_codes: set[str]) -> pl.DataFrame:
+    fields = entry.fields
+    version = text_field(fields, "instrument_version")
+    if version not in INSTRUMENTS:
+        raise ParseError(f"instrument_version {version!r} is not an OSTRC version", _HINT)
+    answers = fields.get("answers")
+    if not isinstance(answers, dict) or not answers:
+        raise ParseError("the check-in has no answers (one per body area)", _HINT)
+    rows = []
+    for area, answer in answers.items():
+        if not isinstance(answer, dict) or not all(
+            answer.get(q) is None or isinstance(answer.get(q), int) for q in QUESTIONS
+        ):
+            raise ParseError(f"the answer for area {area!r} is not q1-q4 option codes", _HINT)
+        rows.append(
+            {
+                "athlete_id": entry.athlete_id,
+                "week_start": _date(fields, "week_start"),
+                "area": str(area),
+                "instrument_version": version,
+                **{q: None if answer.get(q) is None else str(answer[q]) for q in QUESTIONS},
+            }
+        )
+    table = pl.DataFrame(rows, schema={name: pl.String for name in rows[0]}).with_row_index(
+        ROW, offset=1
+    )
+    scored, errors = score_answers(
+        table.with_columns(pl.col(ROW).cast(pl.Int32)), {entry.athlete_id}, area_codes
+    )
+    if errors:
+        raise ParseError(
+            "the check-in has unusable answers: "
+            + "; ".join(f"{rows[e.row_number - 1]['area']}: {e.reason}" for e in errors),
+            _HINT,
+        )
+    supersedes = text_field(fields, "supersedes", required=False)
+    if scored["week_start"].n_unique() != 1 or scored["week_start"][0].isoweekday() != 1:
+        raise ParseError("week_start is not the Monday of the recall week", _HINT)
+    return (
+        scored.with_columns(
+            entry_id=pl.lit(entry.entry_id),
+            supersedes=pl.lit(supersedes, pl.String),
+            **{k: pl.lit(v) for k, v in _entry_columns(entry).items()},
+        )
+        .select(list(CHECKIN_SCHEMA))
+        .cast(CHECKIN_SCHEMA)
+    )
+
+
+def _report(entry: Envelope, area_codes: set[str]) -> pl.DataFrame:
+    fields = entry.fields
+    description = text_field(fields, "description", required=False) or ""
+    if len(description) > MAX_DESCRIPTION:
+        raise ParseError(f"the description is over {MAX_DESCRIPTION} characters", _HINT)
+    if not isinstance(fields.get("can_run"), bool):
+        raise ParseError("can_run is not true or false", _HINT)
+    onset_date = _date(fields, "onset_date")
+    if onset_date > entry.entered_at.date():
+        raise ParseError(f"onset_date {onset_date} is after the day it was reported", _HINT)
+    return _one_row(
+        entry,
+        {
+            "report_id": entry.entry_id,
+            "athlete_id": entry.athlete_id,
+            "onset_date": onset_date,
+            "area": _choice(fields, "area", sorted(area_codes)),
+            "side": _choice(fields, "side", SIDES),
+            "onset": _choice(fields, "onset", ONSETS),
+            "description": description,
+            "can_run": fields["can_run"],
+        },
+        REPORT_SCHEMA,
+    )
+
+
+def _classification(entry: Envelope, area_codes: set[str]) -> pl.DataFrame:
+    fields = entry.fields
+    problem_id = text_field(fields, "problem_id")
+    if not _PROBLEM_ID.match(problem_id):
+        raise ParseError(f"problem_id {problem_id!r} names no report or OSTRC problem", _HINT)
+    days = fields.get("time_loss_days", 0)
+    if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 3650:
+        raise ParseError(f"time_loss_days {days!r} is not a whole number of days 0-3650", _HINT)
+    if not isinstance(fields.get("consulted_professional"), bool):
+        raise ParseError("consulted_professional is not true or false", _HINT)
+    resolved = None if fields.get("resolved_date") is None else _date(fields, "resolved_date")
+    return _one_row(
+        entry,
+        {
+            "classification_id": entry.entry_id,
+            "problem_id": problem_id,
+            "athlete_id": entry.athlete_id,
+            "problem_type": _choice(fields, "problem_type", PROBLEM_TYPES),
+            "diagnosis": text_field(fields, "diagnosis", required=False) or "",
+            "time_loss_days": days,
+            "consulted_professional": fields["consulted_professional"],
+            "recurrence": _choice(fields, "recurrence", RECURRENCE),
+            "resolved_date": resolved,
+        },
+        CLASSIFICATION_SCHEMA,
+    )
+
+
+def _choice(fields: dict[str, Any], name: str, allowed: tuple[str, ...] | list[str]) -> str:
+    value = fields.get(name)
+    if value not in allowed:
+        raise ParseError(f"{name} {value!r} is not one of {', '.join(allowed)}", _HINT)
+    return value
+
+
+def _date(fields: dict[str, Any], name: str) -> date:
+    try:
+        return date.fromisoformat(text_field(fields, name))
+    except ValueError as error:
+        raise ParseError(
+            f"{name} {fields.get(name)!r} is not a date (YYYY-MM-DD)", _HINT
+        ) from error
