@@ -1,4 +1,5 @@
-"""StrongStride dashboard entry point: the log-in gate and the page router (no data access here)."""
+"""StrongStride dashboard entry point: the log-in gate and the page router (no queries of its own:
+which page a member sees first comes from forms.checkin)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dashboard.accounts import auth, sessions
 from dashboard.accounts.viewer import Viewer
 from dashboard.config import load_config
 from dashboard.data import DataUnavailable
+from dashboard.forms.checkin import checkin_missing
 
 # Not "pages/": Streamlit treats a pages/ folder beside the entry script as a legacy multipage app
 # and would run those files directly, bypassing this router and its log-in gate.
@@ -21,12 +23,14 @@ COACH_SECTIONS = {
         ("club_overview", "Club overview", ":material/groups:"),
         ("adherence", "Strength adherence", ":material/fitness_center:"),
         ("injuries", "Injuries and health", ":material/healing:"),
+        ("follow_up", "Follow-up", ":material/assignment_late:"),
         ("pace_trends", "Pace trends", ":material/trending_up:"),
     ],
     "Athletes": [("athlete", "Athlete", ":material/person:")],
     "Data": [("data_health", "Data health", ":material/fact_check:")],
 }
 MEMBER_PAGES = [
+    ("checkin", "Weekly check-in", ":material/checklist:"),
     ("my_trends", "My running", ":material/directions_run:"),
     ("my_program", "My strength program", ":material/fitness_center:"),
     ("my_injuries", "My health check-ins", ":material/healing:"),
@@ -99,7 +103,9 @@ def _navigation(viewer: Viewer) -> StreamlitPage:
             for section, pages in COACH_SECTIONS.items()
         }
         return st.navigation(sections)
-    mine = [_page(s, t, i, default=(s == "my_trends")) for s, t, i in MEMBER_PAGES]
+    # a member whose check-in for the due week is missing sees it first
+    first = "checkin" if checkin_missing(viewer) else "my_trends"
+    mine = [_page(s, t, i, default=(s == first)) for s, t, i in MEMBER_PAGES]
     # Coach pages stay reachable by URL only to say they are not available; their data calls refuse too.
     hidden = [_page(s, t, i, hidden=True) for pages in COACH_SECTIONS.values() for s, t, i in pages]
     return st.navigation({"My training": mine + hidden})

@@ -199,3 +199,45 @@ def athlete_file_problems(viewer: Viewer, athlete_id: str | None = None) -> pl.D
         ORDER BY recorded_at DESC, file_name, row_number""",
         athlete=subject(viewer, athlete_id),
     )
+
+
+def ostrc_questions(viewer: Viewer, current_only: bool = True) -> pl.DataFrame:
+    """The OSTRC questions and options (the current version's, or every version's), in order."""
+    del viewer  # the questionnaire is the same for everyone; the argument keeps the call uniform
+    return select(
+        """SELECT * FROM mart_ostrc_questions WHERE current OR NOT $current_only
+        ORDER BY instrument_version, question, code""",
+        current_only=current_only,
+    )
+
+
+def ostrc_areas(viewer: Viewer) -> pl.DataFrame:
+    """The club's body areas, in the club file's order (anyone logged in)."""
+    del viewer
+    return select("SELECT * FROM mart_ostrc_areas ORDER BY position")
+
+
+def checkin_entries(viewer: Viewer, athlete_id: str | None = None) -> pl.DataFrame:
+    """Every check-in the athlete gave in the app, corrections included, newest first."""
+    return select(
+        """SELECT * FROM mart_checkin_entries WHERE athlete_id = $athlete
+        ORDER BY entered_at DESC""",
+        athlete=subject(viewer, athlete_id),
+    )
+
+
+def checkin_weeks(viewer: Viewer, athlete_id: str | None = None) -> pl.DataFrame:
+    """The weeks the athlete's check-in counts for, oldest first."""
+    return select(
+        "SELECT * FROM mart_checkin_weeks WHERE athlete_id = $athlete ORDER BY week_start",
+        athlete=subject(viewer, athlete_id),
+    )
+
+
+def athlete_problems(viewer: Viewer, athlete_id: str | None = None) -> pl.DataFrame:
+    """The athlete's reported and OSTRC problems with the coach's classification, newest first."""
+    return select(
+        """SELECT * FROM mart_problems WHERE athlete_id = $athlete
+        ORDER BY first_date DESC, problem_id""",
+        athlete=subject(viewer, athlete_id),
+    )

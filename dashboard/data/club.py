@@ -213,3 +213,29 @@ def check_results(viewer: Viewer) -> pl.DataFrame:
     """The data-quality checks of the last run, failures first."""
     coach_only(viewer)
     return select("SELECT * FROM mart_check_results ORDER BY passed, severity, check_name")
+
+
+def followup_queue(viewer: Viewer) -> pl.DataFrame:
+    """Problems the coach has not classified yet: reports first, then OSTRC problems, oldest first."""
+    coach_only(viewer)
+    return select(
+        """SELECT * FROM mart_problems WHERE needs_follow_up
+        ORDER BY source DESC, first_date, display_name, problem_id"""
+    )
+
+
+def classified_problems(viewer: Viewer) -> pl.DataFrame:
+    """Every classified problem, most recently classified first."""
+    coach_only(viewer)
+    return select(
+        "SELECT * FROM mart_problems WHERE classified_at IS NOT NULL ORDER BY classified_at DESC"
+    )
+
+
+def club_checkin_weeks(viewer: Viewer, since: date) -> pl.DataFrame:
+    """Every member's answered weeks from `since` on."""
+    coach_only(viewer)
+    return select(
+        "SELECT * FROM mart_checkin_weeks WHERE week_start >= $since ORDER BY athlete_id, week_start",
+        since=since,
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, ui
 from dashboard.accounts.viewer import Viewer
+from dashboard.views import problems
 
 Q_LABELS = {
     "q1": "Taking part",
@@ -13,6 +15,24 @@ Q_LABELS = {
     "q3": "Performance affected",
     "q4": "Symptoms",
 }
+
+
+def with_option_texts(answers: pl.DataFrame, questions: pl.DataFrame) -> pl.DataFrame:
+    """q1-q4 as the answer's words in the version it was given in (its code where none matches)."""
+    texts = questions.select(
+        "instrument_version",
+        "question",
+        "code",
+        pl.col("option_text").str.replace(r"\[area\] ?", ""),
+    )
+    for q in Q_LABELS:
+        option = texts.filter(pl.col("question") == q).select(
+            "instrument_version", pl.col("code").alias(q), pl.col("option_text").alias(f"{q}_text")
+        )
+        answers = answers.join(
+            option, on=["instrument_version", q], how="left", coalesce=True
+        ).with_columns(pl.coalesce(f"{q}_text", pl.col(q).cast(pl.String)).alias(q))
+    return answers
 
 
 def render(viewer: Viewer, key: str = "me") -> None:
@@ -28,19 +48,28 @@ def render(viewer: Viewer, key: str = "me") -> None:
     ui.chart(charts.ostrc_severity(answers), key=f"{key}_ostrc")
     if not answers.is_empty():
         ui.table(
-            answers.select("week_start", *Q_LABELS, "severity", "problem", "substantial_problem"),
+            with_option_texts(answers, data.ostrc_questions(viewer, current_only=False)).select(
+                "week_start",
+                "instrument_version",
+                "worst_area",
+                *Q_LABELS,
+                "severity",
+                "problem",
+                "substantial_problem",
+            ),
             column_config={
                 "week_start": st.column_config.DateColumn("Week of"),
-                **{
-                    q: st.column_config.NumberColumn(label + " (answer 0-4)")
-                    for q, label in Q_LABELS.items()
-                },
+                "instrument_version": "OSTRC version",
+                "worst_area": "Worst area",
+                **Q_LABELS,
                 "severity": "Severity (0-100)",
                 "problem": "Problem",
                 "substantial_problem": "Substantial",
             },
         )
     ui.download(answers, "ostrc_checkins.csv", key=f"{key}_ostrc_csv")
+
+    problems.render(viewer, key=key)
 
     st.subheader("Injuries")
     injuries = data.athlete_injuries(viewer, start, end)

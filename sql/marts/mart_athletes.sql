@@ -12,6 +12,7 @@ SELECT
     a.display_name,
     a.training_group,
     a.sex,
+    a.time_zone,
     coalesce(
         e.start_date <= d.as_of_date AND (e.end_date IS NULL OR e.end_date >= d.as_of_date), FALSE
     ) AS enrolled,

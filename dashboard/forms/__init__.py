@@ -1,0 +1,1 @@
+"""Entry forms: validate what a person entered, then write it as one document (never the warehouse)."""

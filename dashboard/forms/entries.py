@@ -1,0 +1,87 @@
+"""Writing app entries as files, and reading back a member's own entries not yet published.
+
+Forms are files (docs/DESIGN.md): a member's entry goes into their own inbox folder
+(inbox/<athlete_id>/forms/), a coach's into club/records/, which member pages never write. The folder
+comes from the logged-in session, never from what was typed. Each entry is written atomically under a
+fresh id and never changed afterwards: a correction is a new entry naming the one it supersedes. The
+pipeline's parser (pipelines/parsers/forms/) is the other half of this format.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from dashboard.accounts.viewer import Viewer
+from dashboard.atomic_files import write_atomically
+from dashboard.config import load_config
+
+FORM_VERSION = 1
+CHECKIN = "ostrc_checkin"
+REPORT = "injury_report"
+CLASSIFICATION = "problem_classification"
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What was written: the entry's id, its file and when."""
+
+    entry_id: str
+    path: Path
+    entered_at: datetime
+
+
+def member_folder(viewer: Viewer) -> Path:
+    """The logged-in member's own forms folder (a coach has none)."""
+    if viewer.is_coach or not viewer.athlete_id:
+        raise PermissionError("only a member writes into their own forms folder")
+    return load_config().layout.member_forms(viewer.athlete_id)
+
+
+def write_entry(
+    viewer: Viewer, form: str, fields: dict[str, Any], athlete_id: str | None = None
+) -> Receipt:
+    """Write one entry: a member's into their own folder (any `athlete_id` is ignored), a coach's
+    into club/records/ naming `athlete_id`."""
+    if viewer.is_coach:
+        if not athlete_id:
+            raise ValueError("a coach's entry names the athlete it is about")
+        folder = load_config().layout.records
+        fields = {"athlete_id": athlete_id, **fields}
+    else:
+        folder = member_folder(viewer)
+    entry_id = uuid.uuid4().hex
+    entered_at = datetime.now(UTC)
+    document = {
+        "form": form,
+        "form_version": FORM_VERSION,
+        "entry_id": entry_id,
+        "entered_at": entered_at.isoformat(timespec="seconds"),
+        "entered_by": viewer.username,
+        "entered_role": viewer.role,
+        **fields,
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{form}-{entered_at:%Y%m%dT%H%M%SZ}-{entry_id[:8]}.json"
+    # the temporary name starts with a dot and does not end in .json: the inbox sweep skips it
+    write_atomically(path, json.dumps(document, indent=1).encode(), ".entry-", ".part")
+    return Receipt(entry_id, path, entered_at)
+
+
+def own_entries(viewer: Viewer, form: str) -> list[dict[str, Any]]:
+    """The member's own entries of one form as written, newest first (to show one as received
+    before the pipeline has published it); unreadable files are skipped, the pipeline reports them."""
+    folder = member_folder(viewer)
+    entries = []
+    for path in folder.glob(f"{form}-*.json") if folder.is_dir() else []:
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(document, dict) and document.get("form") == form:
+            entries.append(document)
+    return sorted(entries, key=lambda d: str(d.get("entered_at")), reverse=True)
