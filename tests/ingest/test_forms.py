@@ -4,7 +4,6 @@ and every kind of bad entry recorded with its reason while the rest of the run l
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -128,8 +127,8 @@ def test_the_latest_checkin_counts_and_both_are_kept(club: Settings) -> None:
     # knee: Q1 2 + Q2 2 + Q3 1 + Q4 2 = 17 + 17 + 8 + 17; the club sheet's row for the week gives way
     assert query(
         club,
-        f"select source, severity, substantial_problem from int_ostrc_answers "
-        f"where week_start = '{WEEK}' and area = 'knee'",
+        "select source, severity, substantial_problem from int_ostrc_answers "
+        "where week_start = '2026-11-23' and area = 'knee'",
     ) == [("app", 59, True)]
     assert query(
         club,

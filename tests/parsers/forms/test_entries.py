@@ -52,7 +52,11 @@ def test_a_checkin_with_a_problem_in_one_area_is_scored_per_area() -> None:
     )
     assert parsed.table == "checkin_answers"
     rows = {r["area"]: r for r in parsed.rows.to_dicts()}
-    assert {a: r["severity"] for a, r in rows.items()} == {"knee": 59, "thigh": 0, "lower_back": 100}
+    assert {a: r["severity"] for a, r in rows.items()} == {
+        "knee": 59,
+        "thigh": 0,
+        "lower_back": 100,
+    }
     assert {a: r["problem"] for a, r in rows.items()} == {
         "knee": True,
         "thigh": False,
