@@ -15,10 +15,15 @@ AREA = "[area]"
 # Q1's first option ends the area with no problem and its last with the highest score: only the two
 # in between ask Q2-Q4 (OSTRC-O2's gatekeeper; the pipeline scores it so).
 BIG_BUTTONS = """<style>
-div[role="radiogroup"] { gap: 0.4rem; }
-div[role="radiogroup"] > label {
-  border: 1px solid rgba(49, 51, 63, 0.25); border-radius: 0.6rem; padding: 0.75rem 0.9rem;
-  width: 100%; min-height: 3rem; font-size: 1.05rem;
+[data-testid="stRadioGroup"] { gap: 0.4rem; width: 100%; }
+[data-testid="stRadioGroup"] > div { width: 100%; }
+[data-testid="stRadioOption"] {
+  border: 1px solid rgba(49, 51, 63, 0.3); border-radius: 0.6rem; padding: 0.7rem 0.9rem;
+  width: 100%; min-height: 3rem; align-items: center;
+}
+[data-testid="stRadioOption"] p { font-size: 1.05rem; }
+[data-testid="stRadioOption"]:has(input:checked) {
+  border-color: #ff4b4b; background: rgba(255, 75, 75, 0.08);
 }
 </style>"""
 
@@ -59,11 +64,15 @@ def _answers(questions: pl.DataFrame, areas: pl.DataFrame, key: str) -> dict[str
     return answers if complete else None
 
 
-def _received(status: CheckinStatus) -> None:
+def _received(viewer: Viewer, status: CheckinStatus) -> None:
     entry = status.latest_entry
     if entry is not None:
         when = str(entry.get("entered_at", ""))[:16].replace("T", " ")
-        problems = [a for a, answer in entry.get("answers", {}).items() if answer.get("q1")]
+        areas = data.ostrc_areas(viewer)
+        labels = dict(zip(areas["area"].to_list(), areas["label"].to_list(), strict=True))
+        problems = [
+            labels.get(a, a) for a, answer in entry.get("answers", {}).items() if answer.get("q1")
+        ]
         st.success(
             f"Received {when} UTC: thank you. "
             + (
@@ -88,7 +97,7 @@ def render(viewer: Viewer) -> None:
     )
     correcting = st.session_state.get("checkin_correcting") == status.week_start
     if status.answered and not correcting:
-        _received(status)
+        _received(viewer, status)
         if st.button("Correct this week's answer", key="checkin_correct"):
             st.session_state["checkin_correcting"] = status.week_start
             st.rerun()
