@@ -70,42 +70,36 @@ def _pending_reports(viewer: Viewer, problems: pl.DataFrame) -> None:
             )
 
 
+def problem_line(row: dict) -> str:
+    """One problem in words: where, since when, from what, and the coach's classification."""
+    source = "your check-ins" if row["source"] == "OSTRC check-in" else "a report"
+    text = f"**{row['area_label']}**, from {row['first_date']:%d %b %Y} ({source})"
+    if row["description"] and row["source"] == "report":
+        text += f": {row['description']}"
+    if row["problem_type"] is None:
+        return text + ". *Not classified by the coach yet.*"
+    text += f". Coach's classification: **{PROBLEM_TYPES[row['problem_type']]}**"
+    if row["diagnosis"]:
+        text += f", {row['diagnosis']}"
+    text += f"; {row['time_loss_days']} day(s) without running"
+    if row["recurrence"] == "recurrence":
+        text += "; a recurrence"
+    if row["resolved_date"] is not None:
+        text += f"; resolved {row['resolved_date']:%d %b %Y}"
+    return text + "."
+
+
 def render(viewer: Viewer, key: str = "me") -> None:
-    """The athlete's problems and their classification, then the report form."""
+    """The athlete's problems and their classification (read-only), then the report form."""
     st.subheader("Problems and the coach's follow-up")
     problems = data.athlete_problems(viewer)
     _pending_reports(viewer, problems)
-    shown = problems.with_columns(
-        pl.col("problem_type").replace_strict(PROBLEM_TYPES, default="Not classified yet"),
-        pl.col("side").replace_strict(SIDES, default=None),
-    ).select(
-        "first_date",
-        "source",
-        "area_label",
-        "side",
-        "description",
-        "problem_type",
-        "diagnosis",
-        "time_loss_days",
-        "recurrence",
-        "resolved_date",
-    )
-    ui.table_or_notice(
-        shown,
-        column_config={
-            "first_date": st.column_config.DateColumn("Started"),
-            "source": "From",
-            "area_label": "Where",
-            "side": "Side",
-            "description": "What was reported",
-            "problem_type": "Coach's classification",
-            "diagnosis": "Diagnosis",
-            "time_loss_days": "Days without running",
-            "recurrence": "New or recurrence",
-            "resolved_date": st.column_config.DateColumn("Resolved"),
-        },
-        when_empty="No problems reported or found in your check-ins.",
-        good_news=True,
+    if problems.is_empty():
+        st.success("No problems reported or found in the check-ins.")
+    for row in problems.iter_rows(named=True):
+        st.markdown(f"- {problem_line(row)}")
+    ui.download(
+        problems.drop("display_name", "needs_follow_up"), "problems.csv", key=f"{key}_problems_csv"
     )
     if not viewer.is_coach:
         st.caption("The coach classifies each problem; you see it here once they have.")

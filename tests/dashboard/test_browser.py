@@ -18,6 +18,7 @@ COACH_PAGES = [  # (url path, menu title, has charts)
     ("club_overview", "Club overview", True),
     ("adherence", "Strength adherence", True),
     ("injuries", "Injuries and health", True),
+    ("follow_up", "Follow-up", False),
     ("pace_trends", "Pace trends", True),
     ("athlete", "Athlete", True),
     ("data_health", "Data health", True),
@@ -27,6 +28,7 @@ MEMBER_PAGES = [
     ("my_program", "My strength program", True),
     ("my_injuries", "My health check-ins", True),
     ("upload", "Upload files", False),
+    ("checkin", "Weekly check-in", False),
 ]
 
 

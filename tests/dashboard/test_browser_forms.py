@@ -1,0 +1,187 @@
+"""The check-in and follow-up flow end to end, in headless Chromium on a copy of the demo club: a
+member answers this week's check-in with a knee problem, the inbox sensor starts the run, the member
+sees the answer in the chart; the coach classifies the problem in the follow-up queue; the member sees
+the classification; a second member sees none of it on any page or in any download."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import duckdb
+import pytest
+
+from benchmarks.browser import dashboard_server
+from dashboard.accounts import auth
+from pipelines.defs import build_definitions
+from pipelines.settings import Settings, Thresholds, checkin_week, load_settings
+from tests.conftest import run_ingest
+from tests.dashboard.test_browser import browser, log_in  # noqa: F401 (the browser fixture)
+
+pytestmark = pytest.mark.browser
+
+COACH = ("coach", "coach password 2026")
+MEMBER = ("runner", "runner password 2026")
+OTHER = ("other", "other password 2026")
+FINE_AREAS = ("hip/groin", "thigh", "lower leg/Achilles", "ankle/foot", "lower back")
+DIAGNOSIS = "Patellar tendinopathy, left"
+# knee: Q1 reduced participation 17 + Q2 moderate 17 + Q3 minor 8 + Q4 moderate pain 17
+KNEE_SEVERITY = 59
+
+
+@dataclass(frozen=True)
+class Club:
+    settings: Settings
+    base: str
+    member: str
+    member_name: str
+    other: str
+    due_week: str
+
+
+def sensor_run(settings: Settings, cursor: str | None) -> tuple[bool, str | None]:
+    """Evaluate the real inbox sensor; when it asks for a run, run that job. Returns (ran, cursor)."""
+    defs = build_definitions(settings)
+    sensor = defs.resolve_sensor_def("inbox_sensor")
+    result = sensor(dg.build_sensor_context(cursor=cursor))
+    if not isinstance(result, dg.SensorResult):
+        return False, cursor
+    assert [r.job_name for r in result.run_requests] in ([None], ["ingest"])
+    outcome = run_ingest(settings)
+    assert outcome.success, outcome.blocked_reason
+    return True, result.cursor
+
+
+@pytest.fixture(scope="module")
+def club(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Club]:
+    home = tmp_path_factory.mktemp("forms_flow") / "club"
+    shutil.copytree(demo_home, home)  # the whole club: inbox, club files, raw archive, warehouse
+    settings = load_settings(home)
+    with duckdb.connect(str(settings.serving), read_only=True) as con:
+        roster = con.sql(
+            "select athlete_id, display_name, time_zone from mart_athletes order by athlete_id"
+        ).fetchall()
+        answered = set(con.sql("select athlete_id, week_start from mart_checkin_weeks").fetchall())
+    now = datetime.now(UTC)
+    due = {a: checkin_week(now.astimezone(ZoneInfo(z)).date(), Thresholds()) for a, _, z in roster}
+    open_ = [(a, n) for a, n, _ in roster if (a, due[a]) not in answered]
+    (member, name), (other, _) = open_[0], open_[1]
+    accounts = home / "accounts.json"
+    auth.add_account(accounts, COACH[0], "coach", COACH[1])
+    auth.add_account(accounts, MEMBER[0], "member", MEMBER[1], athlete_id=member)
+    auth.add_account(accounts, OTHER[0], "member", OTHER[1], athlete_id=other)
+    with dashboard_server(home, home / "streamlit.log") as (base, _):
+        yield Club(settings, base, member, name, other, due[member].isoformat())
+
+
+def severity_chart_point(page, week: str) -> float | None:
+    """The severity bar the member's OSTRC chart draws for `week` (None when it draws none)."""
+    return page.evaluate(
+        """(week) => {
+            for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+                const title = (gd.layout && gd.layout.title && gd.layout.title.text) || '';
+                if (!title.includes('OSTRC severity')) continue;
+                const trace = gd._fullData[0];  // as drawn: typed arrays decoded
+                const xs = Array.from(trace.x).map(String);
+                const i = xs.findIndex((x) => x.startsWith(week));
+                return i < 0 ? null : Number(Array.from(trace.y)[i]);
+            }
+            return null;
+        }""",
+        week,
+    )
+
+
+def open_page(page, title: str) -> str:
+    """Open a page from the menu (the sidebar is folded away on a phone: unfold it first)."""
+    link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title)
+    if not link.is_visible() or page.viewport_size["width"] < 640:
+        page.locator(
+            '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
+        ).first.click()
+    link.click()
+    page.locator("h1").filter(has_text=title).first.wait_for(timeout=30_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+    )
+    page.wait_for_timeout(500)
+    text = page.inner_text("body")
+    assert "Traceback" not in text, text[:3000]
+    return text
+
+
+def downloads(page) -> list[str]:
+    """The contents of every download button on the page."""
+    contents = []
+    for button in page.locator('[data-testid="stDownloadButton"] button').all():
+        with page.expect_download() as info:
+            button.click()
+        contents.append(Path(info.value.path()).read_text())
+    return contents
+
+
+def test_checkin_report_follow_up_and_privacy(club: Club, browser) -> None:  # noqa: F811
+    ran, cursor = sensor_run(club.settings, None)  # the demo's own files: nothing new to run
+    ran, cursor = sensor_run(club.settings, cursor)
+    assert not ran
+
+    member = browser.new_page(viewport={"width": 390, "height": 844})
+    log_in(member, club.base, MEMBER)
+    member.locator("h1").filter(has_text="Weekly check-in").wait_for(timeout=30_000)
+    for area in FINE_AREAS:  # one tap per area with no problem
+        member.get_by_text(f"Full participation without {area} problems", exact=True).click()
+    member.get_by_text("Reduced participation due to knee problems", exact=True).click()
+    for question, answer in [
+        ("modified your training or competition due to knee", "To a moderate extent"),
+        ("knee problems affected your performance", "To a minor extent"),
+        ("experienced knee pain", "Moderate pain"),
+    ]:
+        group = member.locator(f'[role="radiogroup"][aria-label*="{question}"]')
+        group.get_by_text(answer, exact=True).click()
+    member.get_by_role("button", name="Send my check-in").click()
+    member.get_by_text("Received").wait_for(timeout=30_000)
+    assert "You reported a problem in: Knee" in member.inner_text("body")
+
+    ran, cursor = sensor_run(club.settings, cursor)  # the new entry starts the run
+    assert ran
+    open_page(member, "My health check-ins")
+    member.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    assert severity_chart_point(member, club.due_week) == KNEE_SEVERITY
+    assert "Knee**" not in member.inner_text("body")
+    assert "Not classified by the coach yet" in member.inner_text("body")
+
+    coach = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(coach, club.base, COACH)
+    open_page(coach, "Follow-up")
+    picker = coach.get_by_role("combobox", name="Classify a problem")
+    picker.click()
+    option = coach.get_by_role("option").filter(has_text=f"{club.member_name}: Knee")
+    option.first.click()
+    coach.get_by_label("Diagnosis (in words)").fill(DIAGNOSIS)
+    coach.get_by_label("Time-loss days (no running at all)").fill("2")
+    coach.get_by_text("Seen by a health professional").click()
+    coach.get_by_role("button", name="Save classification").click()
+    coach.get_by_text(f"Saved for {club.member_name}").wait_for(timeout=30_000)
+
+    ran, cursor = sensor_run(club.settings, cursor)
+    assert ran
+    member.reload()  # the session lives in the page; log in again after the reload if asked
+    if member.get_by_role("button", name="Log in").count():
+        log_in(member, club.base, MEMBER)
+    text = open_page(member, "My health check-ins")
+    assert f"Coach's classification: Injury, {DIAGNOSIS}; 2 day(s) without running" in text
+
+    other = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(other, club.base, OTHER)
+    for title in ("Weekly check-in", "My running", "My strength program", "My health check-ins"):
+        text = open_page(other, title)
+        assert DIAGNOSIS not in text and club.member_name not in text, title
+        for content in downloads(other):
+            assert DIAGNOSIS not in content and club.member not in content, title
+    for page in (member, coach, other):
+        page.close()
