@@ -13,8 +13,20 @@ from pipelines.defs.assets.inbox import InboxSweep
 from pipelines.publish.serving import publish_serving
 from pipelines.settings import Settings
 
-# The club's data never leaves the machine: no usage telemetry from Dagster either.
-INSTANCE_CONFIG = "telemetry:\n  enabled: false\n"
+# The club's data never leaves the machine: no usage telemetry from Dagster either. Runs tagged as
+# warehouse writers (the ingest and reminder jobs, WAREHOUSE_WRITER) wait in the run queue for each
+# other: DuckDB allows one writing process. (`execute_in_process`, as `strongstride ingest` uses,
+# bypasses the queue; the Warehouse resource waits and retries when the file is held.)
+INSTANCE_CONFIG = """telemetry:
+  enabled: false
+concurrency:
+  runs:
+    tag_concurrency_limits:
+      - key: strongstride/warehouse
+        limit: 1
+"""
+# What earlier versions wrote: upgraded in place (an operator's own edits are left alone).
+OLD_INSTANCE_CONFIGS = ("telemetry:\n  enabled: false\n",)
 
 
 @dataclass(frozen=True)
@@ -30,7 +42,7 @@ def club_instance(settings: Settings) -> dg.DagsterInstance:
     """The club's own Dagster instance, so runs started here show in the operator's Dagster UI."""
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     config = settings.dagster_home / "dagster.yaml"
-    if not config.exists():
+    if not config.exists() or config.read_text() in OLD_INSTANCE_CONFIGS:
         config.write_text(INSTANCE_CONFIG)
     return dg.DagsterInstance.from_config(str(settings.dagster_home))
 

@@ -117,12 +117,44 @@ class HomeLayout:
         return self.home / "demo" / "truth.json"
 
 
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The mail server check-in reminders go out through (STRONGSTRIDE_SMTP_*).
+
+    `security`: starttls (upgrade a plain connection, port 587), ssl (TLS from the start, port 465)
+    or none (a local relay only). The password is kept out of the repr so it is never logged.
+    """
+
+    host: str
+    sender: str
+    port: int = 587
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    security: str = "starttls"
+
+    def __post_init__(self) -> None:
+        if self.security not in SMTP_SECURITY:
+            raise ValueError(
+                f"STRONGSTRIDE_SMTP_SECURITY {self.security!r} is not one of {', '.join(SMTP_SECURITY)}"
+            )
+        if not self.sender:
+            raise ValueError(
+                "STRONGSTRIDE_SMTP_FROM is required when STRONGSTRIDE_SMTP_HOST is set"
+            )
+
+
 @dataclass(frozen=True)
 class Settings(HomeLayout):
     """One club's data folder and everything derived from it."""
 
     club_time_zone: str = "Europe/London"
     nightly_cron: str = "0 2 * * *"
+    smtp: SmtpSettings | None = None  # None: e-mail reminders are off
+    reminder_cron: str = "0 18 * * 1"  # Monday 18:00 in the club's time zone
+    app_url: str | None = None  # the dashboard's address, for links in mails
     parse_workers: int = 2
     full_sweep_days: int = 7  # how often the nightly run lists every inbox folder (see inbox.py)
     thresholds: Thresholds = field(default_factory=Thresholds)
@@ -154,10 +186,28 @@ def federation_root() -> Path:
     return Path(os.environ.get("STRONGSTRIDE_FEDERATION") or "clubs").resolve()
 
 
+def smtp_settings() -> SmtpSettings | None:
+    """The mail server from STRONGSTRIDE_SMTP_*; None (reminders off) when no host is set."""
+    host = os.environ.get("STRONGSTRIDE_SMTP_HOST", "").strip()
+    if not host:
+        return None
+    return SmtpSettings(
+        host=host,
+        sender=os.environ.get("STRONGSTRIDE_SMTP_FROM", "").strip(),
+        port=int(os.environ.get("STRONGSTRIDE_SMTP_PORT") or "587"),
+        user=os.environ.get("STRONGSTRIDE_SMTP_USER") or None,
+        password=os.environ.get("STRONGSTRIDE_SMTP_PASSWORD") or None,
+        security=(os.environ.get("STRONGSTRIDE_SMTP_SECURITY") or "starttls").strip().lower(),
+    )
+
+
 def load_settings(home: str | Path | None = None) -> Settings:
     """Settings for the club at `home`, else $STRONGSTRIDE_HOME, else ./data."""
     return Settings(
         home=club_home(home),
         club_time_zone=os.environ.get("STRONGSTRIDE_CLUB_TZ", "Europe/London"),
         parse_workers=int(os.environ.get("STRONGSTRIDE_WORKERS", "2")),
+        smtp=smtp_settings(),
+        reminder_cron=os.environ.get("STRONGSTRIDE_REMINDER_CRON") or "0 18 * * 1",
+        app_url=(os.environ.get("STRONGSTRIDE_APP_URL") or "").strip().rstrip("/") or None,
     )

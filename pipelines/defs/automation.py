@@ -8,6 +8,11 @@ from pipelines.ingest.inbox import club_candidates, folder_mtimes
 from pipelines.publish.serving import publish_serving
 from pipelines.settings import Settings
 
+# Every job that writes the warehouse carries this run tag. DuckDB allows one writing process, so the
+# club's dagster.yaml (pipelines/run.py) limits runs with this tag to one at a time: the run queue
+# holds a reminder run while an ingest run is in progress, and an ingest run behind another.
+WAREHOUSE_WRITER = {"strongstride/warehouse": "writer"}
+
 
 def build_ingest_job() -> dg.JobDefinition:
     """Everything from inbox to serving file, one step at a time (DuckDB allows one writer)."""
@@ -16,6 +21,7 @@ def build_ingest_job() -> dg.JobDefinition:
         selection=dg.AssetSelection.all(),
         description="Archive new files, parse them, rebuild the models and publish the serving file.",
         executor_def=dg.in_process_executor,
+        run_tags=WAREHOUSE_WRITER,
     )
 
 

@@ -15,8 +15,9 @@ from pipelines.warehouse import append_rows
 
 # Bump when a parser fix should give previously rejected files another chance, or a club table's
 # columns change (the club files are then parsed again: 2 = ostrc_responses.instrument_version,
-# 3 = ostrc_responses.area, 4 = ostrc_areas.lower_limb and the ostrc_instrument table).
-PARSER_VERSION = 4
+# 3 = ostrc_responses.area, 4 = ostrc_areas.lower_limb and the ostrc_instrument table,
+# 5 = athletes.email).
+PARSER_VERSION = 5
 UNEXPECTED_HINT = (
     "the file is kept in the raw archive: tell the operator, so it is read again once fixed"
 )

@@ -219,7 +219,11 @@ ATHLETES = StagingTable(
     key=("athlete_id",),
     required=("display_name",),
     key_check="Every roster athlete has a unique athlete_id and a display name.",
-    notes={"sex": "F\\|M\\|X", "weight_unit": "kg\\|lb"},
+    notes={
+        "sex": "F\\|M\\|X",
+        "weight_unit": "kg\\|lb",
+        "email": "optional; only for check-in reminders, never published",
+    },
 )
 EXERCISE_CATALOG = StagingTable(
     "exercise_catalog",
@@ -394,6 +398,28 @@ CHECK_RESULTS = StagingTable(
     key=("check_name",),
     notes={"severity": "ERROR\\|WARN"},
 )
+REMINDERS_SENT = StagingTable(
+    "reminders_sent",
+    "Every check-in reminder e-mail tried (written by the checkin_reminders job, appended to only; "
+    "one 'sent' row per athlete and week, a failed try may be followed by a later one).",
+    {
+        "athlete_id": pl.String(),
+        "week_start": pl.Date(),
+        "email": pl.String(),
+        "sent_at": pl.Datetime("us", "UTC"),
+        "status": pl.String(),
+        "error": pl.String(),
+    },
+    # The key holds for the 'sent' rows only (failed tries repeat it), which the generated check,
+    # over all rows, cannot say: documented, not checked. pipelines/notify/reminders.py keeps it.
+    key=("athlete_id", "week_start"),
+    required=("email", "sent_at", "status"),
+    notes={
+        "week_start": "the Monday of the recall week reminded about",
+        "status": "sent\\|failed",
+        "error": "null when sent",
+    },
+)
 
 STAGING_TABLES: tuple[StagingTable, ...] = (
     FILES,
@@ -415,6 +441,7 @@ STAGING_TABLES: tuple[StagingTable, ...] = (
     INJURY_REPORTS,
     PROBLEM_CLASSIFICATIONS,
     CHECK_RESULTS,
+    REMINDERS_SENT,
 )
 TABLES: dict[str, StagingTable] = {table.name: table for table in STAGING_TABLES}
 # The tables loaders append to, created empty on first run so models and checks always find them
@@ -428,6 +455,7 @@ APPENDED = (
     CHECKIN_ANSWERS,
     INJURY_REPORTS,
     PROBLEM_CLASSIFICATIONS,
+    REMINDERS_SENT,
 )
 
 

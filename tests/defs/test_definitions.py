@@ -115,3 +115,35 @@ def test_the_model_step_materializes_a_subset_with_its_checks(club: Path) -> Non
     assert steps == {"model_graph"}
     materialization = result.asset_materializations_for_node("model_graph")[0]
     assert {"rows", "seconds"} <= set(materialization.metadata)
+
+
+def test_reminder_schedule_is_on_only_with_an_smtp_server(
+    club: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    off = build_definitions(load_settings(club)).resolve_schedule_def("checkin_reminders")
+    assert off.default_status == dg.DefaultScheduleStatus.STOPPED
+    assert (off.cron_schedule, off.execution_timezone) == ("0 18 * * 1", "Europe/London")
+    assert off.job_name == "checkin_reminders"
+    monkeypatch.setenv("STRONGSTRIDE_SMTP_HOST", "mail.example.org")
+    monkeypatch.setenv("STRONGSTRIDE_SMTP_FROM", "coach@example.org")
+    monkeypatch.setenv("STRONGSTRIDE_REMINDER_CRON", "30 19 * * 0")
+    on = build_definitions(load_settings(club)).resolve_schedule_def("checkin_reminders")
+    assert on.default_status == dg.DefaultScheduleStatus.RUNNING
+    assert on.cron_schedule == "30 19 * * 0"
+
+
+def test_warehouse_writers_share_one_run_queue_slot(defs: dg.Definitions) -> None:
+    # dagster.yaml (pipelines/run.py) limits runs with this tag to one at a time
+    for name in ("ingest", "checkin_reminders"):
+        assert defs.resolve_job_def(name).run_tags == {"strongstride/warehouse": "writer"}
+
+
+def test_club_instance_queues_warehouse_writers_one_at_a_time(club: Path) -> None:
+    from pipelines.run import club_instance
+
+    settings = load_settings(club)
+    settings.dagster_home.mkdir()
+    (settings.dagster_home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    with club_instance(settings) as instance:  # an earlier version's file is upgraded
+        limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits
+    assert limits == [{"key": "strongstride/warehouse", "limit": 1}]

@@ -49,7 +49,10 @@ ROSTER_SCHEMA: dict[str, pl.DataType] = {
     "hr_rest": pl.Int32(),
     "hr_max": pl.Int32(),
     "training_group": pl.String(),
+    "email": pl.String(),  # for check-in reminders only; never published to the serving file
 }
+# A plain address: something, @, a domain with a dot; no spaces, no display name ("Ann <a@b.c>").
+EMAIL_PATTERN = r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+$"
 
 
 def parse_roster(
@@ -59,7 +62,7 @@ def parse_roster(
     table = require_columns(
         read_csv_table(data, "roster.csv"),
         ("athlete_id", "display_name", "time_zone"),
-        ("sex", "birth_year", "weight_unit", "hr_rest", "hr_max", "training_group"),
+        ("sex", "birth_year", "weight_unit", "hr_rest", "hr_max", "training_group", "email"),
         "roster.csv",
     )
     table = table.with_columns(
@@ -116,7 +119,9 @@ def parse_roster(
             pl.lit("hr_max is not above hr_rest"),
         ),
     ]
+    table, email_errors = _drop_bad_emails(table)
     kept, errors = reject_broken_rows(table, rules)
+    errors = sorted(email_errors + errors, key=lambda e: e.row_number or 0)
     athletes = kept.with_columns(
         pl.col("birth_year", "hr_rest", "hr_max").cast(pl.Float64).cast(pl.Int32)
     )
@@ -182,3 +187,20 @@ def parse_enrolments(
     enrolments, overlaps = reject_broken_rows(dated, [overlap])
     errors = sorted(errors + overlaps, key=lambda error: error.row_number or 0)
     return enrolments.sort(ROW).drop(ROW), errors
+
+
+def _drop_bad_emails(table: pl.DataFrame) -> tuple[pl.DataFrame, list[RowError]]:
+    """An unusable email is reported and emptied, the member kept (only their reminders are off)."""
+    bad = pl.col("email").is_not_null() & ~pl.col("email").str.contains(EMAIL_PATTERN)
+    errors = [
+        RowError(
+            row,
+            "email",
+            f"email '{email}' is not a plain e-mail address such as ann@example.org: the member is "
+            "loaded without check-in reminders until it is corrected (or left empty)",
+        )
+        for row, email in table.filter(bad).select(ROW, "email").iter_rows()
+    ]
+    return table.with_columns(
+        pl.when(bad).then(None).otherwise(pl.col("email")).alias("email")
+    ), errors

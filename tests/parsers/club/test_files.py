@@ -29,6 +29,7 @@ def test_roster_loads_members_with_defaults():
             "hr_rest": 52,
             "hr_max": 186,
             "training_group": "Tuesday intervals",
+            "email": None,
         },
         {
             "athlete_id": "a002",
@@ -40,6 +41,7 @@ def test_roster_loads_members_with_defaults():
             "hr_rest": None,
             "hr_max": None,
             "training_group": None,
+            "email": None,
         },
         {
             "athlete_id": "a004",
@@ -51,6 +53,7 @@ def test_roster_loads_members_with_defaults():
             "hr_rest": 60,
             "hr_max": None,
             "training_group": "Sunday long run",
+            "email": None,
         },
     ]
 
@@ -78,6 +81,29 @@ def test_roster_duplicate_ids_and_bad_values_are_row_errors():
 def test_roster_without_a_time_zone_and_no_club_default_is_an_error():
     _, errors = parse_roster(b"athlete_id,display_name,time_zone\na001,Alex,\n")
     assert [(e.row_number, e.column) for e in errors] == [(2, "time_zone")]
+
+
+def test_roster_email_is_optional_and_a_bad_one_keeps_the_member_without_reminders():
+    roster = b"""athlete_id,display_name,time_zone,email
+a001,Alex,Europe/London, alex.m@example.org
+a002,Bo,Europe/London,
+a003,Cy,Europe/London,cy at example.org
+a004,Dee,Europe/London,Dee <dee@example.org>
+a005,Eve,Europe/London,eve@localhost
+"""
+    athletes, errors = parse_roster(roster)
+    assert dict(athletes.select("athlete_id", "email").iter_rows()) == {
+        "a001": "alex.m@example.org",
+        "a002": None,
+        "a003": None,
+        "a004": None,
+        "a005": None,
+    }
+    assert [(e.row_number, e.column) for e in errors] == [(4, "email"), (5, "email"), (6, "email")]
+    assert errors[0].reason == (
+        "email 'cy at example.org' is not a plain e-mail address such as ann@example.org: the "
+        "member is loaded without check-in reminders until it is corrected (or left empty)"
+    )
 
 
 ENROLMENTS = b"""athlete_id,program_id,start_date,end_date
