@@ -133,6 +133,9 @@ def _checkin(entry: Envelope, area_codes: set[str]) -> pl.DataFrame:
     answers = fields.get("answers")
     if not isinstance(answers, dict) or not answers:
         raise ParseError("the check-in has no answers (one per body area)", _HINT)
+    week_start = _date(fields, "week_start")
+    if week_start.isoweekday() != 1:  # checked before scoring, which snaps a date to its Monday
+        raise ParseError("week_start is not the Monday of the recall week", _HINT)
     rows = []
     for area, answer in answers.items():
         if not isinstance(answer, dict) or not all(
@@ -142,7 +145,7 @@ def _checkin(entry: Envelope, area_codes: set[str]) -> pl.DataFrame:
         rows.append(
             {
                 "athlete_id": entry.athlete_id,
-                "week_start": _date(fields, "week_start"),
+                "week_start": week_start.isoformat(),  # text, as score_answers reads the CSV's
                 "area": str(area),
                 "instrument_version": version,
                 **{q: None if answer.get(q) is None else str(answer[q]) for q in QUESTIONS},
@@ -161,8 +164,6 @@ def _checkin(entry: Envelope, area_codes: set[str]) -> pl.DataFrame:
             _HINT,
         )
     supersedes = text_field(fields, "supersedes", required=False)
-    if scored["week_start"].n_unique() != 1 or scored["week_start"][0].isoweekday() != 1:
-        raise ParseError("week_start is not the Monday of the recall week", _HINT)
     return (
         scored.with_columns(
             entry_id=pl.lit(entry.entry_id),
