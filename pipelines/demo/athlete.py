@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pipelines.demo.app_entries import app_first_week, checkin_documents
 from pipelines.demo.club import Athlete, pace_trend_direction
 from pipelines.demo.ostrc_injuries import Injury, ostrc_weeks
 from pipelines.demo.routes import athlete_routes
@@ -25,6 +26,7 @@ from pipelines.demo.writers_gpx import gpx_bytes
 from pipelines.demo.writers_strava import ExportedActivity, strava_export_zip
 from pipelines.demo.writers_strength import club_csv, club_rows, hevy_csv, strong_csv
 from pipelines.demo.writers_tcx import tcx_bytes
+from pipelines.settings import FORMS_FOLDER
 
 GZIP_SHARE = 0.05
 BATCH = {True: 48, False: 1024}  # activities simulated together: bounded memory at 1 s steps
@@ -59,15 +61,19 @@ class AthleteOutput:
     bytes_written: int = 0
     running_hours: float = 0.0
     injuries: list[Injury] = field(default_factory=list)
-    ostrc: list[tuple[date, tuple[int, int, int, int]]] = field(default_factory=list)
+    ostrc: list[tuple[date, tuple[int, int, int, int]]] = field(default_factory=list)  # the CSV's
     ostrc_style: str = "codes"
+    checkin_weeks: list[date] = field(default_factory=list)  # answered in the app
+    checkin_documents: int = 0
+    checkin_corrections: int = 0
     club_strength_lines: list[str] = field(default_factory=list)
     truth: dict[str, object] = field(default_factory=dict)
 
 
 def _generators(job: AthleteJob) -> list[np.random.Generator]:
-    """Independent streams (routes, season, samples, strength, OSTRC, files) for this athlete."""
-    return [np.random.default_rng([job.seed, job.athlete.index, stream]) for stream in range(6)]
+    """Independent streams (routes, season, samples, strength, OSTRC, files, app entries) for this
+    athlete."""
+    return [np.random.default_rng([job.seed, job.athlete.index, stream]) for stream in range(7)]
 
 
 def _garmin_id(rec: Recording, index: int) -> int:
@@ -144,14 +150,38 @@ def _activities(
         out.activity_files += 1
 
 
-def _ostrc(job: AthleteJob, out: AthleteOutput, season: Season, rng: np.random.Generator) -> None:
-    """Most members answer OSTRC-O2, on ~80% of weeks; a few write texts or ISO weeks."""
+def _ostrc(
+    job: AthleteJob, out: AthleteOutput, season: Season, rngs: list[np.random.Generator]
+) -> None:
+    """Most members answer OSTRC, on ~80% of weeks: the coach's sheet holds the earlier weeks (a
+    few write texts or ISO weeks), the last weeks arrive as app check-ins (app_entries)."""
+    rng = rngs[4]
     if rng.random() >= 0.95:
         return
     rate = rng.uniform(0.7, 0.95)
     answered = ostrc_weeks(rng, season.status[: 7 * job.weeks], season.onset_days, rate)
-    out.ostrc = [(job.monday + timedelta(days=7 * w), answers) for w, answers in answered]
+    first_app = app_first_week(job.weeks)
+    out.ostrc = [
+        (job.monday + timedelta(days=7 * w), answers) for w, answers in answered if w < first_app
+    ]
     out.ostrc_style = str(rng.choice(["codes", "text", "iso_week"], p=[0.85, 0.1, 0.05]))
+    checkins = checkin_documents(
+        rngs[6],
+        job.seed,
+        job.athlete.athlete_id,
+        job.athlete.city.time_zone,
+        answered,
+        season.injuries,
+        season.onset_days,
+        job.monday,
+        job.weeks,
+    )
+    forms = job.home / "inbox" / job.athlete.athlete_id / FORMS_FOLDER
+    for name, data in checkins.documents.items():
+        _write(forms / name, data, out)
+    out.checkin_weeks = checkins.weeks
+    out.checkin_documents = len(checkins.documents)
+    out.checkin_corrections = checkins.corrections
 
 
 def _strength(job: AthleteJob, out: AthleteOutput, rng: np.random.Generator) -> None:
@@ -190,7 +220,7 @@ def build_athlete(job: AthleteJob) -> AthleteOutput:
     _activities(job, out, season, rngs)
     out.injuries = season.injuries
     out.running_hours = float(season.running_hours.sum())
-    _ostrc(job, out, season, rngs[4])
+    _ostrc(job, out, season, rngs)
     _strength(job, out, rngs[3])
     direction, slope = pace_trend_direction(athlete.weekly_pace)
     adherence = athlete.adherence

@@ -15,10 +15,18 @@ from pathlib import Path
 
 import numpy as np
 
+from pipelines.demo.app_entries import (
+    APP_CHECKIN_WEEKS,
+    INJURY_REPORTS,
+    app_first_week,
+    report_document,
+    reportable,
+)
 from pipelines.demo.athlete import AthleteJob, AthleteOutput, build_athlete
 from pipelines.demo.club import PROGRAM_ID, PROGRAMS_YAML, Athlete, build_club, first_monday
-from pipelines.demo.ostrc_injuries import IRR_HIGH_VS_LOW, RRI_PER_1000H
+from pipelines.demo.ostrc_injuries import IRR_HIGH_VS_LOW, RRI_PER_1000H, Injury
 from pipelines.parsers.club.ostrc_instrument import INSTRUMENTS, LEGACY_VERSION, QUESTIONS, plain
+from pipelines.settings import FORMS_FOLDER
 
 # A fixed default so one seed always gives the same bytes, whatever day it runs.
 DEFAULT_END_DATE = date(2026, 11, 23)
@@ -44,9 +52,12 @@ class DemoSummary:
     strength_files: int
     strength_sessions: int
     strength_sets: int
-    injuries: int
+    injuries: int  # planted: club/injuries.csv's rows and the app's injury reports
     running_related_injuries: int
-    ostrc_responses: int
+    injury_reports: int  # injuries reported in the app instead of club/injuries.csv
+    ostrc_responses: int  # club/ostrc.csv's rows (the weeks before the app)
+    checkin_weeks: int  # athlete-weeks answered in the app (the week's latest entry counts)
+    checkin_documents: int  # app check-in entries, corrections included
     running_hours: float
     bytes_written: int
 
@@ -105,7 +116,8 @@ def _enrolments(members: list[Athlete], monday: date) -> bytes:
     return _csv_bytes(["athlete_id", "program_id", "start_date", "end_date"], rows)
 
 
-def _injuries(outputs: list[AthleteOutput]) -> bytes:
+def _injuries(outputs: list[AthleteOutput], reported: set[tuple[str, int]]) -> bytes:
+    """The coach's injury log: every planted injury but those the members reported in the app."""
     header = [
         "athlete_id",
         "onset_date",
@@ -128,7 +140,8 @@ def _injuries(outputs: list[AthleteOutput]) -> bytes:
             "yes" if i.consulted else "no",
         ]
         for o in outputs
-        for i in o.injuries
+        for n, i in enumerate(o.injuries)
+        if (o.athlete_id, n) not in reported
     ]
     return _csv_bytes(header, sorted(rows, key=lambda row: (row[1], row[0])))
 
@@ -153,6 +166,24 @@ def _ostrc(outputs: list[AthleteOutput]) -> bytes:
             rows.append([week_start, o.athlete_id, when, *cells])
     rows.sort(key=lambda row: (row[0], row[1]))
     return _csv_bytes(["athlete_id", "week_start", "q1", "q2", "q3", "q4"], [r[1:] for r in rows])
+
+
+def _reported_injuries(
+    outputs: list[AthleteOutput], monday: date, weeks: int, seed: int
+) -> list[tuple[str, int, Injury]]:
+    """(athlete, injury number, injury) of the few injuries of the app weeks reported in the app:
+    only those the pipeline classifies from a report as they were planted (app_entries.reportable)."""
+    end = monday + timedelta(days=7 * weeks)
+    first = monday + timedelta(days=7 * app_first_week(weeks))
+    eligible = [
+        (o.athlete_id, n, i)
+        for o in outputs
+        for n, i in enumerate(o.injuries)
+        if i.onset >= first and reportable(i, end)
+    ]
+    rng = np.random.default_rng([seed, 2_000_000])
+    chosen = rng.permutation(len(eligible))[:INJURY_REPORTS] if eligible else []
+    return sorted((eligible[int(k)] for k in chosen), key=lambda item: item[:2])
 
 
 def _club_strength(outputs: list[AthleteOutput]) -> dict[str, bytes]:
@@ -232,7 +263,20 @@ def generate_demo_club(
     outputs = _run_jobs(
         jobs, workers if workers is not None else min(2, os.cpu_count() or 1), progress
     )
-    written += _write(club / "injuries.csv", _injuries(outputs))
+    reports = _reported_injuries(outputs, monday, weeks, seed)
+    zones = {a.athlete_id: a.city.time_zone for a in members}
+    for k, (athlete_id, _, injury) in enumerate(reports):
+        name, data = report_document(
+            np.random.default_rng([seed, 2_000_001, k]),
+            seed,
+            athlete_id,
+            zones[athlete_id],
+            injury,
+            end,
+        )
+        written += _write(home / "inbox" / athlete_id / FORMS_FOLDER / name, data)
+    reported = {(athlete_id, number) for athlete_id, number, _ in reports}
+    written += _write(club / "injuries.csv", _injuries(outputs, reported))
     written += _write(club / "ostrc.csv", _ostrc(outputs))
     sheets = _club_strength(outputs)
     for name, data in sheets.items():
@@ -245,6 +289,17 @@ def generate_demo_club(
         "first_week_start": monday.isoformat(),
         "end_date": end.isoformat(),
         "athletes": {o.athlete_id: o.truth for o in outputs},
+        "app_entries": {
+            "checkin_weeks_in_app": APP_CHECKIN_WEEKS,
+            "first_app_week_start": (
+                monday + timedelta(days=7 * app_first_week(weeks))
+            ).isoformat(),
+            "checkin_weeks": sum(len(o.checkin_weeks) for o in outputs),
+            "checkin_documents": sum(o.checkin_documents for o in outputs),
+            "checkin_corrections": sum(o.checkin_corrections for o in outputs),
+            "injury_reports": len(reports),
+            "running_related_injury_reports": sum(i.running_related for _, _, i in reports),
+        },
     }
     truth_text = json.dumps(truth, indent=2, sort_keys=True) + "\n"
     written += _write(home / "demo" / "truth.json", truth_text.encode("utf-8"))
@@ -266,7 +321,10 @@ def generate_demo_club(
         strength_sets=sum(o.strength_sets for o in outputs),
         injuries=sum(len(o.injuries) for o in outputs),
         running_related_injuries=sum(sum(i.running_related for i in o.injuries) for o in outputs),
+        injury_reports=len(reports),
         ostrc_responses=sum(len(o.ostrc) for o in outputs),
+        checkin_weeks=sum(len(o.checkin_weeks) for o in outputs),
+        checkin_documents=sum(o.checkin_documents for o in outputs),
         running_hours=round(sum(o.running_hours for o in outputs), 1),
         bytes_written=written + sum(o.bytes_written for o in outputs),
     )

@@ -73,7 +73,7 @@ def _activity_blobs(home: Path) -> list[tuple[str, str, bytes]]:
                     for name in archive.namelist()
                     if name.startswith("activities/")
                 ]
-        elif path.is_file() and path.suffix != ".csv":
+        elif path.is_file() and path.suffix != ".csv" and path.parent.name != "forms":
             blobs.append((path.parent.name, path.name, path.read_bytes()))
     return blobs
 
@@ -111,7 +111,9 @@ def test_club_layout_and_summary_match_the_files(club) -> None:
     assert "demo/truth.json" in names
     assert summary.first_week_start == END - timedelta(weeks=WEEKS)
     assert summary.end_date == END
-    inbox_files = [n for n in names if n.startswith("inbox/") and not n.endswith(".csv")]
+    inbox_files = [
+        n for n in names if n.startswith("inbox/") and not n.endswith(".csv") and "/forms/" not in n
+    ]
     assert summary.activity_files == len(inbox_files)
     assert summary.bytes_written == sum(len(data) for data in _files(home).values())
     formats = {re.sub(r"^.*?\.", "", Path(n).name) for n in inbox_files}
