@@ -139,3 +139,71 @@ def open_from_menu(page, title: str, charts: int) -> tuple[float, float]:
     first = time.perf_counter() - started
     _charts_drawn(page, charts)
     return first, time.perf_counter() - started
+
+
+# The default OSTRC areas (pipelines/club_defaults/ostrc_areas.yaml) as the check-in names them.
+CHECKIN_AREAS = ("hip/groin", "thigh", "knee", "lower leg/Achilles", "ankle/foot", "lower back")
+# The answers answer_checkin gives about its problem area: Q1 17 + Q2 17 + Q3 8 + Q4 17 = 59.
+PROBLEM_ANSWERS = (
+    ("modified your training or competition due to", "To a moderate extent"),
+    ("problems affected your performance", "To a minor extent"),
+    ("pain related to your sport", "Moderate pain"),
+)
+
+
+def answer_checkin(page, problem_area: str) -> float:
+    """Answer the open check-in: no problem in every area but `problem_area` (reduced participation,
+    PROBLEM_ANSWERS); returns the time.perf_counter() of the click on 'Send my check-in'."""
+    for area in CHECKIN_AREAS:
+        if area != problem_area:  # one tap per area with no problem
+            page.get_by_text(f"Full participation without {area} problems", exact=True).click()
+    page.get_by_text(f"Reduced participation due to {problem_area} problems", exact=True).click()
+    for question, answer in PROBLEM_ANSWERS:
+        group = page.locator(
+            f'[role="radiogroup"][aria-label*="{question}"][aria-label*="{problem_area}"]'
+        )
+        group.get_by_text(answer, exact=True).click()
+    settle(page)
+    clicked = time.perf_counter()
+    page.get_by_role("button", name="Send my check-in").click()
+    return clicked
+
+
+def settle(page) -> None:
+    """Wait until the app's rerun has finished and its stale elements are gone."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+    )
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
+
+
+def open_page(page, title: str) -> str:
+    """Open a page from the menu (unfolding the sidebar first on a phone); returns its text."""
+    link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title)
+    if page.locator('[data-testid="stSidebar"][data-collapsed="true"]').count():
+        page.locator('[data-testid="stExpandSidebarButton"]').click()
+    link.click()
+    page.locator("h1").filter(has_text=title).first.wait_for(timeout=30_000)
+    settle(page)
+    text = page.inner_text("body")
+    assert "Traceback" not in text, text[:3000]
+    return text
+
+
+def severity_chart_point(page, week: str) -> float | None:
+    """The severity bar the member's OSTRC chart draws for `week` (None when it draws none)."""
+    return page.evaluate(
+        """(week) => {
+            for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+                const title = (gd.layout && gd.layout.title && gd.layout.title.text) || '';
+                if (!title.includes('OSTRC severity')) continue;
+                const trace = gd._fullData[0];  // as drawn: typed arrays decoded
+                const xs = Array.from(trace.x).map(String);
+                const i = xs.findIndex((x) => x.startsWith(week));
+                return i < 0 ? null : Number(Array.from(trace.y)[i]);
+            }
+            return null;
+        }""",
+        week,
+    )

@@ -63,3 +63,11 @@ start, end = ui.date_range(viewer, key="injuries_dates")
 ostrc = data.ostrc_weekly(viewer, start, end)
 ui.chart(charts.ostrc_prevalence(ostrc), key="injuries_ostrc")
 ui.download(ostrc, "ostrc_weekly.csv", key="injuries_ostrc_csv")
+by_area = data.ostrc_area_weekly(viewer, start, end)
+ui.chart(charts.ostrc_area_prevalence(by_area), key="injuries_ostrc_areas")
+st.caption(
+    "Per body area: the share of members answering about that area who reported a problem there "
+    "(Wilson 95% CI in the hover and the download). Answers given for the whole body (older club "
+    "sheets) are in the chart above only. Follow up individual problems on the Follow-up page."
+)
+ui.download(by_area, "ostrc_area_weekly.csv", key="injuries_ostrc_areas_csv")

@@ -206,6 +206,32 @@ def ostrc_prevalence(weekly: pl.DataFrame) -> go.Figure:
     return finish(fig, title, "Week starting (Monday)", "Respondents with a problem (%)")
 
 
+def ostrc_area_prevalence(by_area: pl.DataFrame) -> go.Figure:
+    """Weekly share of respondents with a problem in each body area (answers per area only)."""
+    title = "Problems reported each week by body area (OSTRC)"
+    rows = by_area.filter(pl.col("area") != "all")
+    if rows.is_empty():
+        return empty_figure(title, "No per-area OSTRC answers in the selected period")
+    fig = go.Figure()
+    for (label,), area in rows.sort("week_start").group_by("area_label", maintain_order=True):
+        fig.add_trace(
+            go.Scatter(
+                x=area["week_start"],
+                y=area["prevalence_any"] * 100,
+                mode="lines+markers",
+                name=label,
+                customdata=area.select(
+                    pl.col("any_ci_low") * 100, pl.col("any_ci_high") * 100, "respondents"
+                ).to_numpy(),
+                hovertemplate=f"{label}, week of %{{x|%d %b %Y}}<br>%{{y:.0f}}% (95% CI "
+                "%{customdata[0]:.0f} to %{customdata[1]:.0f}%)<br>%{customdata[2]} answered"
+                "<extra></extra>",
+            )
+        )
+    fig.update_yaxes(rangemode="tozero")
+    return finish(fig, title, "Week starting (Monday)", "Respondents with a problem there (%)")
+
+
 def pace_slopes(trends: pl.DataFrame) -> go.Figure:
     """Each athlete's pace-trend slope with its 95% CI (left of zero = getting faster)."""
     title = "Pace trend per athlete (s/km per 4 weeks; below 0 = faster)"

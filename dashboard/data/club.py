@@ -96,6 +96,13 @@ def ostrc_weekly(
     return _weekly_rows("mart_ostrc_weekly", viewer, start, end)
 
 
+def ostrc_area_weekly(
+    viewer: Viewer, start: date | None = None, end: date | None = None
+) -> pl.DataFrame:
+    """Weekly OSTRC problem prevalence per body area, with CIs."""
+    return _weekly_rows("mart_ostrc_area_weekly", viewer, start, end)
+
+
 def ostrc_summary(viewer: Viewer) -> pl.DataFrame:
     """Mean weekly prevalence of any and of substantial problems, with CIs."""
     coach_only(viewer)

@@ -7,13 +7,15 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from pipelines.cli.users import users_app
-from pipelines.settings import load_settings
+from pipelines.settings import Settings, load_settings
 
 app = typer.Typer(
     help="StrongStride: is the club's strength program working?", no_args_is_help=True
@@ -184,6 +186,30 @@ def daemon_command() -> list[str]:
     ]
 
 
+@contextmanager
+def running_daemon(settings: Settings) -> Iterator[subprocess.Popen]:
+    """The Dagster daemon on the club's own instance while the block runs; stopped after it."""
+    from pipelines.run import club_instance
+
+    club_instance(settings).dispose()  # writes the club's dagster.yaml on first use
+    log = settings.dagster_home / "daemon.log"
+    _say(f"Dagster daemon started (schedule and inbox sensor); its log: {log}")
+    env = os.environ | {
+        "STRONGSTRIDE_HOME": str(settings.home),
+        "DAGSTER_HOME": str(settings.dagster_home),
+    }
+    with open(log, "ab") as out:
+        daemon = subprocess.Popen(daemon_command(), env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        yield daemon
+    finally:
+        daemon.terminate()
+        try:
+            daemon.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            daemon.kill()
+
+
 @app.command()
 def serve(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = 8501,
@@ -198,30 +224,9 @@ def serve(
     """Start the dashboard on 127.0.0.1."""
     settings = load_settings()
     env = os.environ | {"STRONGSTRIDE_HOME": str(settings.home)}
-    daemon = None
-    if with_daemon:
-        from pipelines.run import club_instance
-
-        club_instance(settings).dispose()  # writes the club's dagster.yaml on first use
-        log = settings.dagster_home / "daemon.log"
-        _say(f"Dagster daemon started (schedule and inbox sensor); its log: {log}")
-        with open(log, "ab") as out:
-            daemon = subprocess.Popen(
-                daemon_command(),
-                env=env | {"DAGSTER_HOME": str(settings.dagster_home)},
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-    _say(f"dashboard at http://127.0.0.1:{port}  (Ctrl-C to stop)")
-    try:
+    with running_daemon(settings) if with_daemon else nullcontext():
+        _say(f"dashboard at http://127.0.0.1:{port}  (Ctrl-C to stop)")
         code = subprocess.call(dashboard_command(port), env=env)
-    finally:
-        if daemon is not None:
-            daemon.terminate()
-            try:
-                daemon.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                daemon.kill()
     raise typer.Exit(code)
 
 

@@ -59,7 +59,7 @@ def build_inbox_sensor(job: dg.JobDefinition, settings: Settings) -> dg.SensorDe
     @dg.sensor(
         name="inbox_sensor",
         job=job,
-        minimum_interval_seconds=60,
+        minimum_interval_seconds=30,
         description="Start an ingest run when a member drops a file into the inbox or the coach "
         "changes a club file.",
         default_status=dg.DefaultSensorStatus.RUNNING,

@@ -16,7 +16,13 @@ import dagster as dg
 import duckdb
 import pytest
 
-from benchmarks.browser import dashboard_server
+from benchmarks.browser import (
+    answer_checkin,
+    dashboard_server,
+    open_page,
+    settle,
+    severity_chart_point,
+)
 from dashboard.accounts import auth
 from pipelines.defs import build_definitions
 from pipelines.settings import Settings, Thresholds, checkin_week, load_settings
@@ -28,9 +34,9 @@ pytestmark = pytest.mark.browser
 COACH = ("coach", "coach password 2026")
 MEMBER = ("runner", "runner password 2026")
 OTHER = ("other", "other password 2026")
-FINE_AREAS = ("hip/groin", "thigh", "lower leg/Achilles", "ankle/foot", "lower back")
 DIAGNOSIS = "Patellar tendinopathy, left"
-# knee: Q1 reduced participation 17 + Q2 moderate 17 + Q3 minor 8 + Q4 moderate pain 17
+# answer_checkin's problem area: Q1 reduced participation 17 + Q2 moderate 17 + Q3 minor 8 + Q4
+# moderate pain 17
 KNEE_SEVERITY = 59
 
 
@@ -79,48 +85,6 @@ def club(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         yield Club(settings, base, member, name, other, due[member].isoformat())
 
 
-def severity_chart_point(page, week: str) -> float | None:
-    """The severity bar the member's OSTRC chart draws for `week` (None when it draws none)."""
-    return page.evaluate(
-        """(week) => {
-            for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-                const title = (gd.layout && gd.layout.title && gd.layout.title.text) || '';
-                if (!title.includes('OSTRC severity')) continue;
-                const trace = gd._fullData[0];  // as drawn: typed arrays decoded
-                const xs = Array.from(trace.x).map(String);
-                const i = xs.findIndex((x) => x.startsWith(week));
-                return i < 0 ? null : Number(Array.from(trace.y)[i]);
-            }
-            return null;
-        }""",
-        week,
-    )
-
-
-def settle(page) -> None:
-    """Wait until the app's rerun has finished and its stale elements are gone."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-    )
-    page.wait_for_function(
-        "() => !document.querySelector('[data-stale=\"true\"]')", timeout=30_000
-    )
-
-
-def open_page(page, title: str) -> str:
-    """Open a page from the menu (the sidebar is folded away on a phone: unfold it first)."""
-    link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title)
-    if page.locator('[data-testid="stSidebar"][data-collapsed="true"]').count():
-        page.locator('[data-testid="stExpandSidebarButton"]').click()
-    link.click()
-    page.locator("h1").filter(has_text=title).first.wait_for(timeout=30_000)
-    settle(page)
-    text = page.inner_text("body")
-    assert "Traceback" not in text, text[:3000]
-    return text
-
-
 def downloads(page) -> list[str]:
     """The contents of every download button on the page."""
     contents = []
@@ -139,17 +103,7 @@ def test_checkin_report_follow_up_and_privacy(club: Club, browser) -> None:  # n
     member = browser.new_page(viewport={"width": 390, "height": 844})
     log_in(member, club.base, MEMBER)
     member.locator("h1").filter(has_text="Weekly check-in").wait_for(timeout=30_000)
-    for area in FINE_AREAS:  # one tap per area with no problem
-        member.get_by_text(f"Full participation without {area} problems", exact=True).click()
-    member.get_by_text("Reduced participation due to knee problems", exact=True).click()
-    for question, answer in [
-        ("modified your training or competition due to knee", "To a moderate extent"),
-        ("knee problems affected your performance", "To a minor extent"),
-        ("experienced knee pain", "Moderate pain"),
-    ]:
-        group = member.locator(f'[role="radiogroup"][aria-label*="{question}"]')
-        group.get_by_text(answer, exact=True).click()
-    member.get_by_role("button", name="Send my check-in").click()
+    answer_checkin(member, problem_area="knee")
     member.get_by_text("Received").wait_for(timeout=30_000)
     assert "You reported a problem in: Knee" in member.inner_text("body")
 

@@ -352,3 +352,104 @@ def data_health(con: duckdb.DuckDBPyConnection) -> None:
             }
         ],
     )
+
+
+def app_entries_club(con: duckdb.DuckDBPyConnection) -> None:
+    """App entries (tests/transform/test_app_entries.py works each number out).
+
+    f1 answers the week of 2026-03-02 in the app on Sunday 8 March (knee: full participation but
+    with problems, 8 + 0 + 8 + 8 = 24), corrects it on Thursday 12 March (after the Wednesday
+    deadline: reduced participation, moderate, minor, moderate pain, 17 + 17 + 8 + 17 = 59), and
+    answers 2026-03-09 on 15 March (knee 8 + 0 + 17 + 8 = 33).
+    f2 reports a left knee problem from 4 March (cannot run), which the coach classifies as an
+    injury: 3 days without running, resolved 14 March.
+    """
+    from datetime import UTC, datetime
+
+    from pipelines.parsers.club.ostrc_instrument import instrument_frame
+    from pipelines.warehouse import append_rows
+
+    athletes(con, "f1", "f2")
+    append_rows(con, "ostrc_instrument", instrument_frame())
+    insert(
+        con,
+        "ostrc_areas",
+        [
+            {"area": "knee", "label": "Knee", "lower_limb": True},
+            {"area": "lower_back", "label": "Lower back", "lower_limb": False},
+        ],
+    )
+
+    def answer(entry: str, week: date, at: datetime, area: str, scores: tuple, **extra) -> dict:
+        severity = sum(scores)
+        return {
+            "entry_id": entry,
+            "athlete_id": "f1",
+            "week_start": week,
+            "area": area,
+            "instrument_version": "2.0",
+            **{f"q{i + 1}_score": s for i, s in enumerate(scores)},
+            "severity": severity,
+            "problem": scores[0] > 0,
+            "substantial_problem": scores[0] == 25 or scores[1] >= 17 or scores[2] >= 17,
+            "entered_at": at,
+            "entered_by": "f1",
+            "entered_role": "member",
+            **extra,
+        }
+
+    w1, w2 = date(2026, 3, 2), date(2026, 3, 9)
+    first = datetime(2026, 3, 8, 20, 0, tzinfo=UTC)
+    correction = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
+    second_week = datetime(2026, 3, 15, 19, 0, tzinfo=UTC)
+    insert(
+        con,
+        "checkin_answers",
+        [
+            answer("A", w1, first, "knee", (8, 0, 8, 8)),
+            answer("A", w1, first, "lower_back", (0, 0, 0, 0)),
+            answer("B", w1, correction, "knee", (17, 17, 8, 17), supersedes="A"),
+            answer("B", w1, correction, "lower_back", (0, 0, 0, 0), supersedes="A"),
+            answer("C", w2, second_week, "knee", (8, 0, 17, 8)),
+            answer("C", w2, second_week, "lower_back", (0, 0, 0, 0)),
+        ],
+    )
+    insert(
+        con,
+        "injury_reports",
+        [
+            {
+                "report_id": "R",
+                "athlete_id": "f2",
+                "onset_date": date(2026, 3, 4),
+                "area": "knee",
+                "side": "left",
+                "onset": "gradual",
+                "description": "Knee pain on descents",
+                "can_run": False,
+                "entered_at": datetime(2026, 3, 5, 7, 0, tzinfo=UTC),
+                "entered_by": "f2",
+                "entered_role": "member",
+            }
+        ],
+    )
+    insert(
+        con,
+        "problem_classifications",
+        [
+            {
+                "classification_id": "K",
+                "problem_id": "report:R",
+                "athlete_id": "f2",
+                "problem_type": "injury",
+                "diagnosis": "Patellofemoral pain",
+                "time_loss_days": 3,
+                "consulted_professional": False,
+                "recurrence": "new",
+                "resolved_date": date(2026, 3, 14),
+                "entered_at": datetime(2026, 3, 14, 10, 0, tzinfo=UTC),
+                "entered_by": "coach",
+                "entered_role": "coach",
+            }
+        ],
+    )

@@ -23,6 +23,7 @@ SCENARIOS = (
     scenarios.pace_club,
     scenarios.ostrc_club,
     scenarios.data_health,
+    scenarios.app_entries_club,
 )
 
 
