@@ -162,6 +162,23 @@ def incidence_forest(incidence: pl.DataFrame) -> go.Figure:
     return finish(fig, title, "Injuries per 1000 running hours (95% CI)", "Group")
 
 
+def _prevalence_line(
+    weekly: pl.DataFrame, value: str, low: str, high: str, name: str, colour: str | None = None
+) -> go.Scatter:
+    """A weekly prevalence line in %, its 95% CI and the respondents in the hover."""
+    return go.Scatter(
+        x=weekly["week_start"],
+        y=weekly[value] * 100,
+        mode="lines+markers",
+        name=name,
+        line={"color": colour} if colour else None,
+        customdata=weekly.select(pl.col(low) * 100, pl.col(high) * 100, "respondents").to_numpy(),
+        hovertemplate=f"{name}, week of %{{x|%d %b %Y}}<br>%{{y:.0f}}% (95% CI "
+        "%{customdata[0]:.0f} to %{customdata[1]:.0f}%)<br>%{customdata[2]} answered"
+        "<extra></extra>",
+    )
+
+
 def ostrc_prevalence(weekly: pl.DataFrame) -> go.Figure:
     """Weekly share of respondents reporting any and substantial problems, with 95% CI bands."""
     title = "Health problems reported each week (OSTRC)"
@@ -187,21 +204,7 @@ def ostrc_prevalence(weekly: pl.DataFrame) -> go.Figure:
                 showlegend=False,
             )
         )
-        fig.add_trace(
-            go.Scatter(
-                x=weekly["week_start"],
-                y=weekly[value] * 100,
-                mode="lines+markers",
-                name=name,
-                line={"color": colour},
-                customdata=weekly.select(
-                    pl.col(low) * 100, pl.col(high) * 100, "respondents"
-                ).to_numpy(),
-                hovertemplate=f"{name}, week of %{{x|%d %b %Y}}<br>%{{y:.0f}}% (95% CI "
-                "%{customdata[0]:.0f} to %{customdata[1]:.0f}%)<br>%{customdata[2]} answered"
-                "<extra></extra>",
-            )
-        )
+        fig.add_trace(_prevalence_line(weekly, value, low, high, name, colour))
     fig.update_yaxes(rangemode="tozero")
     return finish(fig, title, "Week starting (Monday)", "Respondents with a problem (%)")
 
@@ -214,20 +217,7 @@ def ostrc_area_prevalence(by_area: pl.DataFrame) -> go.Figure:
         return empty_figure(title, "No per-area OSTRC answers in the selected period")
     fig = go.Figure()
     for (label,), area in rows.sort("week_start").group_by("area_label", maintain_order=True):
-        fig.add_trace(
-            go.Scatter(
-                x=area["week_start"],
-                y=area["prevalence_any"] * 100,
-                mode="lines+markers",
-                name=label,
-                customdata=area.select(
-                    pl.col("any_ci_low") * 100, pl.col("any_ci_high") * 100, "respondents"
-                ).to_numpy(),
-                hovertemplate=f"{label}, week of %{{x|%d %b %Y}}<br>%{{y:.0f}}% (95% CI "
-                "%{customdata[0]:.0f} to %{customdata[1]:.0f}%)<br>%{customdata[2]} answered"
-                "<extra></extra>",
-            )
-        )
+        fig.add_trace(_prevalence_line(area, "prevalence_any", "any_ci_low", "any_ci_high", label))
     fig.update_yaxes(rangemode="tozero")
     return finish(fig, title, "Week starting (Monday)", "Respondents with a problem there (%)")
 

@@ -11,10 +11,15 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest.inbox import raw_path
-from pipelines.ingest.registry import FileOutcome, FileRef, files_to_parse, record_outcomes
+from pipelines.ingest.registry import (
+    FileOutcome,
+    FileRef,
+    files_to_parse,
+    parse_or_reject,
+    record_outcomes,
+)
 from pipelines.ingest.tables import TABLES
 from pipelines.parsers.forms.entries import FORM_TABLES, parse_form
-from pipelines.parsers.schemas import ParseError
 from pipelines.settings import Settings
 from pipelines.warehouse import append_rows, transaction
 
@@ -32,15 +37,15 @@ def load_form_entries(con: duckdb.DuckDBPyConnection, settings: Settings) -> dic
     for sha, athlete_id, name, kind in pending.iter_rows():
         job = FileRef(sha, athlete_id, name)
         folder_athlete = athlete_id if kind == "form" else None
-        try:
-            parsed = parse_form(
-                raw_path(settings, sha).read_bytes(), folder_athlete, roster, areas, max_bytes
-            )
-        except ParseError as err:
-            outcomes.append(FileOutcome.rejected(job, err.reason, err.hint))
-            continue
-        except Exception as err:  # one entry no parser foresaw must not stop the whole run
-            outcomes.append(FileOutcome.unexpected(job, err))
+        data = raw_path(settings, sha).read_bytes()
+        parsed = parse_or_reject(
+            job,
+            lambda data=data, folder=folder_athlete: parse_form(
+                data, folder, roster, areas, max_bytes
+            ),
+        )
+        if isinstance(parsed, FileOutcome):
+            outcomes.append(parsed)
             continue
         loaded[parsed.table].append(parsed.rows.with_columns(file_sha256=pl.lit(sha)))
         outcomes.append(FileOutcome.ingested(job, parsed.rows.height))

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import duckdb
 import polars as pl
 
 from pipelines.ingest.inbox import Received
 from pipelines.ingest.tables import FILES, INGEST_ERRORS, ensure_staging_tables
+from pipelines.parsers.schemas import ParseError
 from pipelines.warehouse import append_rows
+
+T = TypeVar("T")
 
 # Bump when a parser fix should give previously rejected files another chance, or a club table's
 # columns change (the club files are then parsed again: 2 = ostrc_responses.instrument_version,
@@ -71,6 +75,17 @@ class FileOutcome:
         """A file a parser failed on in a way it did not foresee: recorded, so the run goes on."""
         reason = f"StrongStride could not read this file ({type(error).__name__}: {error})"
         return cls.rejected(job, reason, UNEXPECTED_HINT)
+
+
+def parse_or_reject(job: _Job, parse: Callable[[], T]) -> T | FileOutcome:
+    """`parse()`'s result, or the file's rejection: with the parser's reason for a ParseError, and
+    recorded as unexpected for any other error (one file no parser foresaw never stops the run)."""
+    try:
+        return parse()
+    except ParseError as err:
+        return FileOutcome.rejected(job, err.reason, err.hint)
+    except Exception as err:
+        return FileOutcome.unexpected(job, err)
 
 
 def register_received(con: duckdb.DuckDBPyConnection, received: list[Received]) -> int:

@@ -7,7 +7,13 @@ import polars as pl
 
 from pipelines.ingest.activities import unknown_athlete
 from pipelines.ingest.inbox import raw_path
-from pipelines.ingest.registry import FileOutcome, FileRef, files_to_parse, record_outcomes
+from pipelines.ingest.registry import (
+    FileOutcome,
+    FileRef,
+    files_to_parse,
+    parse_or_reject,
+    record_outcomes,
+)
 from pipelines.ingest.tables import STRENGTH_SETS
 from pipelines.parsers.club.exercise_catalog import ExerciseCatalog
 from pipelines.parsers.schemas import ParseError
@@ -45,8 +51,9 @@ def load_strength_files(con: duckdb.DuckDBPyConnection, settings: Settings) -> d
             outcomes.append(FileOutcome.rejected(job, *unknown_athlete(athlete_id)))
             continue
         unit, zone = roster.get(athlete_id, ("kg", settings.club_time_zone))
-        try:
-            parsed = parse_strength_csv(
+        parsed = parse_or_reject(
+            job,
+            lambda sha=sha, athlete_id=athlete_id, unit=unit, zone=zone: parse_strength_csv(
                 raw_path(settings, sha).read_bytes(),
                 athlete_id=athlete_id,
                 weight_unit=unit,
@@ -54,12 +61,10 @@ def load_strength_files(con: duckdb.DuckDBPyConnection, settings: Settings) -> d
                 catalog=catalog,
                 roster_ids=set(roster),
                 athlete_time_zones=zones,
-            )
-        except ParseError as err:
-            outcomes.append(FileOutcome.rejected(job, err.reason, err.hint))
-            continue
-        except Exception as err:  # one file no parser foresaw must not stop the whole run
-            outcomes.append(FileOutcome.unexpected(job, err))
+            ),
+        )
+        if isinstance(parsed, FileOutcome):
+            outcomes.append(parsed)
             continue
         frames.append(parsed.sets.with_columns(file_sha256=pl.lit(sha)))
         outcomes.append(
