@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -54,13 +53,11 @@ def dashboard_server(
     home: Path, log_path: Path | None = None
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """A Streamlit server of the dashboard on the club at `home`, on a free local port."""
+    from pipelines.cli.main import dashboard_command
+
     port = _free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
-    ]  # fmt: skip
     env = {**os.environ, "STRONGSTRIDE_HOME": str(home)}
+    command = dashboard_command(port)
     log_path = log_path or home / "streamlit-bench.log"
     log = open(log_path, "w")  # noqa: SIM115 (closed below, after the server)
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -206,4 +203,25 @@ def severity_chart_point(page, week: str) -> float | None:
             return null;
         }""",
         week,
+    )
+
+
+def drawn_charts(page) -> list[dict]:
+    """Every plotly chart on the page as drawn: its title, size in px, how many data marks its
+    traces hold, and the text of its annotations (a chart's own "no data" message is one)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].map((gd) => {
+            const box = gd.getBoundingClientRect();
+            const size = (a) => (a ? Array.from(a).filter((v) => v !== null).length : 0);
+            const marks = (gd._fullData || []).filter((t) => t.visible !== false)
+                .reduce((n, t) => n + Math.max(size(t.x), size(t.y), size(t.z), size(t.values)), 0);
+            const layout = gd._fullLayout || {};
+            return {
+                title: (layout.title && layout.title.text) || '',
+                width: box.width,
+                height: box.height,
+                marks: marks,
+                messages: (layout.annotations || []).map((a) => a.text || ''),
+            };
+        })"""
     )

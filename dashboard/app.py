@@ -3,13 +3,14 @@ which page a member sees first comes from forms.checkin)."""
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from dashboard import ui
-from dashboard.accounts import auth, sessions
+from dashboard.accounts import auth, web
 from dashboard.accounts.viewer import Viewer
 from dashboard.config import load_config
 from dashboard.data import DataUnavailable
@@ -51,13 +52,34 @@ def _page(
     )
 
 
-def _client_key() -> str:
-    """Who is knocking, for per-client lockout: the peer address when Streamlit knows it."""
-    return st.context.ip_address or "local"
+LOGIN_MESSAGES = {
+    "failed": "Wrong username or password.",
+    "locked": "Too many failed log-in attempts. Try again in {wait} seconds, or ask the coach to "
+    "reset your password.",
+    "refused": "The log-in came from another site and was refused. Log in on this page.",
+    "unavailable": "The accounts file cannot be read: tell the operator.",
+}
+
+
+def _form(action: str, fields: str, button: str, button_style: str = "") -> None:
+    """A plain HTML form posting to one of the session endpoints (accounts/web.py)."""
+    st.html(
+        f'''<form method="post" action="{action}" class="strongstride-form">{fields}
+        <button type="submit" style="{button_style}">{escape(button)}</button></form>'''
+    )
+
+
+LOGIN_STYLE = """<style>
+.strongstride-form label { display: block; margin: 0 0 0.8rem; font-size: 0.9rem; }
+.strongstride-form input { display: block; width: 100%; max-width: 24rem; padding: 0.5rem;
+  margin-top: 0.25rem; font-size: 1rem; border: 1px solid #ccc; border-radius: 0.4rem; }
+.strongstride-form button { padding: 0.5rem 1.2rem; font-size: 1rem; border-radius: 0.4rem;
+  border: 1px solid #ff4b4b; background: #ff4b4b; color: white; cursor: pointer; }
+</style>"""
 
 
 def login_page() -> None:
-    """The log-in form."""
+    """The log-in form: it posts to the log-in endpoint, which sets the cookie and comes back here."""
     st.title("StrongStride")
     st.write("Log in to see your running, your strength program and your health check-ins.")
     config = load_config()
@@ -66,31 +88,27 @@ def login_page() -> None:
             "No accounts exist yet. The operator creates them with "
             "`strongstride users add NAME --role coach --password-stdin`."
         )
-    with st.form("login", clear_on_submit=True):
-        username = st.text_input("Username", autocomplete="username")
-        password = st.text_input("Password", type="password", autocomplete="current-password")
-        submitted = st.form_submit_button("Log in", type="primary")
-    if not submitted:
-        return
-    try:
-        outcome = sessions.authenticator(config).login(
-            username, password, _client_key(), st.session_state.get(ui.TOKEN_KEY)
-        )
-    except auth.AccountError as err:
-        st.error(str(err))
-        return
-    if outcome.ok:
-        st.session_state[ui.TOKEN_KEY] = outcome.token
-        st.rerun()
-    st.error(outcome.message)
+    outcome = st.query_params.get("login")
+    if outcome in LOGIN_MESSAGES:
+        st.error(LOGIN_MESSAGES[outcome].format(wait=st.query_params.get("wait", "some")))
+    page = st.context.url.rstrip("/").rsplit("/", 1)[-1].split("?")[0] if st.context.url else ""
+    st.html(LOGIN_STYLE)
+    _form(
+        web.LOGIN_PATH,
+        f'''<input type="hidden" name="next" value="{escape(page)}">
+        <label>Username<input type="text" name="username" autocomplete="username" required></label>
+        <label>Password<input type="password" name="password" autocomplete="current-password"
+         required></label>''',
+        "Log in",
+    )
 
 
 def _sidebar(viewer: Viewer) -> None:
     role = "coach" if viewer.is_coach else f"member, athlete {viewer.athlete_id}"
     st.sidebar.caption(f"Logged in as **{viewer.username}** ({role})")
-    if st.sidebar.button("Log out", key="logout"):
-        sessions.authenticator(load_config()).logout(st.session_state.pop(ui.TOKEN_KEY, None))
-        st.rerun()
+    with st.sidebar:
+        st.html(LOGIN_STYLE)
+        _form(web.LOGOUT_PATH, "", "Log out")
 
 
 def _navigation(viewer: Viewer) -> StreamlitPage:
@@ -132,7 +150,7 @@ def main() -> None:
         st.error(str(err))
         st.stop()
     if viewer is None:
-        if st.session_state.pop(ui.TOKEN_KEY, None):
+        if st.context.cookies.get(web.COOKIE):
             st.info("Your session has ended. Please log in again.")
         page = st.navigation(_login_routes(), position="hidden")
     else:

@@ -1,4 +1,4 @@
-"""The dashboard's own settings (sessions, lockout, cache); the home layout and the thresholds come
+"""The dashboard's own settings (sessions, cookie, lockout, cache); the home layout and the thresholds come
 from pipelines.settings. With that module, the only place reading os.environ."""
 
 from __future__ import annotations
@@ -50,6 +50,9 @@ class DashboardConfig:
     session_max_seconds: float = 24 * 3600
     max_upload_mb: int = Thresholds.max_upload_mb
     min_password_length: int = 10
+    cookie_secure: str = "auto"  # auto (when served over https) | always | never
+    trusted_proxy_header: str | None = None  # e.g. X-Forwarded-For, set only behind a proxy
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
     lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
     metric_defaults: MetricSettings = field(default_factory=MetricSettings)
 
@@ -81,5 +84,10 @@ def load_config(home: str | Path | None = None) -> DashboardConfig:
         session_idle_seconds=float(os.environ.get("STRONGSTRIDE_SESSION_IDLE_HOURS", "8")) * 3600,
         max_upload_mb=int(
             os.environ.get("STRONGSTRIDE_MAX_UPLOAD_MB", str(Thresholds.max_upload_mb))
+        ),
+        cookie_secure=os.environ.get("STRONGSTRIDE_COOKIE_SECURE", "auto"),
+        trusted_proxy_header=os.environ.get("STRONGSTRIDE_TRUSTED_PROXY_HEADER") or None,
+        trusted_proxies=tuple(
+            os.environ.get("STRONGSTRIDE_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
         ),
     )

@@ -10,17 +10,17 @@ import polars.selectors as cs
 import streamlit as st
 
 from dashboard import data
-from dashboard.accounts import sessions
+from dashboard.accounts import sessions, web
 from dashboard.accounts.viewer import Viewer, viewer_from_session
 from dashboard.config import load_config
 
-TOKEN_KEY = "_strongstride_session_token"
 NOT_AVAILABLE = "This page is not available for your account."
 
 
 def session_viewer() -> Viewer | None:
-    """The Viewer of this browser session's valid token, or None when not logged in."""
-    session = sessions.authenticator(load_config()).session(st.session_state.get(TOKEN_KEY))
+    """The Viewer of this browser's session cookie, or None when not logged in (the cookie is
+    HttpOnly: set and cleared only by the log-in and log-out endpoints, accounts/web.py)."""
+    session = sessions.authenticator(load_config()).session(st.context.cookies.get(web.COOKIE))
     return None if session is None else viewer_from_session(session)
 
 

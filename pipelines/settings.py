@@ -109,6 +109,11 @@ class HomeLayout:
         return self.home / "accounts.json"
 
     @property
+    def sessions(self) -> Path:
+        """The dashboard's log-in sessions and lockout counters (SQLite)."""
+        return self.home / "sessions.sqlite"
+
+    @property
     def dagster_home(self) -> Path:
         return self.home / ".dagster"
 

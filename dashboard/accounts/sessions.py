@@ -1,4 +1,5 @@
-"""Log-in under a lockout policy, and the session tokens of logged-in browsers (kept in memory)."""
+"""Log-in under a lockout policy, and the session tokens of logged-in browsers (kept on disk, see
+store.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.accounts.auth import check_password, find_account, normalise_username
+from dashboard.accounts.store import OpenSession, SessionStore, Strikes
 from dashboard.config import DashboardConfig, LockoutPolicy
 
 WRONG_CREDENTIALS = "Wrong username or password."
@@ -39,21 +41,6 @@ class LoginOutcome:
         return self.token is not None
 
 
-@dataclass
-class _Strikes:
-    failures: int = 0
-    last_failure: float = 0.0
-    locked_until: float = 0.0
-
-
-@dataclass
-class _OpenSession:
-    username: str
-    epoch: int
-    created: float
-    last_seen: float
-
-
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -68,6 +55,7 @@ class Authenticator:
         idle_seconds: float,
         max_seconds: float,
         clock: Callable[[], float] = time.time,
+        store_file: Path | None = None,
     ) -> None:
         self.accounts_file = accounts_file
         self.policy = policy
@@ -75,17 +63,16 @@ class Authenticator:
         self.max_seconds = max_seconds
         self._clock = clock
         self._lock = threading.Lock()
-        self._strikes: dict[str, _Strikes] = {}
-        self._sessions: dict[str, _OpenSession] = {}
+        self._store = SessionStore(store_file or accounts_file.with_name("sessions.sqlite"))
 
     def _wait_seconds(self, keys: list[str], now: float) -> float:
         wait = 0.0
         for key in keys:
-            strikes = self._strikes.get(key)
+            strikes = self._store.strikes(key)
             if strikes is None:
                 continue
             if now - strikes.last_failure > self.policy.failure_window_seconds:
-                del self._strikes[key]
+                self._store.forget_strikes(key)
                 continue
             delay = min(
                 self.policy.max_delay_seconds,
@@ -95,11 +82,12 @@ class Authenticator:
         return wait
 
     def _strike(self, key: str, limit: int, now: float) -> None:
-        strikes = self._strikes.setdefault(key, _Strikes())
+        strikes = self._store.strikes(key) or Strikes()
         strikes.failures += 1
         strikes.last_failure = now
         if strikes.failures >= limit:
             strikes.locked_until = now + self.policy.lock_seconds
+        self._store.save_strikes(key, strikes)
 
     def login(
         self, username: str, password: str, client: str, previous_token: str | None = None
@@ -128,9 +116,11 @@ class Authenticator:
                 self._strike(account_key, self.policy.max_account_failures, now)
                 self._strike(client_key, self.policy.max_client_failures, now)
                 return LoginOutcome(None, WRONG_CREDENTIALS)
-            self._strikes.pop(account_key, None)
-            token = secrets.token_urlsafe(32)
-            self._sessions[_digest(token)] = _OpenSession(account.username, account.epoch, now, now)
+            self._store.forget_strikes(account_key)
+            token = secrets.token_urlsafe(32)  # a fresh id at every log-in
+            self._store.open_session(
+                _digest(token), OpenSession(account.username, account.epoch, now, now)
+            )
         return LoginOutcome(token)
 
     def session(self, token: str | None) -> Session | None:
@@ -140,28 +130,28 @@ class Authenticator:
         digest = _digest(token)
         now = self._clock()
         with self._lock:
-            open_session = self._sessions.get(digest)
+            open_session = self._store.session(digest)
             if open_session is None:
                 return None
             if (
                 now - open_session.last_seen > self.idle_seconds
                 or now - open_session.created > self.max_seconds
             ):
-                del self._sessions[digest]
+                self._store.close_session(digest)
                 return None
         account = find_account(self.accounts_file, open_session.username)
         with self._lock:
             if account is None or account.epoch != open_session.epoch:
-                self._sessions.pop(digest, None)
+                self._store.close_session(digest)
                 return None
-            open_session.last_seen = now
+            self._store.touch(digest, now)
         return Session(account.username, account.role, account.athlete_id)
 
     def logout(self, token: str | None) -> None:
         """End the session behind `token` (nothing happens for an unknown token)."""
         if token:
             with self._lock:
-                self._sessions.pop(_digest(token), None)
+                self._store.close_session(_digest(token))
 
 
 def _duration_text(seconds: float) -> str:
@@ -175,7 +165,7 @@ _REGISTRY_LOCK = threading.Lock()
 
 
 def authenticator(config: DashboardConfig) -> Authenticator:
-    """The process-wide authenticator for this club's accounts file (sessions live in memory)."""
+    """The process-wide authenticator for this club's accounts file (sessions in its store file)."""
     key = (
         config.accounts_file,
         config.lockout,
@@ -189,5 +179,6 @@ def authenticator(config: DashboardConfig) -> Authenticator:
                 config.lockout,
                 config.session_idle_seconds,
                 config.session_max_seconds,
+                store_file=config.layout.sessions,
             )
         return _AUTHENTICATORS[key]

@@ -132,8 +132,12 @@ def strength_calendar(days: pl.DataFrame) -> go.Figure:
             colorbar={"title": "glute sets"},
             xgap=2,
             ygap=2,
-            customdata=rows.select("local_date", "sets", "verdict").to_numpy(),
-            hovertemplate="%{customdata[0]|%a %d %b %Y}<br>%{z} glute sets of %{customdata[1]} sets"
+            customdata=rows.select(
+                pl.col("local_date").dt.strftime("%a %d %b %Y"),
+                pl.col("sets").cast(pl.String),
+                "verdict",
+            ).to_numpy(),
+            hovertemplate="%{customdata[0]}<br>%{z} glute sets of %{customdata[1]} sets"
             "<br>%{customdata[2]}<extra></extra>",
         )
     )

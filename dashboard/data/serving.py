@@ -59,9 +59,13 @@ def _cached_select(
     """One query on one version of the serving file (the stamp is in the cache key)."""
     con = duckdb.connect(path, read_only=True)
     try:
-        return con.sql(sql, params=dict(params)).pl()
+        frame = con.sql(sql, params=dict(params)).pl()
     finally:
         con.close()
+    # A sum of integers is a DuckDB HUGEINT, which polars reads as Decimal(38, 0) and plotly does
+    # not draw (the strength calendar came out blank): whole-number decimals become Int64.
+    whole = [n for n, t in frame.schema.items() if isinstance(t, pl.Decimal) and t.scale == 0]
+    return frame.with_columns(pl.col(whole).cast(pl.Int64)) if whole else frame
 
 
 def _short(err: Exception) -> str:

@@ -152,7 +152,8 @@ def report(
 
 
 def dashboard_command(port: int) -> list[str]:
-    """The Streamlit command line for the dashboard, its upload cap equal to the dashboard's limit."""
+    """The Streamlit command line for the dashboard (server.py: the app with its log-in endpoints),
+    its upload cap equal to the dashboard's limit, without Streamlit's developer menu."""
     import dashboard
     from dashboard.config import load_config
 
@@ -161,7 +162,7 @@ def dashboard_command(port: int) -> list[str]:
         "-m",
         "streamlit",
         "run",
-        str(Path(dashboard.__file__).parent / "app.py"),
+        str(Path(dashboard.__file__).parent / "server.py"),
         "--server.address",
         "127.0.0.1",
         "--server.port",
@@ -170,6 +171,9 @@ def dashboard_command(port: int) -> list[str]:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # no "Deploy" button, no developer options: the toolbar a club's members see
+        "--client.toolbarMode",
+        "viewer",
         # Streamlit's own default (200 MB) would hold a larger upload in memory before we refuse it
         "--server.maxUploadSize",
         str(load_config().max_upload_mb),

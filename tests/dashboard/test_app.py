@@ -1,13 +1,24 @@
-"""The app through Streamlit's AppTest: log in through the form, open every page, try to reach others' data."""
+"""The app through Streamlit's AppTest: open every page as a logged-in coach or member, try to reach
+others' data.
+
+AppTest runs the script without a browser, so it has no cookie jar: the tests log in through the real
+authenticator (as the log-in endpoint does) and hand its session cookie to the script the way a
+browser's request would, through Streamlit's client context. The log-in and log-out endpoints
+themselves are tested over HTTP (test_session_routes.py) and in Chromium (test_browser_sessions.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import streamlit.runtime.context
 from streamlit.testing.v1 import AppTest
 
+from dashboard.accounts import sessions, web
+from dashboard.config import load_config
 from dashboard.ui import NOT_AVAILABLE
 from tests.dashboard.conftest import APP, COACH, MEMBER, DashClub
 
@@ -23,13 +34,39 @@ MEMBER_PAGES = {"my_trends": 4, "my_program": 2, "my_injuries": 1, "upload": 0}
 INJECTIONS = ["'; DROP TABLE mart_athletes; --", "' OR '1'='1"]
 
 
-def login(user: str, password: str, query: dict | None = None) -> AppTest:
+SENT_COOKIES: dict[str, str] = {}  # what the "browser" sends with the next run
+
+
+@dataclass(frozen=True)
+class _Client:
+    cookies: dict[str, str]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def browser_cookies() -> Iterator[None]:
+    """Streamlit reads cookies from the session's client; AppTest has none, so give it one."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            streamlit.runtime.context, "_get_client_context", lambda: _Client(dict(SENT_COOKIES))
+        )
+        yield
+
+
+def login(
+    user: str, password: str, query: dict | None = None, client: str = "127.0.0.1"
+) -> AppTest:
+    """An app run by a browser that logged in as `user` (no cookie when the log-in fails)."""
+    outcome = sessions.authenticator(load_config()).login(user, password, client)
     at = AppTest.from_file(str(APP), default_timeout=60)
+    at.cookies = {web.COOKIE: outcome.token} if outcome.ok else {}  # type: ignore[attr-defined]
     at.query_params.update(query or {})
-    at.run()
-    widget(at.text_input, "Username").input(user)
-    widget(at.text_input, "Password").input(password)
-    widget(at.button, "Log in").click()
+    return run(at)
+
+
+def run(at: AppTest) -> AppTest:
+    """Run the app with this browser's cookies."""
+    SENT_COOKIES.clear()
+    SENT_COOKIES.update(getattr(at, "cookies", {}))
     return at.run()
 
 
@@ -38,7 +75,7 @@ def widget(widgets, label: str):
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
-    return at.switch_page(f"app_pages/{page}.py").run()
+    return run(at.switch_page(f"app_pages/{page}.py"))
 
 
 def charts(at: AppTest) -> list:
@@ -87,17 +124,27 @@ def member_app(module_env: DashClub) -> AppTest:
 
 
 def test_login_form_has_the_agreed_labels(club_env: DashClub) -> None:
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
-    assert [w.label for w in at.text_input] == ["Username", "Password"]
-    assert [b.label for b in at.button] == ["Log in"]
+    at = run(AppTest.from_file(str(APP), default_timeout=60))
+    form = next(h.proto.body for h in at.get("html") if web.LOGIN_PATH in h.proto.body)
+    assert "Username<input" in form and "Password<input" in form and ">Log in</button>" in form
+    assert 'type="password"' in form
     assert not charts(at)
 
 
-@pytest.mark.parametrize("username", ["member", *INJECTIONS])
-def test_wrong_password_or_injected_username_is_refused(club_env: DashClub, username: str) -> None:
-    at = login(username, "definitely not the password")
-    assert [e.value for e in at.error] == ["Wrong username or password."]
-    assert not charts(at) and not at.sidebar.button
+@pytest.mark.parametrize("username", ["nobody", *INJECTIONS])
+def test_wrong_password_or_injected_username_gives_no_session(
+    club_env: DashClub, username: str
+) -> None:
+    # from a client of its own: the lockout it earns must not slow the other tests' log-ins
+    at = login(username, "definitely not the password", client=f"10.9.{len(username)}.1")
+    assert not charts(at) and "Log out" not in shown(at)
+    assert web.LOGIN_PATH in "".join(h.proto.body for h in at.get("html"))
+
+
+def test_a_failed_log_in_is_explained_on_the_form(club_env: DashClub) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params.update({"login": "failed"})
+    assert [e.value for e in run(at).error] == ["Wrong username or password."]
 
 
 @pytest.mark.parametrize(("page", "expected_charts"), COACH_PAGES.items())
@@ -106,7 +153,7 @@ def test_coach_pages_render(coach_app: AppTest, page: str, expected_charts: int)
     assert not at.exception, at.exception
     assert len(charts(at)) >= expected_charts
     assert at.get("download_button")
-    assert [b.label for b in at.sidebar.button] == ["Log out"]
+    assert web.LOGOUT_PATH in "".join(h.proto.body for h in at.sidebar.get("html"))
 
 
 @pytest.mark.parametrize(("page", "expected_charts"), MEMBER_PAGES.items())
@@ -130,7 +177,7 @@ def test_coach_pages_are_not_available_to_members(member_app: AppTest, page: str
 
 
 def test_only_the_login_page_exists_before_log_in(club_env: DashClub) -> None:
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = run(AppTest.from_file(str(APP), default_timeout=60))
     for page in [*COACH_PAGES, *MEMBER_PAGES]:
         with pytest.raises(ValueError, match="Could not find a navigation page") as refused:
             at.switch_page(f"app_pages/{page}.py")
@@ -151,7 +198,7 @@ def test_coach_athlete_page_follows_the_deep_link(club_env: DashClub) -> None:
     at = open_page(login(*COACH, query={"athlete": club_env.other_athlete}), "athlete")
     assert widget(at.selectbox, "Athlete").value == club_env.other_athlete
     widget(at.selectbox, "Athlete").select(club_env.member_athlete)
-    at.run()
+    run(at)
     assert at.query_params["athlete"] == club_env.member_athlete
     assert len(charts(at)) >= 4
 
@@ -180,14 +227,6 @@ def test_injected_text_is_only_a_search_term(
     widget(at.text_input, "Find runs by name").input("")
     at.run()
     assert not any("No runs match" in i.value for i in at.info)
-
-
-def test_logout_returns_to_the_form(club_env: DashClub) -> None:
-    at = login(*MEMBER)
-    widget(at.sidebar.button, "Log out").click()
-    at.run()
-    assert [w.label for w in at.text_input] == ["Username", "Password"]
-    assert not charts(at)
 
 
 def test_upload_goes_to_the_members_own_inbox(fresh_club: DashClub, realdata: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.browser import CHROMIUM, chromium, dashboard_server
+from benchmarks.browser import CHROMIUM, chromium, dashboard_server, drawn_charts
 from tests.dashboard.conftest import APP, COACH, MEMBER, DashClub, make_club_home
 
 pytestmark = pytest.mark.browser
@@ -71,8 +71,19 @@ def visit(page, title: str, has_charts: bool, shot: Path) -> str:
     )
     text = page.inner_text("body")
     assert "Traceback" not in text, text[:4000]
+    assert_every_chart_draws(page, title)
     screenshot(page, shot)
     return text
+
+
+def assert_every_chart_draws(page, where: str) -> None:
+    """Each chart has a drawn size and at least one data mark, or says itself why it has none."""
+    for chart in drawn_charts(page):
+        name = f"{where}: {chart['title']!r}"
+        if not chart["width"] and not chart["height"]:
+            continue  # inside a closed tab or expander: not on screen
+        assert chart["width"] >= 200 and chart["height"] >= 150, f"{name} is {chart}"
+        assert chart["marks"] > 0 or any(chart["messages"]), f"{name} draws nothing: {chart}"
 
 
 def screenshot(page, shot: Path) -> None:
