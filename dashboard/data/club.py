@@ -239,10 +239,11 @@ def classified_problems(viewer: Viewer) -> pl.DataFrame:
     )
 
 
-def club_checkin_weeks(viewer: Viewer, since: date) -> pl.DataFrame:
-    """Every member's answered weeks from `since` on."""
+def club_checkin_weeks(viewer: Viewer, since: date | None = None) -> pl.DataFrame:
+    """Every member's answered weeks (from `since` on, when given)."""
     coach_only(viewer)
     return select(
-        "SELECT * FROM mart_checkin_weeks WHERE week_start >= $since ORDER BY athlete_id, week_start",
+        """SELECT * FROM mart_checkin_weeks WHERE $since IS NULL OR week_start >= $since
+        ORDER BY athlete_id, week_start""",
         since=since,
     )

@@ -24,6 +24,7 @@ def figures(club) -> dict[str, go.Figure]:
         "adherence_heatmap": charts.adherence_heatmap(data.club_adherence_weekly(COACH)),
         "incidence_forest": charts.incidence_forest(data.injury_incidence(COACH)),
         "ostrc_prevalence": charts.ostrc_prevalence(data.ostrc_weekly(COACH)),
+        "ostrc_area_prevalence": charts.ostrc_area_prevalence(data.ostrc_area_weekly(COACH)),
         "pace_slopes": charts.pace_slopes(data.club_pace_trends(COACH)),
         "pace_before_after": charts.pace_before_after(data.club_pace_before_after(COACH)),
         "file_statuses": charts.file_statuses(data.file_status_counts(COACH)),

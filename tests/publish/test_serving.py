@@ -33,7 +33,9 @@ READER = textwrap.dedent(
     import json, os, sys, duckdb
     serving, expected, stop = sys.argv[1], set(sys.argv[2].split(",")), sys.argv[3]
     generations, errors = set(), []
-    while not os.path.exists(stop):
+    while True:
+        # the stop file is looked at before the read: the last read comes after the last publish
+        done = os.path.exists(stop)
         try:
             with duckdb.connect(serving, read_only=True) as con:
                 tables = {r[0] for r in con.sql("select table_name from information_schema.tables").fetchall()}
@@ -44,6 +46,8 @@ READER = textwrap.dedent(
             generations.add(generation)
         except Exception as exc:
             errors.append(repr(exc))
+        if done:
+            break
     print(json.dumps(sorted(generations)))
     print("ERRORS", errors[:5], len(errors))
     """
