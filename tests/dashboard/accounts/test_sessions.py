@@ -137,3 +137,35 @@ def test_logout_reset_and_removal_end_sessions(gate: Authenticator) -> None:
     assert gate.session(token) is None
     assert gate.session(None) is None
     assert gate.session("made-up-token") is None
+
+
+def test_sessions_and_lockouts_survive_a_restart(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "accounts.json"
+    auth.add_account(path, "alex", "member", PASSWORD, athlete_id="a001")
+
+    def start() -> Authenticator:  # a fresh process: nothing in memory, the same files
+        return Authenticator(path, POLICY, idle_seconds=3600, max_seconds=7200, clock=clock)
+
+    token = start().login("alex", PASSWORD, "10.0.0.1").token
+    for _ in range(POLICY.max_account_failures):
+        start().login("alex", "wrong guess", "10.0.0.2")
+        clock.now += 61  # past each exponential delay, so every guess is counted
+    restarted = start()
+    assert restarted.session(token).athlete_id == "a001"
+    locked = restarted.login("alex", PASSWORD, "10.0.0.3")
+    assert not locked.ok and "Too many failed log-in attempts" in locked.message
+    assert (tmp_path / "sessions.sqlite").stat().st_mode & 0o777 == 0o600
+    assert token not in (tmp_path / "sessions.sqlite").read_bytes().decode("latin-1")
+
+
+def test_a_new_log_in_rotates_the_session_id_and_ends_the_old_one(gate: Authenticator) -> None:
+    first = gate.login("alex", PASSWORD, "10.0.0.1").token
+    second = gate.login("alex", PASSWORD, "10.0.0.1", previous_token=first).token
+    assert second != first
+    assert gate.session(first) is None and gate.session(second) is not None
+
+
+def test_a_password_reset_ends_the_accounts_sessions(gate: Authenticator) -> None:
+    token = gate.login("alex", PASSWORD, "10.0.0.1").token
+    auth.reset_password(gate.accounts_file, "alex", "another long secret")
+    assert gate.session(token) is None
