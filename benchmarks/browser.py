@@ -207,21 +207,23 @@ def severity_chart_point(page, week: str) -> float | None:
 
 
 def drawn_charts(page) -> list[dict]:
-    """Every plotly chart on the page as drawn: its title, size in px, how many data marks its
-    traces hold, and the text of its annotations (a chart's own "no data" message is one)."""
+    """Every plotly chart on the page as drawn: its title, its size in px, how many data marks it
+    drew (points, bars, lines, heatmap images, pie slices, in the SVG) and the text of its
+    annotations (a chart's own "no data" message is one)."""
     return page.evaluate(
         """() => [...document.querySelectorAll('.js-plotly-plot')].map((gd) => {
             const box = gd.getBoundingClientRect();
-            const size = (a) => (a ? Array.from(a).filter((v) => v !== null).length : 0);
-            const marks = (gd._fullData || []).filter((t) => t.visible !== false)
-                .reduce((n, t) => n + Math.max(size(t.x), size(t.y), size(t.z), size(t.values)), 0);
             const layout = gd._fullLayout || {};
+            const marks = gd.querySelectorAll(
+                '.cartesianlayer .point, .cartesianlayer .js-line, .heatmaplayer image, ' +
+                '.pielayer .slice, .cartesianlayer .js-fill'
+            ).length;
             return {
                 title: (layout.title && layout.title.text) || '',
                 width: box.width,
                 height: box.height,
                 marks: marks,
-                messages: (layout.annotations || []).map((a) => a.text || ''),
+                messages: [...gd.querySelectorAll('.annotation-text')].map((a) => a.textContent),
             };
         })"""
     )

@@ -112,11 +112,7 @@ def strength_calendar(days: pl.DataFrame) -> go.Figure:
     if days.is_empty():
         return empty_figure(title, "No strength sessions logged in the selected period")
     rows = days.with_columns(
-        pl.col("weekday")
-        .cast(pl.Int64)
-        .sub(1)
-        .replace_strict(dict(enumerate(WEEKDAYS)))
-        .alias("day"),
+        pl.col("weekday").cast(pl.Int64).sub(1).alias("day"),
         pl.when(pl.col("counted") > 0)
         .then(pl.lit("counts for the program"))
         .otherwise(pl.lit("did not count: a required exercise group was missing"))
@@ -141,7 +137,11 @@ def strength_calendar(days: pl.DataFrame) -> go.Figure:
             "<br>%{customdata[2]}<extra></extra>",
         )
     )
-    fig.update_yaxes(categoryorder="array", categoryarray=WEEKDAYS, autorange="reversed")
+    # weekdays as numbers with day names as tick labels: a category order on a heatmap's axis
+    # makes plotly.js fail to draw it at all (the calendar came out blank, 0 px high)
+    fig.update_yaxes(
+        tickmode="array", tickvals=list(range(7)), ticktext=list(WEEKDAYS), autorange="reversed"
+    )
     return finish(fig, title, "Week starting (Monday)", "Day of the week")
 
 
