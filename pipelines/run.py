@@ -48,18 +48,35 @@ def club_instance(settings: Settings) -> dg.DagsterInstance:
 
 
 def run_ingest(
-    settings: Settings, full_sweep: bool = False, *, instance: dg.DagsterInstance | None = None
+    settings: Settings,
+    full_sweep: bool = False,
+    *,
+    instance: dg.DagsterInstance | None = None,
+    terminal: bool = False,
 ) -> IngestOutcome:
     """Materialize every asset and check; a failed run keeps the last good serving file.
 
     `full_sweep` lists every inbox folder instead of only those that changed (see InboxSweep).
     `instance` records the run (the caller keeps it open and closes it); by default the club's own,
     so the run shows in the operator's Dagster UI. Tests pass `DagsterInstance.ephemeral()`.
+    `terminal`: for a person at a terminal: a line per stage (defs/logging.py) and only warnings of
+    Dagster's own log, which goes whole to the instance and to `.dagster/logs/ingest.log`.
     """
     for folder in (settings.inbox, settings.club, settings.raw):
         folder.mkdir(parents=True, exist_ok=True)
     job = build_definitions(settings).resolve_job_def("ingest")
-    run_config = dg.RunConfig(ops={"raw_archive": InboxSweep(full_sweep=full_sweep)})
+    loggers = (
+        {
+            "console": {"config": {"log_level": "WARNING"}},
+            "progress": {},
+            "file": {"config": {"path": str(settings.dagster_home / "logs" / "ingest.log")}},
+        }
+        if terminal
+        else {}
+    )
+    run_config = dg.RunConfig(
+        ops={"raw_archive": InboxSweep(full_sweep=full_sweep)}, loggers=loggers
+    )
     recorder = club_instance(settings) if instance is None else nullcontext(instance)
     with recorder as active:
         result = job.execute_in_process(

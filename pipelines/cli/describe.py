@@ -75,3 +75,39 @@ def describe_file(path: Path, settings: Settings) -> list[dict]:
         return [{"file": name, "error": err.reason, "hint": err.hint}]
     except OSError as err:
         return [{"file": name, "error": f"cannot read the file: {err.strerror}"}]
+
+
+def run_summary(settings: Settings, run_id: str, seconds: float) -> list[str]:
+    """What a finished run did, in a few lines, from the file it published: the files it received,
+    those it rejected and why (the first few), the activities and members now in the club."""
+    import duckdb
+
+    with duckdb.connect(str(settings.serving), read_only=True) as con:
+        received = con.sql(
+            "SELECT status, count(*) FROM mart_data_health_files "
+            "WHERE received_at >= now() - to_seconds(?) GROUP BY status ORDER BY status",
+            params=[seconds + 5],
+        ).fetchall()
+        rejected = con.sql(
+            "SELECT original_name, error FROM mart_data_health_files "
+            "WHERE status = 'rejected' AND received_at >= now() - to_seconds(?) "
+            "ORDER BY received_at LIMIT 5",
+            params=[seconds + 5],
+        ).fetchall()
+        runs = con.sql("SELECT count(*) FROM mart_athlete_runs").fetchall()[0][0]
+        members = con.sql("SELECT count(*) FROM mart_athletes").fetchall()[0][0]
+    counts = dict(received)
+    lines = [
+        f"run {run_id[:8]} done in {seconds:.0f} s: {_count(sum(counts.values()), 'new file')} "
+        f"({counts.get('ingested', 0)} loaded, {counts.get('rejected', 0)} rejected)",
+        *(f"  rejected {name}: {error}" for name, error in rejected),
+        f"the club now has {_count(members, 'member')} and {_count(runs, 'run')}; the dashboard "
+        f"reads {settings.serving.name}",
+    ]
+    if counts.get("rejected", 0) > len(rejected):
+        lines.insert(len(rejected) + 1, "  (the others are on the dashboard's Data health page)")
+    return lines
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}{'' if n == 1 else 's'}"

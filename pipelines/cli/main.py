@@ -52,7 +52,14 @@ def demo_data(
     summary = generate_demo_club(
         settings.home, athletes=athletes, weeks=weeks, seed=seed, streams=streams, progress=progress
     )
-    _say(f"demo club written: {summary}")
+    _say(
+        f"demo club written: {summary.athletes} athletes ({summary.enrolled} on the program) over "
+        f"{summary.weeks} weeks to {summary.end_date}; {summary.activity_files} activity files "
+        f"({summary.running_activities} runs, {summary.running_hours:.0f} h), "
+        f"{summary.strength_files} strength logs ({summary.strength_sessions} sessions), "
+        f"{summary.injuries} injuries, {summary.checkin_documents} app check-ins, "
+        f"{summary.bytes_written / 1e6:.0f} MB in {summary.home}"
+    )
 
 
 @app.command("demo-accounts")
@@ -78,15 +85,21 @@ def ingest(
             "rewritten in place under the same name.",
         ),
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Print Dagster's whole event log as the run goes")
+    ] = False,
 ) -> None:
     """Run the whole pipeline once through Dagster: archive, parse, model, publish."""
+    from pipelines.cli.describe import run_summary
     from pipelines.run import run_ingest
 
     settings = load_settings()
-    _say(f"ingesting the club at {settings.home} (Dagster run, logs below)")
-    outcome = run_ingest(settings, full_sweep=full_sweep)
+    _say(f"ingesting the club at {settings.home}")
+    started = time.monotonic()
+    outcome = run_ingest(settings, full_sweep=full_sweep, terminal=not verbose)
     if outcome.success:
-        _say(f"done: run {outcome.run_id[:8]} published {settings.serving}")
+        for line in run_summary(settings, outcome.run_id, time.monotonic() - started):
+            _say(line)
         return
     _say(f"run {outcome.run_id[:8]} did not finish: {outcome.blocked_reason}")
     _say(

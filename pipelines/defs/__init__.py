@@ -17,6 +17,7 @@ from pipelines.defs.automation import (
     build_ingest_job,
     build_nightly_schedule,
 )
+from pipelines.defs.logging import LOGGERS
 from pipelines.defs.reminders import build_reminder_schedule, checkin_reminders_job
 from pipelines.defs.resources import club_resources
 from pipelines.settings import Settings
@@ -36,4 +37,5 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         schedules=[build_nightly_schedule(job, settings), build_reminder_schedule(settings)],
         sensors=[build_inbox_sensor(job, settings), build_blocked_notice_sensor(settings)],
         resources=club_resources(settings),
+        loggers=LOGGERS,
     )

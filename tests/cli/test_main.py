@@ -133,3 +133,38 @@ def test_serve_with_daemon_runs_the_sensor_and_stops_both_on_ctrl_c(tmp_path: Pa
         time.sleep(0.5)
     with pytest.raises(ProcessLookupError):  # the dashboard, the daemon and its runs are gone
         os.killpg(serve.pid, 0)
+
+
+@pytest.mark.slow
+def test_ingest_prints_a_line_per_stage_and_a_summary(tmp_path: Path, realdata: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "club").mkdir()
+    (tmp_path / "club" / "roster.csv").write_text(
+        "athlete_id,display_name,time_zone\nr001,Runner,Europe/London\n"
+    )
+    inbox = tmp_path / "inbox" / "r001"
+    inbox.mkdir(parents=True)
+    (inbox / "garmin-fr110_run_hr_5laps.fit").write_bytes(
+        (realdata / "fit/garmin-fr110_run_hr_5laps.fit").read_bytes()
+    )
+    (inbox / "broken.gpx").write_text("<gpx>not a track")
+    run = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli.main", "ingest"],
+        env={**__import__("os").environ, "STRONGSTRIDE_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    lines = [line for line in (run.stdout + run.stderr).splitlines() if line.strip()]
+    assert len(lines) < 20, "\n".join(lines)
+    assert "DEBUG" not in run.stderr and "STEP_START" not in run.stderr
+    text = "\n".join(lines)
+    assert "parsing activities: done" in text and "publishing for the dashboard: done" in text
+    # the FIT file, the broken GPX, the roster and the three defaults copied on the first run
+    assert "6 new files (5 loaded, 1 rejected)" in text
+    assert "rejected broken.gpx:" in text
+    assert "the club now has 1 member and 1 run;" in text
+    assert "DEBUG" in (tmp_path / ".dagster" / "logs" / "ingest.log").read_text()

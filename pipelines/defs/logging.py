@@ -1,0 +1,95 @@
+"""What a person running the pipeline in a terminal sees: one line per stage with a progress bar,
+instead of Dagster's event log (which still goes to the Dagster instance, to a log file, and to
+the terminal with --verbose)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+
+# What each step is called on the terminal, in run order.
+STAGES = {
+    "raw_archive": "archiving new files",
+    "club_reference": "reading the club's files",
+    "activities": "parsing activities",
+    "form_entries": "reading app entries",
+    "strength_sets": "reading strength logs",
+    "model_graph": "building the models and checks",
+    "serving_file": "publishing for the dashboard",
+}
+_STEP_EVENT = re.compile(r'(STEP_START|STEP_SUCCESS|STEP_FAILURE).*?step "(\w+)"')
+_PARSED = re.compile(r"parsed (\d+)/(\d+) activity files")
+BAR = 24
+
+
+class StageProgress(logging.Handler):
+    """Turns Dagster's step events and the parsers' 'parsed n/N' messages into stage lines."""
+
+    def __init__(self, stream=sys.stderr) -> None:
+        super().__init__(logging.DEBUG)
+        self.stream = stream
+        self.started: dict[str, float] = {}
+        self.live = getattr(stream, "isatty", lambda: False)()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if step := _STEP_EVENT.search(message):
+            event, key = step.groups()
+            name = STAGES.get(key, key)
+            if event == "STEP_START":
+                self.started[key] = time.monotonic()
+                if self.live:  # a log file gets the finished line only
+                    self._line(f"{name} ...", end="\r")
+            else:
+                seconds = time.monotonic() - self.started.get(key, time.monotonic())
+                verdict = "done" if event == "STEP_SUCCESS" else "FAILED"
+                self._line(f"{name}: {verdict} ({seconds:.1f} s)")
+        elif parsed := _PARSED.search(message):
+            done, total = (int(n) for n in parsed.groups())
+            filled = BAR * done // max(total, 1)
+            bar = "#" * filled + "." * (BAR - filled)
+            if self.live or done == total:
+                self._line(
+                    f"parsing activities [{bar}] {done}/{total}", end="\r" if self.live else "\n"
+                )
+
+    def _line(self, text: str, end: str = "\n") -> None:
+        self.stream.write(f"\r[{time.strftime('%H:%M:%S')}] {text:<70}{end}")
+        self.stream.flush()
+
+
+@dg.logger(description="A line per stage, with a progress bar while activities are parsed.")
+def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    del init_context
+    logger = logging.Logger("strongstride_progress", level=logging.DEBUG)
+    logger.addHandler(StageProgress())
+    return logger
+
+
+@dg.logger(
+    {"path": dg.Field(str, is_required=False, description="the file the event log is appended to")},
+    description="Dagster's event log, every level, appended to a file (nowhere without a path).",
+)
+def file_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    logger = logging.Logger("strongstride_file", level=logging.DEBUG)
+    path = init_context.logger_config.get("path") if init_context.logger_config else None
+    if path is None:
+        logger.addHandler(logging.NullHandler())
+        return logger
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    return logger
+
+
+LOGGERS = {
+    "console": dg.colored_console_logger,
+    "progress": progress_logger,
+    "file": file_logger,
+}
