@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import polars as pl
@@ -139,4 +140,16 @@ def before_after_sentence(row: dict, who: str) -> str:
         f"{subject} median grade-adjusted pace was {pace_text(before)} in the {row['weeks_before']} weeks "
         f"with runs before enrolment and {pace_text(after)} in weeks 7-12 after "
         f"({abs(change):.0f} s/km {word}; a before/after comparison, not proof the program caused it)."
+    )
+
+
+def settings_table(settings_json: str | None) -> pl.DataFrame:
+    """The thresholds a publish was made with, one readable row each (setting, value)."""
+    values = json.loads(settings_json) if settings_json else {}
+    return pl.DataFrame(
+        {
+            "setting": [name.replace("_", " ").capitalize() for name in values],
+            "value": [str(value) for value in values.values()],
+        },
+        schema={"setting": pl.String, "value": pl.String},
     )

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, ui
-from dashboard.formatting import FILE_STATUSES
+from dashboard.formatting import FILE_STATUSES, settings_table
 
 viewer = ui.coach_viewer()
 ui.page_start(viewer, "Data health")
@@ -14,7 +14,7 @@ ui.page_start(viewer, "Data health")
 st.subheader("Last publish")
 runs = data.publish_runs(viewer)
 ui.table(
-    runs,
+    runs.drop("settings", strict=False),
     column_config={
         "generation": "Publish #",
         "published_at": st.column_config.DatetimeColumn(
@@ -25,6 +25,10 @@ ui.table(
         "blocked_reason": "Not published because",
     },
 )
+
+if runs.height and "settings" in runs.columns:
+    with st.expander("The settings the models used for this publish"):
+        ui.table(settings_table(runs["settings"][0]), {"setting": "Setting", "value": "Value"})
 
 st.subheader("Checks")
 checks = data.check_results(viewer)

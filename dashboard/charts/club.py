@@ -287,18 +287,22 @@ def pace_before_after(rows: pl.DataFrame) -> go.Figure:
 
 
 def file_statuses(counts: pl.DataFrame) -> go.Figure:
-    """How many received files were used, rejected or already known."""
-    title = "Files received, by outcome"
+    """Files received each week, stacked by outcome (used, rejected, already known)."""
+    title = "Files received per week, by outcome"
     if counts.is_empty():
         return empty_figure(title, "No files received yet")
-    labels = counts["status"].replace_strict(FILE_STATUSES, default=counts["status"])
-    fig = go.Figure(
-        go.Bar(
-            x=labels,
-            y=counts["files"],
-            marker_color=COLOURS["primary"],
-            hovertemplate="%{x}: %{y} files<extra></extra>",
-            name="Files",
+    fig = go.Figure()
+    colours = {"ingested": COLOURS["good"], "rejected": COLOURS["warn"]}
+    for (status,), weekly in counts.group_by("status", maintain_order=True):
+        label = FILE_STATUSES.get(status, status)
+        fig.add_trace(
+            go.Bar(
+                x=weekly["week_start"],
+                y=weekly["files"],
+                name=label,
+                marker_color=colours.get(status, COLOURS["neutral"]),
+                hovertemplate=f"{label}, week of %{{x|%d %b %Y}}: %{{y}} files<extra></extra>",
+            )
         )
-    )
-    return finish(fig, title, "Outcome", "Files")
+    fig.update_layout(barmode="stack")
+    return finish(fig, title, "Week received (Monday)", "Files")

@@ -178,10 +178,11 @@ def received_period(viewer: Viewer) -> tuple[date | None, date | None]:
 
 
 def file_status_counts(viewer: Viewer) -> pl.DataFrame:
-    """How many received files ended in each status."""
+    """How many files were received each week (by the week they arrived), per outcome."""
     coach_only(viewer)
     return select(
-        "SELECT status, count(*) AS files FROM mart_data_health_files GROUP BY status ORDER BY files DESC"
+        """SELECT date_trunc('week', received_at)::DATE AS week_start, status, count(*) AS files
+        FROM mart_data_health_files GROUP BY ALL ORDER BY week_start, status"""
     )
 
 

@@ -108,6 +108,7 @@ def test_member_sees_only_their_own_pages_and_data(server, browser) -> None:
         assert not [name for name in club.other_names if name in text], path
     menu = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "Club overview" not in menu and "Data health" not in menu
+    assert page.get_by_text("Deploy", exact=True).count() == 0  # no developer toolbar
     page.close()
 
 

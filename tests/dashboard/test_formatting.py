@@ -87,3 +87,11 @@ def test_band_text_shows_the_thresholds() -> None:
     assert adherence_bands_text(SETTINGS).startswith(
         "High adherence = at least 84% of prescribed strength sessions"
     )
+
+
+def test_the_settings_of_a_publish_read_as_a_table() -> None:
+    from dashboard.formatting import settings_table
+
+    table = settings_table('{"adherence_high": 0.84, "ostrc_recent_weeks": 2}')
+    assert table.rows() == [("Adherence high", "0.84"), ("Ostrc recent weeks", "2")]
+    assert settings_table(None).is_empty()
