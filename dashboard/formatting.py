@@ -153,3 +153,8 @@ def settings_table(settings_json: str | None) -> pl.DataFrame:
         },
         schema={"setting": pl.String, "value": pl.String},
     )
+
+
+def count_text(n: int, thing: str) -> str:
+    """'1 case', '3 cases'."""
+    return f"{n} {thing}{'' if n == 1 else 's'}"

@@ -7,9 +7,11 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 from dashboard.formatting import AT_RISK_REASONS, CASE_DEFINITIONS, adherence_bands_text, percent
+from dashboard.views import program_answer
 
 viewer = ui.coach_viewer()
 ui.page_start(viewer, "Club overview")
+program_answer.render(viewer)
 settings = data.metric_settings(viewer)
 start, end = ui.date_range(viewer, key="overview_dates")
 

@@ -27,6 +27,11 @@ st.caption(
     "Theil-Sen slope of weekly median grade-adjusted pace, with its 95% CI. An athlete is called "
     "improving or slower only when the CI excludes zero; otherwise flat."
 )
+ui.chart(charts.pace_vs_adherence(trends, data.club_adherence(viewer)), key="pace_vs_adherence")
+st.caption(
+    "Each enrolled member's pace trend (above) against their cumulative strength-session "
+    "adherence. Observational: members who lift more may differ in other ways."
+)
 ui.table(
     trends.select(
         "display_name", "direction", "slope_s_per_km_per_4wk", "ci_low", "ci_high", "n_weeks"

@@ -21,6 +21,7 @@ from dashboard.charts.club import (
     ostrc_prevalence,
     pace_before_after,
     pace_slopes,
+    pace_vs_adherence,
 )
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "ostrc_severity",
     "pace_before_after",
     "pace_slopes",
+    "pace_vs_adherence",
     "pace_trend",
     "program_due",
     "strength_calendar",

@@ -222,6 +222,37 @@ def ostrc_area_prevalence(by_area: pl.DataFrame) -> go.Figure:
     return finish(fig, title, "Week starting (Monday)", "Respondents with a problem there (%)")
 
 
+def pace_vs_adherence(trends: pl.DataFrame, adherence: pl.DataFrame) -> go.Figure:
+    """One dot per enrolled athlete: their pace-trend slope against their strength adherence."""
+    title = "Pace trend against strength adherence (one dot per member; below 0 = faster)"
+    rows = trends.filter(pl.col("slope_s_per_km_per_4wk").is_not_null()).join(
+        adherence.select("athlete_id", "cumulative_session_adherence", "adherence_band"),
+        on="athlete_id",
+    )
+    if rows.is_empty():
+        return empty_figure(title, "No enrolled member has a pace trend yet")
+    fig = go.Figure(
+        go.Scatter(
+            x=rows["cumulative_session_adherence"] * 100,
+            y=rows["slope_s_per_km_per_4wk"],
+            mode="markers",
+            marker={"color": COLOURS["primary"], "size": 9},
+            text=rows["display_name"],
+            customdata=rows["adherence_band"],
+            hovertemplate="%{text}: adherence %{x:.0f}% (%{customdata})<br>"
+            "%{y:+.1f} s/km per 4 weeks<extra></extra>",
+            name="Members",
+        )
+    )
+    fig.add_hline(y=0, line={"color": COLOURS["neutral"], "dash": "dot"})
+    return finish(
+        fig,
+        title,
+        "Strength sessions done of those prescribed, to date (%)",
+        "Pace trend (s/km per 4 weeks)",
+    )
+
+
 def pace_slopes(trends: pl.DataFrame) -> go.Figure:
     """Each athlete's pace-trend slope with its 95% CI (left of zero = getting faster)."""
     title = "Pace trend per athlete (s/km per 4 weeks; below 0 = faster)"

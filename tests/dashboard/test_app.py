@@ -52,6 +52,12 @@ def browser_cookies() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def no_cookie_left_over() -> None:
+    """Each test starts as a browser that has sent no cookie yet."""
+    SENT_COOKIES.clear()
+
+
 def login(
     user: str, password: str, query: dict | None = None, client: str = "127.0.0.1"
 ) -> AppTest:

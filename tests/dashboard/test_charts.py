@@ -26,6 +26,9 @@ def figures(club) -> dict[str, go.Figure]:
         "ostrc_prevalence": charts.ostrc_prevalence(data.ostrc_weekly(COACH)),
         "ostrc_area_prevalence": charts.ostrc_area_prevalence(data.ostrc_area_weekly(COACH)),
         "pace_slopes": charts.pace_slopes(data.club_pace_trends(COACH)),
+        "pace_vs_adherence": charts.pace_vs_adherence(
+            data.club_pace_trends(COACH), data.club_adherence(COACH)
+        ),
         "pace_before_after": charts.pace_before_after(data.club_pace_before_after(COACH)),
         "file_statuses": charts.file_statuses(data.file_status_counts(COACH)),
         "weekly_volume": charts.weekly_volume(weekly),

@@ -95,3 +95,38 @@ def test_the_settings_of_a_publish_read_as_a_table() -> None:
     table = settings_table('{"adherence_high": 0.84, "ostrc_recent_weeks": 2}')
     assert table.rows() == [("Adherence high", "0.84"), ("Ostrc recent weeks", "2")]
     assert settings_table(None).is_empty()
+
+
+def test_the_median_and_its_order_statistic_interval() -> None:
+    from dashboard.views.program_answer import median_with_ci
+
+    # n = 25: ranks 12.5 - 4.9 = 7.6 -> 8 and 1 + 12.5 + 4.9 = 18.4 -> 18, the exact binomial
+    # interval's ranks too (Campbell & Gardner 1988, table)
+    assert median_with_ci([float(v) for v in range(25, 0, -1)]) == (13.0, 8.0, 18.0)
+    # n = 10: ranks 5 - 3.10 = 1.90 -> 2 and 1 + 5 + 3.10 = 9.10 -> 9; median (5 + 6) / 2
+    assert median_with_ci([float(v) for v in range(1, 11)]) == (5.5, 2.0, 9.0)
+    assert median_with_ci([3.0, 1.0, 2.0]) == (2.0, None, None)
+
+
+def test_the_adherence_sentence_compares_the_last_four_weeks_with_the_four_before() -> None:
+    from datetime import date, timedelta
+
+    import polars as pl
+
+    from dashboard.config import MetricSettings
+    from dashboard.views.program_answer import adherence_sentence
+
+    weeks = [date(2026, 9, 7) + timedelta(weeks=i) for i in range(8)]
+    rows = [("a", w, 2, 2) for w in weeks] + [
+        ("b", w, 2 if i < 4 else 1, 2) for i, w in enumerate(weeks)
+    ]
+    weekly = pl.DataFrame(
+        rows,
+        schema=["athlete_id", "week_start", "counted_sessions", "prescribed_sessions"],
+        orient="row",
+    )
+    # last 4 weeks: a 8/8 = 100%, b 4/8 = 50% -> 1 of 2 at 84% or more; the 4 before: both
+    assert adherence_sentence(weekly, MetricSettings()) == (
+        "**Adherence:** 50% of 2 enrolled members did at least 84% of their prescribed strength "
+        "sessions in the last 4 weeks, down from 100% in the 4 weeks before."
+    )
