@@ -44,7 +44,8 @@ COACH = Viewer("coach.morgan", "coach", None)
 def kill_while_parsing(home: Path) -> tuple[int, int]:
     """Start `strongstride ingest`, SIGKILL it and its workers once a batch is stored; (done, total)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli.main", "ingest"],
+        # --verbose: Dagster's event log, with the parsers' "parsed n/N" lines, on stderr
+        [sys.executable, "-m", "pipelines.cli.main", "ingest", "--verbose"],
         cwd=REPO,
         env=os.environ
         | {"STRONGSTRIDE_HOME": str(home), "STRONGSTRIDE_WORKERS": "2", "PYTHONUNBUFFERED": "1"},
