@@ -70,7 +70,8 @@ def pace_sentence(trends: pl.DataFrame, adherence: pl.DataFrame) -> str | None:
         middle, low, high = median_with_ci(slopes.to_list())
         interval = f" (95% CI {low:+.1f} to {high:+.1f})" if low is not None else ""
         parts.append(
-            f"{band} adherence {middle:+.1f} s/km per 4 weeks{interval}, {slopes.len()} members"
+            f"{band} adherence {middle:+.1f} s/km per 4 weeks{interval}, "
+            f"{count_text(slopes.len(), 'member')}"
         )
     if not parts:
         return None
@@ -163,6 +164,6 @@ def render(viewer: Viewer) -> None:
     for sentence, page, title in sentences:
         if sentence is None:
             continue
-        text, link = st.columns([5, 1], vertical_alignment="center")
+        text, link = st.columns([4, 1.4], vertical_alignment="center")
         text.markdown(sentence)
         link.page_link(page, label=f"{title} →")
