@@ -53,7 +53,7 @@ def dashboard_server(
     home: Path, log_path: Path | None = None
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """A Streamlit server of the dashboard on the club at `home`, on a free local port."""
-    from pipelines.cli.main import dashboard_command
+    from pipelines.cli.main import dashboard_command, stop
 
     port = _free_port()
     env = {**os.environ, "STRONGSTRIDE_HOME": str(home)}
@@ -78,11 +78,7 @@ def dashboard_server(
                 time.sleep(0.3)
         yield base, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, grace_s=15)
         log.close()
 
 

@@ -220,11 +220,16 @@ def running_daemon(settings: Settings) -> Iterator[subprocess.Popen]:
     try:
         yield daemon
     finally:
-        daemon.terminate()
-        try:
-            daemon.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            daemon.kill()
+        stop(daemon, grace_s=30)
+
+
+def stop(process: subprocess.Popen, grace_s: float) -> None:
+    """Ask a child process to stop (SIGTERM), and kill it if it has not within `grace_s`."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 @app.command()
