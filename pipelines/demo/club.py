@@ -18,12 +18,14 @@ BAND_FLOORS = (("high", 0.84), ("medium", 0.74), ("low", 0.0))
 # High and low dominate so the high-vs-low injury comparison has exposure on both sides.
 BAND_MIX = ("high", "low", "medium", "high", "low", "high", "low")
 # Planted pace changes, as a share of the athlete's pace per 4 weeks (negative = faster). Realistic:
-# over ~6 months (6.5 blocks of 4 weeks) adherent members get ~2.5-6.5% faster, low adherence ~1-2.5%,
-# and members off the program drift 2-3% either way over their last 20 weeks. Nobody is planted
-# exactly flat: a real member's fitness never stands still. Over 12 noisy weekly medians a Theil-Sen
-# CI excludes zero for some of the adherent members and few others; the rest read as flat.
-ADHERENT_SHARE_PER_4WK = (0.004, 0.01)  # adherence 0.55 -> 1.0, concave: the high band gains most
-LOW_ADHERENCE_SHARE_PER_4WK = (0.0015, 0.004)  # adherence 0.3 -> 0.55
+# over ~6 months (6.5 blocks of 4 weeks) members at medium or high adherence (>= 74% of sessions)
+# get ~4-6.5% faster, those below 1-2.5%, and members off the program drift 2-3% either way over
+# their last 20 weeks. Nobody is planted exactly flat: a real member's fitness never stands still.
+# Over 12 noisy weekly medians a Theil-Sen CI excludes zero for some of the adherent members and few
+# others; the rest read as flat.
+ADHERENT_FROM = 0.74  # the medium band's floor (METRICS.md)
+ADHERENT_SHARE_PER_4WK = (0.006, 0.01)  # adherence 0.74 -> 1.0
+LOW_ADHERENCE_SHARE_PER_4WK = (0.0015, 0.0035)  # adherence 0.3 -> 0.74
 STORY_SHARE_PER_4WK = (0.004, 0.007)  # not enrolled / after the program: improving or slower
 FLAT_BELOW = 0.25  # truth labels a planted slope under 0.25 s/km per 4 weeks as flat
 TREND_WEEKS = 12
@@ -182,12 +184,12 @@ def _weekly_pace(rng, weeks: int, start: int | None, end: int | None, counted, s
     if start is not None:
         last = weeks - 1 if end is None else end
         adherence = counted[start : last + 1].sum() / (SESSIONS_PER_WEEK * (last - start + 1))
-        if adherence >= 0.55:
+        if adherence >= ADHERENT_FROM - 1e-9:
             low, high = ADHERENT_SHARE_PER_4WK
-            share = low + (high - low) * np.sqrt((adherence - 0.55) / 0.45)
+            share = low + (high - low) * (adherence - ADHERENT_FROM) / (1.0 - ADHERENT_FROM)
         else:
             low, high = LOW_ADHERENCE_SHARE_PER_4WK
-            share = low + (high - low) * max(0.0, adherence - 0.3) / 0.25
+            share = low + (high - low) * max(0.0, adherence - 0.3) / (ADHERENT_FROM - 0.3)
         slope[start + 1 : last + 1] = -share * pace / 4.0
         if end is not None:
             slope[end + 1 :] = _slope_per_week(rng, story, pace)
