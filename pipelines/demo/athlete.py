@@ -71,9 +71,9 @@ class AthleteOutput:
 
 
 def _generators(job: AthleteJob) -> list[np.random.Generator]:
-    """Independent streams (routes, season, samples, strength, OSTRC, files, app entries) for this
-    athlete."""
-    return [np.random.default_rng([job.seed, job.athlete.index, stream]) for stream in range(7)]
+    """Independent streams (routes, season, samples, strength, OSTRC, files, app entries, life) for
+    this athlete."""
+    return [np.random.default_rng([job.seed, job.athlete.index, stream]) for stream in range(8)]
 
 
 def _garmin_id(rec: Recording, index: int) -> int:
@@ -216,7 +216,7 @@ def build_athlete(job: AthleteJob) -> AthleteOutput:
     out = AthleteOutput(athlete.athlete_id)
     rngs = _generators(job)
     routes, ride = athlete_routes(rngs[0], athlete.city, athlete.home)
-    season = plan_season(athlete, routes, ride, job.monday, job.weeks, rngs[1])
+    season = plan_season(athlete, routes, ride, job.monday, job.weeks, rngs[1], rngs[7])
     _activities(job, out, season, rngs)
     out.injuries = season.injuries
     out.running_hours = float(season.running_hours.sum())
@@ -230,6 +230,10 @@ def build_athlete(job: AthleteJob) -> AthleteOutput:
         "adherence_band": athlete.band,
         "pace_trend_direction": direction,
         "pace_slope_s_per_km_per_4wk": round(slope, 3),
+        # planted flat-equivalent easy pace, last week vs first (negative = faster), before noise
+        "planted_season_pace_change_pct": round(
+            100.0 * (athlete.weekly_pace[-1] / athlete.weekly_pace[0] - 1.0), 2
+        ),
         "running_related_injuries": sum(i.running_related for i in out.injuries),
         "running_hours": round(out.running_hours, 2),
         "city": athlete.city.name,

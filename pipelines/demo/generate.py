@@ -23,6 +23,7 @@ from pipelines.demo.app_entries import (
     reportable,
 )
 from pipelines.demo.athlete import AthleteJob, AthleteOutput, build_athlete
+from pipelines.demo.bad_files import write_bad_files
 from pipelines.demo.club import PROGRAM_ID, PROGRAMS_YAML, Athlete, build_club, first_monday
 from pipelines.demo.ostrc_injuries import IRR_HIGH_VS_LOW, RRI_PER_1000H, Injury
 from pipelines.parsers.club.ostrc_instrument import INSTRUMENTS, LEGACY_VERSION, QUESTIONS, plain
@@ -60,6 +61,7 @@ class DemoSummary:
     checkin_documents: int  # app check-in entries, corrections included
     running_hours: float
     bytes_written: int
+    bad_files: int = 0  # files planted to be rejected or flagged (truth.json "bad_files")
 
 
 def _csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
@@ -234,11 +236,13 @@ def generate_demo_club(
     progress: Progress | None = None,
     *,
     workers: int | None = None,
+    bad_files: bool = True,
 ) -> DemoSummary:
     """Write a demo club's inbox and club files, plus demo/truth.json with the planted effects.
 
     The data covers the `weeks` whole weeks before the Monday of `end_date`'s week. With
     `streams=False` every activity is a small GPX with one point a minute (large clubs in minutes).
+    With `bad_files` the inbox also holds a few files that cannot (all) be loaded (demo/bad_files.py).
     """
     home = Path(home)
     if athletes < 1 or weeks < 1:
@@ -281,8 +285,13 @@ def generate_demo_club(
     sheets = _club_strength(outputs)
     for name, data in sheets.items():
         written += _write(club / "strength" / name, data)
+    planted_bad: dict[str, dict[str, str]] = {}
+    if bad_files:
+        planted_bad, size = write_bad_files(home, members, monday, weeks, seed)
+        written += size
     truth = {
         "seed": seed,
+        "bad_files": planted_bad,
         "irr_high_vs_low": IRR_HIGH_VS_LOW,
         "rri_per_1000h_low_adherence": RRI_PER_1000H,
         "weeks": weeks,
@@ -327,4 +336,5 @@ def generate_demo_club(
         checkin_documents=sum(o.checkin_documents for o in outputs),
         running_hours=round(sum(o.running_hours for o in outputs), 1),
         bytes_written=written + sum(o.bytes_written for o in outputs),
+        bad_files=len(planted_bad),
     )

@@ -34,6 +34,13 @@ LOAD_SPIKE_CHANCE = 3 / 52  # a big week now and then: extra run, longer runs
 RIDE_CHANCE = 0.15
 EASY_TO_THRESHOLD = 0.78  # easy pace as a share of threshold speed
 PAUSE_CHANCES = (0.3, 0.35, 0.25, 0.1)  # 0-3 traffic-light stops in a run
+DAY_TO_DAY_PACE_SD = 0.015  # a run's pace off the week's form: sleep, heat, wind, legs
+WEEK_FORM_SD = 0.005  # a week's form off the planted trend: work, travel, a cold coming on
+# Holidays: most members take one or two weeks off in summer (starting 1 Jul-20 Aug), some a week
+# or so over Christmas (starting 18-28 Dec); (chance, first start as (month, day), start span, days)
+HOLIDAYS = ((0.85, (7, 1), 51, (7, 15)), (0.4, (12, 18), 11, (6, 12)))
+ILLNESS_CHANCE = 0.25  # a few members are ill once: a week or so without running
+ILLNESS_DAYS = (5, 11)
 STRAVA_NAMES = ((5, "Night"), (11, "Morning"), (13, "Lunch"), (18, "Afternoon"), (22, "Evening"))
 
 
@@ -46,6 +53,26 @@ class Season:
     onset_days: list[int] = field(default_factory=list)
     status: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     running_hours: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    away: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # holiday or ill
+
+
+def _days_away(rng: np.random.Generator, monday: date, weeks: int) -> np.ndarray:
+    """Days with no running at all: holidays (most members) and an illness (a few)."""
+    away = np.zeros(7 * weeks + 90, dtype=bool)
+    spells = []
+    for year in range(monday.year, (monday + timedelta(days=7 * weeks)).year + 1):
+        for chance, (month, day), span, (low, high) in HOLIDAYS:
+            start = date(year, month, day) + timedelta(days=int(rng.integers(span)))
+            length = int(rng.integers(low, high))
+            if rng.random() < chance:
+                spells.append(((start - monday).days, length))
+    length = int(rng.integers(*ILLNESS_DAYS))
+    first = int(rng.integers(7, max(8, 7 * weeks - length)))
+    if rng.random() < ILLNESS_CHANCE:
+        spells.append((first, length))
+    for first, length in spells:
+        away[max(0, first) : max(0, first + length)] = True
+    return away
 
 
 def _utc_seconds(day: date, minute_of_day: int, second: int, time_zone: ZoneInfo) -> int:
@@ -111,10 +138,19 @@ def plan_season(
     monday: date,
     weeks: int,
     rng: np.random.Generator,
+    life: np.random.Generator | None = None,
 ) -> Season:
-    """Every activity and injury of the season; running hours at risk drive the injury hazard."""
+    """Every activity and injury of the season; running hours at risk drive the injury hazard.
+
+    `life` draws what is not training: holidays, an illness, each week's form (a separate stream)."""
     zone = ZoneInfo(athlete.city.time_zone)
-    season = Season(status=np.zeros(7 * weeks + 90, dtype=np.int8), running_hours=np.zeros(weeks))
+    life = life if life is not None else np.random.default_rng([athlete.index, 7])
+    season = Season(
+        status=np.zeros(7 * weeks + 90, dtype=np.int8),
+        running_hours=np.zeros(weeks),
+        away=_days_away(life, monday, weeks),
+    )
+    form = 1.0 + life.normal(0.0, WEEK_FORM_SD, weeks)
     spikes = rng.random(weeks) < LOAD_SPIKE_CHANCE
     spikes[:4] = False
     speed_factor = {"easy": 1.0, "long": 0.97, "tempo": 1.08}
@@ -124,7 +160,8 @@ def plan_season(
         minute = _start_minute(athlete, rng, kind)
         v_easy = 1000.0 / athlete.weekly_pace[day_index // 7]
         if sport == "running":
-            v_flat = v_easy * speed_factor[kind] * (1.0 + rng.normal(0.0, 0.015))
+            day_to_day = 1.0 + rng.normal(0.0, DAY_TO_DAY_PACE_SD)
+            v_flat = v_easy * speed_factor[kind] * form[day_index // 7] * day_to_day
             v_threshold = v_easy / EASY_TO_THRESHOLD
             pauses = int(rng.choice(4, p=PAUSE_CHANCES))
             route = routes[2] if kind == "long" else routes[int(rng.integers(3))]
@@ -155,6 +192,8 @@ def plan_season(
         planned = _week_runs(athlete, rng, bool(spikes[week]))
         for day, kind, minutes in planned:
             day_index = 7 * week + day
+            if season.away[day_index]:
+                continue  # on holiday or ill: no running, no risk
             state = season.status[day_index]
             if state == STOPPED:
                 if rng.random() < 0.25:  # cross-training while injured
@@ -178,7 +217,12 @@ def plan_season(
             add(day_index, kind, minutes, "running")
             season.running_hours[week] += minutes / 60.0
         free = [day for day in (5, 2, 0) if day not in {d for d, _, _ in planned}]
-        if rng.random() < RIDE_CHANCE and free and season.status[7 * week + free[0]] != STOPPED:
+        if (
+            rng.random() < RIDE_CHANCE
+            and free
+            and season.status[7 * week + free[0]] != STOPPED
+            and not season.away[7 * week + free[0]]
+        ):
             add(7 * week + free[0], "ride", float(rng.uniform(60.0, 120.0)), "cycling")
     season.activities.sort(key=lambda plan: plan.start_utc)
     return season

@@ -51,9 +51,12 @@ def _files(home: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def club(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoSummary]:
-    """A small club generated in this process."""
+    """A small club generated in this process; the planted bad files (a route, a cut FIT, ...) are
+    left out: these tests hold every member's file to the formats (tests/demo/test_bad_files.py)."""
     home = tmp_path_factory.mktemp("demo_a")
-    return home, generate_demo_club(home, athletes=ATHLETES, weeks=WEEKS, seed=SEED, workers=1)
+    return home, generate_demo_club(
+        home, athletes=ATHLETES, weeks=WEEKS, seed=SEED, workers=1, bad_files=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +88,7 @@ def _plain(data: bytes) -> bytes:
 @pytest.mark.slow  # worker processes
 def test_same_seed_gives_the_same_bytes_whatever_the_worker_count(club, tmp_path: Path) -> None:
     other = tmp_path / "demo_b"
-    generate_demo_club(other, athletes=ATHLETES, weeks=WEEKS, seed=SEED, workers=2)
+    generate_demo_club(other, athletes=ATHLETES, weeks=WEEKS, seed=SEED, workers=2, bad_files=False)
     first, second = _files(club[0]), _files(other)
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
@@ -334,7 +337,9 @@ def test_truth_shape_and_planted_adherence_recomputed_from_the_logs(club, roster
 
 
 def test_coarse_mode_writes_one_gpx_point_a_minute(tmp_path: Path) -> None:
-    summary = generate_demo_club(tmp_path, athletes=3, weeks=2, streams=False, workers=1)
+    summary = generate_demo_club(
+        tmp_path, athletes=3, weeks=2, streams=False, workers=1, bad_files=False
+    )
     blobs = _activity_blobs(tmp_path)
     assert len(blobs) == summary.activities > 0
     for name, data in ((n, d) for _, n, d in blobs):
