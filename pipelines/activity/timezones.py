@@ -5,14 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from timezonefinder import TimezoneFinder
+if TYPE_CHECKING:
+    from timezonefinder import TimezoneFinder
 
 
 @cache
 def time_zone_finder() -> TimezoneFinder:
-    """The one TimezoneFinder of this process (loading its polygons takes tens of milliseconds)."""
+    """The one TimezoneFinder of this process (loading its polygons takes tens of milliseconds).
+
+    Imported here, not at the top: its C bindings take a tenth of a second to load, which only
+    an activity with a GPS fix needs to pay.
+    """
+    from timezonefinder import TimezoneFinder
+
     return TimezoneFinder()
 
 

@@ -6,15 +6,12 @@ from datetime import UTC
 from pathlib import Path
 
 from pipelines.activity.summarize import summarize
-from pipelines.ingest.inbox import classify
 from pipelines.parsers.activity.activity_file import parse_activity_file, sniff_format
-from pipelines.parsers.activity.strava_export import parse_strava_export
-from pipelines.parsers.club.exercise_catalog import ExerciseCatalog
-from pipelines.parsers.csv_table import ROW, read_csv_table
 from pipelines.parsers.schemas import ParsedActivity, ParseError
-from pipelines.parsers.strength.formats import detect_layout
-from pipelines.parsers.strength.sets import parse_strength_csv
 from pipelines.settings import Settings
+
+# Strength, export and pipeline modules are imported where used: `strongstride parse` on one
+# activity file should answer in well under a second, and most of that is imports.
 
 
 def _activity_line(name: str, activity: ParsedActivity, settings: Settings) -> dict:
@@ -35,6 +32,11 @@ def _activity_line(name: str, activity: ParsedActivity, settings: Settings) -> d
 
 
 def _strength_line(name: str, data: bytes, settings: Settings) -> dict:
+    from pipelines.parsers.club.exercise_catalog import ExerciseCatalog
+    from pipelines.parsers.csv_table import ROW, read_csv_table
+    from pipelines.parsers.strength.formats import detect_layout
+    from pipelines.parsers.strength.sets import parse_strength_csv
+
     headers = [c for c in read_csv_table(data, name).columns if c != ROW]
     # An app export belongs to whoever hands it in; a club file names its athletes in a column.
     athlete_id = None if detect_layout(headers).format == "club" else "member"
@@ -61,10 +63,12 @@ def describe_file(path: Path, settings: Settings) -> list[dict]:
     name = str(path)
     try:
         data = path.read_bytes()
-        kind = sniff_format(path.name, data) if data else classify(path)
+        kind = sniff_format(path.name, data)
         if kind == "csv":
             return [_strength_line(name, data, settings)]
         if kind == "zip":
+            from pipelines.parsers.activity.strava_export import parse_strava_export
+
             found, problems = parse_strava_export(data)
             return [_activity_line(f"{name}!{member}", a, settings) for member, a in found] + [
                 {"file": f"{name}!{member}", "error": err.reason, "hint": err.hint}

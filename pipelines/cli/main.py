@@ -10,35 +10,36 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import click
 
 from pipelines.cli.users import users_app
 from pipelines.settings import Settings, load_settings
 
-app = typer.Typer(
-    help="StrongStride: is the club's strength program working?", no_args_is_help=True
-)
-app.add_typer(users_app, name="users")
+
+@click.group(help="StrongStride: is the club's strength program working?")
+def app() -> None:
+    """The command group; each subcommand imports what it needs, so `parse` starts fast."""
+
+
+app.add_command(users_app, name="users")
 
 
 def _say(message: str) -> None:
-    typer.echo(f"[{time.strftime('%H:%M:%S')}] {message}", err=True)
+    click.echo(f"[{time.strftime('%H:%M:%S')}] {message}", err=True)
 
 
 @app.command("demo-data")
-def demo_data(
-    athletes: Annotated[int, typer.Option(help="How many members")] = 40,
-    weeks: Annotated[int, typer.Option(help="Weeks of history")] = 52,
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same bytes)")] = 7,
-    streams: Annotated[
-        bool,
-        typer.Option(
-            help="Write per-second GPS streams (off: one point a minute, for scale tests)"
-        ),
-    ] = True,
-) -> None:
+@click.option("--athletes", default=40, show_default=True, help="How many members")
+@click.option("--weeks", default=52, show_default=True, help="Weeks of history")
+@click.option("--seed", default=7, show_default=True, help="Random seed (same seed, same bytes)")
+@click.option(
+    "--streams/--no-streams",
+    default=True,
+    show_default=True,
+    help="Write per-second GPS streams (off: one point a minute, for scale tests)",
+)
+def demo_data(athletes: int, weeks: int, seed: int, streams: bool) -> None:
     """Write a demo club (members' files, roster, program, injuries, check-ins) into the data folder."""
     from pipelines.demo.generate import generate_demo_club
 
@@ -70,26 +71,21 @@ def demo_accounts() -> None:
 
     settings = load_settings()
     logins = create_demo_accounts(settings.club, settings.accounts)
-    typer.echo("\nDemo logins (demo club only):")
+    click.echo("\nDemo logins (demo club only):")
     for user, password, role, athlete_id in logins:
         who = f"member, athlete {athlete_id}" if athlete_id else role
-        typer.echo(f"  {user:<10} password {password:<20} ({who})")
+        click.echo(f"  {user:<10} password {password:<20} ({who})")
 
 
 @app.command()
-def ingest(
-    full_sweep: Annotated[
-        bool,
-        typer.Option(
-            "--full-sweep",
-            help="List every inbox folder, not only changed ones (weekly by itself): finds files "
-            "rewritten in place under the same name.",
-        ),
-    ] = False,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", help="Print Dagster's whole event log as the run goes")
-    ] = False,
-) -> None:
+@click.option(
+    "--full-sweep",
+    is_flag=True,
+    help="List every inbox folder, not only changed ones (weekly by itself): finds files "
+    "rewritten in place under the same name.",
+)
+@click.option("--verbose", is_flag=True, help="Print Dagster's whole event log as the run goes")
+def ingest(full_sweep: bool, verbose: bool) -> None:
     """Run the whole pipeline once through Dagster: archive, parse, model, publish."""
     from pipelines.cli.describe import run_summary
     from pipelines.run import run_ingest
@@ -106,7 +102,7 @@ def ingest(
     _say(
         "the dashboard keeps showing the last good data; see Data health, fix the input and re-run"
     )
-    raise typer.Exit(1)
+    raise SystemExit(1)
 
 
 @app.command("federation-ingest")
@@ -121,14 +117,14 @@ def federation_ingest() -> None:
     _say(
         "all clubs published" if result.success else "some clubs failed: see the Dagster logs above"
     )
-    raise typer.Exit(0 if result.success else 1)
+    raise SystemExit(0 if result.success else 1)
 
 
 @app.command("export-parquet")
-def export_parquet(
-    target: Annotated[Path, typer.Argument(help="Folder to write <mart>/club=<club>/data.parquet")],
-) -> None:
-    """Export every club's published marts under $STRONGSTRIDE_FEDERATION as Parquet."""
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+def export_parquet(target: Path) -> None:
+    """Export every club's published marts under $STRONGSTRIDE_FEDERATION as Parquet into
+    TARGET/<mart>/club=<club>/data.parquet."""
     from pipelines.federation.export import export_federation
     from pipelines.settings import federation_root
 
@@ -136,31 +132,31 @@ def export_parquet(
     written = export_federation(root, target)
     if not written:
         _say(f"no club under {root} has published marts yet: run `strongstride federation-ingest`")
-        raise typer.Exit(1)
+        raise SystemExit(1)
     for club, files in written.items():
         _say(f"{club}: {files} marts written under {target}")
 
 
 @app.command()
-def parse(files: Annotated[list[Path], typer.Argument(help="Activity or strength files")]) -> None:
-    """Print one JSON line per activity (or strength file) found in each file."""
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def parse(files: tuple[Path, ...]) -> None:
+    """Print one JSON line per activity (or strength file) found in each of FILES."""
     from pipelines.cli.describe import describe_file
 
     settings = load_settings()
     for path in files:
         for line in describe_file(path, settings):
-            typer.echo(json.dumps(line, ensure_ascii=False))
+            click.echo(json.dumps(line, ensure_ascii=False))
 
 
 @app.command()
-def report(
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
-) -> None:
+@click.option("--json", "as_json", is_flag=True, help="One JSON object")
+def report(as_json: bool) -> None:
     """The club digest a coach reads each Monday."""
     from pipelines.cli.report import club_report, format_report
 
     digest = club_report(load_settings())
-    typer.echo(
+    click.echo(
         json.dumps(digest, ensure_ascii=False, default=str) if as_json else format_report(digest)
     )
 
@@ -234,23 +230,20 @@ def stop(process: subprocess.Popen, grace_s: float) -> None:
 
 
 @app.command()
-def serve(
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = 8501,
-    with_daemon: Annotated[
-        bool,
-        typer.Option(
-            "--with-daemon",
-            help="Also run the Dagster daemon (nightly schedule, inbox sensor); both stop together",
-        ),
-    ] = False,
-) -> None:
+@click.option("--port", default=8501, show_default=True, help="Port on 127.0.0.1")
+@click.option(
+    "--with-daemon",
+    is_flag=True,
+    help="Also run the Dagster daemon (nightly schedule, inbox sensor); both stop together",
+)
+def serve(port: int, with_daemon: bool) -> None:
     """Start the dashboard on 127.0.0.1."""
     settings = load_settings()
     env = os.environ | {"STRONGSTRIDE_HOME": str(settings.home)}
     with running_daemon(settings) if with_daemon else nullcontext():
         _say(f"dashboard at http://127.0.0.1:{port}  (Ctrl-C to stop)")
         code = subprocess.call(dashboard_command(port), env=env)
-    raise typer.Exit(code)
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":

@@ -3,56 +3,51 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
-from typing import Annotated
 
-import typer
+import click
 
-from dashboard.accounts import auth
 from dashboard.config import load_config
 
-users_app = typer.Typer(
-    help="Manage dashboard accounts (stored as argon2id hashes).", no_args_is_help=True
-)
+ROLES = ("coach", "member")
 
 
-class Role(StrEnum):
-    """Who an account sees."""
-
-    coach = "coach"
-    member = "member"
+@click.group(help="Manage dashboard accounts (stored as argon2id hashes).")
+def users_app() -> None:
+    """The `users` command group."""
 
 
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         # Only the first line, so `echo pw | ...` and here-strings both work.
         return sys.stdin.readline().rstrip("\r\n")
-    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
 def _fail(err: Exception) -> None:
-    typer.echo(f"Error: {err}", err=True)
-    raise typer.Exit(code=1)
+    click.echo(f"Error: {err}", err=True)
+    raise SystemExit(1)
 
 
 @users_app.command("add")
-def add(
-    name: Annotated[str, typer.Argument(help="Log-in name (lower-case letters, digits, . _ -).")],
-    role: Annotated[Role, typer.Option(help="coach sees every athlete; member only their own.")],
-    athlete: Annotated[
-        str | None, typer.Option(help="The member's athlete_id from club/roster.csv.")
-    ] = None,
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
-    ] = False,
-) -> None:
-    """Create an account."""
+@click.argument("name")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(ROLES),
+    help="coach sees every athlete; member only their own.",
+)
+@click.option("--athlete", default=None, help="The member's athlete_id from club/roster.csv.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def add(name: str, role: str, athlete: str | None, password_stdin: bool) -> None:
+    """Create an account NAME (log-in name: lower-case letters, digits, . _ -)."""
+    from dashboard.accounts import auth  # argon2 loads only for the commands that need it
+
     config = load_config()
     try:
         account = auth.add_account(
             config.accounts_file,
             name,
-            role.value,
+            role,
             _read_password(password_stdin),
             athlete,
             config.min_password_length,
@@ -61,28 +56,30 @@ def add(
         _fail(err)
         return
     bound = f" for athlete {account.athlete_id}" if account.athlete_id else ""
-    typer.echo(f"Created {account.role} account '{account.username}'{bound}.")
+    click.echo(f"Created {account.role} account '{account.username}'{bound}.")
 
 
 @users_app.command("remove")
-def remove(name: Annotated[str, typer.Argument(help="The account to delete.")]) -> None:
-    """Delete an account (its open sessions end at their next page load)."""
+@click.argument("name")
+def remove(name: str) -> None:
+    """Delete the account NAME (its open sessions end at their next page load)."""
+    from dashboard.accounts import auth
+
     try:
         auth.remove_account(load_config().accounts_file, name)
     except auth.AccountError as err:
         _fail(err)
         return
-    typer.echo(f"Removed account '{auth.normalise_username(name)}'.")
+    click.echo(f"Removed account '{auth.normalise_username(name)}'.")
 
 
 @users_app.command("reset-password")
-def reset_password(
-    name: Annotated[str, typer.Argument(help="The account whose password to replace.")],
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the new password from standard input.")
-    ] = False,
-) -> None:
-    """Set a new password; this also ends the account's sessions and lifts a lock-out."""
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+def reset_password(name: str, password_stdin: bool) -> None:
+    """Set a new password for NAME; this also ends the account's sessions and lifts a lock-out."""
+    from dashboard.accounts import auth
+
     config = load_config()
     try:
         account = auth.reset_password(
@@ -91,22 +88,24 @@ def reset_password(
     except auth.AccountError as err:
         _fail(err)
         return
-    typer.echo(f"New password set for '{account.username}'; their open sessions have ended.")
+    click.echo(f"New password set for '{account.username}'; their open sessions have ended.")
 
 
 @users_app.command("list")
 def list_users() -> None:
     """Show every account with its role and athlete."""
+    from dashboard.accounts import auth
+
     try:
         accounts = auth.list_accounts(load_config().accounts_file)
     except auth.AccountError as err:
         _fail(err)
         return
     if not accounts:
-        typer.echo(
+        click.echo(
             "No accounts yet: create one with `strongstride users add NAME --role coach --password-stdin`."
         )
         return
-    typer.echo(f"{'username':<24} {'role':<8} athlete")
+    click.echo(f"{'username':<24} {'role':<8} athlete")
     for account in accounts:
-        typer.echo(f"{account.username:<24} {account.role:<8} {account.athlete_id or '-'}")
+        click.echo(f"{account.username:<24} {account.role:<8} {account.athlete_id or '-'}")

@@ -1,4 +1,4 @@
-"""`strongstride users` through typer's CliRunner, against a real accounts file."""
+"""`strongstride users` through click's CliRunner, against a real accounts file."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from pipelines.cli.users import users_app
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from pipelines.cli.main import app
 from pipelines.federation.export import export_federation, export_marts

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from dashboard import data
 from dashboard.accounts import auth
