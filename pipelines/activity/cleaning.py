@@ -36,6 +36,11 @@ from functools import cache
 import numpy as np
 import polars as pl
 
+from pipelines.activity.plausible import (
+    placeholder_counts,
+    placeholder_warnings,
+    sensor_readings,
+)
 from pipelines.settings import Thresholds
 
 EARTH_RADIUS_M = 6_371_008.8  # IUGG mean radius: the best single radius for haversine
@@ -68,12 +73,13 @@ def is_on_the_globe() -> pl.Expr:
 # few thousand rows, and the same few are needed for every activity.
 @cache
 def sample_basics() -> dict[str, pl.Expr]:
-    """Seconds since the epoch, segment, HR without zeros, positions without (0, 0) or off the globe."""
+    """Seconds since the epoch, segment, sensors without their "no reading" marks, positions
+    without (0, 0) or off the globe."""
     located = ~is_null_island() & is_on_the_globe()
     return {
         "ts": pl.col("t").dt.epoch("us").cast(pl.Float64) / 1e6,
         "seg": pl.col("seg").fill_null(0),
-        "hr": pl.when(pl.col("hr") > 0).then("hr"),  # 0 bpm is a lost strap, not a reading
+        **sensor_readings(),
         "null_island": is_null_island(),
         "lat": pl.when(located & pl.col("lon").is_not_null()).then("lat"),
         "lon": pl.when(located & pl.col("lat").is_not_null()).then("lon"),
@@ -218,6 +224,7 @@ class CleanTrack:
     null_island_points: int
     untimed_points: int
     distance_source: str  # device | gps | none: where dist_m comes from
+    placeholders: dict[str, int]  # "no reading" values ignored, by sensor label
 
     @property
     def warnings(self) -> list[str]:
@@ -227,7 +234,9 @@ class CleanTrack:
             (self.null_island_points, "removed {} points at 0,0"),
             (self.untimed_points, "dropped {} points without a time"),
         ]
-        return [text.format(count) for count, text in said if count]
+        return [text.format(count) for count, text in said if count] + placeholder_warnings(
+            self.placeholders
+        )
 
 
 def clean_track(
@@ -241,6 +250,7 @@ def clean_track(
     limit = spike_speed_limit(sport, thresholds)
     untimed = samples.get_column("t").null_count()
     timed = samples.filter(pl.col("t").is_not_null()) if untimed else samples
+    placeholders = placeholder_counts(timed)
     frame = timed.with_columns(**sample_basics())
     has_positions = frame.get_column("lat").null_count() < frame.height
     spikes = 0
@@ -283,6 +293,7 @@ def clean_track(
         null_island_points=int(frame.get_column("null_island").sum()),
         untimed_points=untimed,
         distance_source=distance_source,
+        placeholders=placeholders,
     )
 
 

@@ -5,11 +5,15 @@ Choices made here (METRICS.md leaves them open):
   stream's maximum); haversine over cleaned fixes when it has positions only (a stated total does
   not replace them); the stated total when it has neither (an indoor session); 'none' and 0
   without any of them.
-- elapsed_s / timer_s: the device's figures when stated, else from the samples (`cleaning`).
+- Before anything else (`plausible`): points dated before 1990 or in the future are left out (a
+  file with no possible time is refused), and a file with times but nothing measured is refused.
+- elapsed_s / timer_s: the device's figures when stated, else from the samples (`cleaning`); when
+  the device's figures contradict each other or the points, the points' (`plausible`), with a
+  warning. Timer never exceeds elapsed.
 - moving_s: from the samples, never more than timer_s.
 - pace_s_per_km / gap_s_per_km: over moving intervals only (see `run_metrics`), so stops at lights
   do not slow them.
-- avg_hr: the device's figure when stated, else time-weighted over timer intervals; avg_cadence is
+- avg_hr: the device's figure when stated and not a "no reading" mark, else time-weighted over timer intervals; avg_cadence is
   time-weighted over moving intervals, in the unit the file records.
 - elev_gain_m: None when the file has no elevation.
 - Pace, GAP, best efforts, EF and decoupling only for running sports; TRIMP for any sport with HR
@@ -25,6 +29,13 @@ from typing import TypedDict
 import polars as pl
 
 from pipelines.activity.cleaning import SAMPLE_COLUMNS, clean_track, elevation_gain_m
+from pipelines.activity.plausible import (
+    consistent_durations,
+    latest_plausible,
+    plausible_device_hr,
+    refuse_empty_recording,
+    with_possible_times,
+)
 from pipelines.activity.run_metrics import BEST_EFFORTS_M, banister_trimp, running_figures
 from pipelines.activity.timezones import local_calendar, resolve_time_zone
 from pipelines.parsers.schemas import ParsedActivity, ParseError
@@ -146,7 +157,10 @@ def summarize(
     hr_max: float | None = None,
     sex: str | None = None,
 ) -> tuple[ActivitySummary, pl.DataFrame]:
-    """The activity's summary row and its cleaned samples (SAMPLE_COLUMNS)."""
+    """The activity's summary row and its cleaned samples (SAMPLE_COLUMNS); ParseError when the
+    file's times are all impossible or it recorded nothing."""
+    activity, time_warnings = with_possible_times(activity, latest_plausible())
+    refuse_empty_recording(activity)
     start_utc = start_of(activity)
     track = clean_track(activity.samples, activity.sport, start_utc, thresholds)
     samples = track.samples
@@ -162,8 +176,10 @@ def summarize(
     else:
         distance_source, distance_m = "none", 0.0
 
-    timer_s = activity.device_timer_s if activity.device_timer_s is not None else totals["timer_s"]
-    moving_s = float(min(totals["moving_s"], timer_s))
+    durations = consistent_durations(
+        activity.device_elapsed_s, activity.device_timer_s, totals["span_s"], totals["timer_s"]
+    )
+    moving_s = float(min(totals["moving_s"], durations.timer_s))
     is_running = activity.sport in RUNNING_SPORTS
     time_zone, time_zone_source = resolve_time_zone(
         totals["first_lat"], totals["first_lon"], fallback_tz
@@ -196,19 +212,15 @@ def summarize(
         "week_start": calendar.week_start,
         "distance_m": float(distance_m),
         "distance_source": distance_source,
-        "elapsed_s": float(
-            activity.device_elapsed_s if activity.device_elapsed_s is not None else totals["span_s"]
-        ),
-        "timer_s": float(timer_s),
+        "elapsed_s": durations.elapsed_s,
+        "timer_s": durations.timer_s,
         "moving_s": moving_s,
         "elev_gain_m": elevation_gain_m(
             samples.get_column("ele_smooth").to_numpy(), thresholds.elevation_hysteresis_m
         )
         if totals["has_ele"]
         else None,
-        "avg_hr": float(activity.device_avg_hr)
-        if activity.device_avg_hr is not None
-        else totals["avg_hr"],
+        "avg_hr": plausible_device_hr(activity.device_avg_hr) or totals["avg_hr"],
         "max_hr": totals["max_hr"],
         "avg_cadence": totals["avg_cadence"],
         "n_points": samples.height,
@@ -222,6 +234,6 @@ def summarize(
         "decoupling_pct": running["decoupling_pct"],
         "is_steady": running["is_steady"],
         "trimp": totals["trimp"],
-        "warnings": [*activity.warnings, *track.warnings],
+        "warnings": [*activity.warnings, *time_warnings, *track.warnings, *durations.warnings],
     }
     return summary, samples.select(SAMPLE_COLUMNS)

@@ -92,13 +92,18 @@ def parse_job(job: ActivityJob, thresholds: Thresholds, result: BatchResult) -> 
     try:
         data = Path(job.raw_path).read_bytes()
         activities, left_out = _activities_of(job, data)
-        parsed = [
-            (
-                summarize(activity, job.time_zone, thresholds, job.hr_rest, job.hr_max, job.sex),
-                source,
-            )
-            for activity, source in activities
-        ]
+        parsed, refused = [], []
+        for activity, source in activities:
+            try:
+                summary = summarize(
+                    activity, job.time_zone, thresholds, job.hr_rest, job.hr_max, job.sex
+                )
+            except ParseError as err:  # one impossible leg must not cost the file its others
+                refused.append(err)
+                continue
+            parsed.append((summary, source))
+        if not parsed and refused:
+            raise refused[0]
     except ParseError as err:
         result.outcomes.append(FileOutcome.rejected(job, err.reason, err.hint))
         return
@@ -117,8 +122,9 @@ def parse_job(job: ActivityJob, thresholds: Thresholds, result: BatchResult) -> 
             )
         )
         result.samples.append(samples.with_columns(activity_id=pl.lit(activity_id)))
+    notes = left_out + [f"activity left out: {err.reason}" for err in refused]
     result.outcomes.append(
-        FileOutcome.ingested(job, len(parsed), [(None, None, reason) for reason in left_out])
+        FileOutcome.ingested(job, len(parsed), [(None, None, reason) for reason in notes])
     )
 
 

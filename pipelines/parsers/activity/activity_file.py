@@ -13,6 +13,8 @@ from pipelines.settings import Thresholds
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = Thresholds.max_unzipped_mb * MB
 GZIP_MAGIC = b"\x1f\x8b"
+MAX_GZIP_LAYERS = 3
+GZIP_CUT = "the compressed file ends without its gzip checksum: its content was read as it came"
 ZIP_MAGIC = b"PK\x03\x04"
 SNIFF_BYTES = 64 * 1024
 EXPORT_HINT = "export the activity from your watch app as GPX, TCX or FIT"
@@ -42,15 +44,29 @@ def _gunzip(data: bytes, max_bytes: int) -> tuple[bytes, list[str]]:
                 "one activity file is far smaller than that: check that this is the right file",
             )
         if not stream.eof:
-            # A cut-short download: what came through is a readable prefix the parsers may salvage.
-            warnings.append("the compressed file is cut short: only its readable part was used")
+            # No gzip trailer: maybe a cut-short download, maybe only the checksum is missing. The
+            # format's own parser says whether the content itself was cut short.
+            warnings.append(GZIP_CUT)
             break
         data = stream.unused_data
     return bytes(out), warnings
 
 
 def _decompressed(data: bytes, max_bytes: int) -> tuple[bytes, list[str]]:
-    return _gunzip(data, max_bytes) if data.startswith(GZIP_MAGIC) else (data, [])
+    """The content of a file gzipped once, twice (some upload tools compress what is already
+    compressed) or up to MAX_GZIP_LAYERS times."""
+    warnings: list[str] = []
+    for _ in range(MAX_GZIP_LAYERS):
+        if not data.startswith(GZIP_MAGIC):
+            return data, warnings
+        data, layer_warnings = _gunzip(data, max_bytes)
+        warnings += layer_warnings
+    if data.startswith(GZIP_MAGIC):
+        raise ParseError(
+            f"the file is compressed more than {MAX_GZIP_LAYERS} times over",
+            "upload the activity file itself, or compressed once (.gz)",
+        )
+    return data, warnings
 
 
 def _head_as_utf8(head: bytes) -> bytes:
@@ -81,13 +97,15 @@ def _format_of(head: bytes) -> str:
 
 
 def _head(data: bytes) -> bytes:
-    """The first SNIFF_BYTES of the content, decompressing only that much of a gzip file."""
-    if not data.startswith(GZIP_MAGIC):
-        return data[:SNIFF_BYTES]
-    try:
-        return zlib.decompressobj(wbits=31).decompress(data, SNIFF_BYTES)
-    except zlib.error:
-        return b""
+    """The first SNIFF_BYTES of the content, decompressing only that much of each gzip layer."""
+    for _ in range(MAX_GZIP_LAYERS):
+        if not data.startswith(GZIP_MAGIC):
+            break
+        try:
+            data = zlib.decompressobj(wbits=31).decompress(data, SNIFF_BYTES)
+        except zlib.error:
+            return b""
+    return data[:SNIFF_BYTES]
 
 
 def sniff_format(name: str, data: bytes) -> str:

@@ -108,7 +108,7 @@ def parse_gpx(data: bytes) -> list[ParsedActivity]:
     if samples.is_empty():
         raise _no_activity(doc, reader)
     if doc.damage:
-        file_warnings.append(f"the file is damaged ({doc.damage}): only the readable part was used")
+        file_warnings.append(doc.damage_warning)
     file_name = _text(doc.root, f"{ns}metadata/{ns}name") or _text(doc.root, ns + "name")
     metadata = {"creator": doc.root.get("creator", "")}
     spans = _outings(samples)

@@ -160,7 +160,7 @@ def parse_tcx(data: bytes) -> list[ParsedActivity]:
     if doc.damage:
         if samples.is_empty():
             raise broken_xml_error("TCX", doc.damage)
-        file_warnings.append(f"the file is damaged ({doc.damage}): only the readable part was used")
+        file_warnings.append(doc.damage_warning)
     activities = []
     for index, (element, laps) in enumerate(found):
         points = samples.filter(pl.col("group") == index)

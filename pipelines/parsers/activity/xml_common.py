@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +28,7 @@ EXTENSION_FIELDS = {
 }
 
 UTF8_BOM = b"\xef\xbb\xbf"
+CLOSING_TAG_SEARCH_BYTES = 64 * 1024
 DAMAGED_HINT = "the file looks damaged or cut short: export the activity again from your watch app"
 
 
@@ -42,6 +44,16 @@ class XmlDocument:
     root: etree._Element
     namespace: str
     damage: str | None = None
+    cut_short: bool = False  # salvaged and its closing root tag is missing: the end was lost
+
+    @property
+    def damage_warning(self) -> str | None:
+        """What salvaging the file means for the member, or None for a well-formed file."""
+        if self.damage is None:
+            return None
+        if self.cut_short:
+            return f"the file is cut short ({self.damage}): only its readable part was used"
+        return f"the file breaks XML rules ({self.damage}): it was read leniently, to its end"
 
 
 def local_name(tag: str) -> str:
@@ -80,7 +92,14 @@ def read_xml(data: bytes, root_name: str, label: str) -> XmlDocument:
             "export the activity from your watch app as GPX, TCX or FIT",
         )
     namespace = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
-    return XmlDocument(root, namespace, damage)
+    cut_short = damage is not None and not _closes_root(data, root_name)
+    return XmlDocument(root, namespace, damage, cut_short)
+
+
+def _closes_root(data: bytes, root_name: str) -> bool:
+    """Whether the closing tag of the root is among the file's last bytes (then it was not cut)."""
+    closing = rb"</(?:[\w.-]+:)?" + re.escape(root_name.encode()) + rb"\s*>"
+    return re.search(closing, data[-CLOSING_TAG_SEARCH_BYTES:]) is not None
 
 
 @dataclass
@@ -207,7 +226,6 @@ def samples_from_points(reader: PointReader) -> tuple[pl.DataFrame, list[str]]:
             & pl.col("t").is_not_null()
             & ~pl.col("t_text").str.contains(r"(?:[zZ]|[+-]\d\d:?\d\d)\s*$")
         ).sum(),
-        hr_zero=(pl.col("hr_value") == 0).sum(),
         **{
             f"bad_{name}": (
                 _given(pl.col(name)) & ~_valid(name, pl.col(f"{name}_value")).fill_null(False)
@@ -218,15 +236,11 @@ def samples_from_points(reader: PointReader) -> tuple[pl.DataFrame, list[str]]:
     warnings = _point_warnings(checks, typed)
     samples = typed.filter(pl.col("t").is_not_null()).select(
         "t",
+        # "No reading" marks (a heart rate of 0 or 255) are cleaning's to drop, as for every format.
         *[
             pl.when(_valid(name, pl.col(f"{name}_value"))).then(pl.col(f"{name}_value")).alias(name)
-            for name in ("lat", "lon", "ele", "dist_m")
+            for name in numeric
         ],
-        # A heart rate of 0 is how recorders without sensor contact fill the field: no reading.
-        pl.when(_valid("hr", pl.col("hr_value")) & (pl.col("hr_value") > 0))
-        .then(pl.col("hr_value"))
-        .alias("hr"),
-        pl.when(_valid("cad", pl.col("cad_value"))).then(pl.col("cad_value")).alias("cad"),
         pl.lit(0, dtype=pl.Int32).alias("seg"),
         "segment",
         "group",
@@ -253,10 +267,6 @@ def _point_warnings(checks: dict, typed: pl.DataFrame) -> list[str]:
         )[name][0]
         warnings.append(
             f"{sum(bad.values())} malformed values were ignored (such as {name} {example.strip()!r})"
-        )
-    if checks["hr_zero"]:
-        warnings.append(
-            f"{checks['hr_zero']} heart-rate readings of 0 (no sensor contact) were ignored"
         )
     return warnings
 

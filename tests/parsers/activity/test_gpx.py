@@ -7,8 +7,11 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
+from pipelines.activity.summarize import summarize
 from pipelines.parsers.activity.gpx import parse_gpx
 from pipelines.parsers.schemas import NOT_AN_ACTIVITY, SAMPLE_SCHEMA, ParseError
+
+NO_HR_READING = "ignored {} heart-rate values outside 20 to 250 (the sensor's 'no reading' mark)"
 
 GPX11 = "http://www.topografix.com/GPX/1/1"
 TPX_V1 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v1"
@@ -109,8 +112,9 @@ def test_opentracks_local_times_become_utc_and_unknown_type_is_running(realdata)
     assert NO_TYPE in walk.warnings
     assert walk.metadata["type_in_file"] == "unknown"
     # Every one of its 141 <gpxtpx:hr> (v2 namespace) elements says 0: no sensor, so no readings.
-    assert walk.samples["hr"].count() == 0
-    assert "141 heart-rate readings of 0 (no sensor contact) were ignored" in walk.warnings
+    summary, samples = summarize(walk, "UTC")
+    assert samples["hr"].count() == 0 and summary["avg_hr"] is None
+    assert NO_HR_READING.format(141) in summary["warnings"]
     # OpenTracks' own TrackStatsExtension totals.
     assert walk.device_distance_m == pytest.approx(1295.8912353515625)
     assert walk.device_timer_s == 2015
@@ -150,7 +154,7 @@ def test_a_file_cut_short_keeps_its_complete_points_with_a_warning(realdata):
         end_of_100th = data.index(b"</trkpt>", end_of_100th) + len(b"</trkpt>")
     (run,) = parse_gpx(data[: end_of_100th + 40])
     assert run.samples.height == 100
-    assert any(w.startswith("the file is damaged (line ") for w in run.warnings)
+    assert any(w.startswith("the file is cut short (line ") for w in run.warnings)
 
 
 # ---- rules, on small hand-written files ----
