@@ -28,7 +28,7 @@ def gpx_run(times: list[str], hr: list[str] | None = None, cad: list[str] | None
         sensors = ""
         if hr or cad:
             sensors = (
-                f"<extensions><gpxtpx:TrackPointExtension>"
+                "<extensions><gpxtpx:TrackPointExtension>"
                 + (f"<gpxtpx:hr>{hr[i]}</gpxtpx:hr>" if hr else "")
                 + (f"<gpxtpx:cad>{cad[i]}</gpxtpx:cad>" if cad else "")
                 + "</gpxtpx:TrackPointExtension></extensions>"
