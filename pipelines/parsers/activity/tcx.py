@@ -35,7 +35,7 @@ DISTANCE_DISAGREEMENT = 0.05
 
 @dataclass
 class _Laps:
-    """The lap totals of one activity, duplicated laps counted once."""
+    """The lap totals of one activity, identical laps counted once."""
 
     elements: list[etree._Element]
     timer_s: float | None
@@ -67,15 +67,18 @@ def _known_sum(values: list[float | None]) -> float | None:
 
 
 def _laps(activity: etree._Element, ns: str) -> _Laps:
-    kept, seen = [], set()
+    kept, times, distances, seen = [], [], [], set()
     for lap in activity.iterchildren(ns + "Lap"):
-        start = lap.get("StartTime")
-        if start is not None and start in seen:
+        time = parse_number(lap.findtext(ns + "TotalTimeSeconds"))
+        distance = parse_number(lap.findtext(ns + "DistanceMeters"))
+        # Only an identical lap is a duplicate: an interval session can start two laps in one second.
+        key = (lap.get("StartTime"), time, distance)
+        if key[0] is not None and key in seen:
             continue
-        seen.add(start)
+        seen.add(key)
         kept.append(lap)
-    times = [parse_number(lap.findtext(ns + "TotalTimeSeconds")) for lap in kept]
-    distances = [parse_number(lap.findtext(ns + "DistanceMeters")) for lap in kept]
+        times.append(time)
+        distances.append(distance)
     hrs = [parse_number(lap.findtext(f"{ns}AverageHeartRateBpm/{ns}Value")) for lap in kept]
     # The device's average over the whole activity: lap averages weighted by lap time.
     weighted = [(hr, time) for hr, time in zip(hrs, times, strict=True) if hr and time]
@@ -127,7 +130,9 @@ def _activity(
         warnings += order_warnings
         start = start or samples["t"][0]
     if laps.duplicates:
-        warnings.append(f"{laps.duplicates} duplicated laps (same start time) were counted once")
+        warnings.append(
+            f"{laps.duplicates} duplicated laps (same start, time and distance) were counted once"
+        )
     distance, distance_warnings = _device_distance(samples, laps)
     sport, sport_warning = sport_from_label(element.get("Sport"))
     creator = element.findtext(f"{ns}Creator/{ns}Name")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gzip
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from pipelines.activity.summarize import summarize
 from pipelines.parsers.activity.tcx import parse_tcx
 from pipelines.parsers.schemas import NOT_AN_ACTIVITY, SAMPLE_SCHEMA, ParseError
 
@@ -42,6 +44,27 @@ def lap(start: str, seconds: str, metres: str, *points: str) -> str:
 
 def activity(sport: str, *laps: str, id_: str = "2026-03-02T07:00:00Z") -> str:
     return f'<Activity Sport="{sport}"><Id>{id_}</Id>{"".join(laps)}</Activity>'
+
+
+T0 = datetime(2026, 3, 2, 7, tzinfo=UTC)
+METRES_PER_DEGREE_LAT = 111_195.0  # haversine along a meridian, 6371008.8 m * pi / 180
+
+
+def at(seconds: float) -> str:
+    """The time `seconds` after T0, as TCX writes it."""
+    return (T0 + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def heading_north(seconds: list[int], metres_at: Callable[[int], float]) -> list[str]:
+    """Trackpoints at these seconds after T0, `metres_at(s)` along a meridian, stated as distance."""
+    return [
+        trackpoint(
+            at(second),
+            f"{metres_at(second):.1f}",
+            f"{46.5 + metres_at(second) / METRES_PER_DEGREE_LAT:.7f}",
+        )
+        for second in seconds
+    ]
 
 
 # ---- real files (facts from ../shared/realdata/MANIFEST.md) ----
@@ -106,7 +129,7 @@ def test_null_island_file_counts_its_duplicated_lap_once(realdata):
     (ride,) = parse_tcx((realdata / "tcx/fitbit_ride_null-island-positions.tcx").read_bytes())
     assert ride.sport == "cycling"
     assert ride.device_timer_s == pytest.approx(2283.0)  # not the double-counted 4566
-    assert "1 duplicated laps (same start time) were counted once" in ride.warnings
+    assert "1 duplicated laps (same start, time and distance) were counted once" in ride.warnings
     assert ride.samples.height == 2  # the duplicate lap's two points are the same moments again
     assert ride.samples.select("lat", "lon").row(0) == (0.0, 0.0)  # left for cleaning to drop
     assert ride.samples["t"].to_list() == [
@@ -249,3 +272,38 @@ def test_broken_xml_is_a_parse_error_naming_the_line():
 def test_a_gpx_file_is_not_tcx(realdata):
     with pytest.raises(ParseError, match="the file is not TCX: its first element is <gpx>"):
         parse_tcx((realdata / "gpx/garmin-connect_run_hr.gpx").read_bytes())
+
+
+# ---- faults of real exporters (issue 16), on small hand-written files ----
+
+
+def test_laps_starting_in_the_same_second_count_unless_identical():
+    # An interval session: 2000 m warm-up in 600 s, then the exporter stamps a 302 m rep (60 s) and
+    # the 250 m recovery after it (90 s) with the same second; the recovery lap is written twice.
+    def metres_at(second: int) -> float:
+        if second <= 600:
+            return second * 2000 / 600
+        if second <= 660:
+            return 2000 + (second - 600) * 302 / 60
+        return 2302 + (second - 660) * 250 / 90
+
+    recovery = lap(at(600), "90", "250", *heading_north([*range(660, 750, 10), 750], metres_at))
+    data = tcx(
+        "<Activities>"
+        + activity(
+            "Running",
+            lap(at(0), "600", "2000", *heading_north(list(range(0, 600, 10)), metres_at)),
+            lap(at(600), "60", "302", *heading_north(list(range(600, 660, 10)), metres_at)),
+            recovery,
+            recovery,
+        )
+        + "</Activities>"
+    )
+    (run,) = parse_tcx(data)
+    assert run.device_distance_m == pytest.approx(2000 + 302 + 250)
+    assert run.device_timer_s == pytest.approx(600 + 60 + 90)
+    assert run.warnings == ["1 duplicated laps (same start, time and distance) were counted once"]
+    summary, _ = summarize(run, "Europe/Vienna")
+    assert summary["sport"] == "running"
+    assert summary["distance_m"] == pytest.approx(2552, rel=0.015)
+    assert summary["timer_s"] == pytest.approx(750, rel=0.01)
