@@ -1,9 +1,14 @@
-"""TCX (Garmin Training Center) files to activities: laps, tracks as pauses, device lap totals."""
+"""TCX (Garmin Training Center) files to activities: laps, tracks as pauses, device lap totals.
+
+The start is the earlier of the first lap's StartTime and the first point; `<Id>` only when there
+are neither, as some exporters cut it to the minute.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import polars as pl
 from lxml import etree
@@ -104,6 +109,17 @@ def _device_distance(samples: pl.DataFrame, laps: _Laps) -> tuple[float | None, 
     return points, []
 
 
+def _start(element: etree._Element, ns: str, laps: _Laps, samples: pl.DataFrame) -> datetime | None:
+    """The earlier of the first lap's StartTime and the first point; `<Id>` only without either,
+    as some exporters cut it to the minute."""
+    first_lap = parse_time(laps.elements[0].get("StartTime")) if laps.elements else None
+    first_point = samples["t"][0] if not samples.is_empty() else None
+    return min(
+        (time for time in (first_lap, first_point) if time is not None),
+        default=parse_time(element.findtext(ns + "Id")),
+    )
+
+
 def _no_activity(root: etree._Element, ns: str) -> ParseError:
     if root.find(f"{ns}Courses/{ns}Course") is not None:
         return ParseError(NOT_AN_ACTIVITY + ": a course (planned route)", COURSE_HINT)
@@ -117,18 +133,18 @@ def _activity(
     element: etree._Element, ns: str, laps: _Laps, points: pl.DataFrame, file_warnings: list[str]
 ) -> ParsedActivity | None:
     """One Activity element as a ParsedActivity; None when it holds neither points nor lap totals."""
-    first_lap = laps.elements[0].get("StartTime") if laps.elements else None
-    start = parse_time(element.findtext(ns + "Id")) or parse_time(first_lap)
     warnings = list(file_warnings)
     if points.is_empty():
-        if laps.timer_s is None or start is None:
+        if laps.timer_s is None:
             return None
         samples = empty_samples()
         warnings.append("no recorded points: only the lap totals are available")
     else:
         samples, order_warnings = in_time_order(points)
         warnings += order_warnings
-        start = start or samples["t"][0]
+    start = _start(element, ns, laps, samples)
+    if start is None:
+        return None
     if laps.duplicates:
         warnings.append(
             f"{laps.duplicates} duplicated laps (same start, time and distance) were counted once"

@@ -145,7 +145,7 @@ def test_fitbit_ride_times_with_offset_become_utc(realdata):
     assert ride.samples["hr"].count() == 465
     assert ride.samples["t"][0] == datetime(2020, 12, 27, 14, 59, 36, tzinfo=UTC)
     assert ride.samples["t"][-1] == datetime(2020, 12, 27, 15, 7, 19, tzinfo=UTC)
-    assert ride.start_utc == datetime(2020, 12, 27, 14, 43, 49, tzinfo=UTC)  # the Activity Id
+    assert ride.start_utc == datetime(2020, 12, 27, 14, 43, 49, tzinfo=UTC)  # the lap's StartTime
     assert ride.device_timer_s == pytest.approx(2283.0)
 
 
@@ -307,3 +307,26 @@ def test_laps_starting_in_the_same_second_count_unless_identical():
     assert summary["sport"] == "running"
     assert summary["distance_m"] == pytest.approx(2552, rel=0.015)
     assert summary["timer_s"] == pytest.approx(750, rel=0.01)
+
+
+def test_the_start_is_the_first_lap_not_an_id_cut_to_the_minute():
+    # The exporter cut <Id> to 07:00:00; the lap started at 07:00:41, the first point 2 s later.
+    def metres_at(second: int) -> float:
+        return (second - 41) * 3.0
+
+    data = tcx(
+        "<Activities>"
+        + activity(
+            "Running",
+            lap(at(41), "600", "1800", *heading_north(list(range(43, 642, 5)), metres_at)),
+            id_=at(0),
+        )
+        + "</Activities>"
+    )
+    (run,) = parse_tcx(data)
+    assert run.start_utc == T0 + timedelta(seconds=41)
+    summary, _ = summarize(run, "Europe/Vienna")
+    assert abs((summary["start_utc"] - (T0 + timedelta(seconds=41))).total_seconds()) <= 2
+    assert summary["sport"] == "running"
+    assert summary["distance_m"] == pytest.approx(1800, rel=0.015)
+    assert summary["timer_s"] == pytest.approx(600, rel=0.01)
