@@ -3,8 +3,9 @@
 Choices made here (METRICS.md leaves them open):
 - distance_m: the device's stated total when the file has a distance stream that grows (else the
   stream's maximum); haversine over cleaned fixes when it has positions only (a stated total does
-  not replace them); the stated total when it has neither (an indoor session); 'none' and 0
-  without any of them.
+  not replace them, unless the parser marks the samples `samples_partial`: a few TCX points under
+  laps that state the whole activity); the stated total when it has neither (an indoor session);
+  'none' and 0 without any of them.
 - elapsed_s / timer_s: the device's figures when stated, else from the samples (`cleaning`).
 - moving_s: from the samples, never more than timer_s.
 - pace_s_per_km / gap_s_per_km: over moving intervals only (see `run_metrics`), so stops at lights
@@ -152,13 +153,13 @@ def summarize(
     samples = track.samples
     totals = sample_totals(samples, hr_rest, hr_max, sex)
 
-    if track.distance_source == "device":
-        distance_source = "device"
-        distance_m = positive(activity.device_distance_m) or totals["stream_distance_m"] or 0.0
+    stated = positive(activity.device_distance_m)
+    if track.distance_source == "device" or (activity.samples_partial and stated):
+        distance_source, distance_m = "device", stated or totals["stream_distance_m"] or 0.0
     elif track.distance_source == "gps":
         distance_source, distance_m = "gps", totals["stream_distance_m"] or 0.0
-    elif positive(activity.device_distance_m):
-        distance_source, distance_m = "device", activity.device_distance_m
+    elif stated:
+        distance_source, distance_m = "device", stated
     else:
         distance_source, distance_m = "none", 0.0
 
