@@ -3,14 +3,15 @@
 Choices made here (METRICS.md leaves them open):
 - distance_m: the device's stated total when the file has a distance stream that grows (else the
   stream's maximum); haversine over cleaned fixes when it has positions only (a stated total does
-  not replace them); the stated total when it has neither (an indoor session); 'none' and 0
-  without any of them.
+  not replace them, unless the parser marks the samples `samples_partial`: a few TCX points under
+  laps that state the whole activity); the stated total when it has neither (an indoor session);
+  'none' and 0 without any of them.
 - Before anything else (`plausible`): points dated before 1990 or in the future are left out (a
   file with no possible time is refused), and a file with times but nothing measured is refused.
 - elapsed_s / timer_s: the device's figures when stated, else from the samples (`cleaning`); when
   the device's figures contradict each other or the points, the points' (`plausible`), with a
   warning. Timer never exceeds elapsed.
-- moving_s: from the samples, never more than timer_s.
+- moving_s: from the samples, never more than timer_s (timer_s itself when the samples are partial).
 - pace_s_per_km / gap_s_per_km: over moving intervals only (see `run_metrics`), so stops at lights
   do not slow them.
 - avg_hr: the device's figure when stated and not a "no reading" mark, else time-weighted over timer intervals; avg_cadence is
@@ -166,20 +167,25 @@ def summarize(
     samples = track.samples
     totals = sample_totals(samples, hr_rest, hr_max, sex)
 
-    if track.distance_source == "device":
-        distance_source = "device"
-        distance_m = positive(activity.device_distance_m) or totals["stream_distance_m"] or 0.0
+    stated = positive(activity.device_distance_m)
+    if track.distance_source == "device" or (activity.samples_partial and stated):
+        distance_source, distance_m = "device", stated or totals["stream_distance_m"] or 0.0
     elif track.distance_source == "gps":
         distance_source, distance_m = "gps", totals["stream_distance_m"] or 0.0
-    elif positive(activity.device_distance_m):
-        distance_source, distance_m = "device", activity.device_distance_m
+    elif stated:
+        distance_source, distance_m = "device", stated
     else:
         distance_source, distance_m = "none", 0.0
 
     durations = consistent_durations(
         activity.device_elapsed_s, activity.device_timer_s, totals["span_s"], totals["timer_s"]
     )
-    moving_s = float(min(totals["moving_s"], durations.timer_s))
+    # points covering only part of the laps cannot measure the stops: the timer is the best figure
+    moving_s = (
+        durations.timer_s
+        if activity.samples_partial
+        else float(min(totals["moving_s"], durations.timer_s))
+    )
     is_running = activity.sport in RUNNING_SPORTS
     time_zone, time_zone_source = resolve_time_zone(
         totals["first_lat"], totals["first_lon"], fallback_tz

@@ -54,6 +54,9 @@ class ParsedActivity:
     device_timer_s: float | None = None
     device_elapsed_s: float | None = None
     device_avg_hr: float | None = None
+    # The samples cover only part of what the device totals state (TCX laps over a few points):
+    # the stated distance stands for the activity even where the samples would give a GPS one.
+    samples_partial: bool = False
     index_in_file: int = 0  # multisport / multi-track files give several activities
     warnings: list[str] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)  # e.g. Strava name/type/gear

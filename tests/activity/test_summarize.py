@@ -153,7 +153,7 @@ def test_an_activity_without_any_time_is_refused_readably():
 
 
 # MANIFEST.md device totals: (file, activity index, total_distance_m, total_timer_time_s); for TCX the
-# sum over laps.
+# sum over laps, identical laps once (the null-island file writes its one lap twice).
 MANIFEST_TOTALS = [
     ("fit/garmin-fenix5_run_hr_short.fit", 0, 157.56, 56.887),
     ("fit/garmin-fr110_run_hr_5laps.fit", 0, 4835.38, 2625.14),
@@ -172,6 +172,10 @@ MANIFEST_TOTALS = [
     ("tcx/garmin-fr410_run_hr_3laps.tcx", 0, 4689.243, 1992.78),
     ("tcx/garmin_run_scrubbed-gps-hr.tcx.gz", 0, 5030.68, 2014.0),
     ("tcx/garmin-vivoactivehr_xc-ski_sport-other_hr.tcx", 0, 5692.01, 2401.26),
+    # points covering only part of the laps: the laps are the record
+    ("tcx/garmin-fr305_run_1lap-3tracks_points-without-position.tcx", 0, 8348.504, 2325.02),
+    ("tcx/fitbit-versa_ride_hr_utc-offset.tcx", 0, 6839.97, 2283.0),
+    ("tcx/fitbit_ride_null-island-positions.tcx", 0, 6839.97, 2283.0),
 ]
 # Files long enough, and with real positions, for GPS distance and sample timer to be judged alone
 # (the 57 s Fenix run, 13 s CRC file and transitions are too short for 1.5%; FR70 and rowing have
