@@ -147,13 +147,15 @@ def consistent_durations(
     device_timer_s: float | None,
     span_s: float,
     samples_timer_s: float,
+    samples_partial: bool = False,
 ) -> Durations:
     """Elapsed and timer time: the device's own figures unless they contradict each other or the
     points (an elapsed time of weeks for two hours of points, a timer above elapsed), then the
-    points' figures, with a warning naming both. Timer never exceeds elapsed."""
+    points' figures, with a warning naming both. Timer never exceeds elapsed. Points the parser
+    marked partial (a few TCX points under whole laps) cannot contradict the device."""
     warnings = []
     elapsed = device_elapsed_s if device_elapsed_s is not None else span_s
-    has_points = span_s > 0
+    has_points = span_s > 0 and not samples_partial
     if has_points and elapsed > ELAPSED_SLACK_FACTOR * span_s + ELAPSED_SLACK_S:
         warnings.append(
             f"the device's elapsed time ({elapsed / 3600:.1f} h) is far longer than its points "

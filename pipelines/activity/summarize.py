@@ -178,7 +178,11 @@ def summarize(
         distance_source, distance_m = "none", 0.0
 
     durations = consistent_durations(
-        activity.device_elapsed_s, activity.device_timer_s, totals["span_s"], totals["timer_s"]
+        activity.device_elapsed_s,
+        activity.device_timer_s,
+        totals["span_s"],
+        totals["timer_s"],
+        activity.samples_partial,
     )
     # points covering only part of the laps cannot measure the stops: the timer is the best figure
     moving_s = (
