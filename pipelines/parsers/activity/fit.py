@@ -1,4 +1,8 @@
-"""FIT activity files to activities: one per session, timer pauses as segments, read leniently."""
+"""FIT activity files to activities: one per session, timer pauses as segments, read leniently.
+
+Timer pauses are placed by the events' times, not by where the events are in the file: some apps
+write every timer event before the records.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ _ACTIVITY_FILE, _COURSE_FILE = 4, 6
 _OTHER_FILES = {5: "a planned workout", _COURSE_FILE: "a course or planned route"}
 _TIMER, _START = 0, 0
 _STOPS = {1, 4, 8, 9}  # stop, stop_all, stop_disable, stop_disable_all
+_UINT32_END = 2**32  # FIT times are uint32 fields: anything else is damage
 
 
 def sport_of(sport: int | None, sub_sport: int | None) -> str:
@@ -96,14 +101,23 @@ def _clock(messages: FitMessages) -> tuple[int, bool, list[str]]:
 
 
 def _segments(messages: FitMessages) -> pl.Series:
-    """Byte offsets of the timer starts that resume after a stop: each one opens a segment."""
+    """Times of the timer starts that resume after a stop, in time order: each opens a segment.
+
+    Events are taken in the order of their times, which need not be their order in the file.
+    """
+    timer = sorted(
+        (
+            e
+            for e in messages.events
+            if e.get("event") == _TIMER and _fit_time(e.get("timestamp")) is not None
+        ),
+        key=lambda event: event["timestamp"],
+    )
     resumes, stopped = [], False
-    for event in messages.events:
-        if event.get("event") != _TIMER:
-            continue
+    for event in timer:
         kind = event.get("event_type")
         if kind == _START and stopped:
-            resumes.append(event["seq"])
+            resumes.append(event["timestamp"])
         stopped = kind in _STOPS or (stopped and kind != _START)
     return pl.Series("resumes", resumes, pl.Int64)
 
@@ -114,11 +128,12 @@ def _samples(
     """Samples of every timed record, with the session each belongs to, ordered by session and time.
 
     A record belongs to the last session started by its time (the first if none was); its segment
-    counts the timer restarts before it, from 0 in each session.
+    counts the timer restarts at or before its time, from 0 in each session.
     """
     starts = pl.Series([s["from"] for s in sessions], dtype=pl.Int64)
     session = pl.lit(starts).search_sorted(pl.col("timestamp"), side="right").cast(pl.Int32) - 1
-    seg = pl.lit(_segments(messages)).search_sorted(pl.col("seq"), side="left").cast(pl.Int32)
+    resumes = pl.lit(_segments(messages))
+    seg = resumes.search_sorted(pl.col("timestamp"), side="right").cast(pl.Int32)
     timed = pl.col("timestamp").is_not_null()
     return (
         messages.records.lazy()
@@ -148,6 +163,11 @@ def _utc(fit_seconds: float | None, offset: int) -> datetime | None:
         return datetime.fromtimestamp(fit_seconds + offset + FIT_EPOCH_S, UTC)  # type: ignore[operator]
     except (TypeError, ValueError, OverflowError, OSError):
         return None  # no start, or one outside what a datetime can hold: the samples give it
+
+
+def _fit_time(value: object) -> int | None:
+    """A FIT date_time as read: None when missing or not a whole number a uint32 field holds."""
+    return value if isinstance(value, int) and 0 <= value < _UINT32_END else None
 
 
 def _unsummed(sport: dict, first_time: int = 0) -> dict:

@@ -1,17 +1,22 @@
-"""parse_fit on the real FIT files: MANIFEST facts, fitparse's oracle values, damaged files."""
+"""parse_fit on the real FIT files (MANIFEST facts, fitparse's oracle values, damaged files) and on
+small FIT files built here to show one fault each."""
 
 from __future__ import annotations
 
 import csv
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipelines.activity.summarize import summarize
+from pipelines.demo.fit_encoding import Message, fit_file
 from pipelines.parsers.activity.fit import CRC_WARNING, NO_DATE, parse_fit
 from pipelines.parsers.schemas import NOT_AN_ACTIVITY, SAMPLE_SCHEMA, ParseError
 from tests.conftest import REALDATA
@@ -294,3 +299,53 @@ def test_damaged_bytes_give_activities_or_a_parse_error(edits: list, cut: int) -
 def test_random_bodies_behind_a_fit_header_never_crash(body: bytes) -> None:
     header = bytes([12, 16, 0, 0]) + len(body).to_bytes(4, "little") + b".FIT"
     _activities_or_parse_error(header + body)
+
+
+# Small FIT files for one fault each, written with the demo club's encoder (FIT profile numbers).
+T0 = datetime(2024, 3, 2, 9, 0, tzinfo=UTC)
+START = T0.timestamp()
+TIMER, START_EVENT, STOP, STOP_ALL = 0, 0, 1, 4  # event, event_type
+RUNNING = 1  # sport
+TOTALS = ("total_elapsed_time", "total_timer_time", "total_distance")
+FILE_ID = Message(0, "file_id", ("type", "time_created"))
+EVENT = Message(1, "event", ("timestamp", "event", "event_type"))
+RECORD = Message(2, "record", ("timestamp", "distance", "heart_rate"))
+SESSION = Message(3, "session", ("start_time", "sport", "sub_sport", *TOTALS))
+
+
+def _fit_file(*messages: Message, body: bytes) -> bytes:
+    """A FIT activity file: the definitions, a file_id message, then `body`."""
+    definitions = b"".join(message.definition for message in (FILE_ID, *messages))
+    return fit_file(definitions + FILE_ID.pack(type=4, time_created=START) + body)
+
+
+def _at(seconds: int) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def test_timer_events_written_before_the_records_place_pauses_by_time() -> None:
+    # An app that writes every timer event first: start at 0 s, stop at 599 s, start again at
+    # 900 s, stop_all at 1499 s. Then a record a second at 3 m/s while the timer runs, the session.
+    seconds = np.r_[np.arange(600), np.arange(900, 1500)]
+    events = EVENT.pack(
+        timestamp=START + np.array([0, 599, 900, 1499]),
+        event=TIMER,
+        event_type=[START_EVENT, STOP, START_EVENT, STOP_ALL],
+    )
+    records = RECORD.pack(timestamp=START + seconds, distance=np.arange(1200) * 3.0, heart_rate=140)
+    # by hand: 599 s + 599 s on the timer, 1499 s from start to end, 1199 steps of 3 m
+    session = SESSION.pack(
+        start_time=START, sport=RUNNING, sub_sport=0,
+        total_elapsed_time=1499, total_timer_time=1198, total_distance=3597,
+    )  # fmt: skip
+    (run,) = parse_fit(_fit_file(EVENT, RECORD, SESSION, body=events + records + session))
+    segments = run.samples.group_by("seg", maintain_order=True).agg(
+        first=pl.col("t").min(), last=pl.col("t").max()
+    )
+    assert segments.rows() == [(0, _at(0), _at(599)), (1, _at(900), _at(1499))]
+    # the samples alone give the device's figures: timer below elapsed, moving not above timer
+    summary, _ = summarize(replace(run, device_timer_s=None, device_elapsed_s=None), "UTC")
+    assert summary["timer_s"] == pytest.approx(1198, rel=0.01)
+    assert summary["elapsed_s"] == 1499
+    assert summary["moving_s"] <= summary["timer_s"]
+    assert summary["distance_m"] == pytest.approx(3597, rel=0.015)
