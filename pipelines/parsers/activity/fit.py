@@ -5,7 +5,7 @@ session with no start at all begins where the one written before it ends (the fi
 record). Records belong to sessions by time, and timer pauses are placed by the events' times, not
 by where the events are in the file: some apps write every timer event before the records. A session
 with a start and a timer total but no timed record (a pool swim whose records carry no time) is kept
-with its totals only.
+with its totals only. A recording stored twice (identical chained files) is counted once.
 """
 
 from __future__ import annotations
@@ -278,6 +278,12 @@ def _legs(samples: pl.DataFrame) -> dict[int, pl.DataFrame]:
     return legs
 
 
+def _repeated(copies: int) -> str:
+    """The warning for a recording stored again in the same file, `copies` more times."""
+    times = "twice" if copies == 1 else f"{copies + 1} times"
+    return f"the file holds the same recording {times}: it was counted once"
+
+
 def parse_fit(data: bytes) -> list[ParsedActivity]:
     """Activities in a FIT file (one per session of a multisport file), or ParseError."""
     messages = decode_fit(data)
@@ -288,6 +294,8 @@ def parse_fit(data: bytes) -> list[ParsedActivity]:
         warnings.append(CRC_WARNING)
     if messages.damage:
         warnings.append(f"{messages.damage}: salvaged {messages.records.height} records")
+    if messages.repeated_files:
+        warnings.append(_repeated(messages.repeated_files))
     legs = _legs(_samples(messages, sessions, offset, relative))
     activities = []
     for index, session in enumerate(sessions):

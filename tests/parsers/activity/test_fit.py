@@ -423,3 +423,25 @@ def test_undated_second_session_takes_the_records_after_the_first() -> None:
     assert (run.sport, run.start_utc, run.samples.height) == ("running", T0, 600)
     assert (walk.sport, walk.start_utc, walk.samples.height) == ("walking", _at(700), 600)
     assert walk.samples["dist_m"].max() == pytest.approx(838.6, rel=0.015)
+
+
+def test_identical_chained_files_are_one_activity_counted_once() -> None:
+    # One 30-minute run at 2.8 m/s stored twice: the same FIT file chained to itself.
+    seconds = np.arange(1800)
+    start = EVENT.pack(timestamp=START, event=TIMER, event_type=START_EVENT)
+    stop = EVENT.pack(timestamp=START + 1799, event=TIMER, event_type=STOP_ALL)
+    records = RECORD.pack(timestamp=START + seconds, distance=seconds * 2.8, heart_rate=150)
+    # by hand: 1799 s from the first record to the last, 1799 steps of 2.8 m
+    session = SESSION.pack(
+        start_time=START, sport=RUNNING, sub_sport=0,
+        total_elapsed_time=1799, total_timer_time=1799, total_distance=5037.2,
+    )  # fmt: skip
+    once = _fit_file(EVENT, RECORD, SESSION, body=start + records + stop + session)
+    (run,) = parse_fit(once + once)
+    assert (run.index_in_file, run.sport, run.start_utc) == (0, "running", T0)
+    assert run.samples.height == 1800
+    assert run.warnings == ["the file holds the same recording twice: it was counted once"]
+    summary, _ = summarize(run, "UTC")
+    assert summary["distance_m"] == pytest.approx(5037.2, rel=0.015)
+    assert summary["timer_s"] == pytest.approx(1799, rel=0.01)
+    assert summary["moving_s"] == pytest.approx(1799, rel=0.01)
