@@ -406,6 +406,25 @@ def test_session_without_a_start_time_starts_with_its_laps_or_records(
     assert summary["timer_s"] == pytest.approx(1800, rel=0.01)
 
 
+def test_session_stating_only_its_sport_takes_start_and_totals_from_its_laps() -> None:
+    # Two 15-minute laps of 2500 m, each with 20 s stopped at a crossing; the session says only
+    # that it was a run.
+    seconds = np.arange(1800)
+    records = RECORD.pack(timestamp=START + seconds, distance=seconds * 5000 / 1799, heart_rate=150)
+    laps = LAP.pack(
+        start_time=START + np.array([0, 900]),
+        total_elapsed_time=900,
+        total_timer_time=880,
+        total_distance=2500,
+    )
+    bare = Message(6, "session", ("sport",))
+    body = records + laps + bare.pack(sport=RUNNING)
+    (run,) = parse_fit(_fit_file(RECORD, LAP, bare, body=body))
+    assert (run.sport, run.start_utc, run.samples.height) == ("running", T0, 1800)
+    # by hand: 2 x 2500 m, 2 x 880 s on the timer, 2 x 900 s in all
+    assert (run.device_distance_m, run.device_timer_s, run.device_elapsed_s) == (5000, 1760, 1800)
+
+
 def test_undated_second_session_takes_the_records_after_the_first() -> None:
     # A run (0-599 s, dated) then a walk whose session states no start (700-1299 s).
     seconds = np.r_[np.arange(600), np.arange(700, 1300)]
