@@ -1,4 +1,12 @@
-"""FIT activity files to activities: one per session, timer pauses as segments, read leniently."""
+"""FIT activity files to activities: one per session, timer pauses as segments, read leniently.
+
+A session gives its activity's start and the device's totals; what it leaves out, its laps give. A
+session with no start at all begins where the one written before it ends (the first: with the first
+record). Records belong to sessions by time, and timer pauses are placed by the events' times, not
+by where the events are in the file: some apps write every timer event before the records. A session
+with a start and a timer total but no timed record (a pool swim whose records carry no time) is kept
+with its totals only. A recording stored twice (identical chained files) is counted once.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +21,7 @@ from pipelines.parsers.schemas import (
     SAMPLE_SCHEMA,
     ParsedActivity,
     ParseError,
+    empty_samples,
 )
 
 SEMICIRCLE_DEG = 180 / 2**31
@@ -22,6 +31,7 @@ NO_DATE_HINT = (
     "upload the file from the watch maker's app (e.g. Garmin Connect), which adds the date, "
     "instead of copying it off the watch"
 )
+TOTALS_ONLY = "no recorded points with a time: only the session totals are available"
 
 # FIT profile numbers: sport -> settings.SPORTS; running sub_sports (trail 3, treadmill 1, indoor 45)
 _SPORTS = {1: "running", 2: "cycling", 5: "swimming", 11: "walking", 12: "skiing", 13: "skiing"}
@@ -32,6 +42,8 @@ _ACTIVITY_FILE, _COURSE_FILE = 4, 6
 _OTHER_FILES = {5: "a planned workout", _COURSE_FILE: "a course or planned route"}
 _TIMER, _START = 0, 0
 _STOPS = {1, 4, 8, 9}  # stop, stop_all, stop_disable, stop_disable_all
+_TOTALS = ("total_elapsed_time", "total_timer_time", "total_distance")
+_UINT32_END = 2**32  # FIT times and totals are uint32 fields: anything else is damage
 
 
 def sport_of(sport: int | None, sub_sport: int | None) -> str:
@@ -43,22 +55,23 @@ def sport_of(sport: int | None, sub_sport: int | None) -> str:
     return _SPORTS.get(sport, "other")  # type: ignore[arg-type]
 
 
-def _refuse_unusable(messages: FitMessages) -> None:
+def _refuse_unusable(messages: FitMessages, sessions: list[dict]) -> None:
     kind = next((f["type"] for f in messages.file_ids if f.get("type") is not None), _ACTIVITY_FILE)
     if kind != _ACTIVITY_FILE:
         what = _OTHER_FILES.get(kind, "a settings, totals or health-data file")
         hint = "export the recorded activity" + (", not the course" if kind == _COURSE_FILE else "")
         raise ParseError(f"{NOT_AN_ACTIVITY}: {what}", hint)
-    if messages.records.is_empty() and messages.damage:
+    if not messages.records.is_empty() or any(map(_summed, sessions)):
+        return
+    if messages.damage:
         raise ParseError(
             f"the file is {messages.damage} before its first recorded point",
             "copy the file from the watch again once it has finished saving the activity",
         )
-    if messages.records.is_empty():
-        raise ParseError(
-            "the file holds no recorded points",
-            "the watch may have saved an empty activity: export it again from the watch's app",
-        )
+    raise ParseError(
+        "the file holds no recorded points",
+        "the watch may have saved an empty activity: export it again from the watch's app",
+    )
 
 
 def _clock_offset(messages: FitMessages, first_time: int) -> tuple[int, list[str]]:
@@ -78,32 +91,44 @@ def _clock_offset(messages: FitMessages, first_time: int) -> tuple[int, list[str
     raise ParseError(NO_DATE, NO_DATE_HINT)
 
 
-def _clock(messages: FitMessages) -> tuple[int, bool, list[str]]:
-    """The offset that makes the records' times UTC, whether device-relative times are kept, why."""
-    times = messages.records["timestamp"]
-    timed = times.len() - times.null_count()
-    absolute = int((times >= SYSTEM_TIME_LIMIT).sum())
-    if timed == 0:
+def _clock(messages: FitMessages, sessions: list[dict]) -> tuple[int, bool, list[str]]:
+    """The offset that makes the records' times UTC, whether device-relative times are kept, why.
+
+    Without a timed record, the starts of the sessions with totals set the clock.
+    """
+    times = messages.records["timestamp"].drop_nulls()
+    starts = [s["start_time"] for s in sessions if s.get("start_time") is not None]
+    clock = times if times.len() else pl.Series([s["start_time"] for s in sessions if _summed(s)])
+    if clock.is_empty():
         raise ParseError(NO_DATE, NO_DATE_HINT)
-    offset, relative, warnings = 0, absolute == 0, []
+    offset, relative, warnings = 0, bool((clock < SYSTEM_TIME_LIMIT).all()), []
     if relative:
-        starts = [s["start_time"] for s in _sessions(messages) if "start_time" in s]
-        offset, warnings = _clock_offset(messages, min(starts, default=times.min()))
-    left_out = times.len() - (timed if relative else absolute)
+        offset, warnings = _clock_offset(messages, min(starts, default=clock.min()))
+    kept = times.len() if relative else int((times >= SYSTEM_TIME_LIMIT).sum())
+    left_out = messages.records.height - kept
     if left_out:
         warnings.append(f"{left_out} points had no clock time and were left out")
     return offset, relative, warnings
 
 
 def _segments(messages: FitMessages) -> pl.Series:
-    """Byte offsets of the timer starts that resume after a stop: each one opens a segment."""
+    """Times of the timer starts that resume after a stop, in time order: each opens a segment.
+
+    Events are taken in the order of their times, which need not be their order in the file.
+    """
+    timer = sorted(
+        (
+            e
+            for e in messages.events
+            if e.get("event") == _TIMER and _fit_time(e.get("timestamp")) is not None
+        ),
+        key=lambda event: event["timestamp"],
+    )
     resumes, stopped = [], False
-    for event in messages.events:
-        if event.get("event") != _TIMER:
-            continue
+    for event in timer:
         kind = event.get("event_type")
         if kind == _START and stopped:
-            resumes.append(event["seq"])
+            resumes.append(event["timestamp"])
         stopped = kind in _STOPS or (stopped and kind != _START)
     return pl.Series("resumes", resumes, pl.Int64)
 
@@ -114,11 +139,12 @@ def _samples(
     """Samples of every timed record, with the session each belongs to, ordered by session and time.
 
     A record belongs to the last session started by its time (the first if none was); its segment
-    counts the timer restarts before it, from 0 in each session.
+    counts the timer restarts at or before its time, from 0 in each session.
     """
     starts = pl.Series([s["from"] for s in sessions], dtype=pl.Int64)
     session = pl.lit(starts).search_sorted(pl.col("timestamp"), side="right").cast(pl.Int32) - 1
-    seg = pl.lit(_segments(messages)).search_sorted(pl.col("seq"), side="left").cast(pl.Int32)
+    resumes = pl.lit(_segments(messages))
+    seg = resumes.search_sorted(pl.col("timestamp"), side="right").cast(pl.Int32)
     timed = pl.col("timestamp").is_not_null()
     return (
         messages.records.lazy()
@@ -150,31 +176,73 @@ def _utc(fit_seconds: float | None, offset: int) -> datetime | None:
         return None  # no start, or one outside what a datetime can hold: the samples give it
 
 
+def _fit_time(value: object) -> int | None:
+    """A FIT date_time as read: None when missing or not a whole number a uint32 field holds."""
+    return value if isinstance(value, int) and 0 <= value < _UINT32_END else None
+
+
+def _total(value: object) -> float | None:
+    """A FIT total as read (a scaled uint32): None when missing or out of that range."""
+    return value if isinstance(value, int | float) and 0 <= value < _UINT32_END else None
+
+
 def _unsummed(sport: dict, first_time: int = 0) -> dict:
     """A stand-in session for records the watch never summed up: sport known, totals unknown."""
     return {"sport": sport.get("sport"), "sub_sport": sport.get("sub_sport"), "from": first_time}
 
 
+def _summed(session: dict) -> bool:
+    """Whether the session states a start and a timer total: an activity even without points."""
+    return session.get("start_time") is not None and session.get("total_timer_time") is not None
+
+
+def _laps_of(session: dict, laps: list[dict], alone: bool) -> list[dict]:
+    """The session's laps: those its first_lap_index and num_laps name, or a lone session's all."""
+    first, count = session.get("first_lap_index"), session.get("num_laps")
+    if isinstance(first, int) and isinstance(count, int):
+        return laps[first : first + count]
+    return laps if alone else []
+
+
+def _with_laps(session: dict, laps: list[dict]) -> dict:
+    """The session with what it leaves out taken from its laps: their first start, their sums."""
+    lap_starts = [start for lap in laps if (start := _fit_time(lap.get("start_time"))) is not None]
+    start = _fit_time(session.get("start_time"))
+    filled = session | {"start_time": min(lap_starts, default=None) if start is None else start}
+    for total in _TOTALS:
+        values = [_total(lap.get(total)) for lap in laps]
+        if session.get(total) is None and values and None not in values:
+            filled[total] = sum(values)  # type: ignore[arg-type]
+    return filled
+
+
+def _last_second(session: dict) -> int:
+    """The last whole second of the session: start times are whole seconds, elapsed ones are not."""
+    return int(session["from"] + (_total(session.get("total_elapsed_time")) or 0)) + 1
+
+
 def _sessions(messages: FitMessages) -> list[dict]:
     """Sessions in time order, each with `from`, the first time that belongs to it.
 
-    A file without sessions (an unfinished recording) gets one stand-in; a damaged multisport file
-    whose records run past its last session gets one more for the leg cut off before its summary.
+    A session with no start, its own or its laps', begins after the session written before it
+    (the file's first: with its first record). A file without sessions (an unfinished recording)
+    gets one stand-in; a damaged multisport file whose records run past its last session gets one
+    more for the leg cut off before its summary.
     """
-    sessions = sorted(
-        (
-            s | {"from": s["start_time"]}
-            for s in messages.sessions
-            if isinstance(s.get("start_time"), int)
-        ),
-        key=lambda session: session["from"],
-    )
+    sessions: list[dict] = []
+    alone = len(messages.sessions) == 1
+    for session in messages.sessions:  # a watch writes its sessions in the order they happened
+        filled = _with_laps(session, _laps_of(session, messages.laps, alone))
+        start = filled["start_time"]
+        if start is None:
+            start = _last_second(sessions[-1]) + 1 if sessions else 0
+        sessions.append(filled | {"from": start})
     if not sessions:
         return [_unsummed(messages.sports[0] if messages.sports else {})]
-    last = sessions[-1]
-    end = last["start_time"] + (last.get("total_elapsed_time") or 0) + 1  # start: whole seconds
+    sessions.sort(key=lambda session: session["from"])
+    end = _last_second(sessions[-1])
     if messages.damage and (messages.records["timestamp"].max() or 0) > end:  # type: ignore[operator]
-        sessions.append(_unsummed(messages.sports[-1] if messages.sports else {}, int(end) + 1))
+        sessions.append(_unsummed(messages.sports[-1] if messages.sports else {}, end + 1))
     return sessions
 
 
@@ -210,22 +278,32 @@ def _legs(samples: pl.DataFrame) -> dict[int, pl.DataFrame]:
     return legs
 
 
+def _repeated(copies: int) -> str:
+    """The warning for a recording stored again in the same file, `copies` more times."""
+    times = "twice" if copies == 1 else f"{copies + 1} times"
+    return f"the file holds the same recording {times}: it was counted once"
+
+
 def parse_fit(data: bytes) -> list[ParsedActivity]:
     """Activities in a FIT file (one per session of a multisport file), or ParseError."""
     messages = decode_fit(data)
-    _refuse_unusable(messages)
-    offset, relative, warnings = _clock(messages)
+    sessions = _sessions(messages)
+    _refuse_unusable(messages, sessions)
+    offset, relative, warnings = _clock(messages, sessions)
     if messages.crc_mismatch:
         warnings.append(CRC_WARNING)
     if messages.damage:
         warnings.append(f"{messages.damage}: salvaged {messages.records.height} records")
-    sessions = _sessions(messages)
+    if messages.repeated_files:
+        warnings.append(_repeated(messages.repeated_files))
     legs = _legs(_samples(messages, sessions, offset, relative))
     activities = []
-    for index, leg in sorted(legs.items()):  # a leg the watch recorded no point of is left out
-        session = sessions[index]
-        activity = _activity(session, leg, offset, index)
-        activity.warnings = list(warnings)
+    for index, session in enumerate(sessions):
+        leg = legs.get(index)
+        if leg is None and not _summed(session):
+            continue  # a session with neither points nor totals
+        activity = _activity(session, empty_samples() if leg is None else leg, offset, index)
+        activity.warnings = list(warnings) + ([TOTALS_ONLY] if leg is None else [])
         if session.get("sport") is None:
             activity.warnings.append("the file states no sport: taken as other")
         activities.append(activity)

@@ -3,11 +3,13 @@
 One `struct.Struct` is compiled per distinct definition message and unpacks just the wanted fields;
 records are gathered as tuples and become one polars frame at the end. It reads chained FIT files,
 compressed-timestamp headers and compressed speed/distance, skips developer fields, keeps what it
-read when a CRC is wrong, and salvages every complete message of a truncated file.
+read when a CRC is wrong, and salvages every complete message of a truncated file. A chained file
+identical to one read before (the same recording stored twice) is counted, not read again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import struct
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,20 +55,26 @@ _RECORD = 20
 _SPEED_DISTANCE = 8  # record.compressed_speed_distance: 12-bit speed, 12-bit rolling distance
 
 # global message number -> FitMessages attribute, and the fields kept: number -> (name, scale, offset)
-_MESSAGES = {0: "file_ids", 12: "sports", 18: "sessions", 20: "records", 21: "events"}
+_MESSAGES = {0: "file_ids", 12: "sports", 18: "sessions", 19: "laps", 20: "records", 21: "events"}
 _MESSAGES[34] = "activities"
+_TOTALS = {
+    2: ("start_time", 0, 0),
+    7: ("total_elapsed_time", 1000, 0),
+    8: ("total_timer_time", 1000, 0),
+    9: ("total_distance", 100, 0),
+}
 _WANTED: dict[int, dict[int, tuple[str, int, int]]] = {
     0: {0: ("type", 0, 0), 4: ("time_created", 0, 0)},
     12: {0: ("sport", 0, 0), 1: ("sub_sport", 0, 0)},
-    18: {
-        2: ("start_time", 0, 0),
+    18: _TOTALS
+    | {
         5: ("sport", 0, 0),
         6: ("sub_sport", 0, 0),
-        7: ("total_elapsed_time", 1000, 0),
-        8: ("total_timer_time", 1000, 0),
-        9: ("total_distance", 100, 0),
         16: ("avg_heart_rate", 0, 0),
+        25: ("first_lap_index", 0, 0),
+        26: ("num_laps", 0, 0),
     },
+    19: dict(_TOTALS),
     _RECORD: {
         0: ("position_lat", 0, 0),
         1: ("position_long", 0, 0),
@@ -217,6 +225,7 @@ def decode_fit(data: bytes) -> FitMessages:
     """Decode every chained FIT file in `data`; ParseError when it is not a FIT file at all."""
     groups: dict[tuple[_Layout, bool], MessageRows] = {}
     found = FitMessages()
+    bodies_read: set[bytes] = set()
     pos = 0
     while len(data) - pos >= 12 and data[pos + 8 : pos + 12] == b".FIT" and data[pos] >= 12:
         header_size = data[pos]
@@ -224,6 +233,12 @@ def decode_fit(data: bytes) -> FitMessages:
         if body_end == pos + header_size:
             body_end = len(data)  # a recording the device never finished: its size left at zero
         found.fit_files += 1
+        body = hashlib.sha256(data[pos + header_size : body_end]).digest()
+        if body in bodies_read:
+            found.repeated_files += 1
+            pos = body_end + 2
+            continue
+        bodies_read.add(body)
         found.damage = _read_body(data, pos + header_size, min(body_end, len(data)), groups)
         if found.damage is None and body_end + 2 > len(data):
             found.damage = "truncated"

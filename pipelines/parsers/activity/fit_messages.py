@@ -54,10 +54,12 @@ class FitMessages:
     file_ids: list[dict] = field(default_factory=list)
     sports: list[dict] = field(default_factory=list)
     sessions: list[dict] = field(default_factory=list)
+    laps: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     activities: list[dict] = field(default_factory=list)
     records: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=RECORD_SCHEMA))
     fit_files: int = 0
+    repeated_files: int = 0  # chained files identical to one before them: the same recording again
     crc_mismatch: bool = False
     damage: str | None = None  # "truncated" or "damaged at byte N" when reading stopped early
 

@@ -1,18 +1,23 @@
-"""parse_fit on the real FIT files: MANIFEST facts, fitparse's oracle values, damaged files."""
+"""parse_fit on the real FIT files (MANIFEST facts, fitparse's oracle values, damaged files) and on
+small FIT files built here to show one fault each."""
 
 from __future__ import annotations
 
 import csv
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.parsers.activity.fit import CRC_WARNING, NO_DATE, parse_fit
+from pipelines.activity.summarize import summarize
+from pipelines.demo.fit_encoding import Message, fit_file
+from pipelines.parsers.activity.fit import CRC_WARNING, NO_DATE, TOTALS_ONLY, parse_fit
 from pipelines.parsers.schemas import NOT_AN_ACTIVITY, SAMPLE_SCHEMA, ParseError
 from tests.conftest import REALDATA
 
@@ -294,3 +299,168 @@ def test_damaged_bytes_give_activities_or_a_parse_error(edits: list, cut: int) -
 def test_random_bodies_behind_a_fit_header_never_crash(body: bytes) -> None:
     header = bytes([12, 16, 0, 0]) + len(body).to_bytes(4, "little") + b".FIT"
     _activities_or_parse_error(header + body)
+
+
+# Small FIT files for one fault each, written with the demo club's encoder (FIT profile numbers).
+T0 = datetime(2024, 3, 2, 9, 0, tzinfo=UTC)
+START = T0.timestamp()
+TIMER, START_EVENT, STOP, STOP_ALL = 0, 0, 1, 4  # event, event_type
+RUNNING, WALKING, SWIMMING, LAP_SWIMMING = 1, 11, 5, 17  # sport, sub_sport
+TOTALS = ("total_elapsed_time", "total_timer_time", "total_distance")
+FILE_ID = Message(0, "file_id", ("type", "time_created"))
+EVENT = Message(1, "event", ("timestamp", "event", "event_type"))
+RECORD = Message(2, "record", ("timestamp", "distance", "heart_rate"))
+SESSION = Message(3, "session", ("start_time", "sport", "sub_sport", *TOTALS))
+UNDATED_SESSION = Message(4, "session", ("sport", *TOTALS))
+LAP = Message(5, "lap", ("start_time", *TOTALS))
+
+
+def _fit_file(*messages: Message, body: bytes) -> bytes:
+    """A FIT activity file: the definitions, a file_id message, then `body`."""
+    definitions = b"".join(message.definition for message in (FILE_ID, *messages))
+    return fit_file(definitions + FILE_ID.pack(type=4, time_created=START) + body)
+
+
+def _at(seconds: int) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def test_timer_events_written_before_the_records_place_pauses_by_time() -> None:
+    # An app that writes every timer event first: start at 0 s, stop at 599 s, start again at
+    # 900 s, stop_all at 1499 s. Then a record a second at 3 m/s while the timer runs, the session.
+    seconds = np.r_[np.arange(600), np.arange(900, 1500)]
+    events = EVENT.pack(
+        timestamp=START + np.array([0, 599, 900, 1499]),
+        event=TIMER,
+        event_type=[START_EVENT, STOP, START_EVENT, STOP_ALL],
+    )
+    records = RECORD.pack(timestamp=START + seconds, distance=np.arange(1200) * 3.0, heart_rate=140)
+    # by hand: 599 s + 599 s on the timer, 1499 s from start to end, 1199 steps of 3 m
+    session = SESSION.pack(
+        start_time=START, sport=RUNNING, sub_sport=0,
+        total_elapsed_time=1499, total_timer_time=1198, total_distance=3597,
+    )  # fmt: skip
+    (run,) = parse_fit(_fit_file(EVENT, RECORD, SESSION, body=events + records + session))
+    segments = run.samples.group_by("seg", maintain_order=True).agg(
+        first=pl.col("t").min(), last=pl.col("t").max()
+    )
+    assert segments.rows() == [(0, _at(0), _at(599)), (1, _at(900), _at(1499))]
+    # the samples alone give the device's figures: timer below elapsed, moving not above timer
+    summary, _ = summarize(replace(run, device_timer_s=None, device_elapsed_s=None), "UTC")
+    assert summary["timer_s"] == pytest.approx(1198, rel=0.01)
+    assert summary["elapsed_s"] == 1499
+    assert summary["moving_s"] <= summary["timer_s"]
+    assert summary["distance_m"] == pytest.approx(3597, rel=0.015)
+
+
+def test_pool_swim_whose_records_have_no_time_keeps_the_session_totals() -> None:
+    # A watch's pool swim: 3 laps of 20 lengths of 25 m, 25 s a length and 100 s of rest after
+    # each lap; laps, lengths and session are dated, the 60 records hold heart rate and no time.
+    length = Message(6, "length", ("start_time", "total_elapsed_time", "total_timer_time"))
+    record = Message(7, "record", ("heart_rate",))
+    session = Message(
+        8, "session", ("start_time", "sport", "sub_sport", *TOTALS, "first_lap_index", "num_laps")
+    )
+    lap_starts = START + np.array([0, 600, 1200])
+    body = length.pack(
+        start_time=np.repeat(lap_starts, 20) + np.tile(np.arange(20) * 25, 3),
+        total_elapsed_time=25,
+        total_timer_time=25,
+    )
+    body += record.pack(heart_rate=np.linspace(120, 150, 60).round())
+    body += LAP.pack(
+        start_time=lap_starts, total_elapsed_time=600, total_timer_time=500, total_distance=500
+    )
+    # by hand: 3 x 500 m and 3 x 500 s on the timer; 1800 s from the first length to the end
+    body += session.pack(
+        start_time=START, sport=SWIMMING, sub_sport=LAP_SWIMMING,
+        total_elapsed_time=1800, total_timer_time=1500, total_distance=1500,
+        first_lap_index=0, num_laps=3,
+    )  # fmt: skip
+    (swim,) = parse_fit(_fit_file(LAP, length, record, session, body=body))
+    assert (swim.sport, swim.start_utc, swim.samples.height) == ("swimming", T0, 0)
+    assert swim.warnings == ["60 points had no clock time and were left out", TOTALS_ONLY]
+    summary, _ = summarize(swim, "UTC")
+    assert summary["start_utc"] == T0
+    assert summary["distance_m"] == pytest.approx(1500, rel=0.015)
+    assert summary["timer_s"] == pytest.approx(1500, rel=0.01)
+    assert summary["elapsed_s"] == 1800
+
+
+@pytest.mark.parametrize(("laps", "start"), [(True, 0), (False, 2)])
+def test_session_without_a_start_time_starts_with_its_laps_or_records(
+    laps: bool, start: int
+) -> None:
+    # A session with its totals but no start_time: 30 min at 2.8 m/s whose first record came 2 s
+    # after the lap started (the watch found GPS late), with or without that lap.
+    seconds = np.arange(2, 1801)
+    records = RECORD.pack(timestamp=START + seconds, distance=(seconds - 2) * 2.8, heart_rate=150)
+    # by hand: 1800 s from the lap's start, 1798 steps of 2.8 m
+    totals = {"total_elapsed_time": 1800, "total_timer_time": 1800, "total_distance": 5034.4}
+    body = records + (LAP.pack(start_time=START, **totals) if laps else b"")
+    body += UNDATED_SESSION.pack(sport=RUNNING, **totals)
+    (run,) = parse_fit(_fit_file(RECORD, LAP, UNDATED_SESSION, body=body))
+    assert (run.sport, run.start_utc, run.samples.height) == ("running", _at(start), 1799)
+    summary, _ = summarize(run, "UTC")
+    assert summary["distance_m"] == pytest.approx(5034.4, rel=0.015)
+    assert summary["timer_s"] == pytest.approx(1800, rel=0.01)
+
+
+def test_session_stating_only_its_sport_takes_start_and_totals_from_its_laps() -> None:
+    # Two 15-minute laps of 2500 m, each with 20 s stopped at a crossing; the session says only
+    # that it was a run.
+    seconds = np.arange(1800)
+    records = RECORD.pack(timestamp=START + seconds, distance=seconds * 5000 / 1799, heart_rate=150)
+    laps = LAP.pack(
+        start_time=START + np.array([0, 900]),
+        total_elapsed_time=900,
+        total_timer_time=880,
+        total_distance=2500,
+    )
+    bare = Message(6, "session", ("sport",))
+    body = records + laps + bare.pack(sport=RUNNING)
+    (run,) = parse_fit(_fit_file(RECORD, LAP, bare, body=body))
+    assert (run.sport, run.start_utc, run.samples.height) == ("running", T0, 1800)
+    # by hand: 2 x 2500 m, 2 x 880 s on the timer, 2 x 900 s in all
+    assert (run.device_distance_m, run.device_timer_s, run.device_elapsed_s) == (5000, 1760, 1800)
+
+
+def test_undated_second_session_takes_the_records_after_the_first() -> None:
+    # A run (0-599 s, dated) then a walk whose session states no start (700-1299 s).
+    seconds = np.r_[np.arange(600), np.arange(700, 1300)]
+    distance = np.r_[np.arange(600) * 3.0, 1797 + np.arange(600) * 1.4]
+    body = RECORD.pack(timestamp=START + seconds, distance=distance, heart_rate=130)
+    # by hand: 599 steps of 3 m, then 599 steps of 1.4 m
+    body += SESSION.pack(
+        start_time=START, sport=RUNNING, sub_sport=0,
+        total_elapsed_time=599, total_timer_time=599, total_distance=1797,
+    )  # fmt: skip
+    body += UNDATED_SESSION.pack(
+        sport=WALKING, total_elapsed_time=599, total_timer_time=599, total_distance=838.6
+    )
+    run, walk = parse_fit(_fit_file(RECORD, SESSION, UNDATED_SESSION, body=body))
+    assert (run.sport, run.start_utc, run.samples.height) == ("running", T0, 600)
+    assert (walk.sport, walk.start_utc, walk.samples.height) == ("walking", _at(700), 600)
+    assert walk.samples["dist_m"].max() == pytest.approx(838.6, rel=0.015)
+
+
+def test_identical_chained_files_are_one_activity_counted_once() -> None:
+    # One 30-minute run at 2.8 m/s stored twice: the same FIT file chained to itself.
+    seconds = np.arange(1800)
+    start = EVENT.pack(timestamp=START, event=TIMER, event_type=START_EVENT)
+    stop = EVENT.pack(timestamp=START + 1799, event=TIMER, event_type=STOP_ALL)
+    records = RECORD.pack(timestamp=START + seconds, distance=seconds * 2.8, heart_rate=150)
+    # by hand: 1799 s from the first record to the last, 1799 steps of 2.8 m
+    session = SESSION.pack(
+        start_time=START, sport=RUNNING, sub_sport=0,
+        total_elapsed_time=1799, total_timer_time=1799, total_distance=5037.2,
+    )  # fmt: skip
+    once = _fit_file(EVENT, RECORD, SESSION, body=start + records + stop + session)
+    (run,) = parse_fit(once + once)
+    assert (run.index_in_file, run.sport, run.start_utc) == (0, "running", T0)
+    assert run.samples.height == 1800
+    assert run.warnings == ["the file holds the same recording twice: it was counted once"]
+    summary, _ = summarize(run, "UTC")
+    assert summary["distance_m"] == pytest.approx(5037.2, rel=0.015)
+    assert summary["timer_s"] == pytest.approx(1799, rel=0.01)
+    assert summary["moving_s"] == pytest.approx(1799, rel=0.01)

@@ -136,3 +136,11 @@ def test_compressed_timestamps_and_speed_distance(realdata: Path) -> None:
     second = decoded.records.row(2, named=True)
     assert (second["timestamp"], second["heart_rate"]) == (17217874, 104)
     assert (second["speed"], second["distance"]) == (3.55, 14.25)
+
+
+def test_a_chained_copy_of_the_recording_is_counted_not_read_again(realdata: Path) -> None:
+    data = (realdata / "fit/garmin-fr920xt_triathlon_multisport_chained-fit.fit").read_bytes()
+    decoded = decode_fit(data + data)
+    assert (decoded.fit_files, decoded.repeated_files) == (8, 4)
+    assert len(decoded.sessions) == 5  # MANIFEST: 5 sessions, 1773 records
+    assert decoded.records.height == 1773
