@@ -15,7 +15,10 @@ from pipelines.settings import Settings
 
 
 def _activity_line(name: str, activity: ParsedActivity, settings: Settings) -> dict:
-    summary, _ = summarize(activity, settings.club_time_zone, settings.thresholds)
+    try:
+        summary, _ = summarize(activity, settings.club_time_zone, settings.thresholds)
+    except ParseError as err:  # one impossible leg of a multisport file; the others still print
+        return {"file": name, "error": err.reason, "hint": err.hint}
     start = summary["start_utc"]
     return {
         "file": name,

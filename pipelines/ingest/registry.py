@@ -21,7 +21,7 @@ T = TypeVar("T")
 # columns change (the club files are then parsed again: 2 = ostrc_responses.instrument_version,
 # 3 = ostrc_responses.area, 4 = ostrc_areas.lower_limb and the ostrc_instrument table,
 # 5 = athletes.email).
-PARSER_VERSION = 5
+PARSER_VERSION = 6
 UNEXPECTED_HINT = (
     "the file is kept in the raw archive: tell the operator, so it is read again once fixed"
 )
