@@ -25,6 +25,8 @@ COACH_SECTIONS = {
         ("adherence", "Strength adherence", ":material/fitness_center:"),
         ("injuries", "Injuries and health", ":material/healing:"),
         ("follow_up", "Follow-up", ":material/assignment_late:"),
+        ("assessments", "Assessments", ":material/assignment_add:"),
+        ("assessment_results", "Assessment results", ":material/monitoring:"),
         ("pace_trends", "Pace trends", ":material/trending_up:"),
     ],
     "Athletes": [("athlete", "Athlete", ":material/person:")],
@@ -35,6 +37,7 @@ MEMBER_PAGES = [
     ("my_trends", "My running", ":material/directions_run:"),
     ("my_program", "My strength program", ":material/fitness_center:"),
     ("my_injuries", "My health check-ins", ":material/healing:"),
+    ("my_assessments", "My assessments", ":material/accessibility_new:"),
     ("upload", "Upload files", ":material/upload_file:"),
 ]
 

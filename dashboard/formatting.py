@@ -158,3 +158,34 @@ def settings_table(settings_json: str | None) -> pl.DataFrame:
 def count_text(n: int, thing: str) -> str:
     """'1 case', '3 cases'."""
     return f"{n} {thing}{'' if n == 1 else 's'}"
+
+
+def _amount(value: float, unit: str) -> str:
+    return f"{value:.0f}%" if unit == "pct" else f"{value:.3g}"
+
+
+def assessment_change_sentence(row: dict, label: str, unit: str, who: str = "you") -> str:
+    """A re-test's change from baseline in plain words, against the test's noise (screening only).
+
+    `row` is a mart_assessment_results row; the change is a percentage of the baseline when the
+    test's real-change threshold is one (HHD 5%, hops 10%), else in the measure's unit."""
+    subject = "Your" if who == "you" else f"{who}'s"
+    side = "" if row["side"] == "both" else f"{row['side']} "
+    since = f"since the baseline of {row['baseline_on']:%d %b %Y}"
+    if not row["change"]:
+        return f"{subject} {side}{label} has not changed {since}."
+    by_pct = row["real_change_unit"] == "pct"
+    change = abs(row["change_pct"] if by_pct else row["change"])
+    amount = _amount(change, row["real_change_unit"]) + ("" if by_pct else f" {unit}")
+    noise = _amount(row["real_change"], row["real_change_unit"]) + ("" if by_pct else f" {unit}")
+    verb = "rose" if row["change"] > 0 else "fell"
+    if row["beyond_noise"]:
+        better = "an improvement" if row["direction"] == "better" else "a decline"
+        return (
+            f"{subject} {side}{label} {verb} {amount} {since}, beyond the {noise} test noise "
+            f"({better})."
+        )
+    return (
+        f"{subject} {side}{label} {verb} {amount} {since}, within the {noise} test noise: "
+        "not a real change yet."
+    )

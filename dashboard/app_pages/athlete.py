@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data, ui
-from dashboard.views import health, running, strength_program
+from dashboard.views import assessments, health, running, strength_program
 
 VIEWS = {
     "Running": running.render,
     "Strength program": strength_program.render,
     "Health check-ins": health.render,
+    "Assessments": assessments.render,
 }
 
 coach = ui.coach_viewer()

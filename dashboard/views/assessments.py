@@ -1,0 +1,92 @@
+"""The assessment view of one athlete ("My assessments"): each test over time, left and right, with
+the real-change band around the baseline, limb symmetry, and the changes in plain words."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard.accounts.viewer import Viewer
+from dashboard.charts import assessments as charts
+from dashboard.formatting import assessment_change_sentence
+
+SCREENING = (
+    "Screening tests of hip and leg strength and control, recorded by your coach or physio: they "
+    "show change over time and are not a diagnosis. The shaded band around your first value is "
+    "the test's measurement noise; only a change outside it is a real change."
+)
+LSI = "lsi_pct"
+LSI_METHOD = "weaker side / stronger side x 100; healthy runners are around 99%"
+
+
+def _status_text(status: pl.DataFrame) -> str | None:
+    if status.is_empty() or status["last_assessed_on"][0] is None:
+        return None
+    row = status.row(0, named=True)
+    return (
+        f"First assessed {row['baseline_on']:%d %b %Y}, last {row['last_assessed_on']:%d %b %Y}; "
+        f"next re-test due {row['retest_due_on']:%d %b %Y} (every {row['retest_weeks']} weeks)."
+    )
+
+
+def _numbers(viewer: Viewer, rows: pl.DataFrame, key: str) -> None:
+    """A chart per measure that can get better or worse, and the latest change per side in words."""
+    tracked = rows.filter((pl.col("kind") == "number") & (pl.col("better") != "none"))
+    for measure in tracked.filter(pl.col("measure") != LSI)["measure"].unique(maintain_order=True):
+        one = tracked.filter(pl.col("measure") == measure)
+        first = one.row(0, named=True)
+        title = f"{first['test_name']}: {first['measure_name']}"
+        ui.chart(charts.assessment_trend(one, title, first["unit"]), key=f"{key}_{measure}")
+        latest = one.filter(pl.col("assessed_on") == pl.col("assessed_on").max())
+        for row in latest.filter(pl.col("change").is_not_null()).iter_rows(named=True):
+            label = f"{first['test_name'].lower()} ({first['measure_name'].lower()})"
+            st.write(assessment_change_sentence(row, label, first["unit"]))
+    symmetry = tracked.filter(pl.col("measure") == LSI).sort("assessed_on")
+    if not symmetry.is_empty():
+        last = symmetry.row(-1, named=True)
+        st.metric(
+            f"Limb symmetry, {last['assessed_on']:%d %b %Y}",
+            f"{last['value']:.0f}%",
+            delta=None if last["change"] is None else f"{last['change']:+.0f} points since baseline",
+            delta_color="off",
+            help=f"Limb symmetry index = {LSI_METHOD}.",
+        )
+
+
+def _ratings(rows: pl.DataFrame) -> None:
+    """Rated criteria (good/fair/poor, absent/mild/marked) per session and side."""
+    rated = rows.filter(pl.col("kind") == "level")
+    if rated.is_empty():
+        return
+    ui.table(
+        rated.sort("assessed_on", "measure", "side").select(
+            "assessed_on", "measure_name", "side", "level", "assessor", "assessor_changed"
+        ),
+        column_config={
+            "assessed_on": st.column_config.DateColumn("Date"),
+            "measure_name": "Criterion",
+            "side": "Side",
+            "level": "Rating",
+            "assessor": "Assessed by",
+            "assessor_changed": "Assessor changed (ratings agree poorly between raters)",
+        },
+    )
+
+
+def render(viewer: Viewer, key: str = "me") -> None:
+    """The assessment view of the athlete in view (the member's own, or the coach's pick)."""
+    st.caption(SCREENING)
+    results = data.athlete_assessments(viewer)
+    if results.is_empty():
+        st.info("No assessment recorded yet: your coach or physio records them after testing.")
+        return
+    status = _status_text(data.athlete_assessment_status(viewer))
+    if status:
+        st.write(status)
+    for test in results["test"].unique(maintain_order=True):
+        rows = results.filter(pl.col("test") == test)
+        st.subheader(rows["test_name"][0])
+        _numbers(viewer, rows, f"{key}_{test}")
+        _ratings(rows)
+    ui.download(results, "my_assessments.csv", key=f"{key}_assessments_csv")
