@@ -20,6 +20,7 @@ AT_RISK_REASONS = {
     "substantial_ostrc": "Substantial health problem (OSTRC)",
     "same_area_3_weeks": "Same body area 3 weeks running (OSTRC)",
     "adherence_drop": "Strength sessions dropping off",
+    "assessment_worsened": "Assessment worsened beyond noise",
 }
 CATEGORIES = {
     "glute_med_min": "Side glutes (clamshell, side-lying raise, band walk)",

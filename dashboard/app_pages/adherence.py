@@ -37,6 +37,7 @@ ui.table(
         "current_phase",
         "enrolled_weeks",
         "falling_behind",
+        "baseline_missing",
     ),
     column_config={
         "display_name": "Athlete",
@@ -49,8 +50,18 @@ ui.table(
         "current_phase": "Phase",
         "enrolled_weeks": "Weeks enrolled",
         "falling_behind": "Falling behind",
+        "baseline_missing": st.column_config.CheckboxColumn(
+            "Baseline missing", help="No baseline assessment: assess before prescribing."
+        ),
     },
 )
+missing = athletes.filter(pl.col("baseline_missing"))
+if not missing.is_empty():
+    st.warning(
+        f"Baseline missing for {', '.join(missing['display_name'])}: enrolled without a baseline "
+        "assessment, so the program's effect on their signs cannot be followed. Record one on the "
+        "Assessments page."
+    )
 ui.download(athletes, "adherence_by_athlete.csv", key="adherence_athletes_csv")
 
 st.subheader("By phase and week")

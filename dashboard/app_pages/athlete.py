@@ -33,5 +33,8 @@ chosen = st.selectbox(
     key="athlete_choice",
 )
 st.query_params["athlete"] = chosen
+subject = coach.viewing(chosen)
+if assessments.baseline_missing(subject):
+    st.warning(assessments.BASELINE_MISSING)
 view = st.segmented_control("Show", list(VIEWS), default="Running", key="athlete_view") or "Running"
-VIEWS[view](coach.viewing(chosen), key=f"coach_{view}")
+VIEWS[view](subject, key=f"coach_{view}")

@@ -10,8 +10,8 @@ from dashboard.data.serving import coach_only, select, subject
 
 
 def assessment_catalog(viewer: Viewer) -> pl.DataFrame:
-    """The club's test catalogue, one row per test x measure, in the catalogue's order."""
-    return select("SELECT * FROM mart_assessment_catalog ORDER BY test_order, measure_order")
+    """The club's test catalogue, one row per test x measure (entered and derived), in its order."""
+    return select("SELECT * FROM mart_assessment_catalog ORDER BY display_order")
 
 
 def athlete_assessments(viewer: Viewer, athlete_id: str | None = None) -> pl.DataFrame:

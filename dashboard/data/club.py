@@ -46,11 +46,13 @@ def club_weekly(viewer: Viewer, start: date | None = None, end: date | None = No
 
 
 def club_adherence(viewer: Viewer) -> pl.DataFrame:
-    """Every enrolled athlete's cumulative adherence, band and whether they are falling behind."""
+    """Every enrolled athlete's cumulative adherence, band, whether they are falling behind and
+    whether their baseline assessment is missing."""
     coach_only(viewer)
     return select(
-        """SELECT * FROM mart_adherence_athlete
-        ORDER BY falling_behind DESC, cumulative_session_adherence, display_name"""
+        """SELECT a.*, coalesce(s.status = 'no_baseline', true) AS baseline_missing
+        FROM mart_adherence_athlete AS a LEFT JOIN mart_assessment_status AS s USING (athlete_id)
+        ORDER BY a.falling_behind DESC, a.cumulative_session_adherence, a.display_name"""
     )
 
 

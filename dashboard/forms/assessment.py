@@ -1,13 +1,16 @@
 """The assessment session form's inputs, built from the club's test catalogue (mart_assessment_catalog),
-and the results a filled form gives, in the `assessment_session` document's shape
-(docs/ASSESSMENTS.md). No Streamlit here: views/assessment_entry.py draws these inputs."""
+the results a filled form gives in the `assessment_session` document's shape, and why any of them
+cannot be recorded (docs/ASSESSMENTS.md). No Streamlit here: views/assessment_entry.py draws them.
+
+The checks are the pipeline's own (`AssessmentCatalog.check`, pure and shared with the parsers), so
+the form refuses exactly what the parser would reject."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-import polars as pl
+from pipelines.parsers.club.assessment_catalog import AssessmentCatalog, check_body_mass
 
 SIDES = {"left": "left", "right": "right", "both": "both sides"}
 # Input step and shown decimals per unit: lever arms in cm precision, masses and angles to 0.1.
@@ -38,31 +41,30 @@ class Field:
         return STEPS.get(self.unit, DEFAULT_STEP)
 
 
-def test_names(catalog: pl.DataFrame) -> dict[str, str]:
-    """Test code -> name, in the catalogue's order."""
-    return dict(catalog.select("test", "test_name").unique(maintain_order=True).iter_rows())
+def test_names(catalog: AssessmentCatalog) -> dict[str, str]:
+    """Code -> name of every test with a measure to enter, in the catalogue's order."""
+    return {m.test: m.test_name for m in catalog.measures if not m.derived}
 
 
-def fields(catalog: pl.DataFrame, test: str) -> list[Field]:
-    """Every input of one test: each measure per side (left and right, or both) per trial."""
+def fields(catalog: AssessmentCatalog, test: str) -> list[Field]:
+    """Every input of one test: each entered measure per side (left and right, or both) per trial."""
     out = []
-    for row in catalog.filter(pl.col("test") == test).iter_rows(named=True):
-        unit = "" if row["kind"] == "level" else f" ({row['unit']})"
-        for side in ("left", "right") if row["sided"] else ("both",):
-            for trial in range(1, row["trials"] + 1):
-                trial_text = f", trial {trial}" if row["trials"] > 1 else ""
+    for m in (m for m in catalog.measures if m.test == test and not m.derived):
+        unit = "" if m.kind == "level" else f" ({m.unit})"
+        for side in m.sides:
+            for trial in range(1, m.trials + 1):
+                trial_text = f", trial {trial}" if m.trials > 1 else ""
                 out.append(
                     Field(
                         test=test,
-                        measure=row["measure"],
+                        measure=m.measure,
                         side=side,
                         trial=trial,
-                        label=f"{row['test_name']}: {row['measure_name']}{unit}, "
-                        f"{SIDES[side]}{trial_text}",
-                        kind=row["kind"],
-                        levels=tuple(row["levels"] or ()),
-                        unit=row["unit"],
-                        optional=bool(row["optional"]) or trial > 1,
+                        label=f"{m.test_name}: {m.measure_name}{unit}, {SIDES[side]}{trial_text}",
+                        kind=m.kind,
+                        levels=m.levels,
+                        unit=m.unit,
+                        optional=m.optional or trial > 1,
                     )
                 )
     return out
@@ -83,13 +85,24 @@ def results(values: dict[Field, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def missing(values: dict[Field, Any]) -> list[str]:
-    """Inputs a session must have and that were left empty, as 'label: reason' lines."""
-    return [
-        f"{f.label}: required (this measure is not optional in the catalogue)"
-        for f, value in values.items()
-        if not f.optional and (value is None or value == "")
-    ]
+def refusals(
+    catalog: AssessmentCatalog, assessor: str, body_mass_kg: float | None, values: dict[Field, Any]
+) -> list[str]:
+    """Every reason the filled form cannot be recorded, as 'what: why' lines (none: it can)."""
+    reasons = [] if assessor.strip() else ["Assessor: required (who did the tests)"]
+    mass = check_body_mass(body_mass_kg)
+    reasons += [f"Body mass (kg): {mass}"] if mass else []
+    if not values:
+        reasons.append("Tests done: choose at least one test")
+    for f, value in values.items():
+        if value is None or value == "":
+            if not f.optional:
+                reasons.append(f"{f.label}: required (the catalogue does not make it optional)")
+            continue
+        number = value if f.kind == "level" else float(value)
+        reason = catalog.check(f.test, f.measure, f.side, f.trial, number)
+        reasons += [f"{f.label}: {reason}"] if reason else []
+    return reasons
 
 
 def previous_values(document: dict[str, Any] | None) -> dict[str, Any]:

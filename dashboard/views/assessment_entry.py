@@ -14,6 +14,7 @@ from dashboard import data, ui
 from dashboard.accounts.viewer import Viewer
 from dashboard.forms import assessment
 from dashboard.forms.entries import ASSESSMENT, records_entries, write_assessment_session
+from pipelines.parsers.club.assessment_catalog import AssessmentCatalog
 
 NEW = "new"
 
@@ -46,7 +47,7 @@ def _input(field: assessment.Field, previous: Any, key: str) -> Any:
 
 
 def _test_inputs(
-    catalog: pl.DataFrame, test: str, previous: dict[str, Any], key: str
+    catalog: AssessmentCatalog, test: str, previous: dict[str, Any], key: str
 ) -> dict[assessment.Field, Any]:
     """One test's inputs, left and right side by side."""
     values = {}
@@ -61,23 +62,63 @@ def _test_inputs(
     return values
 
 
+def _save(
+    viewer: Viewer,
+    member: str,
+    name: str,
+    correcting: dict[str, Any] | None,
+    assessed_on: date,
+    assessor: str,
+    body_mass_kg: float | None,
+    catalog: AssessmentCatalog,
+    values: dict[assessment.Field, Any],
+) -> None:
+    """Write the session when every value passes the catalogue's checks; else refuse it, saying why."""
+    refused = assessment.refusals(catalog, assessor, body_mass_kg, values)
+    if refused:
+        st.error(
+            "Nothing was saved. Correct these values and save again:\n\n"
+            + "\n".join(f"- {reason}" for reason in refused)
+        )
+        return
+    results = assessment.results(values)
+    write_assessment_session(
+        viewer,
+        member,
+        assessed_on=assessed_on,
+        assessor=assessor.strip(),
+        body_mass_kg=float(body_mass_kg),
+        results=results,
+        supersedes=correcting["entry_id"] if correcting else None,
+    )
+    st.session_state["assessment_saved"] = {
+        "name": name,
+        "assessed_on": assessed_on.isoformat(),
+        "results": results,
+        "corrected": bool(correcting),
+    }
+    st.session_state["assessment_saves"] = st.session_state.get("assessment_saves", 0) + 1
+    st.rerun()
+
+
 def _receipt() -> None:
     """What the last save wrote, and when it shows."""
     saved = st.session_state.get("assessment_saved")
     if not saved:
         return
+    what = "correction of the assessment" if saved["corrected"] else "assessment"
     st.success(
-        f"Saved the assessment of {saved['name']} on {saved['assessed_on']} "
+        f"Saved the {what} of {saved['name']} on {saved['assessed_on']} "
         f"({len(saved['results'])} values). It shows on the member's My assessments page and "
         "here after the next data run (usually within a few minutes)."
     )
-    ui.table(pl.DataFrame(saved["results"]).with_columns(pl.col("value").cast(pl.String)))
+    ui.table(pl.DataFrame([{**r, "value": str(r["value"])} for r in saved["results"]]))
 
 
 def render(viewer: Viewer) -> None:
     """The entry (or correction) form for one member's assessment session."""
     roster = data.athletes(viewer)
-    catalog = data.assessment_catalog(viewer)
+    catalog = AssessmentCatalog.from_frame(data.assessment_catalog(viewer))
     names = dict(zip(roster["athlete_id"].to_list(), roster["display_name"].to_list(), strict=True))
     member = st.selectbox(
         "Member", list(names), format_func=lambda a: f"{names[a]} ({a})", key="assess_member"
@@ -123,5 +164,15 @@ def render(viewer: Viewer) -> None:
             values |= _test_inputs(catalog, test, previous, form_key)
         sent = st.form_submit_button("Save assessment", type="primary")
     if sent:
-        _save(viewer, member, names[member], correcting, assessed_on, assessor, body_mass, values)
+        _save(
+            viewer,
+            member,
+            names[member],
+            correcting,
+            assessed_on,
+            assessor,
+            body_mass,
+            catalog,
+            values,
+        )
     _receipt()

@@ -9,13 +9,23 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.accounts.viewer import Viewer
 from dashboard.charts import assessments as charts
-from dashboard.formatting import assessment_change_sentence
+from dashboard.formatting import CATEGORIES, assessment_change_sentence
 
 SCREENING = (
     "Screening tests of hip and leg strength and control, recorded by your coach or physio: they "
     "show change over time and are not a diagnosis. The shaded band around your first value is "
     "the test's measurement noise; only a change outside it is a real change."
 )
+BASELINE_MISSING = (
+    "Baseline missing: enrolled in a program without a baseline assessment. Assess before "
+    "prescribing, so the program's effect on the signs it targets can be followed."
+)
+# The tests that speak to each exercise group of the program (the glute program's targets).
+PROGRAM_CONTEXT = {
+    "glute_med_min": ("hip_abduction_hhd", "trendelenburg", "side_bridge"),
+    "glute_max": ("single_leg_bridge",),
+    "single_leg": ("single_leg_squat", "running_video", "single_hop", "triple_hop", "y_balance"),
+}
 LSI = "lsi_pct"
 LSI_METHOD = "weaker side / stronger side x 100; healthy runners are around 99%"
 
@@ -48,7 +58,9 @@ def _numbers(viewer: Viewer, rows: pl.DataFrame, key: str) -> None:
         st.metric(
             f"Limb symmetry, {last['assessed_on']:%d %b %Y}",
             f"{last['value']:.0f}%",
-            delta=None if last["change"] is None else f"{last['change']:+.0f} points since baseline",
+            delta=None
+            if last["change"] is None
+            else f"{last['change']:+.0f} points since baseline",
             delta_color="off",
             help=f"Limb symmetry index = {LSI_METHOD}.",
         )
@@ -90,3 +102,49 @@ def render(viewer: Viewer, key: str = "me") -> None:
         _numbers(viewer, rows, f"{key}_{test}")
         _ratings(rows)
     ui.download(results, "my_assessments.csv", key=f"{key}_assessments_csv")
+
+
+def baseline_missing(viewer: Viewer) -> bool:
+    """True when the athlete in view is enrolled in a program but has no baseline assessment."""
+    status = data.athlete_assessment_status(viewer)
+    return status.filter(pl.col("enrolled") & (pl.col("status") == "no_baseline")).height > 0
+
+
+def program_context(viewer: Viewer, categories: list[str]) -> None:
+    """The athlete's latest results beside the phase's exercise groups, for the coach's decision
+    to progress (suggestions only)."""
+    results = data.athlete_assessments(viewer)
+    tests = {t: c for c in categories for t in PROGRAM_CONTEXT.get(c, ())}
+    latest = (
+        results.filter(pl.col("test").is_in(list(tests)) & (pl.col("better") != "none"))
+        .filter(pl.col("assessed_on") == pl.col("assessed_on").max().over("test"))
+        .with_columns(
+            group=pl.col("test").replace_strict(tests).replace_strict(CATEGORIES),
+            result=pl.coalesce(pl.col("level"), pl.col("value").round(2).cast(pl.String)),
+        )
+    )
+    st.markdown("**Latest assessment beside this phase's exercise groups**")
+    st.caption("Context for the decision to progress: suggestions only; the coach decides.")
+    ui.table_or_notice(
+        latest.select(
+            "group",
+            "test_name",
+            "measure_name",
+            "side",
+            "result",
+            "unit",
+            "direction",
+            "assessed_on",
+        ),
+        column_config={
+            "group": "Exercise group",
+            "test_name": "Test",
+            "measure_name": "Measure",
+            "side": "Side",
+            "result": "Latest",
+            "unit": "Unit",
+            "direction": "Since baseline",
+            "assessed_on": st.column_config.DateColumn("Assessed"),
+        },
+        when_empty=BASELINE_MISSING if baseline_missing(viewer) else "No assessment of these yet.",
+    )

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import charts, data, ui
 from dashboard.accounts.viewer import Viewer
 from dashboard.formatting import CATEGORIES, adherence_bands_text, percent
+from dashboard.views import assessments
 
 
 def render(viewer: Viewer, key: str = "me") -> None:
@@ -57,6 +58,8 @@ def render(viewer: Viewer, key: str = "me") -> None:
                 "sets_done": "Sets done",
             },
         )
+        if viewer.is_coach:
+            assessments.program_context(viewer, due["category"].to_list())
     ui.download(due, "due_this_week.csv", key=f"{key}_due_csv")
 
     st.subheader("Calendar")
