@@ -223,3 +223,24 @@ def drawn_charts(page) -> list[dict]:
             };
         })"""
     )
+
+
+def chart_traces(page, title_part: str) -> list[dict]:
+    """The traces of the first chart whose title contains `title_part`, as drawn: each trace's name,
+    fill, x (as text) and y (empty when no such chart is on the page)."""
+    return page.evaluate(
+        """(part) => {
+            for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+                const title = (gd.layout && gd.layout.title && gd.layout.title.text) || '';
+                if (!title.includes(part)) continue;
+                return gd._fullData.map((t) => ({  // as drawn: typed arrays decoded
+                    name: t.name || '',
+                    fill: t.fill || 'none',
+                    x: Array.from(t.x || []).map(String),
+                    y: Array.from(t.y || []).map(Number),
+                }));
+            }
+            return [];
+        }""",
+        title_part,
+    )

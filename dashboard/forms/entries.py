@@ -72,10 +72,9 @@ def write_entry(
     return Receipt(entry_id, path, entered_at)
 
 
-def own_entries(viewer: Viewer, form: str) -> list[dict[str, Any]]:
-    """The member's own entries of one form as written, newest first (to show one as received
-    before the pipeline has published it); unreadable files are skipped, the pipeline reports them."""
-    folder = member_folder(viewer)
+def _entries(folder: Path, form: str) -> list[dict[str, Any]]:
+    """The entries of one form in `folder` as written, newest first; unreadable files are skipped
+    (the pipeline reports them)."""
     entries = []
     for path in folder.glob(f"{form}-*.json") if folder.is_dir() else []:
         try:
@@ -85,3 +84,18 @@ def own_entries(viewer: Viewer, form: str) -> list[dict[str, Any]]:
         if isinstance(document, dict) and document.get("form") == form:
             entries.append(document)
     return sorted(entries, key=lambda d: str(d.get("entered_at")), reverse=True)
+
+
+def own_entries(viewer: Viewer, form: str) -> list[dict[str, Any]]:
+    """The member's own entries of one form as written, newest first (to show one as received
+    before the pipeline has published it)."""
+    return _entries(member_folder(viewer), form)
+
+
+def records_entries(viewer: Viewer, form: str, athlete_id: str) -> list[dict[str, Any]]:
+    """The coach's entries of one form about one athlete in club/records/, newest first (to
+    correct one)."""
+    if not viewer.is_coach:
+        raise PermissionError("only a coach reads the club's records")
+    entries = _entries(load_config().layout.records, form)
+    return [e for e in entries if e.get("athlete_id") == athlete_id]
