@@ -64,14 +64,19 @@ def fields(catalog: AssessmentCatalog, test: str) -> list[Field]:
                         kind=m.kind,
                         levels=m.levels,
                         unit=m.unit,
-                        optional=m.optional or trial > 1,
+                        optional=m.optional or trial > 1,  # one trial is enough
                     )
                 )
     return out
 
 
+def filled(values: dict[Field, Any]) -> dict[Field, Any]:
+    """The inputs given a value (an empty input is left out of the session)."""
+    return {f: v for f, v in values.items() if v is not None and v != ""}
+
+
 def results(values: dict[Field, Any]) -> list[dict[str, Any]]:
-    """The filled inputs as the document's results (an empty input is left out)."""
+    """The filled inputs as the document's results, in the form's order."""
     return [
         {
             "test": f.test,
@@ -80,29 +85,29 @@ def results(values: dict[Field, Any]) -> list[dict[str, Any]]:
             "trial": f.trial,
             "value": value if f.kind == "level" else float(value),
         }
-        for f, value in values.items()
-        if value is not None and value != ""
+        for f, value in filled(values).items()
     ]
 
 
 def refusals(
     catalog: AssessmentCatalog, assessor: str, body_mass_kg: float | None, values: dict[Field, Any]
 ) -> list[str]:
-    """Every reason the filled form cannot be recorded, as 'what: why' lines (none: it can)."""
-    reasons = [] if assessor.strip() else ["Assessor: required (who did the tests)"]
+    """Every reason the filled form cannot be recorded, as 'what: why' lines (none: it can): each
+    value by the catalogue's own check, then the session as a whole (a required measure left out)."""
+    given = results(values)
+    by_value = [
+        f"{f.label}: {reason}"
+        for f, r in zip(filled(values), given, strict=True)
+        if (reason := catalog.check(r["test"], r["measure"], r["side"], r["trial"], r["value"]))
+    ]
+    session = None if by_value else catalog.check_results(given)
     mass = check_body_mass(body_mass_kg)
-    reasons += [f"Body mass (kg): {mass}"] if mass else []
-    if not values:
-        reasons.append("Tests done: choose at least one test")
-    for f, value in values.items():
-        if value is None or value == "":
-            if not f.optional:
-                reasons.append(f"{f.label}: required (the catalogue does not make it optional)")
-            continue
-        number = value if f.kind == "level" else float(value)
-        reason = catalog.check(f.test, f.measure, f.side, f.trial, number)
-        reasons += [f"{f.label}: {reason}"] if reason else []
-    return reasons
+    return [
+        *([] if assessor.strip() else ["Assessor: required (who did the tests)"]),
+        *([f"Body mass (kg): {mass}"] if mass else []),
+        *by_value,
+        *([f"Tests done: {session}"] if session else []),
+    ]
 
 
 def previous_values(document: dict[str, Any] | None) -> dict[str, Any]:

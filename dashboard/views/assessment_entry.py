@@ -89,6 +89,7 @@ def _save(
         assessor=assessor.strip(),
         body_mass_kg=float(body_mass_kg),
         results=results,
+        catalog=catalog,
         supersedes=correcting["entry_id"] if correcting else None,
     )
     st.session_state["assessment_saved"] = {
