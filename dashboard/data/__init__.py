@@ -1,5 +1,14 @@
 """The only code that queries: per-viewer, read-only selections from the published serving file."""
 
+from dashboard.data.assessments import (
+    assessment_catalog,
+    assessment_change_by_band,
+    athlete_assessment_status,
+    athlete_assessments,
+    club_assessment_changes,
+    club_assessment_status,
+    club_latest_assessments,
+)
 from dashboard.data.athlete import (
     adherence_summary,
     adherence_weekly,
@@ -55,6 +64,13 @@ from dashboard.data.serving import (
 )
 
 __all__ = [
+    "assessment_catalog",
+    "athlete_assessments",
+    "athlete_assessment_status",
+    "club_assessment_status",
+    "club_latest_assessments",
+    "club_assessment_changes",
+    "assessment_change_by_band",
     "DataUnavailable",
     "FILE_ROWS_SHOWN",
     "ServingStatus",
