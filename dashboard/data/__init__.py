@@ -5,9 +5,10 @@ from dashboard.data.assessments import (
     assessment_change_by_band,
     athlete_assessment_status,
     athlete_assessments,
-    club_assessment_changes,
     club_assessment_status,
+    club_change_counts,
     club_latest_assessments,
+    club_worsened,
 )
 from dashboard.data.athlete import (
     adherence_summary,
@@ -69,7 +70,8 @@ __all__ = [
     "athlete_assessment_status",
     "club_assessment_status",
     "club_latest_assessments",
-    "club_assessment_changes",
+    "club_change_counts",
+    "club_worsened",
     "assessment_change_by_band",
     "DataUnavailable",
     "FILE_ROWS_SHOWN",

@@ -54,17 +54,31 @@ def club_latest_assessments(viewer: Viewer) -> pl.DataFrame:
     )
 
 
-def club_assessment_changes(viewer: Viewer) -> pl.DataFrame:
-    """Every re-test value with its change from baseline, the athlete's name and adherence band
-    ('not enrolled' when none)."""
+def club_worsened(viewer: Viewer) -> pl.DataFrame:
+    """Every re-test value worse than baseline beyond the test's noise, with names, newest first."""
     coach_only(viewer)
     return select(
-        """SELECT r.*, a.display_name, coalesce(b.adherence_band, 'not enrolled') AS adherence_band
-        FROM mart_assessment_results AS r
+        """SELECT r.*, a.display_name FROM mart_assessment_results AS r
         JOIN mart_athletes AS a USING (athlete_id)
+        WHERE r.direction = 'worse'
+        ORDER BY r.assessed_on DESC, a.display_name, r.test, r.measure, r.side"""
+    )
+
+
+def club_change_counts(viewer: Viewer) -> pl.DataFrame:
+    """Per adherence band and measure: how many re-test values were better or worse beyond the
+    test's noise, or within it."""
+    coach_only(viewer)
+    return select(
+        """SELECT coalesce(b.adherence_band, 'not enrolled') AS adherence_band,
+               r.test_name, r.measure_name,
+               count(*) FILTER (WHERE r.direction = 'better') AS better,
+               count(*) FILTER (WHERE r.direction = 'within_noise') AS within_noise,
+               count(*) FILTER (WHERE r.direction = 'worse') AS worse
+        FROM mart_assessment_results AS r
         LEFT JOIN mart_adherence_athlete AS b USING (athlete_id)
-        WHERE r.assessed_on > r.baseline_on
-        ORDER BY r.test, r.measure, a.display_name, r.side, r.assessed_on"""
+        WHERE r.assessed_on > r.baseline_on AND r.direction IS NOT NULL
+        GROUP BY ALL ORDER BY r.test_name, r.measure_name, adherence_band"""
     )
 
 

@@ -98,17 +98,7 @@ def changes(viewer: Viewer) -> None:
     settings = data.metric_settings(viewer)
     st.subheader("Changes beyond test noise, by adherence band")
     st.caption(f"{OBSERVATIONAL} {adherence_bands_text(settings)}")
-    retests = data.club_assessment_changes(viewer)
-    counts = (
-        retests.filter(pl.col("kind") == "number")
-        .group_by("adherence_band", "test_name", "measure_name")
-        .agg(
-            better=(pl.col("direction") == "better").sum(),
-            within_noise=(pl.col("direction") == "within_noise").sum(),
-            worse=(pl.col("direction") == "worse").sum(),
-        )
-        .sort("test_name", "measure_name", "adherence_band")
-    )
+    counts = data.club_change_counts(viewer)
     ui.table_or_notice(
         counts,
         column_config={
@@ -138,7 +128,7 @@ def changes(viewer: Viewer) -> None:
         key="assessment_band_squat",
     )
     ui.download(by_band, "assessment_change_by_band.csv", key="assessment_band_csv")
-    worse = retests.filter(pl.col("direction") == "worse")
+    worse = data.club_worsened(viewer)
     with st.expander(f"Every change worse beyond noise ({worse.height})"):
         ui.table(
             worse.select(
