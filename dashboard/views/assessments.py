@@ -41,7 +41,7 @@ def _status_text(status: pl.DataFrame, retest_weeks: int) -> str | None:
     )
 
 
-def _numbers(viewer: Viewer, rows: pl.DataFrame, key: str) -> None:
+def _numbers(rows: pl.DataFrame, key: str) -> None:
     """A chart per measure that can get better or worse, and the latest change per side in words."""
     tracked = rows.filter((pl.col("kind") == "number") & (pl.col("better") != "none"))
     for measure in tracked.filter(pl.col("measure") != LSI)["measure"].unique(maintain_order=True):
@@ -103,7 +103,7 @@ def render(viewer: Viewer, key: str = "me") -> None:
     for test in results["test"].unique(maintain_order=True):
         rows = results.filter(pl.col("test") == test)
         st.subheader(rows["test_name"][0])
-        _numbers(viewer, rows, f"{key}_{test}")
+        _numbers(rows, f"{key}_{test}")
         _ratings(rows)
     ui.download(results, "my_assessments.csv", key=f"{key}_assessments_csv")
 
