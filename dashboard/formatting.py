@@ -161,11 +161,12 @@ def count_text(n: int, thing: str) -> str:
     return f"{n} {thing}{'' if n == 1 else 's'}"
 
 
-def _amount(value: float, unit: str) -> str:
-    return f"{value:.0f}%" if unit == "pct" else f"{value:.3g}"
+def _amount(value: float, unit: str | None, measure_unit: str) -> str:
+    """A change or threshold: '14%' of the baseline, or '4.5 cm' in the measure's unit."""
+    return f"{value:.0f}%" if unit == "pct" else f"{value:.3g} {measure_unit}"
 
 
-def assessment_change_sentence(row: dict, label: str, unit: str, who: str = "you") -> str:
+def assessment_change_sentence(row: dict, label: str, who: str = "you") -> str:
     """A re-test's change from baseline in plain words, against the test's noise (screening only).
 
     `row` is a mart_assessment_results row; the change is a percentage of the baseline when the
@@ -175,18 +176,15 @@ def assessment_change_sentence(row: dict, label: str, unit: str, who: str = "you
     since = f"since the baseline of {row['baseline_on']:%d %b %Y}"
     if not row["change"]:
         return f"{subject} {side}{label} has not changed {since}."
-    by_pct = row["real_change_unit"] == "pct"
-    change = abs(row["change_pct"] if by_pct else row["change"])
-    amount = _amount(change, row["real_change_unit"]) + ("" if by_pct else f" {unit}")
-    noise = _amount(row["real_change"], row["real_change_unit"]) + ("" if by_pct else f" {unit}")
     verb = "rose" if row["change"] > 0 else "fell"
+    by_pct = row["real_change_unit"] == "pct"
+    amount = _amount(
+        abs(row["change_pct"] if by_pct else row["change"]), row["real_change_unit"], row["unit"]
+    )
+    if row["real_change"] is None:
+        return f"{subject} {side}{label} {verb} {amount} {since} (this measure has no published test noise)."
+    noise = _amount(row["real_change"], row["real_change_unit"], row["unit"])
     if row["beyond_noise"]:
         better = "an improvement" if row["direction"] == "better" else "a decline"
-        return (
-            f"{subject} {side}{label} {verb} {amount} {since}, beyond the {noise} test noise "
-            f"({better})."
-        )
-    return (
-        f"{subject} {side}{label} {verb} {amount} {since}, within the {noise} test noise: "
-        "not a real change yet."
-    )
+        return f"{subject} {side}{label} {verb} {amount} {since}, beyond the {noise} test noise ({better})."
+    return f"{subject} {side}{label} {verb} {amount} {since}, within the {noise} test noise: not a real change yet."

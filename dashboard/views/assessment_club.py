@@ -20,14 +20,14 @@ OBSERVATIONAL = (
 
 def status(viewer: Viewer) -> None:
     """Who has no baseline and who is due a re-test, with the interval the club set."""
-    settings = data.metric_settings(viewer)
     st.subheader("Baselines and re-tests")
-    st.caption(
-        f"A re-test is due {settings.assessment_retest_weeks} weeks after the last assessment "
-        "(the club's interval). Assess before prescribing: an enrolled member without a baseline "
-        "has nothing to compare the program against."
-    )
     table = data.club_assessment_status(viewer)
+    weeks = table["retest_weeks"][0] if table.height else None
+    st.caption(
+        f"A re-test is due {weeks} weeks after the last assessment (the club's interval, setting "
+        "`assessment_retest_weeks`). Assess before prescribing: an enrolled member without a "
+        "baseline has nothing to compare the program against."
+    )
     ui.table_or_notice(
         table.filter(pl.col("status") != "current").select(
             "display_name",

@@ -30,14 +30,14 @@ LSI = "lsi_pct"
 LSI_METHOD = "weaker side / stronger side x 100; healthy runners are around 99%"
 
 
-def _status_text(status: pl.DataFrame, retest_weeks: int) -> str | None:
+def _status_text(status: pl.DataFrame) -> str | None:
     if status.is_empty() or status["last_assessed_on"][0] is None:
         return None
     row = status.row(0, named=True)
     return (
         f"First assessed {row['baseline_on']:%d %b %Y}, last {row['last_assessed_on']:%d %b %Y}; "
         f"next re-test due {row['retest_due_on']:%d %b %Y} (the club re-tests every "
-        f"{retest_weeks} weeks)."
+        f"{row['retest_weeks']} weeks)."
     )
 
 
@@ -52,7 +52,7 @@ def _numbers(rows: pl.DataFrame, key: str) -> None:
         latest = one.filter(pl.col("assessed_on") == pl.col("assessed_on").max())
         for row in latest.filter(pl.col("change").is_not_null()).iter_rows(named=True):
             label = f"{first['test_name'].lower()} ({first['measure_name'].lower()})"
-            st.write(assessment_change_sentence(row, label, first["unit"]))
+            st.write(assessment_change_sentence(row, label))
     symmetry = tracked.filter(pl.col("measure") == LSI).sort("assessed_on")
     if not symmetry.is_empty():
         last = symmetry.row(-1, named=True)
@@ -94,10 +94,7 @@ def render(viewer: Viewer, key: str = "me") -> None:
     if results.is_empty():
         st.info("No assessment recorded yet: your coach or physio records them after testing.")
         return
-    status = _status_text(
-        data.athlete_assessment_status(viewer),
-        data.metric_settings(viewer).assessment_retest_weeks,
-    )
+    status = _status_text(data.athlete_assessment_status(viewer))
     if status:
         st.write(status)
     for test in results["test"].unique(maintain_order=True):
