@@ -1,4 +1,5 @@
-"""The files the coach keeps (roster, catalog, programs, enrolments, injuries, OSTRC) as tables."""
+"""The files the coach keeps (roster, catalog, programs, enrolments, injuries, OSTRC, assessment
+tests) as tables."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ import polars as pl
 from pipelines.ingest.inbox import CLUB_FILES, raw_path
 from pipelines.ingest.registry import PARSER_VERSION, FileOutcome, record_outcomes
 from pipelines.ingest.tables import TABLES
+from pipelines.parsers.club.assessment_catalog import (
+    AssessmentCatalog,
+    default_assessment_tests_yaml,
+)
 from pipelines.parsers.club.exercise_catalog import ExerciseCatalog, default_catalog_yaml
 from pipelines.parsers.club.files import parse_enrolments, parse_roster
 from pipelines.parsers.club.injuries import parse_injuries
@@ -36,6 +41,7 @@ DEFAULT_FILES = {
     "exercises.yaml": default_catalog_yaml,
     "programs.yaml": default_programs_yaml,
     "ostrc_areas.yaml": default_ostrc_areas_yaml,
+    "assessment_tests.yaml": default_assessment_tests_yaml,
 }
 
 
@@ -50,8 +56,8 @@ class ClubFile:
 
 
 def install_defaults(settings: Settings) -> list[str]:
-    """Copy the shipped exercise catalog, program and OSTRC areas into club/ on first run; returns
-    what was copied."""
+    """Copy the shipped exercise catalog, program, OSTRC areas and assessment tests into club/ on
+    first run; returns what was copied."""
     settings.club.mkdir(parents=True, exist_ok=True)
     copied = []
     for name, default in DEFAULT_FILES.items():
@@ -152,6 +158,12 @@ def load_club_reference(
         tables["ostrc_areas"] = parse_ostrc_areas(default_ostrc_areas_yaml())
     area_codes = _ids(con, tables, "ostrc_areas", "area")
     parse("ostrc.csv", lambda d: _one("ostrc_responses", parse_ostrc(d, roster_ids, area_codes)))
+    parse(
+        "assessment_tests.yaml",
+        lambda d: ({"assessment_measures": AssessmentCatalog.load(d).to_frame()}, []),
+    )
+    if "assessment_measures" not in tables and not table_exists(con, "assessment_measures"):
+        tables["assessment_measures"] = AssessmentCatalog.default().to_frame()
     if "athletes" not in tables and not table_exists(con, "athletes"):
         raise ParseError(
             "club/roster.csv is missing or unusable, so no file can be attributed to an athlete",

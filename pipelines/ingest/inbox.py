@@ -27,6 +27,7 @@ CLUB_FILES = (
     "enrolments.csv",
     "injuries.csv",
     "ostrc.csv",
+    "assessment_tests.yaml",
 )
 ACTIVITY_SUFFIXES = (".gpx", ".tcx", ".fit")
 IGNORED_PREFIXES = (".", "~")

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.parsers.club.assessment_catalog import MEASURE_SCHEMA
 from pipelines.parsers.club.exercise_catalog import CATALOG_SCHEMA
 from pipelines.parsers.club.files import ROSTER_SCHEMA
 from pipelines.parsers.club.ostrc import OSTRC_SCHEMA
@@ -335,6 +336,24 @@ OSTRC_RESPONSES = StagingTable(
         "severity": "0-100",
     },
 )
+ASSESSMENT_MEASURES = StagingTable(
+    "assessment_measures",
+    "The assessment tests' measures (club/assessment_tests.yaml), with the derived measures the "
+    "models compute from them.",
+    MEASURE_SCHEMA,
+    key=("test", "measure"),
+    required=("test_name", "measure_name", "unit", "kind", "sided", "trials", "combine", "better"),
+    # no key check: the parser rejects a file with a code used twice or a missing field
+    notes={
+        "kind": "number\\|level",
+        "levels": "best first; null for numbers",
+        "combine": "best\\|mean\\|single",
+        "better": "higher\\|lower\\|none (for levels lower = nearer the first level)",
+        "real_change_unit": "pct\\|abs; null = no threshold",
+        "derived": "computed by the models, never entered",
+        "derived_from": "for a derived measure, the measure it is computed from",
+    },
+)
 _ENTRY_NOTES = {
     "entered_at": "when the app wrote the entry",
     "entered_by": "the username that submitted it",
@@ -437,6 +456,7 @@ STAGING_TABLES: tuple[StagingTable, ...] = (
     OSTRC_AREAS,
     OSTRC_INSTRUMENT,
     OSTRC_RESPONSES,
+    ASSESSMENT_MEASURES,
     CHECKIN_ANSWERS,
     INJURY_REPORTS,
     PROBLEM_CLASSIFICATIONS,
