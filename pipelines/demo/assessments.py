@@ -47,7 +47,8 @@ ENDURANCE_REAL_CHANGE_PCT = 10.0  # side bridge, single-leg bridge, hops
 FPPA_REAL_CHANGE_DEG = 3.0
 Y_BALANCE_REAL_CHANGE_CM = {"anterior_cm": 9.0, "posteromedial_cm": 10.0, "posterolateral_cm": 12.0}
 Y_BALANCE_REACH_PER_LEG = {"anterior_cm": 0.68, "posteromedial_cm": 1.12, "posterolateral_cm": 1.05}
-SIDES = ("left", "right")
+SIDES = ("left", "right")  # every default test is sided, its context measures too
+BOX_HEIGHT_CM = 60
 HHD_TRIALS = 4
 TRIALS = 3
 # Tests done at a re-test (the baseline does them all); hip abduction, squat and Trendelenburg always.
@@ -146,12 +147,13 @@ def _hip_abduction(
     rng: np.random.Generator, m: Member, units: float, mass: float, lever: float
 ) -> list[Result]:
     """Break test, side-lying, best of four: force N = torque x body mass / lever arm."""
-    results = [
-        _result("hip_abduction_hhd", "mode", "both", "break"),
-        _result("hip_abduction_hhd", "position", "both", "side_lying"),
-        _result("hip_abduction_hhd", "lever_arm_m", "both", lever),
-    ]
+    results = []
     for side in SIDES:
+        results += [
+            _result("hip_abduction_hhd", "mode", side, "break"),
+            _result("hip_abduction_hhd", "position", side, "side_lying"),
+            _result("hip_abduction_hhd", "lever_arm_m", side, lever),
+        ]
         torque = _noisy(rng, m.torque[side] + m.torque_gain * units, HHD_REAL_CHANGE_PCT)
         for trial in range(1, HHD_TRIALS + 1):
             force = _short_of(rng, torque, 0.03) * mass / lever
@@ -233,8 +235,10 @@ def _endurance(
 ) -> list[Result]:
     """Side bridge hold (s) or single-leg bridge reps per side: they grow with the hip abductors."""
     measure = "hold_s" if test == "side_bridge" else "reps"
-    results = [_result(test, "box_height_cm", "both", 60)] if test == "single_leg_bridge" else []
+    results = []
     for side in SIDES:
+        if test == "single_leg_bridge":
+            results.append(_result(test, "box_height_cm", side, BOX_HEIGHT_CM))
         value = _noisy(rng, baseline[side] * ratio[side], ENDURANCE_REAL_CHANGE_PCT)
         results.append(_result(test, measure, side, round(value)))
     return results
@@ -254,12 +258,13 @@ def _hops(rng: np.random.Generator, m: Member, test: str) -> list[Result]:
 
 def _y_balance(rng: np.random.Generator, m: Member) -> list[Result]:
     """Reach per direction per side, best of three, and the leg length it is normalised by."""
-    results = [_result("y_balance", "leg_length_cm", "both", round(m.leg_length_cm * 2) / 2)]
+    results = []
     for side in SIDES:
+        results.append(_result("y_balance", "leg_length_cm", side, round(m.leg_length_cm * 2) / 2))
         for direction, threshold in Y_BALANCE_REAL_CHANGE_CM.items():
             session = m.reach[direction][side] + rng.normal(0.0, threshold / MDC_PER_SEM)
             for trial in range(1, TRIALS + 1):
-                reach = round(session - abs(rng.normal(0.0, 1.5)) * 2) / 2
+                reach = round((session - abs(rng.normal(0.0, 1.5))) * 2) / 2
                 results.append(_result("y_balance", direction, side, reach, trial))
     return results
 
