@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 
 from pipelines.parsers.club.assessment_catalog import MEASURE_SCHEMA
+from pipelines.parsers.club.assessments import RESULT_SCHEMA, SESSION_SCHEMA
 from pipelines.parsers.club.exercise_catalog import CATALOG_SCHEMA
 from pipelines.parsers.club.files import ROSTER_SCHEMA
 from pipelines.parsers.club.ostrc import OSTRC_SCHEMA
@@ -401,6 +402,34 @@ PROBLEM_CLASSIFICATIONS = StagingTable(
         **_ENTRY_NOTES,
     },
 )
+ASSESSMENT_SESSIONS = StagingTable(
+    "assessment_sessions",
+    "Assessment sessions the coach entered in the app (club/records/); a correction is a new entry "
+    "naming the one it supersedes.",
+    SESSION_SCHEMA | {"file_sha256": pl.String()},
+    key=("session_id",),
+    required=("athlete_id", "assessed_on", "assessor", "body_mass_kg", "source", "entered_at"),
+    key_check="Every app assessment session is one entry with its athlete, date, assessor, body "
+    "mass and the time it was entered.",
+    notes={
+        "session_id": "the entry_id",
+        "source": "app",
+        "supersedes": "the entry this one corrects (null = a first entry)",
+        **_ENTRY_NOTES,
+    },
+)
+ASSESSMENT_RESULTS = StagingTable(
+    "assessment_results",
+    "Each value of an app assessment session: one row per test, measure, side and trial.",
+    RESULT_SCHEMA | {"file_sha256": pl.String()},
+    key=("session_id", "test", "measure", "side", "trial"),
+    key_check="Every app assessment value is one test, measure, side and trial of one session.",
+    notes={
+        "side": "left\\|right\\|both",
+        "value_num": "for a number measure",
+        "value_level": "for a level measure",
+    },
+)
 CHECK_RESULTS = StagingTable(
     "check_results",
     "The latest outcome of every check.",
@@ -460,6 +489,8 @@ STAGING_TABLES: tuple[StagingTable, ...] = (
     CHECKIN_ANSWERS,
     INJURY_REPORTS,
     PROBLEM_CLASSIFICATIONS,
+    ASSESSMENT_SESSIONS,
+    ASSESSMENT_RESULTS,
     CHECK_RESULTS,
     REMINDERS_SENT,
 )
@@ -475,6 +506,8 @@ APPENDED = (
     CHECKIN_ANSWERS,
     INJURY_REPORTS,
     PROBLEM_CLASSIFICATIONS,
+    ASSESSMENT_SESSIONS,
+    ASSESSMENT_RESULTS,
     REMINDERS_SENT,
 )
 

@@ -350,9 +350,12 @@ class AssessmentCatalog:
         return found.check(str(side), trial, value)
 
     def check_results(self, results: list[dict[str, Any]]) -> str | None:
-        """The first reason a session's results cannot be recorded (each value as in `check`, then
-        a test, measure, side and trial given twice), or None."""
-        seen = set()
+        """The first reason a session's results cannot be recorded: a value as in `check`, a test,
+        measure, side and trial given twice, or a test side without one of its required (not
+        optional) measures; None when there is none."""
+        if not isinstance(results, list) or not results:
+            return "the session has no results"
+        seen: set[tuple] = set()
         for number, result in enumerate(results, start=1):
             if not isinstance(result, dict):
                 return f"result {number} is not a test, measure, side, trial and value"
@@ -363,6 +366,15 @@ class AssessmentCatalog:
             if key in seen:
                 return "{} {} {} trial {} is given twice".format(*key)
             seen.add(key)
+        done = {(test, side) for test, _, side, _ in seen}
+        recorded = {(test, measure, side) for test, measure, side, _ in seen}
+        for test, side in sorted(done):
+            for m in self.measures:
+                needed = m.test == test and not (m.optional or m.derived)
+                if needed and (test, m.measure, side) not in recorded:
+                    return (
+                        f"{test} {side} has no {m.measure} (only optional measures may be left out)"
+                    )
         return None
 
     def to_frame(self) -> pl.DataFrame:
