@@ -1,5 +1,5 @@
 """The demo club's assessment sessions (docs/ASSESSMENTS.md): the coach's `assessment_session`
-documents in club/records/, with a planted effect of the glute program on the signs it targets.
+documents in club/records/ (the dashboard's document, with ids and times drawn from the seed), with a planted effect of the glute program on the signs it targets.
 
 Most enrolled members are assessed at enrolment (baseline) and every 8-12 weeks while enrolled; some
 are never re-tested, a few have no baseline. Two assessors share the sessions. True values follow
@@ -24,8 +24,8 @@ from pipelines.demo.accounts import DEMO_COACH
 from pipelines.demo.app_entries import document_bytes, document_name, entry_id, local_time
 from pipelines.demo.club import Athlete
 from pipelines.parsers.forms.documents import FORM_VERSION
+from pipelines.parsers.forms.entries import ASSESSMENT
 
-FORM = "assessment_session"
 DAYS_PER_UNIT = 84  # effects are per 12 weeks
 ASSESSORS = ("Sam Reid (physio)", "Coach Jo Walsh")
 VIDEO_ASSESSOR = ASSESSORS[0]  # the physio films: knee angles and running-video angles
@@ -334,9 +334,9 @@ def member_assessments(
         entered_at = local_time(
             day, int(rng.integers(17 * 60, 21 * 60)), int(rng.integers(60)), zone
         )
-        entry = entry_id(seed, athlete.athlete_id, f"{FORM}|{day}")
+        entry = entry_id(seed, athlete.athlete_id, f"{ASSESSMENT}|{day}")
         document = {
-            "form": FORM,
+            "form": ASSESSMENT,
             "form_version": FORM_VERSION,
             "entry_id": entry,
             "entered_at": entered_at.isoformat(timespec="seconds"),
@@ -349,7 +349,7 @@ def member_assessments(
             "supersedes": None,
             "results": results,
         }
-        documents[document_name(FORM, entered_at, entry)] = document_bytes(document)
+        documents[document_name(ASSESSMENT, entered_at, entry)] = document_bytes(document)
     return Assessments(documents, days, planted)
 
 
