@@ -112,18 +112,18 @@ def change_by_band(by_band: pl.DataFrame, measure: str, title: str, unit: str) -
     fig = go.Figure(
         go.Scatter(
             x=rows["adherence_band"],
-            y=rows["mean_change_per_12w"],
+            y=rows["mean_change_per_12_weeks"],
             error_y={
                 "type": "data",
                 "symmetric": False,
-                "array": rows["ci_high"] - rows["mean_change_per_12w"],
-                "arrayminus": rows["mean_change_per_12w"] - rows["ci_low"],
+                "array": rows["ci_high"] - rows["mean_change_per_12_weeks"],
+                "arrayminus": rows["mean_change_per_12_weeks"] - rows["ci_low"],
             },
             mode="markers",
             marker={"size": 11, "color": COLOURS["primary"]},
-            customdata=rows.select("n_athletes").to_numpy(),
+            customdata=rows.select("athletes", "ci_method").to_numpy(),
             hovertemplate="%{x} adherence<br>%{y:.3g} " + unit + " per 12 weeks"
-            "<br>%{customdata[0]} athletes<extra></extra>",
+            "<br>%{customdata[0]} athletes (%{customdata[1]})<extra></extra>",
             name="Mean change, 95% CI",
         )
     )

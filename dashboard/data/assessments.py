@@ -70,7 +70,7 @@ def club_change_counts(viewer: Viewer) -> pl.DataFrame:
     test's noise, or within it."""
     coach_only(viewer)
     return select(
-        """SELECT coalesce(b.adherence_band, 'not enrolled') AS adherence_band,
+        """SELECT coalesce(b.adherence_band, 'not_enrolled') AS adherence_band,
                r.test_name, r.measure_name,
                count(*) FILTER (WHERE r.direction = 'better') AS better,
                count(*) FILTER (WHERE r.direction = 'within_noise') AS within_noise,
@@ -85,4 +85,7 @@ def club_change_counts(viewer: Viewer) -> pl.DataFrame:
 def assessment_change_by_band(viewer: Viewer) -> pl.DataFrame:
     """Change per 12 weeks in hip abduction torque and squat 'good' share by adherence band (95% CI)."""
     coach_only(viewer)
-    return select("SELECT * FROM mart_assessment_change_by_band ORDER BY measure, adherence_band")
+    return select(
+        """SELECT * FROM mart_assessment_change_by_band ORDER BY measure,
+        list_position(['high', 'medium', 'low', 'not_enrolled'], adherence_band)"""
+    )

@@ -127,6 +127,8 @@ def changes(viewer: Viewer) -> None:
         ),
         key="assessment_band_squat",
     )
+    if by_band.height:
+        st.caption(f"Method: {by_band['ci_method'][0]}. {OBSERVATIONAL}")
     ui.download(by_band, "assessment_change_by_band.csv", key="assessment_band_csv")
     worse = data.club_worsened(viewer)
     with st.expander(f"Every change worse beyond noise ({worse.height})"):
