@@ -44,14 +44,19 @@ def _status_text(status: pl.DataFrame) -> str | None:
 def _numbers(rows: pl.DataFrame, key: str) -> None:
     """A chart per measure that can get better or worse, and the latest change per side in words."""
     tracked = rows.filter((pl.col("kind") == "number") & (pl.col("better") != "none"))
-    for measure in tracked.filter(pl.col("measure") != LSI)["measure"].unique(maintain_order=True):
-        one = tracked.filter(pl.col("measure") == measure)
+    charted = tracked.filter(pl.col("measure") != LSI)
+    for measure in charted["measure"].unique(maintain_order=True):
+        one = charted.filter(pl.col("measure") == measure)
         first = one.row(0, named=True)
         title = f"{first['test_name']}: {first['measure_name']}"
         ui.chart(charts.assessment_trend(one, title, first["unit"]), key=f"{key}_{measure}")
-        latest = one.filter(pl.col("assessed_on") == pl.col("assessed_on").max())
-        for row in latest.filter(pl.col("change").is_not_null()).iter_rows(named=True):
-            label = f"{first['test_name'].lower()} ({first['measure_name'].lower()})"
+        label = first["test_name"].lower()
+        if charted["measure"].n_unique() > 1 or first["derived"]:
+            label += f", {first['measure_name'].lower()},"
+        retests = one.filter(
+            (pl.col("assessed_on") == pl.col("assessed_on").max()) & ~pl.col("is_baseline")
+        )
+        for row in retests.iter_rows(named=True):
             st.write(assessment_change_sentence(row, label))
     symmetry = tracked.filter(pl.col("measure") == LSI).sort("assessed_on")
     if not symmetry.is_empty():

@@ -31,7 +31,7 @@ COACH_PAGES = {  # page -> plotly charts it must render on the demo club
     "data_health": 1,
     "assessment_results": 3,
 }
-MEMBER_PAGES = {"my_trends": 4, "my_program": 2, "my_injuries": 1, "my_assessments": 0, "upload": 0}
+MEMBER_PAGES = {"my_trends": 4, "my_program": 2, "my_injuries": 1, "my_assessments": 5, "upload": 0}
 INJECTIONS = ["'; DROP TABLE mart_athletes; --", "' OR '1'='1"]
 
 
