@@ -2,13 +2,8 @@
 
 from dashboard.data.assessments import (
     assessment_catalog,
-    assessment_change_by_band,
     athlete_assessment_status,
     athlete_assessments,
-    club_assessment_status,
-    club_change_counts,
-    club_latest_assessments,
-    club_worsened,
 )
 from dashboard.data.athlete import (
     adherence_summary,
@@ -34,16 +29,21 @@ from dashboard.data.athlete import (
 from dashboard.data.club import (
     FILE_ROWS_SHOWN,
     adherence_by_phase,
+    assessment_change_by_band,
     at_risk,
     athletes,
     check_results,
     classified_problems,
     club_adherence,
     club_adherence_weekly,
+    club_assessment_status,
+    club_change_counts,
     club_checkin_weeks,
+    club_latest_assessments,
     club_pace_before_after,
     club_pace_trends,
     club_weekly,
+    club_worsened,
     file_problems,
     file_status_counts,
     followup_queue,
