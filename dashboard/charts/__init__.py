@@ -1,5 +1,6 @@
 """Plotly figures from polars frames; no Streamlit calls, every chart titled with unit-labelled axes."""
 
+from dashboard.charts.assessments import assessment_trend, change_by_band, club_against_norm
 from dashboard.charts.athlete import (
     efficiency_trend,
     fitness_fatigue,
@@ -28,6 +29,9 @@ __all__ = [
     "adherence_by_phase",
     "adherence_distribution",
     "adherence_heatmap",
+    "assessment_trend",
+    "change_by_band",
+    "club_against_norm",
     "club_volume",
     "efficiency_trend",
     "file_statuses",

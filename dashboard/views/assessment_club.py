@@ -6,9 +6,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import charts, data, ui
 from dashboard.accounts.viewer import Viewer
-from dashboard.charts import assessments as charts
 from dashboard.formatting import adherence_bands_text
 
 STATUSES = {"no_baseline": "Baseline missing", "due": "Re-test due", "current": "Up to date"}
@@ -114,7 +113,10 @@ def changes(viewer: Viewer) -> None:
     by_band = data.assessment_change_by_band(viewer)
     ui.chart(
         charts.change_by_band(
-            by_band, "torque_nm_kg", "Hip abduction torque change by adherence band", "Nm/kg"
+            by_band,
+            "torque_nm_kg",
+            "Hip abduction torque change by adherence band (observational)",
+            "Nm/kg",
         ),
         key="assessment_band_torque",
     )
@@ -122,7 +124,8 @@ def changes(viewer: Viewer) -> None:
         charts.change_by_band(
             by_band,
             "good_share",
-            "Single-leg squat: change in the share of sides rated good, by adherence band",
+            "Single-leg squat: change in the share of sides rated good, by adherence band "
+            "(observational)",
             "share of sides",
         ),
         key="assessment_band_squat",

@@ -6,9 +6,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import charts, data, ui
 from dashboard.accounts.viewer import Viewer
-from dashboard.charts import assessments as charts
 from dashboard.formatting import CATEGORIES, assessment_change_sentence
 
 SCREENING = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import polars as pl
 import pytest
 
 from dashboard import charts, data
@@ -39,6 +40,17 @@ def figures(club) -> dict[str, go.Figure]:
         "weekly_adherence": charts.weekly_adherence(data.adherence_weekly(athlete)),
         "program_due": charts.program_due(data.program_due(athlete)),
         "ostrc_severity": charts.ostrc_severity(data.athlete_ostrc(athlete)),
+        "assessment_trend": charts.assessment_trend(
+            data.athlete_assessments(athlete).filter(pl.col("measure") == "torque_nm_kg"),
+            "Hip abduction strength: Torque per body mass",
+            "Nm/kg",
+        ),
+        "club_against_norm": charts.club_against_norm(
+            data.club_latest_assessments(COACH).filter(pl.col("measure") == "torque_nm_kg")
+        ),
+        "change_by_band": charts.change_by_band(
+            data.assessment_change_by_band(COACH), "torque_nm_kg", "Torque change", "Nm/kg"
+        ),
     }
 
 
