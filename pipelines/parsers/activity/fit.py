@@ -11,6 +11,7 @@ from pipelines.parsers.activity.fit_messages import FitMessages
 from pipelines.parsers.schemas import (
     NOT_AN_ACTIVITY,
     SAMPLE_SCHEMA,
+    DeviceDataFile,
     ParsedActivity,
     ParseError,
 )
@@ -48,7 +49,8 @@ def _refuse_unusable(messages: FitMessages) -> None:
     if kind != _ACTIVITY_FILE:
         what = _OTHER_FILES.get(kind, "a settings, totals or health-data file")
         hint = "export the recorded activity" + (", not the course" if kind == _COURSE_FILE else "")
-        raise ParseError(f"{NOT_AN_ACTIVITY}: {what}", hint)
+        error = ParseError if kind in _OTHER_FILES else DeviceDataFile
+        raise error(f"{NOT_AN_ACTIVITY}: {what}", hint)
     if messages.records.is_empty() and messages.damage:
         raise ParseError(
             f"the file is {messages.damage} before its first recorded point",
