@@ -72,7 +72,7 @@ def describe_file(path: Path, settings: Settings) -> list[dict]:
         if kind == "zip":
             from pipelines.parsers.activity.strava_export import parse_strava_export
 
-            found, problems = parse_strava_export(data)
+            _, found, problems = parse_strava_export(data)
             return [_activity_line(f"{name}!{member}", a, settings) for member, a in found] + [
                 {"file": f"{name}!{member}", "error": err.reason, "hint": err.hint}
                 for member, err in problems

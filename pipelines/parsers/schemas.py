@@ -38,6 +38,11 @@ class ParseError(Exception):
         self.hint = hint
 
 
+class DeviceDataFile(ParseError):
+    """A watch's own settings, totals or health-data file: no activity, and no fault of the member's
+    (Garmin's account export keeps thousands of them beside the activities)."""
+
+
 NOT_AN_ACTIVITY = "not a recorded activity"
 
 

@@ -27,9 +27,11 @@ from pipelines.parsers.club.programs import default_programs_yaml
 from pipelines.parsers.schemas import SAMPLE_SCHEMA, ParsedActivity, ParseError, RowError
 from pipelines.parsers.strength.sets import STRENGTH_SET_SCHEMA, parse_strength_csv
 from pipelines.settings import SPORTS
+from tests.garmin_exports import PART1
 from tests.robustness.fuzzing import (
     FUZZ,
     SECONDS_PER_FILE,
+    Damaged,
     RealFiles,
     damaged_activity_file,
     damaged_bytes,
@@ -83,6 +85,23 @@ def strava_members(realdata: Path) -> RealFiles:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     )
+
+
+@pytest.fixture(scope="module")
+def garmin_uploads(realdata: Path) -> RealFiles:
+    """Originals as Garmin's export keeps them, in a zip inside the export."""
+    return RealFiles(
+        {
+            "runner_1.fit": (realdata / "fit/garmin-venusq_run_hr_landal-park.fit").read_bytes(),
+            "runner_2.gpx": (realdata / "gpx/garmin-connect_run_hr.gpx").read_bytes(),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def garmin_export(garmin_uploads: RealFiles) -> bytes:
+    """The export around them, built once: the inner zip's times, compressed, change its length."""
+    return zipped({PART1: zipped(garmin_uploads)})
 
 
 def zipped(members: dict[str, bytes]) -> bytes:
@@ -145,9 +164,32 @@ def test_damaged_strava_exports_give_activities_or_a_reason(
     else:
         member = data.draw(damaged_bytes(RealFiles(export=zipped(strava_members))))
         content = member.data
+    assert_export_gives_activities_or_a_reason(content, member)
+
+
+@FUZZ
+@given(data=st.data())
+def test_damaged_garmin_exports_give_activities_or_a_reason(
+    garmin_uploads: RealFiles, garmin_export: bytes, data: st.DataObject
+) -> None:
+    where = data.draw(st.sampled_from(["a file in the inner zip", "the inner zip", "the export"]))
+    if where == "a file in the inner zip":
+        member = data.draw(damaged_bytes(garmin_uploads))
+        content = zipped({PART1: zipped(garmin_uploads | {member.name: member.data})})
+    elif where == "the inner zip":
+        member = data.draw(damaged_bytes(RealFiles({PART1: zipped(garmin_uploads)})))
+        content = zipped({PART1: member.data})
+    else:
+        member = data.draw(damaged_bytes(RealFiles(export=garmin_export)))
+        content = member.data
+    assert_export_gives_activities_or_a_reason(content, member)
+
+
+def assert_export_gives_activities_or_a_reason(content: bytes, member: Damaged) -> None:
+    """An export read from damaged bytes gives valid activities and reasons, or is refused."""
     try:
         with time_limit(SECONDS_PER_FILE, repr(member)):
-            found, problems = parse_strava_export(content)
+            _, found, problems = parse_strava_export(content)
             assert_valid_activities([activity for _, activity in found])
         for _, problem in problems:
             assert_refused_with_reason(problem)

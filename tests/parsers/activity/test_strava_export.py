@@ -77,7 +77,8 @@ def test_one_unreadable_activity_leaves_the_rest_of_the_export(
         tmp_path / "e.zip",
         {"activities/1.fit": fit, "activities/2.fit": fit[:40], "activities/3.gpx": b"<gpx"},
     )
-    found, problems = parse_strava_export(data)
+    source, found, problems = parse_strava_export(data)
+    assert source == "strava_export"
     assert [member for member, _ in found] == ["activities/1.fit"]
     assert [member for member, _ in problems] == ["activities/2.fit", "activities/3.gpx"]
     assert all(problem.reason and problem.hint for _, problem in problems)
