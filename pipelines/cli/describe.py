@@ -53,6 +53,7 @@ def _strength_line(name: str, data: bytes, settings: Settings) -> dict:
         "rejected_rows": len(parsed.rejected),
         "unmapped_exercises": parsed.unmapped_exercises,
         "mapped_share": round(parsed.mapped_share, 3),
+        "warnings": parsed.warnings,
     }
 
 

@@ -1,7 +1,8 @@
 """Recognising a strength CSV (club, Strong or Hevy) by its header, and reading its rows as logged sets.
 
 Strong exports carry no unit column (the unit is an app setting), write rest timers as pseudo-rows,
-and name their columns in the member's app language. We know the localized headers only
+and name their columns (and write the workout duration, see strong_duration) in the member's app
+language. We know the localized headers only
 approximately, so STRONG_HEADERS lists plausible names per language; a header we do not recognise is
 reported with the header found, so the missing translation can be added here.
 """
@@ -16,6 +17,7 @@ import polars as pl
 
 from pipelines.parsers.csv_table import ROW, as_number
 from pipelines.parsers.schemas import ParseError
+from pipelines.parsers.strength.strong_duration import duration_s
 
 LB_TO_KG = 0.45359237
 
@@ -179,19 +181,6 @@ HEVY_TIME_FORMATS = ("%d %b %Y, %H:%M", "%d %B %Y, %H:%M", "%Y-%m-%d %H:%M:%S", 
 CLUB_TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
 
 
-def _duration_s(text: pl.Expr) -> pl.Expr:
-    """Strong's workout duration ('2h 18m', '5m', '45s', or plain seconds) in seconds."""
-    part = {
-        unit: text.str.extract(rf"(\d+)\s*{unit}", 1).cast(pl.Float64).fill_null(0.0)
-        for unit in ("h", "m", "s")
-    }
-    spelled = part["h"] * 3600 + part["m"] * 60 + part["s"]
-    plain = text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
-    return (
-        pl.when(text.is_null()).then(None).when(plain.is_not_null()).then(plain).otherwise(spelled)
-    )
-
-
 def _unit_word(text: pl.Expr) -> pl.Expr:
     """'kg', 'lb' or 'bw' from the ways people write them; null when unreadable."""
     word = text.str.to_lowercase().str.replace_all(r"[^a-z]", "")
@@ -223,7 +212,7 @@ def _strong_sets(layout: StrengthLayout, default_unit: str) -> list[pl.Expr]:
         pl.col("date").alias("start_text"),
         pl.col("workout_name"),
         pl.col("workout_notes"),
-        _duration_s(pl.col("duration")).alias("session_duration_s"),
+        duration_s(pl.col("duration")).alias("session_duration_s"),
         order.cast(pl.Int32, strict=False).alias("set_number"),
         set_type.alias("set_type"),
         # Rest timers and other pseudo-rows name no set and hold no reps and no weight.

@@ -288,3 +288,46 @@ def test_whole_file_problems_raise_readable_errors(catalog):
         parse(b"Date,Exercise Name,Set Order,Weight,Reps\n", catalog, athlete_id=None)
     with pytest.raises(ParseError, match="'a404' is not an athlete in the roster"):
         parse(b"Date,Exercise Name,Set Order,Weight,Reps\n", catalog, athlete_id="a404")
+
+
+def test_strong_durations_in_the_app_languages(catalog):
+    header = (
+        "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,"
+        "Workout Notes,RPE\n"
+    )
+    durations = [
+        "2h 18m",  # 2 * 3600 + 18 * 60 = 8280
+        "1h 4min",  # 3600 + 4 * 60 = 3840
+        "2 Std. 18 Min.",  # 8280
+        "2時間18分",  # 8280
+        "2 ч 18 мин",  # 8280
+        "2小时18分钟",  # 8280
+        "1h 5m 30s",  # 3600 + 300 + 30 = 3930
+        "45s",  # 45
+        "3600",  # plain seconds
+        "1:05:00",  # not a form we know
+        "2 fortnights",  # not a unit we know
+    ]
+    rows = "".join(
+        f"2026-03-{day:02d} 18:00:00,Legs,{text},Glute Bridge,1,0,12,0,0,,,\n"
+        for day, text in enumerate(durations, start=1)
+    )
+    result = parse((header + rows).encode(), catalog)
+    assert result.sets.height == len(durations)
+    assert result.sessions["duration_s"].to_list() == [
+        8280.0,
+        3840.0,
+        8280.0,
+        8280.0,
+        8280.0,
+        8280.0,
+        3930.0,
+        45.0,
+        3600.0,
+        None,
+        None,
+    ]
+    assert result.warnings == [
+        "the durations of 2 workouts are in a form we do not know (e.g. '1:05:00'): "
+        "their durations are left unknown"
+    ]
