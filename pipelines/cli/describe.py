@@ -10,7 +10,7 @@ from pipelines.ingest.inbox import classify
 from pipelines.parsers.activity.activity_file import parse_activity_file, sniff_format
 from pipelines.parsers.activity.strava_export import parse_strava_export
 from pipelines.parsers.club.exercise_catalog import ExerciseCatalog
-from pipelines.parsers.csv_table import ROW, read_csv_table
+from pipelines.parsers.csv_table import read_csv_table
 from pipelines.parsers.schemas import ParsedActivity, ParseError
 from pipelines.parsers.strength.formats import detect_layout
 from pipelines.parsers.strength.sets import parse_strength_csv
@@ -35,9 +35,8 @@ def _activity_line(name: str, activity: ParsedActivity, settings: Settings) -> d
 
 
 def _strength_line(name: str, data: bytes, settings: Settings) -> dict:
-    headers = [c for c in read_csv_table(data, name).columns if c != ROW]
     # An app export belongs to whoever hands it in; a club file names its athletes in a column.
-    athlete_id = None if detect_layout(headers).format == "club" else "member"
+    athlete_id = None if detect_layout(read_csv_table(data, name)).format == "club" else "member"
     parsed = parse_strength_csv(
         data,
         athlete_id=athlete_id,

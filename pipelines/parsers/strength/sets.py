@@ -161,7 +161,7 @@ def parse_strength_csv(
     zones = dict(athlete_time_zones or {})
     _check_settings(weight_unit, time_zone, zones)
     table = read_csv_table(data, "this strength file")
-    layout = detect_layout([name for name in table.columns if name != ROW])
+    layout = detect_layout(table)
     if layout.format != "club" and athlete_id is None:
         raise ParseError(
             f"a {layout.format.capitalize()} export has no athlete column",
