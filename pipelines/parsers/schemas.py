@@ -10,8 +10,9 @@ from datetime import datetime
 
 import polars as pl
 
-# One row per recorded point, in time order. `t` is UTC. `seg` increments after every pause
-# (GPX trkseg break, TCX Track break, FIT timer stop/start) so timer time = sum of per-segment spans.
+# One row per recorded point, in recorded order; `t` is UTC and never decreases. `seg` increments
+# after every pause (GPX trkseg break, TCX Track break, FIT timer stop/start) so timer time = sum of
+# per-segment spans.
 SAMPLE_SCHEMA: dict[str, pl.DataType] = {
     "t": pl.Datetime("us", "UTC"),
     "lat": pl.Float64,

@@ -17,7 +17,7 @@ from pipelines.parsers.activity.xml_common import (
     XmlDocument,
     broken_xml_error,
     extension_field,
-    in_time_order,
+    in_recorded_order,
     local_name,
     parse_number,
     read_xml,
@@ -118,7 +118,9 @@ def parse_gpx(data: bytes) -> list[ParsedActivity]:
         outing_tracks = [tracks[g] for g in group_ids]
         type_in_file = next((t.type for t in outing_tracks if t.type), None)
         sport, sport_warning = sport_from_label(type_in_file)
-        outing_samples, order_warnings = in_time_order(samples.filter(pl.col("outing") == outing))
+        outing_samples, order_warnings = in_recorded_order(
+            samples.filter(pl.col("outing") == outing)
+        )
         activities.append(
             ParsedActivity(
                 source_format="gpx",

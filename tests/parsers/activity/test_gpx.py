@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import math
+from datetime import UTC, datetime, timedelta
 
 import polars as pl
 import pytest
@@ -17,6 +18,8 @@ GPX11 = "http://www.topografix.com/GPX/1/1"
 TPX_V1 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v1"
 TPX_V2 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v2"
 NO_TYPE = "no activity type in the file: taken as running"
+T0 = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
+METRES_PER_DEGREE = 6_371_008.8 * math.pi / 180  # haversine along a meridian: R * dphi
 
 
 def utc(text: str) -> datetime:
@@ -39,6 +42,17 @@ def track(*segments: list[str], type_: str | None = None, name: str = "Morning R
     kind = f"<type>{type_}</type>" if type_ else ""
     body = "".join(f"<trkseg>{''.join(seg)}</trkseg>" for seg in segments)
     return f"<trk><name>{name}</name>{kind}{body}</trk>"
+
+
+def northward(seconds: list[float], metres: list[float]) -> list[str]:
+    """Points due north of (51.5, -0.1), `metres` along the meridian, `seconds` after T0."""
+    return [
+        point(
+            (T0 + timedelta(seconds=s)).isoformat().replace("+00:00", "Z"),
+            lat=f"{51.5 + m / METRES_PER_DEGREE:.9f}",
+        )
+        for s, m in zip(seconds, metres, strict=True)
+    ]
 
 
 def one_run(*points: str, type_: str = "running") -> bytes:
@@ -262,10 +276,30 @@ def test_null_island_points_are_left_for_cleaning():
     assert run.samples.select("lat", "lon").row(0) == (0.0, 0.0)
 
 
-def test_points_out_of_time_order_are_sorted_with_a_warning():
-    (run,) = parse_gpx(one_run(point("2026-03-02T07:00:05Z"), point("2026-03-02T07:00:00Z")))
-    assert run.samples["t"].is_sorted()
-    assert "points were not in time order: sorted by time" in run.warnings
+def test_a_time_stepping_back_keeps_its_point_in_place_at_the_time_reached():
+    (run,) = parse_gpx(
+        one_run(
+            point("2026-03-02T07:00:00Z", lat="51.50"),
+            point("2026-03-02T07:00:05Z", lat="51.51"),
+            point("2026-03-02T07:00:03Z", lat="51.52"),
+            point("2026-03-02T07:00:06Z", lat="51.53"),
+        )
+    )
+    assert run.samples["lat"].to_list() == [51.50, 51.51, 51.52, 51.53]
+    assert [t.second for t in run.samples["t"]] == [0, 5, 5, 6]
+    assert run.warnings == [
+        "1 points had a time earlier than a point before them (clock jitter): "
+        "kept in recorded order, each at the latest time before it"
+    ]
+
+
+def test_track_parts_out_of_time_order_are_put_in_order_as_wholes():
+    later = [point("2026-03-02T07:10:00Z", lat="51.6"), point("2026-03-02T07:10:01Z", lat="51.7")]
+    earlier = [point("2026-03-02T07:00:00Z", lat="51.4"), point("2026-03-02T07:00:01Z", lat="51.5")]
+    (run,) = parse_gpx(gpx(track(later, earlier, type_="run")))
+    assert run.samples["lat"].to_list() == [51.4, 51.5, 51.6, 51.7]
+    assert run.samples["seg"].to_list() == [0, 0, 1, 1]
+    assert run.warnings == ["the file's track parts were not in time order: put in time order"]
 
 
 def test_a_route_only_file_is_not_an_activity():
@@ -324,3 +358,24 @@ def test_utf16_files_are_read():
     )
     (run,) = parse_gpx(data)
     assert run.samples.height == 1
+
+
+# ---- real-world faults (issue 16), on files built here, through summarize ----
+
+
+def test_times_jittering_back_and_forth_keep_the_travelled_line():
+    # 61 points 10 m apart, every 3 s; the exporter wrote the inner times 2 s late (odd points)
+    # or 2 s early (even points), so each even point is timed 1 s before the odd one ahead of it.
+    # Sorted by time they zig-zag: about twice the distance.
+    seconds = [3 * k + (0 if k in (0, 60) else 2 if k % 2 else -2) for k in range(61)]
+    (run,) = parse_gpx(gpx(track(northward(seconds, [10.0 * k for k in range(61)]), type_="run")))
+    summary, _ = summarize(run, "Europe/London")
+    assert summary["distance_m"] == pytest.approx(600.0, rel=0.015)
+    assert summary["timer_s"] == pytest.approx(180.0, rel=0.01)  # first to last point: 0 to 180 s
+    assert summary["elapsed_s"] >= summary["timer_s"] >= summary["moving_s"]
+    assert summary["elapsed_s"] == pytest.approx(180.0, rel=0.01)
+    assert abs((summary["start_utc"] - T0).total_seconds()) <= 2
+    assert (
+        "29 points had a time earlier than a point before them (clock jitter): "  # k = 2, 4, ... 58
+        "kept in recorded order, each at the latest time before it"
+    ) in summary["warnings"]
