@@ -51,12 +51,18 @@ has_fix = pl.col("lat").is_not_null()
 
 
 def spike_speed_limit(sport: str, thresholds: Thresholds) -> float:
-    """Highest believable speed (m/s) between two GPS fixes for this sport."""
-    if sport == "cycling":
-        return thresholds.spike_speed_cycling_m_s
-    if sport == "skiing":
-        return thresholds.spike_speed_skiing_m_s
-    return thresholds.spike_speed_m_s
+    """Highest believable speed (m/s) between two GPS fixes for this sport.
+
+    'other' (a sport we do not know) gets the highest limit of all: a fast one must not lose real
+    points as spikes (a ride held to the running limit lost 7% of its distance).
+    """
+    limits = {
+        "cycling": thresholds.spike_speed_cycling_m_s,
+        "skiing": thresholds.spike_speed_skiing_m_s,
+    }
+    if sport == "other":
+        return max(thresholds.spike_speed_m_s, *limits.values())
+    return limits.get(sport, thresholds.spike_speed_m_s)
 
 
 def is_null_island() -> pl.Expr:

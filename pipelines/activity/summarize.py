@@ -1,6 +1,8 @@
 """One parsed activity in, its `activities` row (minus the pipeline's keys) and cleaned samples out.
 
 Choices made here (METRICS.md leaves them open):
+- sport: the file's; when it names none, inferred from the median moving speed (`sport_from_speeds`),
+  with a warning saying which, before the spike filter uses the sport's limit.
 - distance_m: the device's stated total when the file has a distance stream that grows (else the
   stream's maximum); haversine over cleaned fixes when it has positions only (a stated total does
   not replace them, unless the parser marks the samples `samples_partial`: a few TCX points under
@@ -29,7 +31,7 @@ from typing import TypedDict
 
 import polars as pl
 
-from pipelines.activity.cleaning import SAMPLE_COLUMNS, clean_track, elevation_gain_m
+from pipelines.activity.cleaning import SAMPLE_COLUMNS, CleanTrack, clean_track, elevation_gain_m
 from pipelines.activity.plausible import (
     consistent_durations,
     latest_plausible,
@@ -150,6 +152,37 @@ def positive(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) and value > 0 else None
 
 
+def sport_from_speeds(track: CleanTrack, thresholds: Thresholds) -> tuple[str, str]:
+    """The sport of an activity whose file names none, from its median moving speed, and a warning.
+
+    The median is weighted by time over moving intervals (half the moving time went faster), so
+    stops, GPS spikes and a sprint finish barely move it. Running only when it fits running speeds
+    (`Thresholds.running_speed_min_kmh` to `running_speed_max_kmh`); walking below, cycling above.
+    """
+    speeds = (
+        track.samples.filter(moving)
+        .select(kmh=pl.col("step_m") / dt * 3.6, dt_s=dt)
+        .sort("kmh")
+        .filter(pl.col("dt_s").cum_sum() >= pl.col("dt_s").sum() / 2)
+        .get_column("kmh")
+        if track.distance_source != "none"
+        else pl.Series(dtype=pl.Float64)
+    )
+    if speeds.is_empty():
+        return "other", "no activity type in the file and no speeds to judge it by: taken as other"
+    median = speeds[0]
+    if median < thresholds.running_speed_min_kmh:
+        sport = "walking"
+    elif median <= thresholds.running_speed_max_kmh:
+        sport = "running"
+    else:
+        sport = "cycling"
+    return sport, (
+        f"no activity type in the file: taken as {sport} from its speeds "
+        f"(median moving {median:.0f} km/h)"
+    )
+
+
 def summarize(
     activity: ParsedActivity,
     fallback_tz: str,
@@ -163,7 +196,13 @@ def summarize(
     activity, time_warnings = with_possible_times(activity, latest_plausible())
     refuse_empty_recording(activity)
     start_utc = start_of(activity)
-    track = clean_track(activity.samples, activity.sport, start_utc, thresholds)
+    sport, sport_warnings = activity.sport, []
+    if sport is None:
+        # cleaned first with the widest spike limit ('other'), then again with the inferred sport's
+        unnamed = clean_track(activity.samples, "other", start_utc, thresholds)
+        sport, warning = sport_from_speeds(unnamed, thresholds)
+        sport_warnings.append(warning)
+    track = clean_track(activity.samples, sport, start_utc, thresholds)
     samples = track.samples
     totals = sample_totals(samples, hr_rest, hr_max, sex)
 
@@ -190,7 +229,7 @@ def summarize(
         if activity.samples_partial
         else float(min(totals["moving_s"], durations.timer_s))
     )
-    is_running = activity.sport in RUNNING_SPORTS
+    is_running = sport in RUNNING_SPORTS
     time_zone, time_zone_source = resolve_time_zone(
         totals["first_lat"], totals["first_lon"], fallback_tz
     )
@@ -210,7 +249,7 @@ def summarize(
     summary: ActivitySummary = {
         "source_format": activity.source_format,
         "name": activity.name,
-        "sport": activity.sport,
+        "sport": sport,
         "is_running": is_running,
         "start_utc": start_utc,
         "time_zone": time_zone,
@@ -244,6 +283,12 @@ def summarize(
         "decoupling_pct": running["decoupling_pct"],
         "is_steady": running["is_steady"],
         "trimp": totals["trimp"],
-        "warnings": [*activity.warnings, *time_warnings, *track.warnings, *durations.warnings],
+        "warnings": [
+            *activity.warnings,
+            *time_warnings,
+            *sport_warnings,
+            *track.warnings,
+            *durations.warnings,
+        ],
     }
     return summary, samples.select(SAMPLE_COLUMNS)

@@ -52,7 +52,8 @@ class ParsedActivity:
     """One activity as the file states it, before cleaning."""
 
     source_format: str  # gpx | tcx | fit
-    sport: str  # one of settings.SPORTS
+    # one of settings.SPORTS; None when the file states none (summarize infers it from the speeds)
+    sport: str | None
     samples: pl.DataFrame  # SAMPLE_SCHEMA
     start_utc: datetime | None = None  # from the file's summary if it has one, else first sample
     name: str | None = None

@@ -122,13 +122,14 @@ def assert_valid_activities(activities: list[ParsedActivity]) -> None:
     event(f"{min(len(activities), 2)} activities")
     for activity in activities:
         assert activity.source_format in ("gpx", "tcx", "fit")
-        assert activity.sport in SPORTS
+        assert activity.sport is None or activity.sport in SPORTS  # None: summarize infers it
         assert activity.samples.schema == pl.Schema(SAMPLE_SCHEMA)
         try:
             summary, _ = summarize(activity, "Europe/Berlin", hr_rest=50, hr_max=190, sex="F")
         except ParseError as error:  # the pipeline records this file as rejected, with the reason
             assert_refused_with_reason(error)
             continue
+        assert summary["sport"] in SPORTS
         for key in ("distance_m", "elapsed_s", "timer_s", "moving_s"):
             assert math.isfinite(summary[key]) and summary[key] >= 0, (key, summary[key])
 

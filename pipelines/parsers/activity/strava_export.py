@@ -264,7 +264,11 @@ def apply_export_metadata(activities: list[ParsedActivity], exported: ExportedAc
         activity.name = exported.name or activity.name
         # Strava's type is what the athlete chose; a multisport file keeps each leg's own sport
         single = len(activities) == 1
-        if single and exported.sport and (exported.sport != "other" or activity.sport == "other"):
+        if (
+            single
+            and exported.sport
+            and (exported.sport != "other" or activity.sport in (None, "other"))
+        ):
             activity.sport = exported.sport
         if exported.gear:
             activity.metadata["gear"] = exported.gear

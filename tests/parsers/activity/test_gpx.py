@@ -17,7 +17,6 @@ NO_HR_READING = "ignored {} heart-rate values outside 20 to 250 (the sensor's 'n
 GPX11 = "http://www.topografix.com/GPX/1/1"
 TPX_V1 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v1"
 TPX_V2 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v2"
-NO_TYPE = "no activity type in the file: taken as running"
 T0 = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 METRES_PER_DEGREE = 6_371_008.8 * math.pi / 180  # haversine along a meridian: R * dphi
 
@@ -72,8 +71,8 @@ def test_garmin_connect_run_has_hr_on_every_point_and_no_type(realdata):
     assert run.samples["hr"].count() == 206
     assert run.samples["cad"].count() == 0
     assert run.samples["ele"].count() == 206
-    assert run.sport == "running"
-    assert NO_TYPE in run.warnings
+    assert run.sport is None  # no <type>: summarize infers it from the speeds
+    assert run.warnings == []
     assert run.start_utc == utc("2012-10-24T23:29:40Z")
     assert run.metadata["creator"] == "Garmin Connect"
 
@@ -116,14 +115,13 @@ def test_gpsbabel_file_keeps_only_its_five_timed_points(realdata):
     assert run.name == "ACTIVE LOG #8"
 
 
-def test_opentracks_local_times_become_utc_and_unknown_type_is_running(realdata):
+def test_opentracks_local_times_become_utc_and_unknown_type_is_left_to_infer(realdata):
     (walk,) = parse_gpx((realdata / "gpx/opentracks_walk_hr_utc-offset.gpx").read_bytes())
     assert walk.samples.height == 141
     assert walk.samples["t"][0] == utc("2025-08-30T10:27:48.17+02:00")
     assert walk.samples["t"][0] == datetime(2025, 8, 30, 8, 27, 48, 170000, tzinfo=UTC)
     assert walk.samples["t"][-1] == utc("2025-08-30T11:01:20.984+02:00")
-    assert walk.sport == "running"
-    assert NO_TYPE in walk.warnings
+    assert walk.sport is None
     assert walk.metadata["type_in_file"] == "unknown"
     # Every one of its 141 <gpxtpx:hr> (v2 namespace) elements says 0: no sensor, so no readings.
     summary, samples = summarize(walk, "UTC")
@@ -132,6 +130,23 @@ def test_opentracks_local_times_become_utc_and_unknown_type_is_running(realdata)
     # OpenTracks' own TrackStatsExtension totals.
     assert walk.device_distance_m == pytest.approx(1295.8912353515625)
     assert walk.device_timer_s == 2015
+
+
+@pytest.mark.parametrize(
+    ("name", "sport"),
+    [
+        ("garmin-connect_run_hr.gpx", "running"),  # upstream file name run.gpx
+        ("opentracks_walk_hr_utc-offset.gpx", "walking"),  # upstream folder Spaziergang (a walk)
+    ],
+)
+def test_real_files_without_a_type_get_the_sport_of_their_speeds(realdata, name, sport):
+    (activity,) = parse_gpx((realdata / "gpx" / name).read_bytes())
+    summary, _ = summarize(activity, "Europe/London")
+    assert summary["sport"] == sport
+    said = [w for w in summary["warnings"] if w.startswith("no activity type in the file")]
+    assert len(said) == 1 and said[0].startswith(
+        f"no activity type in the file: taken as {sport} from its speeds (median moving "
+    )
 
 
 def test_apple_health_route_export_is_a_recorded_track(realdata):
@@ -181,6 +196,10 @@ def test_a_file_cut_short_keeps_its_complete_points_with_a_warning(realdata):
         ("Run", "running"),
         ("9", "running"),  # Strava's numeric type
         ("1", "cycling"),
+        ("17", "cycling"),  # Strava numbers seen in real exports (sports.py)
+        ("16", "swimming"),
+        ("10", "walking"),
+        ("4", "hiking"),
         ("Ride", "cycling"),
         ("biking", "cycling"),
         ("walk", "walking"),
@@ -379,3 +398,29 @@ def test_times_jittering_back_and_forth_keep_the_travelled_line():
         "29 points had a time earlier than a point before them (clock jitter): "  # k = 2, 4, ... 58
         "kept in recorded order, each at the latest time before it"
     ) in summary["warnings"]
+
+
+# A ride at 1 Hz: ten minutes at 8 m/s, then a minute's descent at 15 m/s (above running's 12 m/s
+# spike limit): 4800 + 900 m.
+RIDE_METRES = [8.0 * s if s <= 600 else 4800.0 + 15.0 * (s - 600) for s in range(661)]
+
+
+@pytest.mark.parametrize(
+    ("type_", "sport", "warning"),
+    [
+        ("17", "cycling", None),  # a Strava ride number
+        (None, "cycling", "no activity type in the file: taken as cycling from its speeds "
+         "(median moving 29 km/h)"),  # 8 m/s = 28.8 km/h
+        ("99", "other", "activity type '99' is not one we know: taken as other"),
+    ],
+)  # fmt: skip
+def test_a_ride_without_a_known_type_keeps_its_fast_descent(type_, sport, warning):
+    data = gpx(track(northward(list(range(661)), RIDE_METRES), type_=type_, name="Ride"))
+    (ride,) = parse_gpx(data)
+    summary, _ = summarize(ride, "Europe/London")
+    assert summary["sport"] == sport
+    assert summary["is_running"] is False
+    assert summary["distance_m"] == pytest.approx(5700.0, rel=0.015)
+    assert summary["timer_s"] == pytest.approx(660.0, rel=0.01)
+    assert not any(w.startswith("removed") for w in summary["warnings"])
+    assert [w for w in summary["warnings"] if "type" in w] == ([warning] if warning else [])

@@ -100,6 +100,13 @@ def test_csv_type_wins_over_the_files_generic_sport() -> None:
     assert activity.metadata == {"gear": "Speedgoat"}
 
 
+def test_csv_type_other_names_a_file_that_states_no_sport() -> None:
+    exported = ExportedActivity("activities/1.gpx", b"", "Circuits", "other")
+    activity = ParsedActivity("gpx", None, empty_samples())
+    apply_export_metadata([activity], exported)
+    assert activity.sport == "other"  # the athlete's choice, not a guess from the speeds
+
+
 @pytest.mark.parametrize(
     ("strava_type", "sport"),
     [("Run", "running"), ("Trail Run", "trail_running"), ("Virtual Run", "treadmill_running"),
