@@ -1,13 +1,12 @@
 """One parsed activity in, its `activities` row (minus the pipeline's keys) and cleaned samples out.
 
 Choices made here (METRICS.md leaves them open):
-- sport: the file's; when it names none, inferred from the median moving speed (`sport_from_speeds`),
-  with a warning saying which, before the spike filter uses the sport's limit.
-- distance_m: the device's stated total when the file has a distance stream that grows (else the
-  stream's maximum); haversine over cleaned fixes when it has positions only (a stated total does
-  not replace them, unless the parser marks the samples `samples_partial`: a few TCX points under
-  laps that state the whole activity); the stated total when it has neither (an indoor session);
-  'none' and 0 without any of them.
+- sport: the file's; when it names none, inferred from the median moving speed
+  (`sport_from_speeds`), with a warning saying which, before the spike filter uses its limit.
+- distance_m: the device's stated total when the parser gives one (a FIT session, TCX laps that
+  are the record, a GPX recorder's TrackStatsExtension: the recorder measured all its fixes, the
+  export may hold fewer), else the maximum of a distance stream that grows, else haversine over
+  cleaned fixes; 'none' and 0 without any of them.
 - Before anything else (`plausible`): points dated before 1990 or in the future are left out (a
   file with no possible time is refused), and a file with times but nothing measured is refused.
 - elapsed_s / timer_s: the device's figures when stated, else from the samples (`cleaning`); when
@@ -206,13 +205,10 @@ def summarize(
     samples = track.samples
     totals = sample_totals(samples, hr_rest, hr_max, sex)
 
-    stated = positive(activity.device_distance_m)
-    if track.distance_source == "device" or (activity.samples_partial and stated):
-        distance_source, distance_m = "device", stated or totals["stream_distance_m"] or 0.0
-    elif track.distance_source == "gps":
-        distance_source, distance_m = "gps", totals["stream_distance_m"] or 0.0
-    elif stated:
-        distance_source, distance_m = "device", stated
+    if positive(activity.device_distance_m):
+        distance_source, distance_m = "device", activity.device_distance_m
+    elif track.distance_source != "none":
+        distance_source, distance_m = track.distance_source, totals["stream_distance_m"] or 0.0
     else:
         distance_source, distance_m = "none", 0.0
 

@@ -139,9 +139,9 @@ def test_device_totals_win_and_moving_never_exceeds_timer():
     stated = {"device_distance_m": 1795.0, "device_timer_s": 590.0, "device_avg_hr": 149}
     summary, _ = summarize(replace(jog, samples=with_stream, **stated), "Europe/London")
     assert (summary["distance_m"], summary["distance_source"]) == (1795.0, "device")
-    # a stated total without a distance stream does not replace the GPS distance
+    # a stated total wins over the GPS distance too (a GPX recorder's TrackStatsExtension)
     gps, _ = summarize(replace(jog, device_distance_m=1795.0), "Europe/London")
-    assert (gps["distance_m"], gps["distance_source"]) == (pytest.approx(1800.0), "gps")
+    assert (gps["distance_m"], gps["distance_source"]) == (1795.0, "device")
     assert (summary["timer_s"], summary["moving_s"]) == (590.0, 590.0)
     assert summary["avg_hr"] == 149.0
 

@@ -132,6 +132,7 @@ def assert_valid_activities(activities: list[ParsedActivity]) -> None:
         assert summary["sport"] in SPORTS
         for key in ("distance_m", "elapsed_s", "timer_s", "moving_s"):
             assert math.isfinite(summary[key]) and summary[key] >= 0, (key, summary[key])
+        assert summary["elapsed_s"] >= summary["timer_s"] >= summary["moving_s"]
 
 
 def assert_valid_rows(errors: list[RowError]) -> None:

@@ -17,6 +17,7 @@ NO_HR_READING = "ignored {} heart-rate values outside 20 to 250 (the sensor's 'n
 GPX11 = "http://www.topografix.com/GPX/1/1"
 TPX_V1 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v1"
 TPX_V2 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v2"
+TRKX = "http://www.garmin.com/xmlschemas/TrackStatsExtension/v1"
 T0 = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 METRES_PER_DEGREE = 6_371_008.8 * math.pi / 180  # haversine along a meridian: R * dphi
 
@@ -28,7 +29,8 @@ def utc(text: str) -> datetime:
 def gpx(tracks: str, namespace: str = GPX11) -> bytes:
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="test" '
-        f'xmlns="{namespace}" xmlns:v1="{TPX_V1}" xmlns:v2="{TPX_V2}">\n{tracks}\n</gpx>\n'
+        f'xmlns="{namespace}" xmlns:v1="{TPX_V1}" xmlns:v2="{TPX_V2}" xmlns:trkx="{TRKX}">\n'
+        f"{tracks}\n</gpx>\n"
     ).encode()
 
 
@@ -37,10 +39,15 @@ def point(time: str | None, lat: str = "51.5", lon: str = "-0.1", extra: str = "
     return f'<trkpt lat="{lat}" lon="{lon}"><ele>12.5</ele>{timed}{extra}</trkpt>'
 
 
-def track(*segments: list[str], type_: str | None = None, name: str = "Morning Run") -> str:
+def track(
+    *segments: list[str], type_: str | None = None, name: str = "Morning Run", stats: str = ""
+) -> str:
     kind = f"<type>{type_}</type>" if type_ else ""
+    extensions = (
+        f"<extensions><trkx:TrackStatsExtension>{stats}</trkx:TrackStatsExtension></extensions>"
+    )
     body = "".join(f"<trkseg>{''.join(seg)}</trkseg>" for seg in segments)
-    return f"<trk><name>{name}</name>{kind}{body}</trk>"
+    return f"<trk><name>{name}</name>{kind}{extensions if stats else ''}{body}</trk>"
 
 
 def northward(seconds: list[float], metres: list[float]) -> list[str]:
@@ -130,6 +137,7 @@ def test_opentracks_local_times_become_utc_and_unknown_type_is_left_to_infer(rea
     # OpenTracks' own TrackStatsExtension totals.
     assert walk.device_distance_m == pytest.approx(1295.8912353515625)
     assert walk.device_timer_s == 2015
+    assert walk.device_elapsed_s is None  # OpenTracks writes no TotalElapsedTime
 
 
 @pytest.mark.parametrize(
@@ -147,6 +155,20 @@ def test_real_files_without_a_type_get_the_sport_of_their_speeds(realdata, name,
     assert len(said) == 1 and said[0].startswith(
         f"no activity type in the file: taken as {sport} from its speeds (median moving "
     )
+
+
+def test_opentracks_totals_are_the_recorders_and_timer_stays_within_elapsed(realdata):
+    (walk,) = parse_gpx((realdata / "gpx/opentracks_walk_hr_utc-offset.gpx").read_bytes())
+    summary, _ = summarize(walk, "Europe/London")
+    # Its TrackStatsExtension: Distance 1295.8912353515625, TimerTime 2015; points from
+    # 10:27:48.17+02:00 to 11:01:20.984+02:00 (2012.8 s)
+    assert (summary["distance_m"], summary["distance_source"]) == (
+        pytest.approx(1295.89, rel=0.015),
+        "device",
+    )
+    assert summary["timer_s"] == pytest.approx(2015, rel=0.01)
+    assert summary["elapsed_s"] >= summary["timer_s"] >= summary["moving_s"]
+    assert abs((summary["start_utc"] - utc("2025-08-30T10:27:48.17+02:00")).total_seconds()) <= 2
 
 
 def test_apple_health_route_export_is_a_recorded_track(realdata):
@@ -424,3 +446,31 @@ def test_a_ride_without_a_known_type_keeps_its_fast_descent(type_, sport, warnin
     assert summary["timer_s"] == pytest.approx(660.0, rel=0.01)
     assert not any(w.startswith("removed") for w in summary["warnings"])
     assert [w for w in summary["warnings"] if "type" in w] == ([warning] if warning else [])
+
+
+def test_the_recorders_own_totals_are_the_activitys():
+    # The recorder measured 6400 m and ran its timer 2 s before its first stored point (as
+    # OpenTracks: 2015 s against 2012.8 s of points); the stored points, every 30 s and 100 m
+    # apart, add up to 6000 m over 1800 s.
+    stats = "<trkx:Distance>6400.0</trkx:Distance><trkx:TimerTime>1802</trkx:TimerTime>"
+    points = northward([30.0 * k for k in range(61)], [100.0 * k for k in range(61)])
+    (run,) = parse_gpx(gpx(track(points, type_="run", stats=stats)))
+    summary, _ = summarize(run, "Europe/London")
+    assert (summary["distance_m"], summary["distance_source"]) == (
+        pytest.approx(6400.0, rel=0.015),
+        "device",
+    )
+    assert summary["timer_s"] == pytest.approx(1802.0, rel=0.01)
+    assert summary["elapsed_s"] >= summary["timer_s"] >= summary["moving_s"]
+    assert abs((summary["start_utc"] - T0).total_seconds()) <= 2
+
+
+def test_a_recorders_stated_elapsed_time_is_used():
+    stats = (
+        "<trkx:Distance>600.0</trkx:Distance><trkx:TimerTime>170</trkx:TimerTime>"
+        "<trkx:TotalElapsedTime>200</trkx:TotalElapsedTime>"
+    )
+    points = northward([3.0 * k for k in range(61)], [10.0 * k for k in range(61)])
+    (run,) = parse_gpx(gpx(track(points, type_="run", stats=stats)))
+    summary, _ = summarize(run, "Europe/London")
+    assert (summary["elapsed_s"], summary["timer_s"]) == (200.0, 170.0)
