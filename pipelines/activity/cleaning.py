@@ -3,9 +3,10 @@
 Every step is a polars expression over the sample frame (in time order); `clean_track` applies them
 stage by stage. Choices METRICS.md leaves open are fields of `settings.Thresholds`:
 
-- Spikes: a fix whose implied speed from the previous fix exceeds the sport's limit starts a new "run"
-  of fixes; runs of at most `spike_max_points` fixes are dropped (an excursion that jumps out and back,
-  or junk before the GPS locks), except that the largest run is always kept. This is the vectorised
+- Spikes: a fix whose implied speed from the previous fix exceeds the sport's limit (for 'other',
+  the highest of any sport's: `spike_speed_limit`) starts a new "run" of fixes; runs of at most
+  `spike_max_points` fixes are dropped (an excursion that jumps out and back, or junk before the
+  GPS locks), except that the largest run is always kept. This is the vectorised
   form of "drop a point implying > 12 m/s from its kept predecessor". Implied speeds use a time step of
   at least 1 s so sub-second jitter is not mistaken for a spike. A dropped point keeps its time, HR and
   cadence; only its position is nulled (as for points at exactly 0,0).

@@ -90,7 +90,7 @@ def _total(values: list[float | None]) -> float | None:
 
 
 def _elapsed(tracks: list[_Track]) -> float | None:
-    """The recorder's elapsed time of a one-track outing; the pauses between tracks are in no total."""
+    """The recorder's elapsed time of a one-track outing (pauses between tracks are in no total)."""
     return tracks[0].elapsed_s if len(tracks) == 1 else None
 
 

@@ -274,11 +274,11 @@ def _point_warnings(checks: dict, typed: pl.DataFrame) -> list[str]:
 def in_recorded_order(samples: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     """One activity's samples in recorded order, times never stepping back, `seg` numbered from 0.
 
-    Segments (GPX trkseg, TCX Track) are put in time order as wholes; inside one, points keep their
-    file order, which is the order they were travelled in. A time earlier than one already reached is
-    clock jitter (some exporters write times a few seconds off either way): the point keeps its place
-    and takes the time already reached. Sorting such points by time zig-zagged one outing into a track
-    56% too long.
+    Segments (GPX trkseg, TCX Track) are put in time order as wholes; inside one, points keep
+    their file order, which is the order they were travelled in. A time earlier than one already
+    reached is clock jitter (some exporters write times a few seconds off either way): the point
+    keeps its place and takes the time already reached. Sorting such points by time zig-zagged one
+    outing into a track 56% too long.
     """
     warnings = []
     segment_start = pl.col("t").min().over("segment")
