@@ -12,18 +12,20 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from dashboard.accounts.viewer import Viewer
 from dashboard.atomic_files import write_atomically
 from dashboard.config import load_config
+from pipelines.parsers.club.assessment_catalog import AssessmentCatalog, check_body_mass
 
 FORM_VERSION = 1
 CHECKIN = "ostrc_checkin"
 REPORT = "injury_report"
 CLASSIFICATION = "problem_classification"
+ASSESSMENT = "assessment_session"
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,34 @@ def write_entry(
     # the temporary name starts with a dot and does not end in .json: the inbox sweep skips it
     write_atomically(path, json.dumps(document, indent=1).encode(), ".entry-", ".part")
     return Receipt(entry_id, path, entered_at)
+
+
+def write_assessment_session(
+    viewer: Viewer,
+    athlete_id: str,
+    assessed_on: date,
+    assessor: str,
+    body_mass_kg: float,
+    results: list[dict[str, Any]],
+    catalog: AssessmentCatalog,
+    supersedes: str | None = None,
+) -> Receipt:
+    """Write a coach's assessment session for `athlete_id` into club/records/. The values are checked
+    by the catalogue first, as the parser will: the first reason raises ValueError and nothing is
+    written. `results` are {test, measure, side, trial, value}; `supersedes` the entry corrected."""
+    if not viewer.is_coach:
+        raise PermissionError("only the coach role enters assessment sessions")
+    reason = check_body_mass(body_mass_kg) or catalog.check_results(results)
+    if reason is not None:
+        raise ValueError(reason)
+    fields = {
+        "assessed_on": assessed_on.isoformat(),
+        "assessor": assessor,
+        "body_mass_kg": body_mass_kg,
+        "supersedes": supersedes,
+        "results": results,
+    }
+    return write_entry(viewer, ASSESSMENT, fields, athlete_id)
 
 
 def own_entries(viewer: Viewer, form: str) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""The files the coach keeps (roster, catalog, programs, enrolments, injuries, OSTRC) as tables."""
+"""The files the coach keeps (roster, catalog, programs, enrolments, injuries, OSTRC, assessment
+tests) as tables."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ import polars as pl
 from pipelines.ingest.inbox import CLUB_FILES, raw_path
 from pipelines.ingest.registry import PARSER_VERSION, FileOutcome, record_outcomes
 from pipelines.ingest.tables import TABLES
+from pipelines.parsers.club.assessment_catalog import (
+    AssessmentCatalog,
+    default_assessment_tests_yaml,
+)
+from pipelines.parsers.club.assessments import CSV_COLUMNS, parse_assessments
 from pipelines.parsers.club.exercise_catalog import ExerciseCatalog, default_catalog_yaml
 from pipelines.parsers.club.files import parse_enrolments, parse_roster
 from pipelines.parsers.club.injuries import parse_injuries
@@ -31,11 +37,13 @@ EMPTY_FILES = {
     "enrolments.csv": b"athlete_id,program_id,start_date,end_date\n",
     "injuries.csv": b"athlete_id,onset_date,body_region\n",
     "ostrc.csv": b"athlete_id,week_start,q1,q2,q3,q4\n",
+    "assessments.csv": ",".join(CSV_COLUMNS).encode() + b"\n",
 }
 DEFAULT_FILES = {
     "exercises.yaml": default_catalog_yaml,
     "programs.yaml": default_programs_yaml,
     "ostrc_areas.yaml": default_ostrc_areas_yaml,
+    "assessment_tests.yaml": default_assessment_tests_yaml,
 }
 
 
@@ -50,8 +58,8 @@ class ClubFile:
 
 
 def install_defaults(settings: Settings) -> list[str]:
-    """Copy the shipped exercise catalog, program and OSTRC areas into club/ on first run; returns
-    what was copied."""
+    """Copy the shipped exercise catalog, program, OSTRC areas and assessment tests into club/ on
+    first run; returns what was copied."""
     settings.club.mkdir(parents=True, exist_ok=True)
     copied = []
     for name, default in DEFAULT_FILES.items():
@@ -152,6 +160,21 @@ def load_club_reference(
         tables["ostrc_areas"] = parse_ostrc_areas(default_ostrc_areas_yaml())
     area_codes = _ids(con, tables, "ostrc_areas", "area")
     parse("ostrc.csv", lambda d: _one("ostrc_responses", parse_ostrc(d, roster_ids, area_codes)))
+    parse(
+        "assessment_tests.yaml",
+        lambda d: ({"assessment_measures": AssessmentCatalog.load(d).to_frame()}, []),
+    )
+    if "assessment_measures" not in tables and not table_exists(con, "assessment_measures"):
+        tables["assessment_measures"] = AssessmentCatalog.default().to_frame()
+    assessments = AssessmentCatalog.from_frame(
+        tables["assessment_measures"]
+        if "assessment_measures" in tables
+        else con.table("assessment_measures").pl()
+    )
+    parse(
+        "assessments.csv",
+        lambda d: _assessment_tables(parse_assessments(d, roster_ids, assessments)),
+    )
     if "athletes" not in tables and not table_exists(con, "athletes"):
         raise ParseError(
             "club/roster.csv is missing or unusable, so no file can be attributed to an athlete",
@@ -181,6 +204,13 @@ def _loaded_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
         return None
     rows = con.sql("select fingerprint from club_reference_loaded").fetchall()
     return rows[0][0] if rows else None
+
+
+def _assessment_tables(
+    parsed: tuple[pl.DataFrame, pl.DataFrame, list[RowError]],
+) -> tuple[dict[str, pl.DataFrame], list[RowError]]:
+    sessions, results, errors = parsed
+    return {"assessment_csv_sessions": sessions, "assessment_csv_results": results}, errors
 
 
 def _one(

@@ -1,4 +1,5 @@
-"""Parse archived app entries (check-ins, injury reports, classifications) into their staging tables.
+"""Parse archived app entries (check-ins, injury reports, classifications, assessment sessions) into
+their staging tables.
 
 An entry is a file like any other: pending in `files`, read from the raw archive, loaded or rejected
 with its reason in `ingest_errors`. The athlete of a member's entry is the inbox folder it was written
@@ -19,9 +20,10 @@ from pipelines.ingest.registry import (
     record_outcomes,
 )
 from pipelines.ingest.tables import TABLES
+from pipelines.parsers.club.assessment_catalog import AssessmentCatalog
 from pipelines.parsers.forms.entries import FORM_TABLES, parse_form
 from pipelines.settings import Settings
-from pipelines.warehouse import append_rows, transaction
+from pipelines.warehouse import append_rows, table_exists, transaction
 
 FORM_KINDS = ["form", "record"]
 
@@ -31,8 +33,15 @@ def load_form_entries(con: duckdb.DuckDBPyConnection, settings: Settings) -> dic
     pending = files_to_parse(con, FORM_KINDS)
     roster = {r[0] for r in con.sql("select athlete_id from athletes").fetchall()}
     areas = {r[0] for r in con.sql("select area from ostrc_areas").fetchall()}
+    assessments = (
+        AssessmentCatalog.from_frame(con.table("assessment_measures").pl())
+        if table_exists(con, "assessment_measures")
+        else AssessmentCatalog.default()
+    )
     max_bytes = settings.thresholds.max_form_kb * 1024
-    loaded: dict[str, list[pl.DataFrame]] = {table: [] for table in FORM_TABLES.values()}
+    loaded: dict[str, list[pl.DataFrame]] = {
+        table: [] for tables in FORM_TABLES.values() for table in tables
+    }
     outcomes: list[FileOutcome] = []
     for sha, athlete_id, name, kind in pending.iter_rows():
         job = FileRef(sha, athlete_id, name)
@@ -41,13 +50,14 @@ def load_form_entries(con: duckdb.DuckDBPyConnection, settings: Settings) -> dic
         parsed = parse_or_reject(
             job,
             lambda data=data, folder=folder_athlete: parse_form(
-                data, folder, roster, areas, max_bytes
+                data, folder, roster, areas, max_bytes, assessments
             ),
         )
         if isinstance(parsed, FileOutcome):
             outcomes.append(parsed)
             continue
-        loaded[parsed.table].append(parsed.rows.with_columns(file_sha256=pl.lit(sha)))
+        for table, rows in parsed.frames.items():
+            loaded[table].append(rows.with_columns(file_sha256=pl.lit(sha)))
         outcomes.append(FileOutcome.ingested(job, parsed.rows.height))
     shas = [o.sha256 for o in outcomes]
     with transaction(con):

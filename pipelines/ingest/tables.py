@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.parsers.club.assessment_catalog import MEASURE_SCHEMA
+from pipelines.parsers.club.assessments import RESULT_SCHEMA, SESSION_SCHEMA
 from pipelines.parsers.club.exercise_catalog import CATALOG_SCHEMA
 from pipelines.parsers.club.files import ROSTER_SCHEMA
 from pipelines.parsers.club.ostrc import OSTRC_SCHEMA
@@ -336,6 +338,24 @@ OSTRC_RESPONSES = StagingTable(
         "severity": "0-100",
     },
 )
+ASSESSMENT_MEASURES = StagingTable(
+    "assessment_measures",
+    "The assessment tests' measures (club/assessment_tests.yaml), with the derived measures the "
+    "models compute from them.",
+    MEASURE_SCHEMA,
+    key=("test", "measure"),
+    required=("test_name", "measure_name", "unit", "kind", "sided", "trials", "combine", "better"),
+    # no key check: the parser rejects a file with a code used twice or a missing field
+    notes={
+        "kind": "number\\|level",
+        "levels": "best first; null for numbers",
+        "combine": "best\\|mean\\|single",
+        "better": "higher\\|lower\\|none (for levels lower = nearer the first level)",
+        "real_change_unit": "pct\\|abs; null = no threshold",
+        "derived": "computed by the models, never entered",
+        "derived_from": "for a derived measure, the measure it is computed from",
+    },
+)
 _ENTRY_NOTES = {
     "entered_at": "when the app wrote the entry",
     "entered_by": "the username that submitted it",
@@ -382,6 +402,53 @@ PROBLEM_CLASSIFICATIONS = StagingTable(
         "resolved_date": "null = not resolved yet",
         **_ENTRY_NOTES,
     },
+)
+ASSESSMENT_SESSIONS = StagingTable(
+    "assessment_sessions",
+    "Assessment sessions the coach entered in the app (club/records/); a correction is a new entry "
+    "naming the one it supersedes.",
+    SESSION_SCHEMA | {"file_sha256": pl.String()},
+    key=("session_id",),
+    required=("athlete_id", "assessed_on", "assessor", "body_mass_kg", "source", "entered_at"),
+    key_check="Every app assessment session is one entry with its athlete, date, assessor, body "
+    "mass and the time it was entered.",
+    notes={
+        "session_id": "the entry_id",
+        "source": "app",
+        "supersedes": "the entry this one corrects (null = a first entry)",
+        **_ENTRY_NOTES,
+    },
+)
+ASSESSMENT_RESULTS = StagingTable(
+    "assessment_results",
+    "Each value of an app assessment session: one row per test, measure, side and trial.",
+    RESULT_SCHEMA | {"file_sha256": pl.String()},
+    key=("session_id", "test", "measure", "side", "trial"),
+    key_check="Every app assessment value is one test, measure, side and trial of one session.",
+    notes={
+        "side": "left\\|right\\|both",
+        "value_num": "for a number measure",
+        "value_level": "for a level measure",
+    },
+)
+ASSESSMENT_CSV_SESSIONS = StagingTable(
+    "assessment_csv_sessions",
+    "Assessment sessions of club/assessments.csv (athlete, date, assessor), as assessment_sessions.",
+    SESSION_SCHEMA,
+    key=("session_id",),
+    required=("athlete_id", "assessed_on", "assessor", "body_mass_kg", "source"),
+    key_check="Every spreadsheet assessment session is one athlete, date and assessor with a "
+    "body mass.",
+    notes={"session_id": "csv- and a hash of athlete, date and assessor", "source": "csv"},
+)
+ASSESSMENT_CSV_RESULTS = StagingTable(
+    "assessment_csv_results",
+    "Each value of club/assessments.csv, as assessment_results.",
+    RESULT_SCHEMA,
+    key=ASSESSMENT_RESULTS.key,
+    key_check="Every spreadsheet assessment value is one test, measure, side and trial of one "
+    "session.",
+    notes=ASSESSMENT_RESULTS.notes,
 )
 CHECK_RESULTS = StagingTable(
     "check_results",
@@ -438,9 +505,14 @@ STAGING_TABLES: tuple[StagingTable, ...] = (
     OSTRC_AREAS,
     OSTRC_INSTRUMENT,
     OSTRC_RESPONSES,
+    ASSESSMENT_MEASURES,
     CHECKIN_ANSWERS,
     INJURY_REPORTS,
     PROBLEM_CLASSIFICATIONS,
+    ASSESSMENT_SESSIONS,
+    ASSESSMENT_RESULTS,
+    ASSESSMENT_CSV_SESSIONS,
+    ASSESSMENT_CSV_RESULTS,
     CHECK_RESULTS,
     REMINDERS_SENT,
 )
@@ -456,6 +528,8 @@ APPENDED = (
     CHECKIN_ANSWERS,
     INJURY_REPORTS,
     PROBLEM_CLASSIFICATIONS,
+    ASSESSMENT_SESSIONS,
+    ASSESSMENT_RESULTS,
     REMINDERS_SENT,
 )
 

@@ -15,6 +15,11 @@ from hypothesis import strategies as st
 from pipelines.activity.summarize import summarize
 from pipelines.parsers.activity.activity_file import parse_activity_file
 from pipelines.parsers.activity.strava_export import parse_strava_export
+from pipelines.parsers.club.assessment_catalog import (
+    AssessmentCatalog,
+    default_assessment_tests_yaml,
+)
+from pipelines.parsers.club.assessments import parse_assessments
 from pipelines.parsers.club.exercise_catalog import ExerciseCatalog, default_catalog_yaml
 from pipelines.parsers.club.files import (
     parse_enrolments,
@@ -41,6 +46,7 @@ from tests.robustness.fuzzing import (
 
 ATHLETE = "r001"
 CATALOG = ExerciseCatalog.default()
+ASSESSMENTS = AssessmentCatalog.default()
 # The club-file examples of docs/CLUB_FILES.md, as a coach would type them.
 CLUB_EXAMPLES = {
     "roster.csv": b"athlete_id,display_name,sex,birth_year,weight_unit,time_zone,hr_rest,hr_max,"
@@ -54,6 +60,12 @@ CLUB_EXAMPLES = {
     "ostrc.csv": b"athlete_id,week_start,q1,q2,q3,q4\nr001,2026-03-16,1,2,1,2\n"
     b"r002,2026-03-16,Full participation without health problems,No reduction,No effect,"
     b"No symptoms\n",
+    "assessments.csv": b"athlete_id,assessed_on,assessor,body_mass_kg,test,measure,side,trial,value\n"
+    b"r001,2026-03-02,Sam (physio),62.5,hip_abduction_hhd,force_n,left,1,182\n"
+    b"r001,2026-03-02,Sam (physio),62.5,hip_abduction_hhd,lever_arm_m,left,,0.8\n"
+    b"r001,2026-03-02,Sam (physio),62.5,hip_abduction_hhd,mode,left,,break\n"
+    b"r001,2026-03-02,Sam (physio),62.5,hip_abduction_hhd,position,left,,side_lying\n"
+    b"r002,2026-03-02,Sam (physio),70,single_leg_squat,knee,right,,fair\n",
 }
 ROSTER_IDS = {"r001", "r002"}
 
@@ -233,6 +245,7 @@ def test_damaged_club_files_give_rows_or_a_reason(data: st.DataObject) -> None:
         "enrolments.csv": lambda d: parse_enrolments(d, {"glute_12wk"}, ROSTER_IDS),
         "injuries.csv": lambda d: parse_injuries(d, ROSTER_IDS),
         "ostrc.csv": lambda d: parse_ostrc(d, ROSTER_IDS),
+        "assessments.csv": lambda d: parse_assessments(d, ROSTER_IDS, ASSESSMENTS)[1:],
     }
     try:
         with time_limit(SECONDS_PER_FILE, repr(damaged)):
@@ -247,12 +260,18 @@ def test_damaged_club_files_give_rows_or_a_reason(data: st.DataObject) -> None:
 @FUZZ
 @given(data=st.data())
 def test_damaged_club_yaml_gives_a_program_or_a_reason(data: st.DataObject) -> None:
-    defaults = {"exercises.yaml": default_catalog_yaml(), "programs.yaml": default_programs_yaml()}
+    defaults = {
+        "exercises.yaml": default_catalog_yaml(),
+        "programs.yaml": default_programs_yaml(),
+        "assessment_tests.yaml": default_assessment_tests_yaml(),
+    }
     damaged = data.draw(damaged_bytes(RealFiles(defaults)))
     try:
         with time_limit(SECONDS_PER_FILE, repr(damaged)):
             if damaged.name == "exercises.yaml":
                 assert ExerciseCatalog.load(damaged.data).to_frame().height > 0
+            elif damaged.name == "assessment_tests.yaml":
+                assert AssessmentCatalog.load(damaged.data).to_frame().height > 0
             else:
                 programs, phases, _ = parse_programs(damaged.data, CATALOG.categories)
                 assert programs.height > 0 and phases.height >= programs.height

@@ -1,4 +1,5 @@
-"""The club's reference files: roster, exercise catalog, programs, enrolments, injuries, OSTRC."""
+"""The club's reference files: roster, exercise catalog, programs, enrolments, injuries, OSTRC,
+assessment tests."""
 
 import dagster as dg
 
@@ -18,6 +19,9 @@ CLUB_TABLES = (
     "ostrc_areas",
     "ostrc_instrument",
     "ostrc_responses",
+    "assessment_measures",
+    "assessment_csv_sessions",
+    "assessment_csv_results",
     "settings",
 )
 
@@ -26,7 +30,8 @@ CLUB_TABLES = (
     group_name="club",
     metadata={WRITES: [*CLUB_TABLES, "files", "ingest_errors"]},
     deps=[raw_archive],
-    description="The roster, catalog, programs, enrolments, injuries and OSTRC answers as tables.",
+    description="The roster, catalog, programs, enrolments, injuries, OSTRC answers and assessment "
+    "tests as tables.",
 )
 def club_reference(club: ClubFolder, warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connection() as con:

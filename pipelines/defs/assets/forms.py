@@ -1,4 +1,5 @@
-"""App entries: members' weekly check-ins and injury reports, the coach's classifications."""
+"""App entries: members' weekly check-ins and injury reports, the coach's classifications and
+assessment sessions."""
 
 import dagster as dg
 
@@ -12,9 +13,12 @@ from pipelines.parsers.forms.entries import FORM_TABLES
 
 @dg.asset(
     group_name="forms",
-    metadata={WRITES: [*FORM_TABLES.values(), "files", "ingest_errors"]},
+    metadata={
+        WRITES: [*(t for tables in FORM_TABLES.values() for t in tables), "files", "ingest_errors"]
+    },
     deps=[raw_archive, club_reference],
-    description="Every check-in, injury report and classification entered in the app, validated.",
+    description="Every check-in, injury report, classification and assessment session entered in "
+    "the app, validated.",
 )
 def form_entries(club: ClubFolder, warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connection() as con:

@@ -1,5 +1,5 @@
-"""The app's three forms as staging rows: the weekly OSTRC check-in, an injury report, and the
-coach's classification of a problem.
+"""The app's four forms as staging rows: the weekly OSTRC check-in, an injury report, the coach's
+classification of a problem, and the coach's record of an assessment session.
 
 - `ostrc_checkin` (a member's own folder): `week_start` (the Monday of the recall week),
   `instrument_version`, `answers` {area code: {q1: code, q2..q4: code or null}} with 0-based option
@@ -13,6 +13,11 @@ coach's classification of a problem.
   already_reported: an OSTRC problem the member also reported), `diagnosis`, `time_loss_days`,
   `consulted_professional`, `recurrence` (new or recurrence), `resolved_date` (or null). A later
   classification of the same problem supersedes an earlier one; both are kept.
+- `assessment_session` (club/records/ only, coach role): `assessed_on`, `assessor`,
+  `body_mass_kg`, `supersedes` (the entry it corrects, or null) and `results` [{test, measure, side,
+  trial, value}], every value checked by the club's assessment catalogue (docs/ASSESSMENTS.md); the
+  first reason rejects the whole entry. Gives one assessment_sessions row and its
+  assessment_results rows.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from typing import Any
 
 import polars as pl
 
+from pipelines.parsers.club.assessment_catalog import AssessmentCatalog, check_body_mass
+from pipelines.parsers.club.assessments import SESSION_SCHEMA, result_rows
 from pipelines.parsers.club.ostrc import OSTRC_SCHEMA, score_answers
 from pipelines.parsers.club.ostrc_instrument import INSTRUMENTS, QUESTIONS
 from pipelines.parsers.csv_table import ROW
@@ -33,13 +40,15 @@ from pipelines.parsers.schemas import ParseError
 CHECKIN = "ostrc_checkin"
 REPORT = "injury_report"
 CLASSIFICATION = "problem_classification"
+ASSESSMENT = "assessment_session"
 MEMBER_FORMS = {CHECKIN, REPORT}
-RECORD_FORMS = {REPORT, CLASSIFICATION}
+RECORD_FORMS = {REPORT, CLASSIFICATION, ASSESSMENT}
 SIDES = ("left", "right", "both", "na")
 ONSETS = ("sudden", "gradual")
 PROBLEM_TYPES = ("injury", "illness", "already_reported")
 RECURRENCE = ("new", "recurrence")
 MAX_DESCRIPTION = 500
+_ENTRY_ID = re.compile(r"^[0-9a-f]{32}$")
 _PROBLEM_ID = re.compile(r"^(report:[0-9a-f]{32}|ostrc:[a-z][a-z0-9_]*:\d{4}-\d{2}-\d{2})$")
 _HINT = "submit it again from the app; if it keeps failing, tell the coach"
 
@@ -78,19 +87,29 @@ CLASSIFICATION_SCHEMA: dict[str, pl.DataType] = {
     **ENTRY_COLUMNS,
 }
 FORM_TABLES = {
-    CHECKIN: "checkin_answers",
-    REPORT: "injury_reports",
-    CLASSIFICATION: "problem_classifications",
+    CHECKIN: ("checkin_answers",),
+    REPORT: ("injury_reports",),
+    CLASSIFICATION: ("problem_classifications",),
+    ASSESSMENT: ("assessment_sessions", "assessment_results"),
 }
 
 
 @dataclass(frozen=True)
 class ParsedForm:
-    """One entry: its form, the staging table it loads into and its rows."""
+    """One entry: its form and its rows per staging table (the entry's own table first)."""
 
     form: str
-    table: str
-    rows: pl.DataFrame
+    frames: dict[str, pl.DataFrame]
+
+    @property
+    def table(self) -> str:
+        """The staging table of the entry itself."""
+        return next(iter(self.frames))
+
+    @property
+    def rows(self) -> pl.DataFrame:
+        """The entry's own rows."""
+        return self.frames[self.table]
 
 
 def parse_form(
@@ -99,16 +118,21 @@ def parse_form(
     roster_ids: set[str],
     area_codes: set[str],
     max_bytes: int,
+    assessments: AssessmentCatalog | None = None,
 ) -> ParsedForm:
     """One entry document -> its rows; anything unusable raises ParseError with the reason.
 
-    `folder_athlete` is the member whose inbox folder held it, None for club/records/.
+    `folder_athlete` is the member whose inbox folder held it, None for club/records/;
+    `assessments` is the club's catalogue (the shipped one when not given).
     """
     document = read_document(data, max_bytes)
     allowed = MEMBER_FORMS if folder_athlete is not None else RECORD_FORMS
     entry = envelope(document, folder_athlete, roster_ids, allowed)
+    if entry.form == ASSESSMENT:
+        frames = _assessment(entry, assessments or AssessmentCatalog.default())
+        return ParsedForm(entry.form, dict(zip(FORM_TABLES[ASSESSMENT], frames, strict=True)))
     build = {CHECKIN: _checkin, REPORT: _report, CLASSIFICATION: _classification}[entry.form]
-    return ParsedForm(entry.form, FORM_TABLES[entry.form], build(entry, area_codes))
+    return ParsedForm(entry.form, {FORM_TABLES[entry.form][0]: build(entry, area_codes)})
 
 
 def _entry_columns(entry: Envelope) -> dict[str, Any]:
@@ -226,6 +250,37 @@ def _classification(entry: Envelope, area_codes: set[str]) -> pl.DataFrame:
             "resolved_date": resolved,
         },
         CLASSIFICATION_SCHEMA,
+    )
+
+
+def _assessment(entry: Envelope, catalog: AssessmentCatalog) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """An assessment session's row and its results' rows; the first unusable value rejects it."""
+    fields = entry.fields
+    if entry.entered_role != "coach":
+        raise ParseError("an assessment session is entered by the coach role only", _HINT)
+    assessed_on = _date(fields, "assessed_on")
+    if assessed_on > entry.entered_at.date():
+        raise ParseError(f"assessed_on {assessed_on} is after the day it was entered", _HINT)
+    supersedes = text_field(fields, "supersedes", required=False)
+    if supersedes is not None and not _ENTRY_ID.match(supersedes):
+        raise ParseError(f"supersedes {supersedes!r} is not an entry id (32 hex digits)", _HINT)
+    reason = check_body_mass(fields.get("body_mass_kg")) or catalog.check_results(
+        fields.get("results")
+    )
+    if reason is not None:
+        raise ParseError(f"the assessment session was not loaded: {reason}", _HINT)
+    session = {
+        "session_id": entry.entry_id,
+        "athlete_id": entry.athlete_id,
+        "assessed_on": assessed_on,
+        "assessor": text_field(fields, "assessor"),
+        "body_mass_kg": float(fields["body_mass_kg"]),
+        "source": "app",
+        "entry_id": entry.entry_id,
+        "supersedes": supersedes,
+    }
+    return _one_row(entry, session, SESSION_SCHEMA), result_rows(
+        entry.entry_id, fields["results"], catalog
     )
 
 
