@@ -66,6 +66,7 @@ class Thresholds:
     checkin_grace_days: int = 3  # days after the recall week's Sunday an answer is on time
     max_form_kb: int = 64
     followup_weeks: int = 4  # an unclassified OSTRC problem answered this recently is followed up
+    assessment_retest_weeks: int = 8  # an assessed athlete is due a re-test this long after the last
     rri_min_days: int = 7  # Yamato 2015: running restricted or stopped this many days  # a form entry larger than this is rejected unread
 
 

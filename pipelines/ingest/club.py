@@ -19,6 +19,7 @@ from pipelines.parsers.club.assessment_catalog import (
     AssessmentCatalog,
     default_assessment_tests_yaml,
 )
+from pipelines.parsers.club.assessments import CSV_COLUMNS, parse_assessments
 from pipelines.parsers.club.exercise_catalog import ExerciseCatalog, default_catalog_yaml
 from pipelines.parsers.club.files import parse_enrolments, parse_roster
 from pipelines.parsers.club.injuries import parse_injuries
@@ -36,6 +37,7 @@ EMPTY_FILES = {
     "enrolments.csv": b"athlete_id,program_id,start_date,end_date\n",
     "injuries.csv": b"athlete_id,onset_date,body_region\n",
     "ostrc.csv": b"athlete_id,week_start,q1,q2,q3,q4\n",
+    "assessments.csv": ",".join(CSV_COLUMNS).encode() + b"\n",
 }
 DEFAULT_FILES = {
     "exercises.yaml": default_catalog_yaml,
@@ -164,6 +166,15 @@ def load_club_reference(
     )
     if "assessment_measures" not in tables and not table_exists(con, "assessment_measures"):
         tables["assessment_measures"] = AssessmentCatalog.default().to_frame()
+    assessments = AssessmentCatalog.from_frame(
+        tables["assessment_measures"]
+        if "assessment_measures" in tables
+        else con.table("assessment_measures").pl()
+    )
+    parse(
+        "assessments.csv",
+        lambda d: _assessment_tables(parse_assessments(d, roster_ids, assessments)),
+    )
     if "athletes" not in tables and not table_exists(con, "athletes"):
         raise ParseError(
             "club/roster.csv is missing or unusable, so no file can be attributed to an athlete",
@@ -193,6 +204,13 @@ def _loaded_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
         return None
     rows = con.sql("select fingerprint from club_reference_loaded").fetchall()
     return rows[0][0] if rows else None
+
+
+def _assessment_tables(
+    parsed: tuple[pl.DataFrame, pl.DataFrame, list[RowError]],
+) -> tuple[dict[str, pl.DataFrame], list[RowError]]:
+    sessions, results, errors = parsed
+    return {"assessment_csv_sessions": sessions, "assessment_csv_results": results}, errors
 
 
 def _one(

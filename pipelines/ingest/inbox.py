@@ -18,7 +18,8 @@ import polars as pl
 from pipelines.settings import FORMS_FOLDER, Settings
 from pipelines.warehouse import append_rows, replace_table, table_exists
 
-# in the order they are read: enrolments need the roster and programs, programs the catalog
+# in the order they are read: enrolments need the roster and programs, programs the catalog,
+# assessments the roster and the assessment tests
 CLUB_FILES = (
     "roster.csv",
     "exercises.yaml",
@@ -28,6 +29,7 @@ CLUB_FILES = (
     "injuries.csv",
     "ostrc.csv",
     "assessment_tests.yaml",
+    "assessments.csv",
 )
 ACTIVITY_SUFFIXES = (".gpx", ".tcx", ".fit")
 IGNORED_PREFIXES = (".", "~")

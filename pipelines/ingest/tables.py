@@ -430,6 +430,25 @@ ASSESSMENT_RESULTS = StagingTable(
         "value_level": "for a level measure",
     },
 )
+ASSESSMENT_CSV_SESSIONS = StagingTable(
+    "assessment_csv_sessions",
+    "Assessment sessions of club/assessments.csv (athlete, date, assessor), as assessment_sessions.",
+    SESSION_SCHEMA,
+    key=("session_id",),
+    required=("athlete_id", "assessed_on", "assessor", "body_mass_kg", "source"),
+    key_check="Every spreadsheet assessment session is one athlete, date and assessor with a "
+    "body mass.",
+    notes={"session_id": "csv- and a hash of athlete, date and assessor", "source": "csv"},
+)
+ASSESSMENT_CSV_RESULTS = StagingTable(
+    "assessment_csv_results",
+    "Each value of club/assessments.csv, as assessment_results.",
+    RESULT_SCHEMA,
+    key=ASSESSMENT_RESULTS.key,
+    key_check="Every spreadsheet assessment value is one test, measure, side and trial of one "
+    "session.",
+    notes=ASSESSMENT_RESULTS.notes,
+)
 CHECK_RESULTS = StagingTable(
     "check_results",
     "The latest outcome of every check.",
@@ -491,6 +510,8 @@ STAGING_TABLES: tuple[StagingTable, ...] = (
     PROBLEM_CLASSIFICATIONS,
     ASSESSMENT_SESSIONS,
     ASSESSMENT_RESULTS,
+    ASSESSMENT_CSV_SESSIONS,
+    ASSESSMENT_CSV_RESULTS,
     CHECK_RESULTS,
     REMINDERS_SENT,
 )

@@ -6,7 +6,10 @@
 -- W-2, W-1 and W, all three answered about that area, where W is in the latest ostrc_recent_weeks weeks
 -- of answers; an unanswered week in between breaks the run; whole-body answers (area 'all') are not an
 -- area; as_of = the latest such W, all areas with a run ending then named);
--- adherence_drop (falling_behind in mart_adherence_athlete). as_of = the week the evidence is from.
+-- adherence_drop (falling_behind in mart_adherence_athlete);
+-- assessment_worsened (in the athlete's latest session with a test, a measured value worse than its
+-- baseline beyond the test's real-change threshold, mart_assessment_results; ratings are shown on the
+-- assessment pages, not flagged: raters agree poorly). as_of = the date the evidence is from.
 WITH thresholds AS (
     SELECT
         acwr_spike,
@@ -111,6 +114,30 @@ adherence_drops AS (
     WHERE a.falling_behind
 ),
 
+latest_assessments AS (
+    SELECT *
+    FROM mart_assessment_results
+    QUALIFY assessed_on = max(assessed_on) OVER (PARTITION BY athlete_id, test)
+),
+
+assessment_worsenings AS (
+    SELECT
+        athlete_id,
+        'assessment_worsened' AS reason,
+        'Assessment worsened beyond noise: ' || string_agg(
+            format(
+                '{} {}{} {:.3g} {} vs {:.3g} at baseline {} (test noise {:.3g})',
+                test_name, measure_name, CASE WHEN side = 'both' THEN '' ELSE ' ' || side END,
+                value, unit, baseline_value, strftime(baseline_on, '%Y-%m-%d'), real_change_abs
+            ),
+            '; ' ORDER BY test, measure, side
+        ) AS detail,
+        max(assessed_on) AS as_of
+    FROM latest_assessments
+    WHERE kind = 'number' AND direction = 'worse'
+    GROUP BY athlete_id
+),
+
 reasons AS (
     SELECT * FROM load_spikes
     UNION ALL
@@ -119,6 +146,8 @@ reasons AS (
     SELECT * FROM same_area_problems
     UNION ALL
     SELECT * FROM adherence_drops
+    UNION ALL
+    SELECT * FROM assessment_worsenings
 )
 
 SELECT

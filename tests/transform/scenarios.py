@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 
@@ -288,6 +288,132 @@ def ostrc_club(con: duckdb.DuckDBPyConnection) -> None:
             ostrc("o1", w3, 0, 0, 0, 0),
             ostrc("o2", w3, 0, 0, 0, 0),
             ostrc("o3", w3, 0, 0, 0, 0),
+        ],
+    )
+
+
+def _values(session: str, test: str, side: str, **measures: object) -> list[dict]:
+    """assessment_results rows: a list of values = trials 1, 2, ...; a text = a level."""
+    rows = []
+    for measure, given in measures.items():
+        for trial, value in enumerate(given if isinstance(given, list) else [given], start=1):
+            number = not isinstance(value, str)
+            rows.append(
+                {
+                    "session_id": session,
+                    "test": test,
+                    "measure": measure,
+                    "side": side,
+                    "trial": trial,
+                    "value_num": float(value) if number else None,
+                    "value_level": None if number else value,
+                }
+            )
+    return rows
+
+
+def _hhd(session: str, side: str, force: list[float], mode: str = "break") -> list[dict]:
+    return _values(
+        session,
+        "hip_abduction_hhd",
+        side,
+        force_n=force,
+        lever_arm_m=0.8,
+        mode=mode,
+        position="side_lying",
+    )
+
+
+def assessment_club(con: duckdb.DuckDBPyConnection) -> None:
+    """Assessments (docs/ASSESSMENTS.md), data to 2026-03-16 (a run of t1), re-test after 8 weeks.
+
+    t1 (M, born 1996; 64 kg): A1 2026-01-05 by Sam: hip abduction (break) left force 190, 200, 195,
+    198 N, right 112 N, lever 0.8 m; single hop left 150 / right 170 cm; Y-balance left anterior 58,
+    60, posteromedial 100, posterolateral 95, leg 85 cm; single-leg squat left overall good, right
+    poor, left FPPA 10, 12, 14 deg. A2 2026-03-02 by Jo: left 212, 205 N, right 106 N; squat right
+    overall fair.
+    t2 (no sex or birth year; 50 kg): C1 2026-01-05 (club/assessments.csv): make test, left 200 N.
+    B1 2026-03-09 (app): left 250 N, superseded by B2 (same day): left 208 N.
+    t3: D1 2026-01-05 (csv): side bridge 60 s each side. t4: never assessed.
+    """
+    insert(
+        con,
+        "athletes",
+        [
+            {"athlete_id": "t1", "display_name": "Tom", "sex": "M", "birth_year": 1996},
+            {"athlete_id": "t2", "display_name": "Tess"},
+            {"athlete_id": "t3", "display_name": "Tia"},
+            {"athlete_id": "t4", "display_name": "Ted"},
+        ],
+    )
+    insert(con, "activities", [run("t1", date(2026, 3, 16))])
+
+    def session(session_id: str, athlete: str, day: date, assessor: str, mass: float, **extra):
+        return {
+            "session_id": session_id,
+            "athlete_id": athlete,
+            "assessed_on": day,
+            "assessor": assessor,
+            "body_mass_kg": mass,
+            **extra,
+        }
+
+    app = {"source": "app", "entered_at": datetime(2026, 3, 9, 18, tzinfo=UTC)}
+    insert(
+        con,
+        "assessment_sessions",
+        [
+            session("A1", "t1", date(2026, 1, 5), "Sam", 64.0, **app),
+            session("A2", "t1", date(2026, 3, 2), "Jo", 64.0, **app),
+            session("B1", "t2", date(2026, 3, 9), "Sam", 50.0, **app),
+            session("B2", "t2", date(2026, 3, 9), "Sam", 50.0, supersedes="B1", **app),
+        ],
+    )
+    squat = {m: "good" for m in ("trunk", "pelvis", "hip", "knee")}
+    insert(
+        con,
+        "assessment_results",
+        [
+            *_hhd("A1", "left", [190, 200, 195, 198]),
+            *_hhd("A1", "right", [112]),
+            *_values("A1", "single_hop", "left", distance_cm=[150]),
+            *_values("A1", "single_hop", "right", distance_cm=[170]),
+            *_values(
+                "A1",
+                "y_balance",
+                "left",
+                anterior_cm=[58, 60],
+                posteromedial_cm=[100],
+                posterolateral_cm=[95],
+                leg_length_cm=85,
+            ),
+            *_values(
+                "A1", "single_leg_squat", "left", overall="good", fppa_deg=[10, 12, 14], **squat
+            ),
+            *_values("A1", "single_leg_squat", "right", overall="poor", **squat),
+            *_hhd("A2", "left", [212, 205]),
+            *_hhd("A2", "right", [106]),
+            *_values("A2", "single_leg_squat", "right", overall="fair", **squat),
+            *_values("B1", "hip_abduction_hhd", "left", force_n=[250]),
+            *_hhd("B2", "left", [208], mode="make"),
+        ],
+    )
+    csv = {"source": "csv"}
+    insert(
+        con,
+        "assessment_csv_sessions",
+        [
+            session("C1", "t2", date(2026, 1, 5), "Sam", 50.0, **csv),
+            session("D1", "t3", date(2026, 1, 5), "Sam", 70.0, **csv),
+        ],
+    )
+    insert(
+        con,
+        "assessment_csv_results",
+        [
+            *_hhd("C1", "left", [200], mode="make"),
+            *_values("D1", "side_bridge", "left", hold_s=60),
+            *_values("D1", "side_bridge", "right", hold_s=60),
         ],
     )
 

@@ -8,6 +8,7 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest.tables import TABLES
+from pipelines.parsers.club.assessment_catalog import AssessmentCatalog
 from pipelines.parsers.club.ostrc_instrument import INSTRUMENTS, QUESTIONS
 from pipelines.settings import Thresholds
 from pipelines.transform.club_graph import club_model_graph
@@ -33,10 +34,12 @@ LOWER_LIMB = {
 
 
 def create_staging(con: duckdb.DuckDBPyConnection, thresholds: Thresholds | None = None) -> None:
-    """Empty staging tables plus the one-row settings table."""
+    """Empty staging tables plus the one-row settings table and the shipped assessment catalogue
+    (which the club loader installs on first run)."""
     for table in STAGING_TABLES.values():
         append_rows(con, table.name, table.empty())
     replace_table(con, "settings", settings_frame(thresholds or Thresholds()))
+    replace_table(con, "assessment_measures", AssessmentCatalog.default().to_frame())
 
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:

@@ -20,6 +20,8 @@ CLUB_TABLES = (
     "ostrc_instrument",
     "ostrc_responses",
     "assessment_measures",
+    "assessment_csv_sessions",
+    "assessment_csv_results",
     "settings",
 )
 

@@ -105,24 +105,30 @@ class Measure:
         """The sides a value may be recorded for."""
         return SIDED if self.sided else UNSIDED
 
-    def check(self, side: str, trial: object, value: object) -> str | None:
-        """Why this value cannot be recorded, or None when it can."""
+    def problem(self, side: object, trial: object, value: object) -> tuple[str, str] | None:
+        """The field at fault (measure, side, trial or value) and why this value cannot be
+        recorded, or None when it can."""
         where = f"{self.test} {self.measure}"
         if self.derived:
-            return f"{where} is computed from the other measures, never entered"
+            return "measure", f"{where} is computed from the other measures, never entered"
         if side not in self.sides:
-            return f"{where} side {side!r} is not one of {', '.join(self.sides)}"
+            return "side", f"{where} side {side!r} is not one of {', '.join(self.sides)}"
         if not _whole(trial) or not 1 <= trial <= self.trials:
             allowed = "1" if self.trials == 1 else f"1 to {self.trials}"
-            return f"{where} trial {trial!r} is not {allowed}"
+            return "trial", f"{where} trial {trial!r} is not {allowed}"
+        if value is None:
+            return "value", f"{where} has no value"
         if self.kind == "level":
             if value not in self.levels:
-                return f"{where} {value!r} is not one of {', '.join(self.levels)}"
+                return "value", f"{where} {value!r} is not one of {', '.join(self.levels)}"
             return None
         if not _number(value):
-            return f"{where} {value!r} is not a number"
+            return "value", f"{where} {value!r} is not a number"
         if not self.min <= value <= self.max:
-            return f"{where} {value:g} {self.unit} is outside {self.min:g}-{self.max:g} {self.unit}"
+            return (
+                "value",
+                f"{where} {value:g} {self.unit} is outside {self.min:g}-{self.max:g} {self.unit}",
+            )
         return None
 
 
@@ -337,17 +343,25 @@ class AssessmentCatalog:
         """The catalogue entry of one test's measure, or None."""
         return next((m for m in self.measures if (m.test, m.measure) == (test, measure)), None)
 
+    def problem(
+        self, test: object, measure: object, side: object, trial: object, value: object
+    ) -> tuple[str, str] | None:
+        """The field at fault (test, measure, side, trial or value) and why one entered value cannot
+        be recorded, or None."""
+        if not any(m.test == test for m in self.measures):
+            return "test", f"test {test!r} is not in the club's catalogue ({FILE})"
+        found = self.measure(str(test), str(measure))
+        if found is None:
+            return "measure", f"{test} has no measure {measure!r}"
+        return found.problem(side, trial, value)
+
     def check(
         self, test: object, measure: object, side: object, trial: object, value: object
     ) -> str | None:
         """Why one entered value cannot be recorded (unknown test or measure, side not allowed,
         trial above the test's trials, number out of range, level not listed), or None."""
-        if not any(m.test == test for m in self.measures):
-            return f"test {test!r} is not in the club's catalogue ({FILE})"
-        found = self.measure(str(test), str(measure))
-        if found is None:
-            return f"{test} has no measure {measure!r}"
-        return found.check(str(side), trial, value)
+        found = self.problem(test, measure, side, trial, value)
+        return None if found is None else found[1]
 
     def check_results(self, results: list[dict[str, Any]]) -> str | None:
         """The first reason a session's results cannot be recorded: a value as in `check`, a test,
@@ -366,9 +380,12 @@ class AssessmentCatalog:
             if key in seen:
                 return "{} {} {} trial {} is given twice".format(*key)
             seen.add(key)
-        done = {(test, side) for test, _, side, _ in seen}
-        recorded = {(test, measure, side) for test, measure, side, _ in seen}
-        for test, side in sorted(done):
+        return self.missing({(test, measure, side) for test, measure, side, _ in seen})
+
+    def missing(self, recorded: set[tuple[str, str, str]]) -> str | None:
+        """Why a session's (test, measure, side) values lack a required (not optional) measure of a
+        test side it has, or None."""
+        for test, side in sorted({(test, side) for test, _, side in recorded}):
             for m in self.measures:
                 needed = m.test == test and not (m.optional or m.derived)
                 if needed and (test, m.measure, side) not in recorded:
