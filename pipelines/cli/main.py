@@ -59,6 +59,7 @@ def demo_data(athletes: int, weeks: int, seed: int, streams: bool) -> None:
         f"({summary.running_activities} runs, {summary.running_hours:.0f} h), "
         f"{summary.strength_files} strength logs ({summary.strength_sessions} sessions), "
         f"{summary.injuries} injuries, {summary.checkin_documents} app check-ins, "
+        f"{summary.assessment_sessions} assessment sessions, "
         f"{summary.bad_files} bad files for Data health (demo/truth.json), "
         f"{summary.bytes_written / 1e6:.0f} MB in {summary.home}"
     )

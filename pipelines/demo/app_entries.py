@@ -98,13 +98,14 @@ def _envelope(form: str, entry: str, entered_at: datetime, athlete_id: str) -> d
     }
 
 
-def _local(day: date, minute: int, second: int, zone: ZoneInfo) -> datetime:
+def local_time(day: date, minute: int, second: int, zone: ZoneInfo) -> datetime:
+    """The local time `minute` minutes and `second` seconds into `day`."""
     return datetime.combine(day, time(minute // 60, minute % 60, second), tzinfo=zone)
 
 
 def _closing(end: date, zone: ZoneInfo) -> datetime:
     """The demo's "now": the end of its end date (the Monday after the last week), local time."""
-    return _local(end, 23 * 60 + 59, 59, zone)
+    return local_time(end, 23 * 60 + 59, 59, zone)
 
 
 def _entry_time(rng: np.random.Generator, week_start: date, zone: ZoneInfo) -> datetime:
@@ -112,7 +113,7 @@ def _entry_time(rng: np.random.Generator, week_start: date, zone: ZoneInfo) -> d
     slot = ENTRY_DAYS[int(rng.choice(len(ENTRY_DAYS), p=[s for _, s, _, _ in ENTRY_DAYS]))]
     days, _, earliest, latest = slot
     day = week_start + timedelta(days=int(rng.choice(days)))
-    return _local(day, int(rng.integers(earliest, latest)), int(rng.integers(60)), zone)
+    return local_time(day, int(rng.integers(earliest, latest)), int(rng.integers(60)), zone)
 
 
 def _week_answers(legacy: tuple[int, int, int, int], area: str) -> dict[str, dict[str, int | None]]:
@@ -285,7 +286,7 @@ def report_document(
     """A member's injury report, sent on the day of onset or a few days later."""
     zone = ZoneInfo(time_zone)
     day = min(injury.onset + timedelta(days=int(rng.integers(0, 4))), end)
-    entered_at = _local(day, int(rng.integers(12 * 60, 22 * 60)), int(rng.integers(60)), zone)
+    entered_at = local_time(day, int(rng.integers(12 * 60, 22 * 60)), int(rng.integers(60)), zone)
     entry = entry_id(seed, athlete_id, f"{REPORT}|{injury.onset}|{injury.body_region}")
     document = _envelope(REPORT, entry, entered_at, athlete_id) | {
         "onset_date": injury.onset.isoformat(),

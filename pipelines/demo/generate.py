@@ -22,6 +22,15 @@ from pipelines.demo.app_entries import (
     report_document,
     reportable,
 )
+from pipelines.demo.assessments import (
+    ADHERENCE_SPAN,
+    ASSESSORS,
+    GOOD_SHARE_GAIN_PER_12_WEEKS,
+    TORQUE_GAIN_PER_12_WEEKS,
+    Assessments,
+    member_assessments,
+    planted_by_band,
+)
 from pipelines.demo.athlete import AthleteJob, AthleteOutput, build_athlete
 from pipelines.demo.bad_files import write_bad_files
 from pipelines.demo.club import PROGRAM_ID, PROGRAMS_YAML, Athlete, build_club, first_monday
@@ -56,6 +65,7 @@ class DemoSummary:
     injuries: int  # planted: club/injuries.csv's rows and the app's injury reports
     running_related_injuries: int
     injury_reports: int  # injuries reported in the app instead of club/injuries.csv
+    assessment_sessions: int  # the coach's assessment_session documents in club/records/
     ostrc_responses: int  # club/ostrc.csv's rows (the weeks before the app)
     checkin_weeks: int  # athlete-weeks answered in the app (the week's latest entry counts)
     checkin_documents: int  # app check-in entries, corrections included
@@ -222,6 +232,16 @@ def _run_jobs(
         return report(pool.map(build_athlete, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
 
 
+def _assessment_truth(assessments: Assessments) -> dict[str, object]:
+    """A member's assessment sessions and the change per 12 weeks planted in them."""
+    return {
+        "assessment_sessions": [day.isoformat() for day in assessments.sessions],
+        "planted_assessment_change_per_12_weeks": {
+            measure: round(gain, 4) for measure, gain in assessments.planted.items()
+        },
+    }
+
+
 def _existing_data(home: Path) -> list[Path]:
     return [p for p in (home / "inbox", home / "club") if p.is_dir() and any(p.iterdir())]
 
@@ -285,6 +305,15 @@ def generate_demo_club(
     sheets = _club_strength(outputs)
     for name, data in sheets.items():
         written += _write(club / "strength" / name, data)
+    assessed = {
+        a.athlete_id: member_assessments(
+            np.random.default_rng([seed, 3_000_000, a.index]), seed, a, monday, weeks
+        )
+        for a in members
+    }
+    for assessments in assessed.values():
+        for name, data in assessments.documents.items():
+            written += _write(club / "records" / name, data)
     planted_bad: dict[str, dict[str, str]] = {}
     if bad_files:
         planted_bad, size = write_bad_files(home, members, monday, weeks, seed)
@@ -297,7 +326,19 @@ def generate_demo_club(
         "weeks": weeks,
         "first_week_start": monday.isoformat(),
         "end_date": end.isoformat(),
-        "athletes": {o.athlete_id: o.truth for o in outputs},
+        "athletes": {
+            o.athlete_id: o.truth | _assessment_truth(assessed[o.athlete_id]) for o in outputs
+        },
+        "assessments": {
+            "assessors": list(ASSESSORS),
+            "sessions": sum(len(a.sessions) for a in assessed.values()),
+            "planted_change_per_12_weeks_by_band": planted_by_band(members, assessed),
+            "planted_change_per_12_weeks_law": {
+                "adherence": list(ADHERENCE_SPAN),
+                "torque_nm_kg": list(TORQUE_GAIN_PER_12_WEEKS),
+                "good_share": list(GOOD_SHARE_GAIN_PER_12_WEEKS),
+            },
+        },
         "app_entries": {
             "checkin_weeks_in_app": APP_CHECKIN_WEEKS,
             "first_app_week_start": (
@@ -331,6 +372,7 @@ def generate_demo_club(
         injuries=sum(len(o.injuries) for o in outputs),
         running_related_injuries=sum(sum(i.running_related for i in o.injuries) for o in outputs),
         injury_reports=len(reports),
+        assessment_sessions=sum(len(a.sessions) for a in assessed.values()),
         ostrc_responses=sum(len(o.ostrc) for o in outputs),
         checkin_weeks=sum(len(o.checkin_weeks) for o in outputs),
         checkin_documents=sum(o.checkin_documents for o in outputs),
