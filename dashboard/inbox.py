@@ -15,7 +15,9 @@ import polars as pl
 from dashboard.accounts.viewer import Viewer
 from dashboard.atomic_files import write_atomically
 
-ALLOWED = "GPX, TCX or FIT files (also .gz), a Strava export .zip, or a Strong/Hevy/club CSV"
+ALLOWED = (
+    "GPX, TCX or FIT files (also .gz), a Strava or Garmin export .zip, or a Strong/Hevy/club CSV"
+)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ ()+-]")
 
 

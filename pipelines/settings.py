@@ -35,8 +35,13 @@ class Thresholds:
     elevation_window_m: float = 30.0
     elevation_hysteresis_m: float = 3.0
     grade_window_m: float = 30.0
-    spike_speed_cycling_m_s: float = 40.0  # spike_speed_m_s holds for running and every other sport
+    # spike_speed_m_s holds for running and every other named sport; 'other' takes the highest limit
+    spike_speed_cycling_m_s: float = 40.0
     spike_speed_skiing_m_s: float = 30.0
+    # A file naming no sport is running when its median moving speed is in this band (10:00 to
+    # 3:45 min/km), walking below it and cycling above it.
+    running_speed_min_kmh: float = 6.0
+    running_speed_max_kmh: float = 16.0
     spike_max_points: int = 3  # a run of this many fixes or fewer between two jumps is a spike
     steady_hr_coverage: float = 0.8  # share of points with HR a steady run needs
     steady_speed_cv_max: float = 0.25  # max coefficient of variation of grade-adjusted speeds
@@ -66,7 +71,7 @@ class Thresholds:
     checkin_grace_days: int = 3  # days after the recall week's Sunday an answer is on time
     max_form_kb: int = 64
     followup_weeks: int = 4  # an unclassified OSTRC problem answered this recently is followed up
-    assessment_retest_weeks: int = 8  # an assessed athlete is due a re-test this long after the last
+    assessment_retest_weeks: int = 8  # weeks after the last assessment a re-test is due
     rri_min_days: int = 7  # Yamato 2015: running restricted or stopped this many days  # a form entry larger than this is rejected unread
 
 

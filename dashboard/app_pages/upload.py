@@ -19,7 +19,7 @@ st.caption(f"Up to {config.max_upload_mb} MB per file.")
 
 with st.form("upload", clear_on_submit=True):
     uploads = st.file_uploader(
-        "Files from your watch, app or Strava export",
+        "Files from your watch, app, or Strava or Garmin export",
         type=list(UPLOAD_EXTENSIONS),
         accept_multiple_files=True,
         key="upload_files",

@@ -3,9 +3,10 @@
 Every step is a polars expression over the sample frame (in time order); `clean_track` applies them
 stage by stage. Choices METRICS.md leaves open are fields of `settings.Thresholds`:
 
-- Spikes: a fix whose implied speed from the previous fix exceeds the sport's limit starts a new "run"
-  of fixes; runs of at most `spike_max_points` fixes are dropped (an excursion that jumps out and back,
-  or junk before the GPS locks), except that the largest run is always kept. This is the vectorised
+- Spikes: a fix whose implied speed from the previous fix exceeds the sport's limit (for 'other',
+  the highest of any sport's: `spike_speed_limit`) starts a new "run" of fixes; runs of at most
+  `spike_max_points` fixes are dropped (an excursion that jumps out and back, or junk before the
+  GPS locks), except that the largest run is always kept. This is the vectorised
   form of "drop a point implying > 12 m/s from its kept predecessor". Implied speeds use a time step of
   at least 1 s so sub-second jitter is not mistaken for a spike. A dropped point keeps its time, HR and
   cadence; only its position is nulled (as for points at exactly 0,0).
@@ -51,12 +52,18 @@ has_fix = pl.col("lat").is_not_null()
 
 
 def spike_speed_limit(sport: str, thresholds: Thresholds) -> float:
-    """Highest believable speed (m/s) between two GPS fixes for this sport."""
-    if sport == "cycling":
-        return thresholds.spike_speed_cycling_m_s
-    if sport == "skiing":
-        return thresholds.spike_speed_skiing_m_s
-    return thresholds.spike_speed_m_s
+    """Highest believable speed (m/s) between two GPS fixes for this sport.
+
+    'other' (a sport we do not know) gets the highest limit of all: a fast one must not lose real
+    points as spikes (a ride held to the running limit lost 7% of its distance).
+    """
+    limits = {
+        "cycling": thresholds.spike_speed_cycling_m_s,
+        "skiing": thresholds.spike_speed_skiing_m_s,
+    }
+    if sport == "other":
+        return max(thresholds.spike_speed_m_s, *limits.values())
+    return limits.get(sport, thresholds.spike_speed_m_s)
 
 
 def is_null_island() -> pl.Expr:

@@ -1,11 +1,12 @@
 """One parsed activity in, its `activities` row (minus the pipeline's keys) and cleaned samples out.
 
 Choices made here (METRICS.md leaves them open):
-- distance_m: the device's stated total when the file has a distance stream that grows (else the
-  stream's maximum); haversine over cleaned fixes when it has positions only (a stated total does
-  not replace them, unless the parser marks the samples `samples_partial`: a few TCX points under
-  laps that state the whole activity); the stated total when it has neither (an indoor session);
-  'none' and 0 without any of them.
+- sport: the file's; when it names none, inferred from the median moving speed
+  (`sport_from_speeds`), with a warning saying which, before the spike filter uses its limit.
+- distance_m: the device's stated total when the parser gives one (a FIT session, TCX laps that
+  are the record, a GPX recorder's TrackStatsExtension: the recorder measured all its fixes, the
+  export may hold fewer), else the maximum of a distance stream that grows, else haversine over
+  cleaned fixes; 'none' and 0 without any of them.
 - Before anything else (`plausible`): points dated before 1990 or in the future are left out (a
   file with no possible time is refused), and a file with times but nothing measured is refused.
 - elapsed_s / timer_s: the device's figures when stated, else from the samples (`cleaning`); when
@@ -29,7 +30,7 @@ from typing import TypedDict
 
 import polars as pl
 
-from pipelines.activity.cleaning import SAMPLE_COLUMNS, clean_track, elevation_gain_m
+from pipelines.activity.cleaning import SAMPLE_COLUMNS, CleanTrack, clean_track, elevation_gain_m
 from pipelines.activity.plausible import (
     consistent_durations,
     latest_plausible,
@@ -150,6 +151,37 @@ def positive(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) and value > 0 else None
 
 
+def sport_from_speeds(track: CleanTrack, thresholds: Thresholds) -> tuple[str, str]:
+    """The sport of an activity whose file names none, from its median moving speed, and a warning.
+
+    The median is weighted by time over moving intervals (half the moving time went faster), so
+    stops, GPS spikes and a sprint finish barely move it. Running only when it fits running speeds
+    (`Thresholds.running_speed_min_kmh` to `running_speed_max_kmh`); walking below, cycling above.
+    """
+    speeds = (
+        track.samples.filter(moving)
+        .select(kmh=pl.col("step_m") / dt * 3.6, dt_s=dt)
+        .sort("kmh")
+        .filter(pl.col("dt_s").cum_sum() >= pl.col("dt_s").sum() / 2)
+        .get_column("kmh")
+        if track.distance_source != "none"
+        else pl.Series(dtype=pl.Float64)
+    )
+    if speeds.is_empty():
+        return "other", "no activity type in the file and no speeds to judge it by: taken as other"
+    median = speeds[0]
+    if median < thresholds.running_speed_min_kmh:
+        sport = "walking"
+    elif median <= thresholds.running_speed_max_kmh:
+        sport = "running"
+    else:
+        sport = "cycling"
+    return sport, (
+        f"no activity type in the file: taken as {sport} from its speeds "
+        f"(median moving {median:.0f} km/h)"
+    )
+
+
 def summarize(
     activity: ParsedActivity,
     fallback_tz: str,
@@ -163,17 +195,20 @@ def summarize(
     activity, time_warnings = with_possible_times(activity, latest_plausible())
     refuse_empty_recording(activity)
     start_utc = start_of(activity)
-    track = clean_track(activity.samples, activity.sport, start_utc, thresholds)
+    sport, sport_warnings = activity.sport, []
+    if sport is None:
+        # cleaned first with the widest spike limit ('other'), then again with the inferred sport's
+        unnamed = clean_track(activity.samples, "other", start_utc, thresholds)
+        sport, warning = sport_from_speeds(unnamed, thresholds)
+        sport_warnings.append(warning)
+    track = clean_track(activity.samples, sport, start_utc, thresholds)
     samples = track.samples
     totals = sample_totals(samples, hr_rest, hr_max, sex)
 
-    stated = positive(activity.device_distance_m)
-    if track.distance_source == "device" or (activity.samples_partial and stated):
-        distance_source, distance_m = "device", stated or totals["stream_distance_m"] or 0.0
-    elif track.distance_source == "gps":
-        distance_source, distance_m = "gps", totals["stream_distance_m"] or 0.0
-    elif stated:
-        distance_source, distance_m = "device", stated
+    if positive(activity.device_distance_m):
+        distance_source, distance_m = "device", activity.device_distance_m
+    elif track.distance_source != "none":
+        distance_source, distance_m = track.distance_source, totals["stream_distance_m"] or 0.0
     else:
         distance_source, distance_m = "none", 0.0
 
@@ -190,7 +225,7 @@ def summarize(
         if activity.samples_partial
         else float(min(totals["moving_s"], durations.timer_s))
     )
-    is_running = activity.sport in RUNNING_SPORTS
+    is_running = sport in RUNNING_SPORTS
     time_zone, time_zone_source = resolve_time_zone(
         totals["first_lat"], totals["first_lon"], fallback_tz
     )
@@ -210,7 +245,7 @@ def summarize(
     summary: ActivitySummary = {
         "source_format": activity.source_format,
         "name": activity.name,
-        "sport": activity.sport,
+        "sport": sport,
         "is_running": is_running,
         "start_utc": start_utc,
         "time_zone": time_zone,
@@ -244,6 +279,12 @@ def summarize(
         "decoupling_pct": running["decoupling_pct"],
         "is_steady": running["is_steady"],
         "trimp": totals["trimp"],
-        "warnings": [*activity.warnings, *time_warnings, *track.warnings, *durations.warnings],
+        "warnings": [
+            *activity.warnings,
+            *time_warnings,
+            *sport_warnings,
+            *track.warnings,
+            *durations.warnings,
+        ],
     }
     return summary, samples.select(SAMPLE_COLUMNS)

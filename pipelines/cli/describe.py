@@ -36,13 +36,12 @@ def _activity_line(name: str, activity: ParsedActivity, settings: Settings) -> d
 
 def _strength_line(name: str, data: bytes, settings: Settings) -> dict:
     from pipelines.parsers.club.exercise_catalog import ExerciseCatalog
-    from pipelines.parsers.csv_table import ROW, read_csv_table
+    from pipelines.parsers.csv_table import read_csv_table
     from pipelines.parsers.strength.formats import detect_layout
     from pipelines.parsers.strength.sets import parse_strength_csv
 
-    headers = [c for c in read_csv_table(data, name).columns if c != ROW]
     # An app export belongs to whoever hands it in; a club file names its athletes in a column.
-    athlete_id = None if detect_layout(headers).format == "club" else "member"
+    athlete_id = None if detect_layout(read_csv_table(data, name)).format == "club" else "member"
     parsed = parse_strength_csv(
         data,
         athlete_id=athlete_id,
@@ -58,6 +57,7 @@ def _strength_line(name: str, data: bytes, settings: Settings) -> dict:
         "rejected_rows": len(parsed.rejected),
         "unmapped_exercises": parsed.unmapped_exercises,
         "mapped_share": round(parsed.mapped_share, 3),
+        "warnings": parsed.warnings,
     }
 
 
@@ -72,7 +72,7 @@ def describe_file(path: Path, settings: Settings) -> list[dict]:
         if kind == "zip":
             from pipelines.parsers.activity.strava_export import parse_strava_export
 
-            found, problems = parse_strava_export(data)
+            _, found, problems = parse_strava_export(data)
             return [_activity_line(f"{name}!{member}", a, settings) for member, a in found] + [
                 {"file": f"{name}!{member}", "error": err.reason, "hint": err.hint}
                 for member, err in problems

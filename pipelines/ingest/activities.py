@@ -1,4 +1,5 @@
-"""Parse archived activity files (GPX, TCX, FIT, gzipped, Strava exports) into activities and samples."""
+"""Parse archived activity files (GPX, TCX, FIT, gzipped, Strava and Garmin exports) into activities
+and samples."""
 
 from __future__ import annotations
 
@@ -80,9 +81,9 @@ def _activities_of(
     """The file's activities with their source, and why any member of an export was left out."""
     if job.kind != "strava_export":
         return [(a, "file") for a in parse_activity_file(job.original_name, data)], []
-    found, problems = parse_strava_export(data)
+    source, found, problems = parse_strava_export(data)
     return (
-        [(activity, "strava_export") for _, activity in found],
+        [(activity, source) for _, activity in found],
         [f"{member}: {err.reason}" for member, err in problems],
     )
 

@@ -45,7 +45,7 @@ class Received:
     athlete_id: str | None
     sha256: str
     size: int
-    kind: str  # activity | strength | strava_export | club | form | record | unknown
+    kind: str  # activity | strength | strava_export (any export .zip) | club | form | record | unknown
 
     @property
     def path(self) -> Path:

@@ -100,7 +100,8 @@ FILES = StagingTable(
     key_check="Every received file is recorded once by its sha256, with its name, kind, status "
     "and arrival time.",
     notes={
-        "kind": "activity\\|strength\\|strava_export\\|club\\|form\\|record\\|unknown",
+        "kind": "activity\\|strength\\|strava_export (a Strava or Garmin export zip)\\|club\\|form\\|"
+        "record\\|unknown",
         "status": "pending\\|ingested\\|rejected",
         "items": "activities or sets loaded",
         "parser_version": "a rejected file whose parser_version is older than the current one is "
@@ -172,7 +173,7 @@ ACTIVITIES = StagingTable(
     "local week.",
     notes={
         "activity_id": "`<file sha256[:16]>-<index in file>`",
-        "source": "file\\|strava_export",
+        "source": "file\\|strava_export\\|garmin_export",
         "source_format": "gpx\\|tcx\\|fit",
         "time_zone_source": "gps\\|roster",
         "distance_source": "device\\|gps\\|none",

@@ -10,8 +10,9 @@ from datetime import datetime
 
 import polars as pl
 
-# One row per recorded point, in time order. `t` is UTC. `seg` increments after every pause
-# (GPX trkseg break, TCX Track break, FIT timer stop/start) so timer time = sum of per-segment spans.
+# One row per recorded point, in recorded order; `t` is UTC and never decreases. `seg` increments
+# after every pause (GPX trkseg break, TCX Track break, FIT timer stop/start) so timer time = sum of
+# per-segment spans.
 SAMPLE_SCHEMA: dict[str, pl.DataType] = {
     "t": pl.Datetime("us", "UTC"),
     "lat": pl.Float64,
@@ -38,6 +39,11 @@ class ParseError(Exception):
         self.hint = hint
 
 
+class DeviceDataFile(ParseError):
+    """A watch's own settings, totals or health-data file: no activity, and no fault of the member's
+    (Garmin's account export keeps thousands of them beside the activities)."""
+
+
 NOT_AN_ACTIVITY = "not a recorded activity"
 
 
@@ -46,7 +52,8 @@ class ParsedActivity:
     """One activity as the file states it, before cleaning."""
 
     source_format: str  # gpx | tcx | fit
-    sport: str  # one of settings.SPORTS
+    # one of settings.SPORTS; None when the file states none (summarize infers it from the speeds)
+    sport: str | None
     samples: pl.DataFrame  # SAMPLE_SCHEMA
     start_utc: datetime | None = None  # from the file's summary if it has one, else first sample
     name: str | None = None

@@ -1,7 +1,8 @@
 -- mart_assessment_status: per roster athlete, whether they have a baseline assessment and when a re-test is due.
 -- baseline_on / last_assessed_on: the first and latest live assessment session (any test);
 -- retest_due_on = last_assessed_on + assessment_retest_weeks (settings); status no_baseline (never
--- assessed), due (retest_due_on on or before the latest data date, int_data_as_of) or current.
+-- assessed), due (retest_due_on on or before the latest data date: int_data_as_of's, or the club's
+-- latest assessment when that is later) or current.
 WITH thresholds AS (
     SELECT
         assessment_retest_weeks AS retest_weeks,
@@ -30,7 +31,10 @@ SELECT
     s.last_assessed_on + t.retest_days AS retest_due_on,
     CASE
         WHEN s.baseline_on IS NULL THEN 'no_baseline'
-        WHEN s.last_assessed_on + t.retest_days <= d.as_of_date THEN 'due'
+        WHEN
+            s.last_assessed_on + t.retest_days
+            <= greatest(d.as_of_date, (SELECT max(l.last_assessed_on) FROM assessed AS l))
+            THEN 'due'
         ELSE 'current'
     END AS status
 FROM mart_athletes AS a

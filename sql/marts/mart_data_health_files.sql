@@ -1,6 +1,6 @@
 -- mart_data_health_files: every file received, its status and why it was rejected, for the Data health page.
 -- format is the file's extension under any .gz; activities is the registry's item count for activity
--- files and Strava exports (strength and club files count rows, shown as items).
+-- files and Strava or Garmin exports (strength and club files count rows, shown as items).
 SELECT
     sha256,
     athlete_id,

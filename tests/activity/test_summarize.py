@@ -57,7 +57,7 @@ SUMMARY_COLUMNS = [
 SAMPLE_COLUMNS = ["t", "elapsed_s", "lat", "lon", "ele", "ele_smooth", "dist_m", "hr", "cad", "seg"]
 
 
-def sydney_jog(sport: str = "running", points: int = 601) -> ParsedActivity:
+def sydney_jog(sport: str | None = "running", points: int = 601) -> ParsedActivity:
     """Ten minutes at 3 m/s northwards from Sydney Harbour, HR 150, cadence 170, 1 Hz."""
     seconds = range(points)
     frame = pl.DataFrame(
@@ -139,11 +139,40 @@ def test_device_totals_win_and_moving_never_exceeds_timer():
     stated = {"device_distance_m": 1795.0, "device_timer_s": 590.0, "device_avg_hr": 149}
     summary, _ = summarize(replace(jog, samples=with_stream, **stated), "Europe/London")
     assert (summary["distance_m"], summary["distance_source"]) == (1795.0, "device")
-    # a stated total without a distance stream does not replace the GPS distance
+    # a stated total wins over the GPS distance too (a GPX recorder's TrackStatsExtension)
     gps, _ = summarize(replace(jog, device_distance_m=1795.0), "Europe/London")
-    assert (gps["distance_m"], gps["distance_source"]) == (pytest.approx(1800.0), "gps")
+    assert (gps["distance_m"], gps["distance_source"]) == (1795.0, "device")
     assert (summary["timer_s"], summary["moving_s"]) == (590.0, 590.0)
     assert summary["avg_hr"] == 149.0
+
+
+@pytest.mark.parametrize(
+    ("metres_per_second", "sport", "median_kmh"),
+    [(1.2, "walking", "4"), (3.0, "running", "11"), (8.0, "cycling", "29")],  # x 3.6
+)
+def test_without_a_stated_sport_the_speeds_decide(metres_per_second, sport, median_kmh):
+    jog = sydney_jog(sport=None)
+    steady = jog.samples.with_columns(
+        lat=-33.8688 + metres_per_second * pl.int_range(0, 601) / METRES_PER_DEGREE
+    )
+    summary, _ = summarize(replace(jog, samples=steady), "Europe/London")
+    assert summary["sport"] == sport
+    assert summary["warnings"] == [
+        "parser says",
+        f"no activity type in the file: taken as {sport} from its speeds "
+        f"(median moving {median_kmh} km/h)",
+    ]
+
+
+def test_without_a_stated_sport_or_any_distance_the_activity_is_other():
+    jog = sydney_jog(sport=None)
+    indoors = jog.samples.with_columns(lat=pl.lit(None, dtype=pl.Float64), lon=pl.lit(None))
+    summary, _ = summarize(replace(jog, samples=indoors), "Europe/London")
+    assert (summary["sport"], summary["is_running"]) == ("other", False)
+    assert summary["warnings"] == [
+        "parser says",
+        "no activity type in the file and no speeds to judge it by: taken as other",
+    ]
 
 
 def test_an_activity_without_any_time_is_refused_readably():

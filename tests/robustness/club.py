@@ -20,6 +20,7 @@ import pytest
 from dashboard.accounts import auth
 from pipelines.run import IngestOutcome, run_ingest
 from pipelines.settings import load_settings
+from tests.garmin_exports import PART1
 from tests.publish.warehouse_state import table_contents
 
 ATHLETE = "r001"
@@ -51,6 +52,8 @@ HOSTILE_REASONS = {
     "drive_letter.zip": "is an absolute path",
     "symlink.zip": "is a symbolic link",
     "nested.zip": "holds another zip",
+    "garmin_slip.zip": "points outside the zip",
+    "garmin_nested.zip": "more than one level deep",
 }
 ESCAPED_NAME = "escaped_run.gpx"
 
@@ -89,6 +92,11 @@ def hostile_zips(realdata: Path, outside: Path) -> dict[str, bytes]:
         "drive_letter.zip": zipped({f"C:/Users/{ESCAPED_NAME}": run}),
         "symlink.zip": zipped({link: str(outside / ESCAPED_NAME).encode()}),
         "nested.zip": zipped({"export_1/activities/inner.zip": strava_export(realdata)}),
+        # Garmin's export: the entry hides in a zip inside the zip, where the originals are kept
+        "garmin_slip.zip": zipped(
+            {PART1: zipped({"runner_1.gpx": run, f"../../../{ESCAPED_NAME}": run})}
+        ),
+        "garmin_nested.zip": zipped({PART1: zipped({"deeper.zip": zipped({"runner_1.gpx": run})})}),
     }
 
 

@@ -15,6 +15,11 @@ from hypothesis import strategies as st
 from pipelines.activity.summarize import summarize
 from pipelines.parsers.activity.activity_file import parse_activity_file
 from pipelines.parsers.activity.strava_export import parse_strava_export
+from pipelines.parsers.club.assessment_catalog import (
+    AssessmentCatalog,
+    default_assessment_tests_yaml,
+)
+from pipelines.parsers.club.assessments import parse_assessments
 from pipelines.parsers.club.exercise_catalog import ExerciseCatalog, default_catalog_yaml
 from pipelines.parsers.club.files import (
     parse_enrolments,
@@ -27,9 +32,11 @@ from pipelines.parsers.club.programs import default_programs_yaml
 from pipelines.parsers.schemas import SAMPLE_SCHEMA, ParsedActivity, ParseError, RowError
 from pipelines.parsers.strength.sets import STRENGTH_SET_SCHEMA, parse_strength_csv
 from pipelines.settings import SPORTS
+from tests.garmin_exports import PART1
 from tests.robustness.fuzzing import (
     FUZZ,
     SECONDS_PER_FILE,
+    Damaged,
     RealFiles,
     damaged_activity_file,
     damaged_bytes,
@@ -39,6 +46,7 @@ from tests.robustness.fuzzing import (
 
 ATHLETE = "r001"
 CATALOG = ExerciseCatalog.default()
+ASSESSMENTS = AssessmentCatalog.default()
 # The club-file examples of docs/CLUB_FILES.md, as a coach would type them.
 CLUB_EXAMPLES = {
     "roster.csv": b"athlete_id,display_name,sex,birth_year,weight_unit,time_zone,hr_rest,hr_max,"
@@ -52,6 +60,12 @@ CLUB_EXAMPLES = {
     "ostrc.csv": b"athlete_id,week_start,q1,q2,q3,q4\nr001,2026-03-16,1,2,1,2\n"
     b"r002,2026-03-16,Full participation without health problems,No reduction,No effect,"
     b"No symptoms\n",
+    "assessments.csv": b"athlete_id,assessed_on,assessor,body_mass_kg,test,measure,side,trial,value\n"
+    b"r001,2026-03-02,Sam (physio),62.5,hip_abduction_hhd,force_n,left,1,182\n"
+    b"r001,2026-03-02,Sam (physio),62.5,hip_abduction_hhd,lever_arm_m,left,,0.8\n"
+    b"r001,2026-03-02,Sam (physio),62.5,hip_abduction_hhd,mode,left,,break\n"
+    b"r001,2026-03-02,Sam (physio),62.5,hip_abduction_hhd,position,left,,side_lying\n"
+    b"r002,2026-03-02,Sam (physio),70,single_leg_squat,knee,right,,fair\n",
 }
 ROSTER_IDS = {"r001", "r002"}
 
@@ -85,6 +99,23 @@ def strava_members(realdata: Path) -> RealFiles:
     )
 
 
+@pytest.fixture(scope="module")
+def garmin_uploads(realdata: Path) -> RealFiles:
+    """Originals as Garmin's export keeps them, in a zip inside the export."""
+    return RealFiles(
+        {
+            "runner_1.fit": (realdata / "fit/garmin-venusq_run_hr_landal-park.fit").read_bytes(),
+            "runner_2.gpx": (realdata / "gpx/garmin-connect_run_hr.gpx").read_bytes(),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def garmin_export(garmin_uploads: RealFiles) -> bytes:
+    """The export around them, built once: the inner zip's times, compressed, change its length."""
+    return zipped({PART1: zipped(garmin_uploads)})
+
+
 def zipped(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -103,15 +134,17 @@ def assert_valid_activities(activities: list[ParsedActivity]) -> None:
     event(f"{min(len(activities), 2)} activities")
     for activity in activities:
         assert activity.source_format in ("gpx", "tcx", "fit")
-        assert activity.sport in SPORTS
+        assert activity.sport is None or activity.sport in SPORTS  # None: summarize infers it
         assert activity.samples.schema == pl.Schema(SAMPLE_SCHEMA)
         try:
             summary, _ = summarize(activity, "Europe/Berlin", hr_rest=50, hr_max=190, sex="F")
         except ParseError as error:  # the pipeline records this file as rejected, with the reason
             assert_refused_with_reason(error)
             continue
+        assert summary["sport"] in SPORTS
         for key in ("distance_m", "elapsed_s", "timer_s", "moving_s"):
             assert math.isfinite(summary[key]) and summary[key] >= 0, (key, summary[key])
+        assert summary["elapsed_s"] >= summary["timer_s"] >= summary["moving_s"]
 
 
 def assert_valid_rows(errors: list[RowError]) -> None:
@@ -145,9 +178,32 @@ def test_damaged_strava_exports_give_activities_or_a_reason(
     else:
         member = data.draw(damaged_bytes(RealFiles(export=zipped(strava_members))))
         content = member.data
+    assert_export_gives_activities_or_a_reason(content, member)
+
+
+@FUZZ
+@given(data=st.data())
+def test_damaged_garmin_exports_give_activities_or_a_reason(
+    garmin_uploads: RealFiles, garmin_export: bytes, data: st.DataObject
+) -> None:
+    where = data.draw(st.sampled_from(["a file in the inner zip", "the inner zip", "the export"]))
+    if where == "a file in the inner zip":
+        member = data.draw(damaged_bytes(garmin_uploads))
+        content = zipped({PART1: zipped(garmin_uploads | {member.name: member.data})})
+    elif where == "the inner zip":
+        member = data.draw(damaged_bytes(RealFiles({PART1: zipped(garmin_uploads)})))
+        content = zipped({PART1: member.data})
+    else:
+        member = data.draw(damaged_bytes(RealFiles(export=garmin_export)))
+        content = member.data
+    assert_export_gives_activities_or_a_reason(content, member)
+
+
+def assert_export_gives_activities_or_a_reason(content: bytes, member: Damaged) -> None:
+    """An export read from damaged bytes gives valid activities and reasons, or is refused."""
     try:
         with time_limit(SECONDS_PER_FILE, repr(member)):
-            found, problems = parse_strava_export(content)
+            _, found, problems = parse_strava_export(content)
             assert_valid_activities([activity for _, activity in found])
         for _, problem in problems:
             assert_refused_with_reason(problem)
@@ -189,6 +245,7 @@ def test_damaged_club_files_give_rows_or_a_reason(data: st.DataObject) -> None:
         "enrolments.csv": lambda d: parse_enrolments(d, {"glute_12wk"}, ROSTER_IDS),
         "injuries.csv": lambda d: parse_injuries(d, ROSTER_IDS),
         "ostrc.csv": lambda d: parse_ostrc(d, ROSTER_IDS),
+        "assessments.csv": lambda d: parse_assessments(d, ROSTER_IDS, ASSESSMENTS)[1:],
     }
     try:
         with time_limit(SECONDS_PER_FILE, repr(damaged)):
@@ -203,12 +260,18 @@ def test_damaged_club_files_give_rows_or_a_reason(data: st.DataObject) -> None:
 @FUZZ
 @given(data=st.data())
 def test_damaged_club_yaml_gives_a_program_or_a_reason(data: st.DataObject) -> None:
-    defaults = {"exercises.yaml": default_catalog_yaml(), "programs.yaml": default_programs_yaml()}
+    defaults = {
+        "exercises.yaml": default_catalog_yaml(),
+        "programs.yaml": default_programs_yaml(),
+        "assessment_tests.yaml": default_assessment_tests_yaml(),
+    }
     damaged = data.draw(damaged_bytes(RealFiles(defaults)))
     try:
         with time_limit(SECONDS_PER_FILE, repr(damaged)):
             if damaged.name == "exercises.yaml":
                 assert ExerciseCatalog.load(damaged.data).to_frame().height > 0
+            elif damaged.name == "assessment_tests.yaml":
+                assert AssessmentCatalog.load(damaged.data).to_frame().height > 0
             else:
                 programs, phases, _ = parse_programs(damaged.data, CATALOG.categories)
                 assert programs.height > 0 and phases.height >= programs.height

@@ -582,72 +582,48 @@ def app_entries_club(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def assessment_change_club(con: duckdb.DuckDBPyConnection) -> None:
-    """adherence_club, with data to 2026-03-16 and assessment sessions (docs/ASSESSMENTS.md).
+    """adherence_club, with data to 2026-03-16 and app assessment sessions (lever arm 0.8 m).
 
-    a1 (enrolled 2026-01-07): 2026-01-05 and 2026-03-02, 60 kg, lever 0.8 m; best force left 156 /
-    right 144 N, then 165 / 159 N; squat overall good + poor, then good + good.
-    a2 (enrolled 2026-01-05): 2026-01-05, 02-02 and 03-16, 50 kg, lever 0.75 m; force 100, 104, 112 N
-    both sides; squat poor + poor, good + poor, good + good.
-    a3 (not enrolled): 2026-01-05 and 03-02, 60 kg, lever 0.8 m, force 120 then 132 N both sides.
+    a1 (enrolled 2026-01-07; 60 kg): 2026-01-05, best force left 156 / right 144 N, squat overall
+    good + poor; 2026-03-02, 165 / 159 N, good + good.
+    a2 (enrolled 2026-01-05; 50 kg): 2026-01-05, 02-02 and 03-16, force 93.75, 97.5 and 105 N both
+    sides; squat poor + poor, good + poor, good + good.
+    a3 (not enrolled; 60 kg): 2026-01-05 and 03-02, force 120 then 132 N both sides.
     """
     adherence_club(con)
     insert(con, "activities", [run("a1", date(2026, 3, 16))])
-    plan = {
-        "a1": [
-            (
-                date(2026, 1, 5),
-                60.0,
-                0.8,
-                {"left": [150.0, 156.0], "right": [144.0]},
-                ("good", "poor"),
-            ),
-            (date(2026, 3, 2), 60.0, 0.8, {"left": [165.0], "right": [159.0]}, ("good", "good")),
+    visits = [
+        ("a1", date(2026, 1, 5), 60.0, ([150.0, 156.0], [144.0]), ("good", "poor")),
+        ("a1", date(2026, 3, 2), 60.0, ([165.0], [159.0]), ("good", "good")),
+        ("a2", date(2026, 1, 5), 50.0, ([93.75], [93.75]), ("poor", "poor")),
+        ("a2", date(2026, 2, 2), 50.0, ([97.5], [97.5]), ("good", "poor")),
+        ("a2", date(2026, 3, 16), 50.0, ([105.0], [105.0]), ("good", "good")),
+        ("a3", date(2026, 1, 5), 60.0, ([120.0], [120.0]), ()),
+        ("a3", date(2026, 3, 2), 60.0, ([132.0], [132.0]), ()),
+    ]
+    entered = datetime(2026, 3, 16, 18, tzinfo=UTC)
+    insert(
+        con,
+        "assessment_sessions",
+        [
+            {
+                "session_id": f"{athlete}-{day}",
+                "athlete_id": athlete,
+                "assessed_on": day,
+                "assessor": "Sam",
+                "body_mass_kg": mass,
+                "source": "app",
+                "entered_at": entered,
+            }
+            for athlete, day, mass, _, _ in visits
         ],
-        "a2": [
-            (date(2026, 1, 5), 50.0, 0.75, {"left": [100.0], "right": [100.0]}, ("poor", "poor")),
-            (date(2026, 2, 2), 50.0, 0.75, {"left": [104.0], "right": [104.0]}, ("good", "poor")),
-            (date(2026, 3, 16), 50.0, 0.75, {"left": [112.0], "right": [112.0]}, ("good", "good")),
-        ],
-        "a3": [
-            (date(2026, 1, 5), 60.0, 0.8, {"left": [120.0], "right": [120.0]}, None),
-            (date(2026, 3, 2), 60.0, 0.8, {"left": [132.0], "right": [132.0]}, None),
-        ],
-    }
-    sessions, results = [], []
-    for athlete, visits in plan.items():
-        for day, mass, lever, forces, squat in visits:
-            session = f"{athlete}-{day.isoformat()}"
-            sessions.append(
-                {
-                    "session_id": session,
-                    "athlete_id": athlete,
-                    "assessed_on": day,
-                    "assessor": "Sam",
-                    "body_mass_kg": mass,
-                    "source": "csv",
-                }
-            )
-            for side, trials in forces.items():
-                hhd = {"test": "hip_abduction_hhd", "session_id": session, "side": side, "trial": 1}
-                results += [
-                    hhd | {"measure": "lever_arm_m", "value_num": lever},
-                    hhd | {"measure": "mode", "value_level": "break"},
-                    hhd | {"measure": "position", "value_level": "side_lying"},
-                ]
-                results += [
-                    hhd | {"measure": "force_n", "trial": n, "value_num": force}
-                    for n, force in enumerate(trials, start=1)
-                ]
-            for side, rating in zip(("left", "right"), squat or (), strict=False):
-                results.append(
-                    {
-                        "session_id": session,
-                        "test": "single_leg_squat",
-                        "measure": "overall",
-                        "side": side,
-                        "trial": 1,
-                        "value_level": rating,
-                    }
-                )
-    insert(con, "assessment_sessions", sessions)
+    )
+    results = []
+    for athlete, day, _, forces, squat in visits:
+        for side, force, rating in zip(
+            ("left", "right"), forces, squat or (None, None), strict=True
+        ):
+            results += _hhd(f"{athlete}-{day}", side, force)
+            if rating:
+                results += _values(f"{athlete}-{day}", "single_leg_squat", side, overall=rating)
     insert(con, "assessment_results", results)

@@ -28,7 +28,7 @@ def test_change_per_12_weeks_by_band(club: duckdb.DuckDBPyConnection) -> None:
     # torque Nm/kg = best force x lever / mass, a session's mean of its sides.
     # a1: (156 x 0.8 / 60 + 144 x 0.8 / 60) / 2 = 2.00 -> (165 + 159) x 0.8 / 120 = 2.16, 56 days apart.
     a1 = (2.16 - 2.00) / 56 * 84
-    # a2: 1.50, 1.56, 1.68 (100, 104, 112 N x 0.75 / 50) on days 0, 28, 70: least-squares slope x 84.
+    # a2: 1.50, 1.56, 1.68 (93.75, 97.5, 105 N x 0.8 / 50) on days 0, 28, 70: least-squares slope x 84.
     a2 = float(np.polyfit([0, 28, 70], [1.50, 1.56, 1.68], 1)[0]) * 84
     # Adherence from the first session's week: a1 4 of 18 sessions, a2 8 of 22: both low.
     mean, low, high = _t_interval([a1, a2])

@@ -1,4 +1,5 @@
-"""GPS activities: parse archived GPX/TCX/FIT files and Strava exports into activities and samples."""
+"""GPS activities: parse archived GPX/TCX/FIT files and Strava or Garmin exports into activities and
+samples."""
 
 import dagster as dg
 

@@ -1,1 +1,2 @@
-"""Activity files (GPX, TCX, FIT, gzipped, Strava exports): bytes in, one ParsedActivity per activity out."""
+"""Activity files (GPX, TCX, FIT, gzipped, Strava and Garmin exports): bytes in, one ParsedActivity per
+activity out."""

@@ -19,6 +19,7 @@ from pipelines.parsers.activity.fit_messages import FitMessages
 from pipelines.parsers.schemas import (
     NOT_AN_ACTIVITY,
     SAMPLE_SCHEMA,
+    DeviceDataFile,
     ParsedActivity,
     ParseError,
     empty_samples,
@@ -60,7 +61,8 @@ def _refuse_unusable(messages: FitMessages, sessions: list[dict]) -> None:
     if kind != _ACTIVITY_FILE:
         what = _OTHER_FILES.get(kind, "a settings, totals or health-data file")
         hint = "export the recorded activity" + (", not the course" if kind == _COURSE_FILE else "")
-        raise ParseError(f"{NOT_AN_ACTIVITY}: {what}", hint)
+        error = ParseError if kind in _OTHER_FILES else DeviceDataFile
+        raise error(f"{NOT_AN_ACTIVITY}: {what}", hint)
     if not messages.records.is_empty() or any(map(_summed, sessions)):
         return
     if messages.damage:

@@ -17,7 +17,7 @@ from pipelines.parsers.activity.xml_common import (
     XmlDocument,
     broken_xml_error,
     extension_field,
-    in_time_order,
+    in_recorded_order,
     local_name,
     parse_number,
     read_xml,
@@ -31,12 +31,18 @@ SEPARATE_OUTING_GAP = timedelta(hours=3)
 ROUTE_HINT = "export the recorded activity, not the route/course"
 
 
+# The recorder's own totals in Garmin's TrackStatsExtension v1, by local name (OpenTracks writes
+# Distance and TimerTime; other recorders TotalElapsedTime too).
+TRACK_TOTALS = ("Distance", "TimerTime", "TotalElapsedTime")
+
+
 @dataclass
 class _Track:
     name: str | None
     type: str | None
     distance_m: float | None
     timer_s: float | None
+    elapsed_s: float | None
 
 
 def _field_of_tag(namespace: str) -> Callable[[str], int | None]:
@@ -54,18 +60,16 @@ def _text(element: etree._Element, path: str) -> str | None:
 
 
 def _track(trk: etree._Element, ns: str) -> _Track:
-    # OpenTracks states the recorder's own totals in Garmin's TrackStatsExtension.
     stats = next(trk.iterchildren(ns + "extensions"), None)
     totals = {}
     if stats is not None:
         for element in stats.iter(etree.Element):
-            if local_name(element.tag) in ("Distance", "TimerTime"):
+            if local_name(element.tag) in TRACK_TOTALS:
                 totals.setdefault(local_name(element.tag), parse_number(element.text))
     return _Track(
         _text(trk, ns + "name"),
         _text(trk, ns + "type"),
-        totals.get("Distance"),
-        totals.get("TimerTime"),
+        *(totals.get(name) for name in TRACK_TOTALS),
     )
 
 
@@ -83,6 +87,11 @@ def _outings(samples: pl.DataFrame) -> pl.DataFrame:
 def _total(values: list[float | None]) -> float | None:
     known = [value for value in values if value is not None]
     return sum(known) if known and len(known) == len(values) else None
+
+
+def _elapsed(tracks: list[_Track]) -> float | None:
+    """The recorder's elapsed time of a one-track outing (pauses between tracks are in no total)."""
+    return tracks[0].elapsed_s if len(tracks) == 1 else None
 
 
 def _no_activity(doc: XmlDocument, reader: PointReader) -> ParseError:
@@ -118,7 +127,9 @@ def parse_gpx(data: bytes) -> list[ParsedActivity]:
         outing_tracks = [tracks[g] for g in group_ids]
         type_in_file = next((t.type for t in outing_tracks if t.type), None)
         sport, sport_warning = sport_from_label(type_in_file)
-        outing_samples, order_warnings = in_time_order(samples.filter(pl.col("outing") == outing))
+        outing_samples, order_warnings = in_recorded_order(
+            samples.filter(pl.col("outing") == outing)
+        )
         activities.append(
             ParsedActivity(
                 source_format="gpx",
@@ -128,6 +139,7 @@ def parse_gpx(data: bytes) -> list[ParsedActivity]:
                 name=next((t.name for t in outing_tracks if t.name), file_name),
                 device_distance_m=_total([t.distance_m for t in outing_tracks]),
                 device_timer_s=_total([t.timer_s for t in outing_tracks]),
+                device_elapsed_s=_elapsed(outing_tracks),
                 index_in_file=outing,
                 warnings=file_warnings
                 + order_warnings

@@ -39,7 +39,7 @@ from pipelines.parsers.activity.xml_common import (
     T,
     broken_xml_error,
     extension_field,
-    in_time_order,
+    in_recorded_order,
     parse_number,
     parse_time,
     read_xml,
@@ -227,7 +227,7 @@ def _activity(
         totals = laps.totals()
         warnings.append("no recorded points: only the lap totals are available")
     else:
-        samples, order_warnings = in_time_order(points)
+        samples, order_warnings = in_recorded_order(points)
         warnings += order_warnings
         totals = _totals(_points(samples), laps)
     start, elapsed = _start_and_elapsed(element, ns, laps, samples)

@@ -271,12 +271,28 @@ def _point_warnings(checks: dict, typed: pl.DataFrame) -> list[str]:
     return warnings
 
 
-def in_time_order(samples: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
-    """One activity's samples sorted by time, `seg` numbered from 0 at every segment change."""
+def in_recorded_order(samples: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """One activity's samples in recorded order, times never stepping back, `seg` numbered from 0.
+
+    Segments (GPX trkseg, TCX Track) are put in time order as wholes; inside one, points keep
+    their file order, which is the order they were travelled in. A time earlier than one already
+    reached is clock jitter (some exporters write times a few seconds off either way): the point
+    keeps its place and takes the time already reached. Sorting such points by time zig-zagged one
+    outing into a track 56% too long.
+    """
     warnings = []
-    if not samples["t"].is_sorted():
-        samples = samples.sort("t", maintain_order=True)
-        warnings.append("points were not in time order: sorted by time")
+    segment_start = pl.col("t").min().over("segment")
+    if not samples.select(segment_start).to_series().is_sorted():
+        samples = samples.sort(segment_start, maintain_order=True)
+        warnings.append("the file's track parts were not in time order: put in time order")
+    time = pl.col("t")
+    stepped_back = samples.select((time < time.cum_max().shift()).sum()).item()
+    if stepped_back:
+        samples = samples.with_columns(time.cum_max())
+        warnings.append(
+            f"{stepped_back} points had a time earlier than a point before them (clock jitter): "
+            "kept in recorded order, each at the latest time before it"
+        )
     segment = pl.col("segment")
     samples = samples.with_columns(
         (segment != segment.shift()).fill_null(False).cum_sum().cast(pl.Int32).alias("seg")

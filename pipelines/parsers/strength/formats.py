@@ -1,9 +1,13 @@
 """Recognising a strength CSV (club, Strong or Hevy) by its header, and reading its rows as logged sets.
 
 Strong exports carry no unit column (the unit is an app setting), write rest timers as pseudo-rows,
-and name their columns in the member's app language. We know the localized headers only
-approximately, so STRONG_HEADERS lists plausible names per language; a header we do not recognise is
-reported with the header found, so the missing translation can be added here.
+and name their columns (and write the workout duration, see strong_duration) in the member's app
+language. STRONG_HEADERS maps the names we know: English from the real exports in
+/work/shared/realdata/strength, German from jjaju/statlift `columns.json` (Strong's iOS and Android
+exports); the French, Spanish, Italian, Dutch and Portuguese names are plausible translations nobody
+has confirmed. A Strong export in any other language is recognised by its structure instead: Strong
+writes its columns in a fixed order (STRONG_ORDER), so a header of that length whose first rows have
+Strong's value shapes is read by position. A file that fits neither is refused with the header found.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import polars as pl
 
 from pipelines.parsers.csv_table import ROW, as_number
 from pipelines.parsers.schemas import ParseError
+from pipelines.parsers.strength.strong_duration import duration_s
 
 LB_TO_KG = 0.45359237
 
@@ -29,7 +34,10 @@ STRONG_HEADERS: dict[str, tuple[str, ...]] = {
         "Nombre del entrenamiento", "Nombre del workout", "Nome allenamento",
         "Nome dell'allenamento", "Workoutnaam", "Trainingsnaam", "Nome do treino",
     ),
-    "duration": ("Duration", "Dauer", "Durée", "Duración", "Durata", "Duur", "Duração"),
+    "duration": (
+        "Duration", "Workout Duration", "Dauer", "Workout-Dauer", "Durée", "Duración", "Durata",
+        "Duur", "Duração",
+    ),
     "exercise": (
         "Exercise Name", "Übungsname", "Name der Übung", "Übung", "Nom de l'exercice", "Exercice",
         "Nombre del ejercicio", "Ejercicio", "Nome esercizio", "Nome dell'esercizio", "Esercizio",
@@ -83,6 +91,14 @@ REQUIRED = {
     "hevy": ("start_time", "exercise", "set_index", "weight", "reps"),
     "club": ("date", "exercise", "set", "reps", "load", "unit"),
 }
+# Strong's columns in the order the app writes them, whatever its language (the real 2021 and 2025
+# exports in /work/shared/realdata/strength); an export without the RPE column ends one column earlier.
+STRONG_ORDER = (
+    "date", "workout_name", "duration", "exercise", "set_order", "weight", "reps", "distance",
+    "seconds", "notes", "workout_notes", "rpe",
+)  # fmt: skip
+STRONG_NUMBERS = ("weight", "reps", "distance", "seconds", "rpe")
+SHAPE_SAMPLE_ROWS = 20
 HEADERS = {"strong": STRONG_HEADERS, "hevy": HEVY_HEADERS, "club": CLUB_HEADERS}
 EXPECTED = (
     "Strong: Date, Exercise Name, Set Order, Weight, Reps; "
@@ -129,14 +145,55 @@ def _columns_for(headers: list[str], names: dict[str, tuple[str, ...]]) -> dict[
     return found
 
 
-def detect_layout(headers: list[str]) -> StrengthLayout:
-    """The layout whose required columns the header covers best, or a ParseError naming what is missing."""
+def _fits_strong_column(field: str, header: str) -> pl.Expr:
+    """True where a value has the shape Strong writes in that column (free text always fits)."""
+    text = pl.col(header)
+    if field == "date":
+        return _local_time(text, STRONG_TIME_FORMATS).is_not_null()
+    if field == "exercise":
+        return text.is_not_null()
+    shapes = {
+        # '2h 18m' in the app's language, or seconds: a number first.
+        "duration": text.str.contains(r"^\d"),
+        # A set number, or a word such as 'W' or a rest timer's name ('Rest Timer', 'Ruhezeit').
+        "set_order": text.str.contains(r"^(?:\d+|\D+)$"),
+        **{number: as_number(header).is_not_null() for number in STRONG_NUMBERS},
+    }
+    return text.is_null() | shapes.get(field, pl.lit(True))
+
+
+def _strong_by_position(table: pl.DataFrame, headers: list[str]) -> dict[str, str] | None:
+    """Strong field -> header by Strong's column order, when the header is as long as Strong's and
+    most of the first rows have Strong's value shapes; None when the file does not look like that."""
+    if len(headers) not in (len(STRONG_ORDER) - 1, len(STRONG_ORDER)):
+        return None
+    by_position = dict(zip(STRONG_ORDER, headers, strict=False))  # without RPE: one column less
+    fits = pl.all_horizontal(_fits_strong_column(f, h) for f, h in by_position.items())
+    sample = table.head(SHAPE_SAMPLE_ROWS)
+    # Most, not all: a hand-edited row must not hide the export; the row rules reject it with a reason.
+    if sample.is_empty() or sample.select(fits.fill_null(False).mean()).item() <= 0.5:
+        return None
+    return {field: header for field, header in by_position.items() if field in STRONG_HEADERS}
+
+
+def detect_layout(table: pl.DataFrame) -> StrengthLayout:
+    """The layout whose required columns the header names, else a Strong export recognised by its
+    column order and values, else a ParseError naming what is missing."""
+    headers = [name for name in table.columns if name != ROW]
     candidates = {fmt: _columns_for(headers, HEADERS[fmt]) for fmt in REQUIRED}
 
     def coverage(fmt: str) -> float:
         return sum(field in candidates[fmt] for field in REQUIRED[fmt]) / len(REQUIRED[fmt])
 
     best = max(REQUIRED, key=coverage)
+    if coverage(best) == 1:
+        columns = candidates[best]
+        return StrengthLayout(
+            best, columns, _header_unit(columns["weight"]) if best != "club" else None
+        )
+    by_position = _strong_by_position(table, headers)
+    if by_position is not None:
+        return StrengthLayout("strong", by_position, _header_unit(by_position["weight"]))
     if coverage(best) < 0.5:
         raise ParseError(
             "this CSV is not a Strong, Hevy or club strength export: expected columns "
@@ -144,17 +201,11 @@ def detect_layout(headers: list[str]) -> StrengthLayout:
             "export it again from the app; if it is a Strong export in another app language, "
             "report this header so it can be recognised",
         )
-    missing = [field for field in REQUIRED[best] if field not in candidates[best]]
-    if missing:
-        names = [HEADERS[best][field][0] for field in missing]
-        raise ParseError(
-            f"this looks like a {best} strength file but the column{'s' if len(names) > 1 else ''} "
-            f"{', '.join(names)} {'are' if len(names) > 1 else 'is'} missing (found {', '.join(headers)})",
-            "export the file again without removing columns",
-        )
-    columns = candidates[best]
-    return StrengthLayout(
-        best, columns, _header_unit(columns["weight"]) if best != "club" else None
+    names = [HEADERS[best][field][0] for field in REQUIRED[best] if field not in candidates[best]]
+    raise ParseError(
+        f"this looks like a {best} strength file but the column{'s' if len(names) > 1 else ''} "
+        f"{', '.join(names)} {'are' if len(names) > 1 else 'is'} missing (found {', '.join(headers)})",
+        "export the file again without removing columns",
     )
 
 
@@ -177,19 +228,6 @@ STRONG_TIME_FORMATS = (
 )
 HEVY_TIME_FORMATS = ("%d %b %Y, %H:%M", "%d %B %Y, %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 CLUB_TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
-
-
-def _duration_s(text: pl.Expr) -> pl.Expr:
-    """Strong's workout duration ('2h 18m', '5m', '45s', or plain seconds) in seconds."""
-    part = {
-        unit: text.str.extract(rf"(\d+)\s*{unit}", 1).cast(pl.Float64).fill_null(0.0)
-        for unit in ("h", "m", "s")
-    }
-    spelled = part["h"] * 3600 + part["m"] * 60 + part["s"]
-    plain = text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
-    return (
-        pl.when(text.is_null()).then(None).when(plain.is_not_null()).then(plain).otherwise(spelled)
-    )
 
 
 def _unit_word(text: pl.Expr) -> pl.Expr:
@@ -223,7 +261,7 @@ def _strong_sets(layout: StrengthLayout, default_unit: str) -> list[pl.Expr]:
         pl.col("date").alias("start_text"),
         pl.col("workout_name"),
         pl.col("workout_notes"),
-        _duration_s(pl.col("duration")).alias("session_duration_s"),
+        duration_s(pl.col("duration")).alias("session_duration_s"),
         order.cast(pl.Int32, strict=False).alias("set_number"),
         set_type.alias("set_type"),
         # Rest timers and other pseudo-rows name no set and hold no reps and no weight.

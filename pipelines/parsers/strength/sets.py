@@ -23,6 +23,7 @@ from pipelines.parsers.csv_table import (
 from pipelines.parsers.schemas import ParseError, RowError
 from pipelines.parsers.strength.formats import LB_TO_KG, detect_layout, logged_sets
 from pipelines.parsers.strength.rules import strength_rules
+from pipelines.parsers.strength.strong_duration import unreadable_duration_warnings
 
 STRENGTH_SET_SCHEMA: dict[str, pl.DataType] = {
     "athlete_id": pl.String(),
@@ -71,6 +72,7 @@ class StrengthParse:
     mapped_share: float  # share of loaded sets whose exercise is in the catalog
     skipped_rows: int = 0  # Strong rest-timer and other pseudo-rows, not sets and not errors
     sessions: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SESSION_SCHEMA))
+    warnings: list[str] = field(default_factory=list)  # what was read only in part, and how
 
 
 def _local_to_utc(local: pl.Expr, time_zone: str) -> pl.Expr:
@@ -159,7 +161,7 @@ def parse_strength_csv(
     zones = dict(athlete_time_zones or {})
     _check_settings(weight_unit, time_zone, zones)
     table = read_csv_table(data, "this strength file")
-    layout = detect_layout([name for name in table.columns if name != ROW])
+    layout = detect_layout(table)
     if layout.format != "club" and athlete_id is None:
         raise ParseError(
             f"a {layout.format.capitalize()} export has no athlete column",
@@ -171,6 +173,7 @@ def parse_strength_csv(
             "add the member to club/roster.csv, or move the file to the right athlete's folder",
         )
     logged = logged_sets(table, layout, weight_unit)
+    warnings = unreadable_duration_warnings(logged) if layout.format == "strong" else []
     skipped_rows = int(logged["pseudo"].sum())
     given = pl.col("athlete_id") if layout.format == "club" else pl.lit(None, pl.String)
     logged = logged.filter(~pl.col("pseudo")).with_columns(
@@ -210,4 +213,5 @@ def parse_strength_csv(
         mapped_share=float(mapped.mean()) if frame.height else 0.0,
         skipped_rows=skipped_rows,
         sessions=_sessions(sets),
+        warnings=warnings,
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import math
+from datetime import UTC, datetime, timedelta
 
 import polars as pl
 import pytest
@@ -16,7 +17,9 @@ NO_HR_READING = "ignored {} heart-rate values outside 20 to 250 (the sensor's 'n
 GPX11 = "http://www.topografix.com/GPX/1/1"
 TPX_V1 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v1"
 TPX_V2 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v2"
-NO_TYPE = "no activity type in the file: taken as running"
+TRKX = "http://www.garmin.com/xmlschemas/TrackStatsExtension/v1"
+T0 = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
+METRES_PER_DEGREE = 6_371_008.8 * math.pi / 180  # haversine along a meridian: R * dphi
 
 
 def utc(text: str) -> datetime:
@@ -26,7 +29,8 @@ def utc(text: str) -> datetime:
 def gpx(tracks: str, namespace: str = GPX11) -> bytes:
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="test" '
-        f'xmlns="{namespace}" xmlns:v1="{TPX_V1}" xmlns:v2="{TPX_V2}">\n{tracks}\n</gpx>\n'
+        f'xmlns="{namespace}" xmlns:v1="{TPX_V1}" xmlns:v2="{TPX_V2}" xmlns:trkx="{TRKX}">\n'
+        f"{tracks}\n</gpx>\n"
     ).encode()
 
 
@@ -35,10 +39,26 @@ def point(time: str | None, lat: str = "51.5", lon: str = "-0.1", extra: str = "
     return f'<trkpt lat="{lat}" lon="{lon}"><ele>12.5</ele>{timed}{extra}</trkpt>'
 
 
-def track(*segments: list[str], type_: str | None = None, name: str = "Morning Run") -> str:
+def track(
+    *segments: list[str], type_: str | None = None, name: str = "Morning Run", stats: str = ""
+) -> str:
     kind = f"<type>{type_}</type>" if type_ else ""
+    extensions = (
+        f"<extensions><trkx:TrackStatsExtension>{stats}</trkx:TrackStatsExtension></extensions>"
+    )
     body = "".join(f"<trkseg>{''.join(seg)}</trkseg>" for seg in segments)
-    return f"<trk><name>{name}</name>{kind}{body}</trk>"
+    return f"<trk><name>{name}</name>{kind}{extensions if stats else ''}{body}</trk>"
+
+
+def northward(seconds: list[float], metres: list[float]) -> list[str]:
+    """Points due north of (51.5, -0.1), `metres` along the meridian, `seconds` after T0."""
+    return [
+        point(
+            (T0 + timedelta(seconds=s)).isoformat().replace("+00:00", "Z"),
+            lat=f"{51.5 + m / METRES_PER_DEGREE:.9f}",
+        )
+        for s, m in zip(seconds, metres, strict=True)
+    ]
 
 
 def one_run(*points: str, type_: str = "running") -> bytes:
@@ -58,8 +78,8 @@ def test_garmin_connect_run_has_hr_on_every_point_and_no_type(realdata):
     assert run.samples["hr"].count() == 206
     assert run.samples["cad"].count() == 0
     assert run.samples["ele"].count() == 206
-    assert run.sport == "running"
-    assert NO_TYPE in run.warnings
+    assert run.sport is None  # no <type>: summarize infers it from the speeds
+    assert run.warnings == []
     assert run.start_utc == utc("2012-10-24T23:29:40Z")
     assert run.metadata["creator"] == "Garmin Connect"
 
@@ -102,14 +122,13 @@ def test_gpsbabel_file_keeps_only_its_five_timed_points(realdata):
     assert run.name == "ACTIVE LOG #8"
 
 
-def test_opentracks_local_times_become_utc_and_unknown_type_is_running(realdata):
+def test_opentracks_local_times_become_utc_and_unknown_type_is_left_to_infer(realdata):
     (walk,) = parse_gpx((realdata / "gpx/opentracks_walk_hr_utc-offset.gpx").read_bytes())
     assert walk.samples.height == 141
     assert walk.samples["t"][0] == utc("2025-08-30T10:27:48.17+02:00")
     assert walk.samples["t"][0] == datetime(2025, 8, 30, 8, 27, 48, 170000, tzinfo=UTC)
     assert walk.samples["t"][-1] == utc("2025-08-30T11:01:20.984+02:00")
-    assert walk.sport == "running"
-    assert NO_TYPE in walk.warnings
+    assert walk.sport is None
     assert walk.metadata["type_in_file"] == "unknown"
     # Every one of its 141 <gpxtpx:hr> (v2 namespace) elements says 0: no sensor, so no readings.
     summary, samples = summarize(walk, "UTC")
@@ -118,6 +137,38 @@ def test_opentracks_local_times_become_utc_and_unknown_type_is_running(realdata)
     # OpenTracks' own TrackStatsExtension totals.
     assert walk.device_distance_m == pytest.approx(1295.8912353515625)
     assert walk.device_timer_s == 2015
+    assert walk.device_elapsed_s is None  # OpenTracks writes no TotalElapsedTime
+
+
+@pytest.mark.parametrize(
+    ("name", "sport"),
+    [
+        ("garmin-connect_run_hr.gpx", "running"),  # upstream file name run.gpx
+        ("opentracks_walk_hr_utc-offset.gpx", "walking"),  # upstream folder Spaziergang (a walk)
+    ],
+)
+def test_real_files_without_a_type_get_the_sport_of_their_speeds(realdata, name, sport):
+    (activity,) = parse_gpx((realdata / "gpx" / name).read_bytes())
+    summary, _ = summarize(activity, "Europe/London")
+    assert summary["sport"] == sport
+    said = [w for w in summary["warnings"] if w.startswith("no activity type in the file")]
+    assert len(said) == 1 and said[0].startswith(
+        f"no activity type in the file: taken as {sport} from its speeds (median moving "
+    )
+
+
+def test_opentracks_totals_are_the_recorders_and_timer_stays_within_elapsed(realdata):
+    (walk,) = parse_gpx((realdata / "gpx/opentracks_walk_hr_utc-offset.gpx").read_bytes())
+    summary, _ = summarize(walk, "Europe/London")
+    # Its TrackStatsExtension: Distance 1295.8912353515625, TimerTime 2015; points from
+    # 10:27:48.17+02:00 to 11:01:20.984+02:00 (2012.8 s)
+    assert (summary["distance_m"], summary["distance_source"]) == (
+        pytest.approx(1295.89, rel=0.015),
+        "device",
+    )
+    assert summary["timer_s"] == pytest.approx(2015, rel=0.01)
+    assert summary["elapsed_s"] >= summary["timer_s"] >= summary["moving_s"]
+    assert abs((summary["start_utc"] - utc("2025-08-30T10:27:48.17+02:00")).total_seconds()) <= 2
 
 
 def test_apple_health_route_export_is_a_recorded_track(realdata):
@@ -167,6 +218,10 @@ def test_a_file_cut_short_keeps_its_complete_points_with_a_warning(realdata):
         ("Run", "running"),
         ("9", "running"),  # Strava's numeric type
         ("1", "cycling"),
+        ("17", "cycling"),  # Strava numbers seen in real exports (sports.py)
+        ("16", "swimming"),
+        ("10", "walking"),
+        ("4", "hiking"),
         ("Ride", "cycling"),
         ("biking", "cycling"),
         ("walk", "walking"),
@@ -262,10 +317,30 @@ def test_null_island_points_are_left_for_cleaning():
     assert run.samples.select("lat", "lon").row(0) == (0.0, 0.0)
 
 
-def test_points_out_of_time_order_are_sorted_with_a_warning():
-    (run,) = parse_gpx(one_run(point("2026-03-02T07:00:05Z"), point("2026-03-02T07:00:00Z")))
-    assert run.samples["t"].is_sorted()
-    assert "points were not in time order: sorted by time" in run.warnings
+def test_a_time_stepping_back_keeps_its_point_in_place_at_the_time_reached():
+    (run,) = parse_gpx(
+        one_run(
+            point("2026-03-02T07:00:00Z", lat="51.50"),
+            point("2026-03-02T07:00:05Z", lat="51.51"),
+            point("2026-03-02T07:00:03Z", lat="51.52"),
+            point("2026-03-02T07:00:06Z", lat="51.53"),
+        )
+    )
+    assert run.samples["lat"].to_list() == [51.50, 51.51, 51.52, 51.53]
+    assert [t.second for t in run.samples["t"]] == [0, 5, 5, 6]
+    assert run.warnings == [
+        "1 points had a time earlier than a point before them (clock jitter): "
+        "kept in recorded order, each at the latest time before it"
+    ]
+
+
+def test_track_parts_out_of_time_order_are_put_in_order_as_wholes():
+    later = [point("2026-03-02T07:10:00Z", lat="51.6"), point("2026-03-02T07:10:01Z", lat="51.7")]
+    earlier = [point("2026-03-02T07:00:00Z", lat="51.4"), point("2026-03-02T07:00:01Z", lat="51.5")]
+    (run,) = parse_gpx(gpx(track(later, earlier, type_="run")))
+    assert run.samples["lat"].to_list() == [51.4, 51.5, 51.6, 51.7]
+    assert run.samples["seg"].to_list() == [0, 0, 1, 1]
+    assert run.warnings == ["the file's track parts were not in time order: put in time order"]
 
 
 def test_a_route_only_file_is_not_an_activity():
@@ -324,3 +399,78 @@ def test_utf16_files_are_read():
     )
     (run,) = parse_gpx(data)
     assert run.samples.height == 1
+
+
+# ---- real-world faults (issue 16), on files built here, through summarize ----
+
+
+def test_times_jittering_back_and_forth_keep_the_travelled_line():
+    # 61 points 10 m apart, every 3 s; the exporter wrote the inner times 2 s late (odd points)
+    # or 2 s early (even points), so each even point is timed 1 s before the odd one ahead of it.
+    # Sorted by time they zig-zag: about twice the distance.
+    seconds = [3 * k + (0 if k in (0, 60) else 2 if k % 2 else -2) for k in range(61)]
+    (run,) = parse_gpx(gpx(track(northward(seconds, [10.0 * k for k in range(61)]), type_="run")))
+    summary, _ = summarize(run, "Europe/London")
+    assert summary["distance_m"] == pytest.approx(600.0, rel=0.015)
+    assert summary["timer_s"] == pytest.approx(180.0, rel=0.01)  # first to last point: 0 to 180 s
+    assert summary["elapsed_s"] >= summary["timer_s"] >= summary["moving_s"]
+    assert summary["elapsed_s"] == pytest.approx(180.0, rel=0.01)
+    assert abs((summary["start_utc"] - T0).total_seconds()) <= 2
+    assert (
+        "29 points had a time earlier than a point before them (clock jitter): "  # k = 2, 4, ... 58
+        "kept in recorded order, each at the latest time before it"
+    ) in summary["warnings"]
+
+
+# A ride at 1 Hz: ten minutes at 8 m/s, then a minute's descent at 15 m/s (above running's 12 m/s
+# spike limit): 4800 + 900 m.
+RIDE_METRES = [8.0 * s if s <= 600 else 4800.0 + 15.0 * (s - 600) for s in range(661)]
+
+
+@pytest.mark.parametrize(
+    ("type_", "sport", "warning"),
+    [
+        ("17", "cycling", None),  # a Strava ride number
+        (None, "cycling", "no activity type in the file: taken as cycling from its speeds "
+         "(median moving 29 km/h)"),  # 8 m/s = 28.8 km/h
+        ("99", "other", "activity type '99' is not one we know: taken as other"),
+    ],
+)  # fmt: skip
+def test_a_ride_without_a_known_type_keeps_its_fast_descent(type_, sport, warning):
+    data = gpx(track(northward(list(range(661)), RIDE_METRES), type_=type_, name="Ride"))
+    (ride,) = parse_gpx(data)
+    summary, _ = summarize(ride, "Europe/London")
+    assert summary["sport"] == sport
+    assert summary["is_running"] is False
+    assert summary["distance_m"] == pytest.approx(5700.0, rel=0.015)
+    assert summary["timer_s"] == pytest.approx(660.0, rel=0.01)
+    assert not any(w.startswith("removed") for w in summary["warnings"])
+    assert [w for w in summary["warnings"] if "type" in w] == ([warning] if warning else [])
+
+
+def test_the_recorders_own_totals_are_the_activitys():
+    # The recorder measured 6400 m and ran its timer 2 s before its first stored point (as
+    # OpenTracks: 2015 s against 2012.8 s of points); the stored points, every 30 s and 100 m
+    # apart, add up to 6000 m over 1800 s.
+    stats = "<trkx:Distance>6400.0</trkx:Distance><trkx:TimerTime>1802</trkx:TimerTime>"
+    points = northward([30.0 * k for k in range(61)], [100.0 * k for k in range(61)])
+    (run,) = parse_gpx(gpx(track(points, type_="run", stats=stats)))
+    summary, _ = summarize(run, "Europe/London")
+    assert (summary["distance_m"], summary["distance_source"]) == (
+        pytest.approx(6400.0, rel=0.015),
+        "device",
+    )
+    assert summary["timer_s"] == pytest.approx(1802.0, rel=0.01)
+    assert summary["elapsed_s"] >= summary["timer_s"] >= summary["moving_s"]
+    assert abs((summary["start_utc"] - T0).total_seconds()) <= 2
+
+
+def test_a_recorders_stated_elapsed_time_is_used():
+    stats = (
+        "<trkx:Distance>600.0</trkx:Distance><trkx:TimerTime>170</trkx:TimerTime>"
+        "<trkx:TotalElapsedTime>200</trkx:TotalElapsedTime>"
+    )
+    points = northward([3.0 * k for k in range(61)], [10.0 * k for k in range(61)])
+    (run,) = parse_gpx(gpx(track(points, type_="run", stats=stats)))
+    summary, _ = summarize(run, "Europe/London")
+    assert (summary["elapsed_s"], summary["timer_s"]) == (200.0, 170.0)

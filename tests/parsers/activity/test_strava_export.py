@@ -77,7 +77,8 @@ def test_one_unreadable_activity_leaves_the_rest_of_the_export(
         tmp_path / "e.zip",
         {"activities/1.fit": fit, "activities/2.fit": fit[:40], "activities/3.gpx": b"<gpx"},
     )
-    found, problems = parse_strava_export(data)
+    source, found, problems = parse_strava_export(data)
+    assert source == "strava_export"
     assert [member for member, _ in found] == ["activities/1.fit"]
     assert [member for member, _ in problems] == ["activities/2.fit", "activities/3.gpx"]
     assert all(problem.reason and problem.hint for _, problem in problems)
@@ -97,6 +98,13 @@ def test_csv_type_wins_over_the_files_generic_sport() -> None:
     apply_export_metadata([activity], exported)
     assert (activity.name, activity.sport) == ("Hill reps", "trail_running")
     assert activity.metadata == {"gear": "Speedgoat"}
+
+
+def test_csv_type_other_names_a_file_that_states_no_sport() -> None:
+    exported = ExportedActivity("activities/1.gpx", b"", "Circuits", "other")
+    activity = ParsedActivity("gpx", None, empty_samples())
+    apply_export_metadata([activity], exported)
+    assert activity.sport == "other"  # the athlete's choice, not a guess from the speeds
 
 
 @pytest.mark.parametrize(

@@ -288,3 +288,182 @@ def test_whole_file_problems_raise_readable_errors(catalog):
         parse(b"Date,Exercise Name,Set Order,Weight,Reps\n", catalog, athlete_id=None)
     with pytest.raises(ParseError, match="'a404' is not an athlete in the roster"):
         parse(b"Date,Exercise Name,Set Order,Weight,Reps\n", catalog, athlete_id="a404")
+
+
+def test_strong_export_in_a_latin_language_we_do_not_map_is_read_by_column_order(catalog):
+    # Swedish names are not in STRONG_HEADERS ("Datum" and "Reps" are, 2 of the 5 required): the
+    # file is read by Strong's column order. Semicolons, decimal commas, a "Vilotimer" rest row.
+    swedish = (
+        "Datum;Passnamn;Längd;Övningsnamn;Setordning;Vikt;Reps;Distans;Sekunder;Anteckningar;"
+        "Passanteckningar;RPE\n"
+        '2026-03-02 18:30:00;"Ben";1 tim 5 min;"Hip Thrust (Barbell)";W;45;12;0;0;"";"";\n'
+        '2026-03-02 18:30:00;"Ben";1 tim 5 min;"Hip Thrust (Barbell)";1;132,5;8;0;0;"";"";8\n'
+        '2026-03-02 18:30:00;"Ben";1 tim 5 min;"Hip Thrust (Barbell)";Vilotimer;0;0;0;90;;;\n'
+        '2026-03-02 18:30:00;"Ben";1 tim 5 min;"Hip Thrust (Barbell)";2;132,5;7;0;0;"";"";9\n'
+        '2026-03-02 18:30:00;"Ben";1 tim 5 min;"Plank";1;0;0;0;60;"";"";\n'
+    ).encode()
+    # No weight-unit column: the athlete's roster unit (lb) applies.
+    result = parse(swedish, catalog, weight_unit="lb")
+    assert (result.format, result.sets.height, result.skipped_rows) == ("strong", 4, 1)
+    assert result.rejected == []
+    assert result.sets["exercise_id"].to_list() == ["hip_thrust"] * 3 + ["plank"]
+    assert result.sets["set_type"].to_list() == ["warmup", "normal", "normal", "normal"]
+    assert result.sets["reps"].to_list() == [12.0, 8.0, 7.0, None]
+    assert result.sets["load_kg"].to_list() == [
+        pytest.approx(45 * LB),
+        pytest.approx(132.5 * LB),
+        pytest.approx(132.5 * LB),
+        0.0,
+    ]
+    assert result.sets["rpe"].to_list() == [None, 8.0, 9.0, None]
+    assert result.sets["duration_s"].to_list() == [None, None, None, 60.0]
+    # "1 tim 5 min" = 3600 + 5 * 60 = 3900 s; 18:30 Berlin winter time = 17:30 UTC.
+    assert result.sessions["duration_s"].to_list() == [3900.0]
+    assert result.sets["session_start_utc"][0] == datetime(2026, 3, 2, 17, 30, tzinfo=UTC)
+    assert result.warnings == []
+
+
+def test_strong_export_in_japanese_is_read_by_column_order_with_its_duration(catalog):
+    japanese = (
+        "日付,ワークアウト名,時間,種目名,セット順,重量,回数,距離,秒,メモ,ワークアウトメモ,RPE\n"
+        '2026-03-04 07:05:00,"脚の日",1時間12分,"ヒップスラスト（バーベル）",1,60.0,10,0,0,"","",\n'
+        '2026-03-04 07:05:00,"脚の日",1時間12分,"ヒップスラスト（バーベル）",2,70.0,8,0,0,"","",\n'
+        '2026-03-04 07:05:00,"脚の日",1時間12分,"ヒップスラスト（バーベル）",休憩タイマー,0,0,0,120,,,\n'
+        '2026-03-04 07:05:00,"脚の日",1時間12分,"Glute Bridge",1,20.0,15,0,0,"","",7\n'
+        '2026-03-06 19:00:00,"上半身",45分,"Bench Press (Barbell)",1,40.0,10,0,0,"","",\n'
+    ).encode()
+    result = parse(japanese, catalog)
+    assert (result.format, result.sets.height, result.skipped_rows, result.workouts) == (
+        "strong",
+        4,
+        1,
+        2,
+    )
+    assert result.rejected == []
+    assert result.sets["exercise_logged"].to_list() == [
+        "ヒップスラスト（バーベル）",
+        "ヒップスラスト（バーベル）",
+        "Glute Bridge",
+        "Bench Press (Barbell)",
+    ]
+    # The app's Japanese exercise name is not in the catalog: the coach is asked to map it.
+    assert result.unmapped_exercises == {"ヒップスラスト（バーベル）": 2}
+    assert result.sets["set_number"].to_list() == [1, 2, 1, 1]
+    assert result.sets["load_kg"].to_list() == [60.0, 70.0, 20.0, 40.0]
+    assert result.sets["reps"].to_list() == [10.0, 8.0, 15.0, 10.0]
+    # 1時間12分 = 3600 + 12 * 60 = 4320 s; 45分 = 45 * 60 = 2700 s.
+    assert result.sessions["duration_s"].to_list() == [4320.0, 2700.0]
+    assert result.sessions["workout_name"].to_list() == ["脚の日", "上半身"]
+    assert result.sessions["sets"].to_list() == [3, 1]
+
+
+def test_unknown_headers_with_strong_column_order_and_values_are_read_as_strong(catalog):
+    # Greek names (unknown), no RPE column (11 columns), a duration in words we do not know, a
+    # drop set, and one hand-edited row: most rows have Strong's shapes, so the file is Strong and
+    # the edited row is rejected with a reason under the file's own column name.
+    greek = (
+        "Ημερομηνία,Όνομα προπόνησης,Διάρκεια,Όνομα άσκησης,Σειρά σετ,Βάρος,Επαναλήψεις,"
+        "Απόσταση,Δευτερόλεπτα,Σημειώσεις,Σημειώσεις προπόνησης\n"
+        '2026-03-03 17:45:10,"Πόδια",1 ώρα 5 λεπτά,"Romanian Deadlift (Barbell)",1,80,8,0,0,"",""\n'
+        '2026-03-03 17:45:10,"Πόδια",1 ώρα 5 λεπτά,"Romanian Deadlift (Barbell)",2,80,8,0,0,"",""\n'
+        '2026-03-03 17:45:10,"Πόδια",1 ώρα 5 λεπτά,"Romanian Deadlift (Barbell)",D,60,12,0,0,"",""\n'
+        '2026-03-03 17:45:10,"Πόδια",1 ώρα 5 λεπτά,"Glute Bridge",1,0,20,0,0,"",""\n'
+        '2026-03-03 17:45:10,"Πόδια",1 ώρα 5 λεπτά,"Glute Bridge",2,0,δέκα,0,0,"",""\n'
+    ).encode()
+    result = parse(greek, catalog)
+    assert result.format == "strong"
+    assert result.sets["row_number"].to_list() == [2, 3, 4, 5]
+    assert result.sets["exercise_id"].to_list() == ["romanian_deadlift"] * 3 + ["glute_bridge"]
+    assert result.sets["set_type"].to_list() == ["normal", "normal", "drop", "normal"]
+    # The drop set has no number: it is the third set of its exercise in the workout.
+    assert result.sets["set_number"].to_list() == [1, 2, 3, 1]
+    assert result.sets["load_kg"].to_list() == [80.0, 80.0, 60.0, 0.0]
+    assert result.sets["reps"].to_list() == [8.0, 8.0, 12.0, 20.0]
+    assert result.sets["rpe"].to_list() == [None] * 4
+    assert result.rejected == [RowError(6, "Επαναλήψεις", "reps 'δέκα' is not a number")]
+    assert result.sessions["duration_s"].to_list() == [None]
+    assert result.warnings == [
+        "the workout duration '1 ώρα 5 λεπτά' is in a form we do not know: "
+        "that workout's duration is left unknown"
+    ]
+
+
+def test_strong_durations_in_the_app_languages(catalog):
+    header = (
+        "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,"
+        "Workout Notes,RPE\n"
+    )
+    durations = [
+        "2h 18m",  # 2 * 3600 + 18 * 60 = 8280
+        "1h 4min",  # 3600 + 4 * 60 = 3840
+        "2 Std. 18 Min.",  # 8280
+        "2時間18分",  # 8280
+        "2 ч 18 мин",  # 8280
+        "2小时18分钟",  # 8280
+        "1h 5m 30s",  # 3600 + 300 + 30 = 3930
+        "45s",  # 45
+        "3600",  # plain seconds
+        "1:05:00",  # not a form we know
+        "2 fortnights",  # not a unit we know
+    ]
+    rows = "".join(
+        f"2026-03-{day:02d} 18:00:00,Legs,{text},Glute Bridge,1,0,12,0,0,,,\n"
+        for day, text in enumerate(durations, start=1)
+    )
+    result = parse((header + rows).encode(), catalog)
+    assert result.sets.height == len(durations)
+    assert result.sessions["duration_s"].to_list() == [
+        8280.0,
+        3840.0,
+        8280.0,
+        8280.0,
+        8280.0,
+        8280.0,
+        3930.0,
+        45.0,
+        3600.0,
+        None,
+        None,
+    ]
+    assert result.warnings == [
+        "the durations of 2 workouts are in a form we do not know (e.g. '1:05:00'): "
+        "their durations are left unknown"
+    ]
+
+
+def test_strong_android_duration_header_is_recognised(catalog):
+    # jjaju/statlift columns.json: German Android exports name the duration "Workout-Dauer".
+    german_android = (
+        "Datum;Workout-Name;Name der Übung;Reihenfolge festlegen;Gewicht;Wiederh.;RPE;Entfernung;"
+        "Sekunden;Notizen;Workout-Notizen;Workout-Dauer\n"
+        '2026-03-02 07:15:00;"Gesäß";"Glute Bridge";1;20;12;;0;0;"";"";52m\n'
+    ).encode()
+    result = parse(german_android, catalog)
+    assert (result.format, result.sets["load_kg"][0], result.sets["reps"][0]) == (
+        "strong",
+        20.0,
+        12.0,
+    )
+    assert result.sessions["duration_s"].to_list() == [52 * 60.0]
+
+
+def test_a_strong_sized_file_without_strong_values_is_still_refused(catalog):
+    # Twelve columns like Strong, but the first is not a Strong date and the weights are words.
+    unknown = (
+        "Tag,Einheit,Länge,Übung,Folge,Last,Wdh.,Strecke,Zeit,Notiz,Einheitsnotiz,Anstrengung\n"
+        "02.03.26,Beine,lang,Hip Thrust,1,schwer,8,0,0,,,\n"
+        "02.03.26,Beine,lang,Hip Thrust,2,schwer,8,0,0,,,\n"
+    )
+    with pytest.raises(ParseError) as raised:
+        parse(unknown.encode(), catalog)
+    assert raised.value.reason == (
+        "this CSV is not a Strong, Hevy or club strength export: expected columns "
+        "Strong: Date, Exercise Name, Set Order, Weight, Reps; "
+        "Hevy: start_time, exercise_title, set_index, weight_kg or weight_lbs, reps; "
+        "club: date, time, athlete_id, exercise, set, reps, load, unit, rpe, notes; "
+        "found Tag, Einheit, Länge, Übung, Folge, Last, Wdh., Strecke, Zeit, Notiz, "
+        "Einheitsnotiz, Anstrengung"
+    )
+    # A Strong-sized header with no rows gives no values to recognise it by.
+    with pytest.raises(ParseError, match="not a Strong, Hevy or club strength export"):
+        parse(unknown.split("\n", 1)[0].encode() + b"\n", catalog)
