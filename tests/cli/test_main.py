@@ -163,8 +163,9 @@ def test_ingest_prints_a_line_per_stage_and_a_summary(tmp_path: Path, realdata: 
     assert "DEBUG" not in run.stderr and "STEP_START" not in run.stderr
     text = "\n".join(lines)
     assert "parsing activities: done" in text and "publishing for the dashboard: done" in text
-    # the FIT file, the broken GPX, the roster and the three defaults copied on the first run
-    assert "6 new files (5 loaded, 1 rejected)" in text
+    # the FIT file, the broken GPX, the roster and the four defaults copied on the first run
+    # (exercises, programs, OSTRC areas, assessment tests)
+    assert "7 new files (6 loaded, 1 rejected)" in text
     assert "rejected broken.gpx:" in text
     assert "the club now has 1 member and 1 run;" in text
     assert "DEBUG" in (tmp_path / ".dagster" / "logs" / "ingest.log").read_text()
