@@ -1,0 +1,126 @@
+"""Running form of each FIT activity: its running dynamics and developer fields, summarised.
+
+Whatever the file holds is read, found by the fields present, not by the device's brand. Each field
+is summarised per activity as its median and interquartile range (p25, p75, linear interpolation)
+over the records holding a value; no per-second table is kept. Summary columns and units:
+- cadence_spm: steps per minute, 2 x (cadence + fractional_cadence) (FIT cadence counts strides);
+- gct_ms: ground contact time (stance_time); gct_pct: its share of the step (stance_time_percent);
+- gct_balance_left_pct: the left foot's share of ground contact time (stance_time_balance);
+- vo_mm: vertical oscillation; vertical_ratio_pct; step_length_mm; power_w.
+A zero is no measurement (a foot pod writes zeros before its first step, a watch in place of a
+balance it cannot measure) and is left out, so a wrist-only run has an empty balance, never 0.
+Developer fields keep their zeros (what a value means is the app's) and are named and united as
+their field_description messages say; the Stryd ones named in STRYD_FIELDS also get named columns
+when name and units match.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.parsers.schemas import DeveloperField
+
+_DYNAMICS: dict[str, pl.Expr] = {
+    "cadence_spm": 2 * (pl.col("cadence") + pl.col("fractional_cadence").fill_null(0)),
+    "gct_ms": pl.col("stance_time"),
+    "gct_pct": pl.col("stance_time_percent"),
+    "gct_balance_left_pct": pl.col("stance_time_balance"),
+    "vo_mm": pl.col("vertical_oscillation"),
+    "vertical_ratio_pct": pl.col("vertical_ratio"),
+    "step_length_mm": pl.col("step_length"),
+    "power_w": pl.col("power"),
+}
+# developer field name (lower case) -> its named column and the units it must be stated in
+STRYD_FIELDS: dict[str, tuple[str, frozenset[str]]] = {
+    "leg spring stiffness": ("leg_spring_stiffness_kn_m", frozenset({"kn/m"})),
+    "form power": ("form_power_w", frozenset({"watts", "w"})),
+    "ground time": ("stryd_ground_time_ms", frozenset({"milliseconds", "ms"})),
+    "air power": ("air_power_w", frozenset({"watts", "w"})),
+}
+_STATISTICS = ("median", "p25", "p75")
+# Every key `summaries` may give an activity's dynamics: each field's median, p25 and p75.
+DYNAMICS_COLUMNS: tuple[str, ...] = tuple(
+    f"{name}_{statistic}"
+    for name in (*_DYNAMICS, *(column for column, _ in STRYD_FIELDS.values()))
+    for statistic in _STATISTICS
+)
+
+
+def record_dynamics() -> list[pl.Expr]:
+    """Each record's running dynamics in the summary units, a zero as no value."""
+    return [
+        pl.when(value > 0).then(value).cast(pl.Float64).alias(name)
+        for name, value in _DYNAMICS.items()
+    ]
+
+
+def _statistics(column: str) -> list[pl.Expr]:
+    values = pl.col(column)
+    return [
+        values.count().alias(f"{column}:records"),
+        values.median().alias(f"{column}:median"),
+        values.quantile(0.25, "linear").alias(f"{column}:p25"),
+        values.quantile(0.75, "linear").alias(f"{column}:p75"),
+    ]
+
+
+def _developer_field(column: str, described: tuple[str, str | None], row: dict) -> DeveloperField:
+    _, index, number = column.split("_")
+    name, units = described
+    return DeveloperField(
+        developer_data_index=int(index),
+        field_number=int(number),
+        name=name,
+        units=units,
+        records=row[f"{column}:records"],
+        median=row[f"{column}:median"],
+        p25=row[f"{column}:p25"],
+        p75=row[f"{column}:p75"],
+    )
+
+
+def _named(fields: list[DeveloperField]) -> dict[str, float]:
+    """The named columns of the known Stryd developer fields among `fields` (the first of a name)."""
+    named: dict[str, float] = {}
+    for found in fields:
+        column, units = STRYD_FIELDS.get(found.name.strip().lower(), ("", frozenset()))
+        if not column or (found.units or "").strip().lower() not in units:
+            continue
+        values = zip(_STATISTICS, (found.median, found.p25, found.p75), strict=True)
+        named = {f"{column}_{statistic}": value for statistic, value in values} | named
+    return named
+
+
+def summaries(
+    records: pl.DataFrame, developer: dict[str, tuple[str, str | None]], running: set[int]
+) -> dict[int, tuple[dict[str, float], list[DeveloperField]]]:
+    """Per session: the running dynamics summaries (running sessions only, values present only) and
+    the developer fields with a value.
+
+    `records` holds `session`, the `record_dynamics()` columns and the developer columns that
+    `developer` names (column -> name and units); `running` lists the running sessions.
+    """
+    dynamics = list(_DYNAMICS) if running else []
+    columns = dynamics + [column for column in developer if column in records.columns]
+    if records.is_empty() or not columns:
+        return {}
+    rows = records.group_by("session").agg(
+        [expr for column in columns for expr in _statistics(column)]
+    )
+    found = {}
+    for row in rows.iter_rows(named=True):
+        fields = [
+            _developer_field(column, developer[column], row)
+            for column in developer
+            if row.get(f"{column}:records")
+        ]
+        values: dict[str, float] = {}
+        if row["session"] in running:
+            values = {
+                f"{name}_{statistic}": row[f"{name}:{statistic}"]
+                for name in dynamics
+                for statistic in _STATISTICS
+                if row[f"{name}:records"]
+            } | _named(fields)
+        found[row["session"]] = (values, fields)
+    return found
