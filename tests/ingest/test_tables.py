@@ -51,9 +51,8 @@ def test_the_doc_shows_the_declarations() -> None:
 def test_one_key_check_per_table_with_a_key_check() -> None:
     checks = key_checks()
     assert [c.name for c in checks] == [f"{t.name}_keys" for t in CHECKED]
-    assert (
-        len(checks) == 16
-    )  # 11 before the three app-entry tables, 14 before activity_dynamics and activity_developer_fields
+    # 11 before the three app-entry tables, 14 before the two running-form tables
+    assert len(checks) == 16
     for check in checks:
         assert sql_inputs(check.sql, check.name) == [check.table]
         assert check.sql.startswith(f"-- {check.name}: {check.description}\n")
