@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipelines.activity.summarize import summarize
-from pipelines.demo.fit_encoding import Message, fit_file
+from pipelines.demo.fit_encoding import FIT_EPOCH_UNIX, Message, fit_file
 from pipelines.parsers.activity.fit import CRC_WARNING, NO_DATE, TOTALS_ONLY, parse_fit
 from pipelines.parsers.schemas import NOT_AN_ACTIVITY, SAMPLE_SCHEMA, ParseError
 from tests.conftest import REALDATA
@@ -628,3 +628,46 @@ def test_a_ride_has_no_running_dynamics() -> None:
     )  # fmt: skip
     (ride,) = parse_fit(_fit_file(FORM_RECORD, SESSION, body=records + session))
     assert (ride.sport, ride.dynamics, ride.watch_rpe) == ("cycling", {}, None)
+
+
+def _description(index: int, number: int, base_type: int, name: str, units: str) -> bytes:
+    """A field_description data message (local type 8, defined in `_developer_run`)."""
+    text = name.encode().ljust(24, b"\0") + units.encode().ljust(12, b"\0")
+    return bytes([8, index, number, base_type]) + text
+
+
+def _developer_run(ground_ms: list[int], air_w: list[float]) -> bytes:
+    """A run whose big-endian records carry two developer fields of app 0: Ground Time (uint16,
+    ms) and Air Power (float32, W), one record a second at 3 m/s."""
+    describe = bytes([0x48, 0, 0]) + struct.pack("<HB", 206, 5)
+    describe += bytes([0, 1, 0x02, 1, 1, 0x02, 2, 1, 0x02, 3, 24, 0x07, 8, 12, 0x07])
+    record = bytes([0x69, 0, 1]) + struct.pack(">HB", 20, 2) + bytes([253, 4, 0x86, 5, 4, 0x86])
+    record += bytes([2, 0, 2, 0, 1, 4, 0])  # developer fields: number, size, developer_data_index
+    body = describe + _description(0, 0, 0x84, "Ground Time", "ms")
+    body += _description(0, 1, 0x88, "Air Power", "Watts") + record
+    for second, (ground, air) in enumerate(zip(ground_ms, air_w, strict=True)):
+        timestamp = int(START) - FIT_EPOCH_UNIX + second
+        body += bytes([9]) + struct.pack(">IIHf", timestamp, second * 300, ground, air)
+    session = RATED_SESSION.pack(
+        start_time=START, sport=RUNNING, sub_sport=0, total_elapsed_time=len(air_w) - 1,
+        total_timer_time=len(air_w) - 1, total_distance=3 * (len(air_w) - 1), workout_rpe=255,
+        workout_feel=255,
+    )  # fmt: skip
+    return _fit_file(RATED_SESSION, body=body + session)
+
+
+def test_developer_fields_are_named_decoded_in_their_byte_order_and_mapped() -> None:
+    (run,) = parse_fit(_developer_run([250, 240, 260, 245, 255], [10.0, 8.0, 12.0, 9.0, 11.0]))
+    fields = {f.name: (f.units, f.records, f.median, f.p25, f.p75) for f in run.developer_fields}
+    # by hand: five values each, the median the 3rd of the sorted values, p25 the 2nd, p75 the 4th
+    assert fields == {
+        "Ground Time": ("ms", 5, 250.0, 245.0, 255.0),
+        "Air Power": ("Watts", 5, 10.0, 9.0, 11.0),
+    }
+    assert run.dynamics == {
+        "stryd_ground_time_ms_median": 250.0, "stryd_ground_time_ms_p25": 245.0,
+        "stryd_ground_time_ms_p75": 255.0, "air_power_w_median": 10.0, "air_power_w_p25": 9.0,
+        "air_power_w_p75": 11.0,
+    }  # fmt: skip
+    # the watch's "no rating" (0xFF) is no rating
+    assert (run.watch_rpe, run.watch_feel) == (None, None)
