@@ -156,7 +156,7 @@ def _samples(
         messages.records.lazy()
         .filter(timed if relative else timed & (pl.col("timestamp") >= SYSTEM_TIME_LIMIT))
         .select(
-            *record_dynamics(),
+            *record_dynamics(messages.records),
             *messages.developer_fields,
             t=((pl.col("timestamp") + (offset + FIT_EPOCH_S)) * 1_000_000).cast(
                 pl.Datetime("us", "UTC")

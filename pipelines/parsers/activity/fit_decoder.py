@@ -262,7 +262,7 @@ def _developer_specs(descriptions: list[dict]) -> dict[str, DeveloperSpec]:
             units=found.get("units"),
             code=code,
             invalid=invalid,
-            scale=found.get("scale") or 1,
+            scale=found.get("scale") or 0,  # 0 and 1: none
             offset=found.get("offset") or 0,
         )
     return specs

@@ -20,15 +20,19 @@ import polars as pl
 
 from pipelines.parsers.schemas import DeveloperField
 
-_DYNAMICS: dict[str, pl.Expr] = {
-    "cadence_spm": 2 * (pl.col("cadence") + pl.col("fractional_cadence").fill_null(0)),
-    "gct_ms": pl.col("stance_time"),
-    "gct_pct": pl.col("stance_time_percent"),
-    "gct_balance_left_pct": pl.col("stance_time_balance"),
-    "vo_mm": pl.col("vertical_oscillation"),
-    "vertical_ratio_pct": pl.col("vertical_ratio"),
-    "step_length_mm": pl.col("step_length"),
-    "power_w": pl.col("power"),
+# summary name -> the record field it needs and its value in the summary unit
+_DYNAMICS: dict[str, tuple[str, pl.Expr]] = {
+    "cadence_spm": (
+        "cadence",
+        2 * (pl.col("cadence") + pl.col("fractional_cadence").fill_null(0)),
+    ),
+    "gct_ms": ("stance_time", pl.col("stance_time")),
+    "gct_pct": ("stance_time_percent", pl.col("stance_time_percent")),
+    "gct_balance_left_pct": ("stance_time_balance", pl.col("stance_time_balance")),
+    "vo_mm": ("vertical_oscillation", pl.col("vertical_oscillation")),
+    "vertical_ratio_pct": ("vertical_ratio", pl.col("vertical_ratio")),
+    "step_length_mm": ("step_length", pl.col("step_length")),
+    "power_w": ("power", pl.col("power")),
 }
 # developer field name (lower case) -> its named column and the units it must be stated in
 STRYD_FIELDS: dict[str, tuple[str, frozenset[str]]] = {
@@ -46,11 +50,13 @@ DYNAMICS_COLUMNS: tuple[str, ...] = tuple(
 )
 
 
-def record_dynamics() -> list[pl.Expr]:
-    """Each record's running dynamics in the summary units, a zero as no value."""
+def record_dynamics(records: pl.DataFrame) -> list[pl.Expr]:
+    """Each record's running dynamics in the summary units, a zero as no value; only those the
+    records hold (a file without them costs nothing more)."""
     return [
         pl.when(value > 0).then(value).cast(pl.Float64).alias(name)
-        for name, value in _DYNAMICS.items()
+        for name, (field, value) in _DYNAMICS.items()
+        if records[field].null_count() < records.height
     ]
 
 
@@ -97,12 +103,12 @@ def summaries(
     """Per session: the running dynamics summaries (running sessions only, values present only) and
     the developer fields with a value.
 
-    `records` holds `session`, the `record_dynamics()` columns and the developer columns that
+    `records` holds `session`, the `record_dynamics` columns and the developer columns that
     `developer` names (column -> name and units); `running` lists the running sessions.
     """
-    dynamics = list(_DYNAMICS) if running else []
+    dynamics = [name for name in _DYNAMICS if running and name in records.columns]
     columns = dynamics + [column for column in developer if column in records.columns]
-    if records.is_empty() or not columns:
+    if not columns:
         return {}
     rows = records.group_by("session").agg(
         [expr for column in columns for expr in _statistics(column)]

@@ -55,7 +55,7 @@ class DeveloperSpec:
     units: str | None
     code: str  # struct / numpy type code of its base type
     invalid: int | None
-    scale: int = 1
+    scale: int = 0  # 0 or 1: none
     offset: int = 0
 
 
@@ -144,7 +144,8 @@ def _developer_series(
         return None
     values = np.frombuffer(b"".join(column), (">" if spec.big else "<") + found.code)
     kind = "float" if found.code in "fd" else "int"
-    decoded = FieldSpec(spec.name, kind, found.invalid, found.scale, found.offset)
+    scale = found.scale if found.scale > 1 else 0  # dividing by 1 would only cost time
+    decoded = FieldSpec(spec.name, kind, found.invalid, scale, found.offset)
     return pl.Series(spec.name, values, _DTYPES[kind], strict=False), decoded
 
 
