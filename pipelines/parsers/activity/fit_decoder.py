@@ -258,9 +258,12 @@ def _developer_specs(descriptions: list[dict]) -> dict[str, DeveloperSpec]:
         if index is None or number is None or not code or column in specs:
             continue
         specs[column] = DeveloperSpec(
+            developer_data_index=index,  # type: ignore[arg-type]
+            field_number=number,  # type: ignore[arg-type]
             name=found.get("field_name") or f"developer field {index}:{number}",
             units=found.get("units"),
             code=code,
+            kind=_KINDS.get(code, "int"),
             invalid=invalid,
             scale=found.get("scale") or 0,  # 0 and 1: none
             offset=found.get("offset") or 0,
@@ -312,7 +315,6 @@ def decode_fit(data: bytes) -> FitMessages:
     if "records" in by_message:
         found.records = records_frame(by_message["records"], developer)
     found.developer_fields = {
-        column: (spec.name, spec.units) for column, spec in developer.items()
-        if column in found.records.columns
-    }  # fmt: skip
+        column: spec for column, spec in developer.items() if column in found.records.columns
+    }
     return found

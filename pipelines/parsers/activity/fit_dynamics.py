@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.parsers.activity.fit_messages import DeveloperSpec
 from pipelines.parsers.schemas import DeveloperField
 
 # summary name -> the record field it needs and its value in the summary unit
@@ -70,14 +71,12 @@ def _statistics(column: str) -> list[pl.Expr]:
     ]
 
 
-def _developer_field(column: str, described: tuple[str, str | None], row: dict) -> DeveloperField:
-    _, index, number = column.split("_")
-    name, units = described
+def _developer_field(column: str, described: DeveloperSpec, row: dict) -> DeveloperField:
     return DeveloperField(
-        developer_data_index=int(index),
-        field_number=int(number),
-        name=name,
-        units=units,
+        developer_data_index=described.developer_data_index,
+        field_number=described.field_number,
+        name=described.name,
+        units=described.units,
         records=row[f"{column}:records"],
         median=row[f"{column}:median"],
         p25=row[f"{column}:p25"],
@@ -98,13 +97,13 @@ def _named(fields: list[DeveloperField]) -> dict[str, float]:
 
 
 def summaries(
-    records: pl.DataFrame, developer: dict[str, tuple[str, str | None]], running: set[int]
+    records: pl.DataFrame, developer: dict[str, DeveloperSpec], running: set[int]
 ) -> dict[int, tuple[dict[str, float], list[DeveloperField]]]:
     """Per session: the running dynamics summaries (running sessions only, values present only) and
     the developer fields with a value.
 
     `records` holds `session`, the `record_dynamics` columns and the developer columns that
-    `developer` names (column -> name and units); `running` lists the running sessions.
+    `developer` describes; `running` lists the running sessions.
     """
     dynamics = [name for name in _DYNAMICS if running and name in records.columns]
     columns = dynamics + [column for column in developer if column in records.columns]

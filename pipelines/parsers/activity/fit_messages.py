@@ -51,9 +51,12 @@ class FieldSpec:
 class DeveloperSpec:
     """A developer field as its field_description message states it: name, units, how to decode."""
 
+    developer_data_index: int
+    field_number: int
     name: str
     units: str | None
     code: str  # struct / numpy type code of its base type
+    kind: str  # int | uint64 | float
     invalid: int | None
     scale: int = 0  # 0 or 1: none
     offset: int = 0
@@ -91,8 +94,8 @@ class FitMessages:
     activities: list[dict] = field(default_factory=list)
     field_descriptions: list[dict] = field(default_factory=list)
     records: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=RECORD_SCHEMA))
-    # records column of each decoded developer field -> (name, units) from its description
-    developer_fields: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    # records column of each decoded developer field -> its description
+    developer_fields: dict[str, DeveloperSpec] = field(default_factory=dict)
     fit_files: int = 0
     repeated_files: int = 0  # chained files identical to one before them: the same recording again
     crc_mismatch: bool = False
@@ -143,10 +146,9 @@ def _developer_series(
     if found is None or len(column[0]) != np.dtype(found.code).itemsize:
         return None
     values = np.frombuffer(b"".join(column), (">" if spec.big else "<") + found.code)
-    kind = "float" if found.code in "fd" else "int"
     scale = found.scale if found.scale > 1 else 0  # dividing by 1 would only cost time
-    decoded = FieldSpec(spec.name, kind, found.invalid, scale, found.offset)
-    return pl.Series(spec.name, values, _DTYPES[kind], strict=False), decoded
+    decoded = FieldSpec(spec.name, found.kind, found.invalid, scale, found.offset)
+    return pl.Series(spec.name, values, _DTYPES[found.kind]), decoded
 
 
 def _group_frame(group: MessageRows, developer: dict[str, DeveloperSpec]) -> pl.LazyFrame:
