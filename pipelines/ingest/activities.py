@@ -7,7 +7,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +17,12 @@ import polars as pl
 from pipelines.activity.summarize import ActivitySummary, summarize
 from pipelines.ingest.inbox import raw_path
 from pipelines.ingest.registry import FileOutcome, record_outcomes
-from pipelines.ingest.tables import ACTIVITIES, ACTIVITY_SAMPLES
+from pipelines.ingest.tables import (
+    ACTIVITIES,
+    ACTIVITY_DEVELOPER_FIELDS,
+    ACTIVITY_DYNAMICS,
+    ACTIVITY_SAMPLES,
+)
 from pipelines.parsers.activity.activity_file import parse_activity_file
 from pipelines.parsers.activity.strava_export import parse_strava_export
 from pipelines.parsers.schemas import ParsedActivity, ParseError
@@ -72,6 +77,8 @@ class BatchResult:
 
     activities: list[ActivityRow] = field(default_factory=list)
     samples: list[pl.DataFrame] = field(default_factory=list)
+    dynamics: list[dict] = field(default_factory=list)  # activity_dynamics rows
+    developer_fields: list[dict] = field(default_factory=list)  # activity_developer_fields rows
     outcomes: list[FileOutcome] = field(default_factory=list)
 
 
@@ -85,6 +92,16 @@ def _activities_of(
     return (
         [(activity, source) for _, activity in found],
         [f"{member}: {err.reason}" for member, err in problems],
+    )
+
+
+def _add_form(activity: ParsedActivity, activity_id: str, result: BatchResult) -> None:
+    """The activity's running form, watch ratings and developer fields, when the file holds any."""
+    ratings = {"watch_rpe": activity.watch_rpe, "watch_feel": activity.watch_feel}
+    if activity.dynamics or any(value is not None for value in ratings.values()):
+        result.dynamics.append({"activity_id": activity_id, **activity.dynamics, **ratings})
+    result.developer_fields.extend(
+        {"activity_id": activity_id, **asdict(found)} for found in activity.developer_fields
     )
 
 
@@ -102,7 +119,7 @@ def parse_job(job: ActivityJob, thresholds: Thresholds, result: BatchResult) -> 
             except ParseError as err:  # one impossible leg must not cost the file its others
                 refused.append(err)
                 continue
-            parsed.append((summary, source))
+            parsed.append((summary, source, activity))
         if not parsed and refused:
             raise refused[0]
     except ParseError as err:
@@ -111,8 +128,9 @@ def parse_job(job: ActivityJob, thresholds: Thresholds, result: BatchResult) -> 
     except Exception as err:  # one file no parser foresaw must not stop the whole club's run
         result.outcomes.append(FileOutcome.unexpected(job, err))
         return
-    for index, ((summary, samples), source) in enumerate(parsed):
+    for index, ((summary, samples), source, activity) in enumerate(parsed):
         activity_id = f"{job.sha256[:16]}-{index}"
+        _add_form(activity, activity_id, result)
         result.activities.append(
             ActivityRow(
                 **summary,
@@ -209,7 +227,8 @@ def limit_load_memory(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:
-    """Write one batch in a single transaction: activities, samples and the files' outcomes."""
+    """Write one batch in a single transaction: activities, samples, running form and the files'
+    outcomes."""
     shas = [o.sha256 for o in result.outcomes]
     with transaction(con):
         # a file parsed again (after a parser fix, or a run killed mid-batch) replaces its rows;
@@ -221,11 +240,12 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:
                 params=[shas],
             ).fetchall()
         ]
-        if loaded:
+        per_activity = (ACTIVITY_SAMPLES, ACTIVITY_DYNAMICS, ACTIVITY_DEVELOPER_FIELDS, ACTIVITIES)
+        for table in per_activity if loaded else ():
             con.sql(
-                "delete from activity_samples where list_contains(?, activity_id)", params=[loaded]
+                f"delete from {table.name} where list_contains(?, activity_id)",  # noqa: S608
+                params=[loaded],
             )
-            con.sql("delete from activities where list_contains(?, activity_id)", params=[loaded])
         if result.activities:
             frame = pl.DataFrame(result.activities, schema=ROW_SCHEMA).with_columns(
                 duplicate_of=pl.lit(None, pl.String),
@@ -234,6 +254,12 @@ def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:
             append_rows(con, ACTIVITIES.name, ACTIVITIES.conform(frame))
             samples = pl.concat(result.samples, how="diagonal_relaxed")
             append_rows(con, ACTIVITY_SAMPLES.name, ACTIVITY_SAMPLES.conform(samples))
+        for table, rows in (
+            (ACTIVITY_DYNAMICS, result.dynamics),
+            (ACTIVITY_DEVELOPER_FIELDS, result.developer_fields),
+        ):
+            if rows:
+                append_rows(con, table.name, pl.DataFrame(rows, schema=table.schema))
         record_outcomes(con, result.outcomes)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.parsers.activity.fit_dynamics import DYNAMICS_COLUMNS
 from pipelines.parsers.club.assessment_catalog import MEASURE_SCHEMA
 from pipelines.parsers.club.assessments import RESULT_SCHEMA, SESSION_SCHEMA
 from pipelines.parsers.club.exercise_catalog import CATALOG_SCHEMA
@@ -199,6 +200,47 @@ ACTIVITY_SAMPLES = StagingTable(
         "seg": pl.Int32(),
     },
     key=("activity_id", "t"),
+)
+ACTIVITY_DYNAMICS = StagingTable(
+    "activity_dynamics",
+    "Per FIT activity whose watch recorded them: the running form (running dynamics and the known "
+    "Stryd developer fields, each as median, p25 and p75 over the records holding a value; runs "
+    "only) and the athlete's post-activity RPE and feel.",
+    {
+        "activity_id": pl.String(),
+        **dict.fromkeys(DYNAMICS_COLUMNS, pl.Float64()),
+        "watch_rpe": pl.Float64(),
+        "watch_feel": pl.Float64(),
+    },
+    key=("activity_id",),
+    key_check="Every activity has at most one row of running form and watch ratings.",
+    notes={
+        "cadence_spm_median": "steps/min = 2 x (FIT cadence + fractional_cadence)",
+        "gct_balance_left_pct_median": "% of ground contact time on the left foot; null on "
+        "wrist-only runs, never 0",
+        "watch_rpe": "FIT session workout_rpe / 10: Borg CR-10, 0-10",
+        "watch_feel": "FIT session workout_feel, 0 (very weak) to 100 (very strong)",
+    },
+)
+ACTIVITY_DEVELOPER_FIELDS = StagingTable(
+    "activity_developer_fields",
+    "Every numeric developer field of a FIT activity (Stryd's, a Connect IQ app's), named and "
+    "united as the file's field_description says, summarised over the records holding a value.",
+    {
+        "activity_id": pl.String(),
+        "developer_data_index": pl.Int32(),
+        "field_number": pl.Int32(),
+        "name": pl.String(),
+        "units": pl.String(),
+        "records": pl.Int64(),
+        "median": pl.Float64(),
+        "p25": pl.Float64(),
+        "p75": pl.Float64(),
+    },
+    key=("activity_id", "developer_data_index", "field_number"),
+    required=("name", "records"),
+    key_check="Every developer field of an activity is listed once, named, with its record count.",
+    notes={"records": "records holding a value"},
 )
 STRENGTH_SETS = StagingTable(
     "strength_sets",
@@ -495,6 +537,8 @@ STAGING_TABLES: tuple[StagingTable, ...] = (
     ATHLETES,
     ACTIVITIES,
     ACTIVITY_SAMPLES,
+    ACTIVITY_DYNAMICS,
+    ACTIVITY_DEVELOPER_FIELDS,
     STRENGTH_SETS,
     EXERCISE_CATALOG,
     PROGRAMS,
@@ -524,6 +568,8 @@ APPENDED = (
     INGEST_ERRORS,
     ACTIVITIES,
     ACTIVITY_SAMPLES,
+    ACTIVITY_DYNAMICS,
+    ACTIVITY_DEVELOPER_FIELDS,
     STRENGTH_SETS,
     CHECKIN_ANSWERS,
     INJURY_REPORTS,

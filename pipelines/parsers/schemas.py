@@ -47,6 +47,21 @@ class DeviceDataFile(ParseError):
 NOT_AN_ACTIVITY = "not a recorded activity"
 
 
+@dataclass(frozen=True)
+class DeveloperField:
+    """One developer field of an activity (a Connect IQ app's or an accessory's, e.g. Stryd's) as
+    its description names it, summarised over the records that hold a value."""
+
+    developer_data_index: int
+    field_number: int
+    name: str
+    units: str | None
+    records: int  # records with a value
+    median: float
+    p25: float
+    p75: float
+
+
 @dataclass
 class ParsedActivity:
     """One activity as the file states it, before cleaning."""
@@ -67,6 +82,12 @@ class ParsedActivity:
     index_in_file: int = 0  # multisport / multi-track files give several activities
     warnings: list[str] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)  # e.g. Strava name/type/gear
+    # Running form (FIT runs): medians and quartiles of the running dynamics, by the column names
+    # of fit_dynamics.DYNAMICS_COLUMNS; empty when the file holds none.
+    dynamics: dict[str, float | None] = field(default_factory=dict)
+    developer_fields: list[DeveloperField] = field(default_factory=list)
+    watch_rpe: float | None = None  # the athlete's post-activity RPE on the watch, CR-10 (0-10)
+    watch_feel: float | None = None  # how the athlete felt, 0 (very weak) to 100 (very strong)
 
 
 @dataclass(frozen=True)

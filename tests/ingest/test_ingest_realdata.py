@@ -120,6 +120,30 @@ def test_triathlon_becomes_one_activity_per_session(real_club: Path) -> None:
     assert [r[0] for r in rows] == ["swimming", "other", "cycling", "other", "running"]
 
 
+def test_stryd_run_loads_its_running_form_and_developer_fields(real_club: Path) -> None:
+    # the parser's figures, tested field by field in tests/parsers/activity/test_fit.py
+    form = _rows(
+        real_club,
+        "select d.cadence_spm_median, d.gct_ms_median, d.form_power_w_median, "
+        "d.gct_balance_left_pct_median, d.watch_rpe from activity_dynamics d "
+        "join activities a using (activity_id) join files f on f.sha256 = a.file_sha256 "
+        "where f.original_name = 'stryd_run_developer-fields.fit'",
+    )
+    assert form == [(150.0, 345.0, 94.0, None, None)]  # a foot pod: no balance, never 0
+    fields = _rows(
+        real_club,
+        "select d.name, d.units, d.records from activity_developer_fields d "
+        "join activities a using (activity_id) join files f on f.sha256 = a.file_sha256 "
+        "where f.original_name = 'stryd_run_developer-fields.fit' order by d.field_number",
+    )
+    assert fields == [
+        ("Speed", "M/S", 3424),
+        ("Distance", "Meters", 3424),
+        ("Form Power", "Watts", 3424),
+        ("Leg Spring Stiffness", "KN/m", 3424),
+    ]
+
+
 def test_strength_files_load_their_sets(real_club: Path) -> None:
     rows = dict(
         _rows(

@@ -51,7 +51,8 @@ def test_the_doc_shows_the_declarations() -> None:
 def test_one_key_check_per_table_with_a_key_check() -> None:
     checks = key_checks()
     assert [c.name for c in checks] == [f"{t.name}_keys" for t in CHECKED]
-    assert len(checks) == 18  # 11, the three app-entry tables, four assessment tables
+    # 11, the three app-entry tables, four assessment tables, two running-form tables
+    assert len(checks) == 20
     for check in checks:
         assert sql_inputs(check.sql, check.name) == [check.table]
         assert check.sql.startswith(f"-- {check.name}: {check.description}\n")

@@ -225,6 +225,37 @@ def load_club(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def watch_rpe_club(con: duckdb.DuckDBPyConnection) -> None:
+    """w1 in the week of 2026-02-09 (load_club's data ends 02-15), watch ratings in activity_dynamics:
+    02-09 a 40-min run with TRIMP 90 and watch RPE 6; 02-10 a 30-min run, no HR, watch RPE 4.5;
+    02-11 a 50-min run with TRIMP 100 and no watch row, and a strength session of 4 sets RPE 7;
+    02-12 a 20-min run whose watch recorded running form but no RPE; 02-13 a 60-min ride, RPE 5.
+    """
+    athletes(con, "w1")
+    activities = [
+        run("w1", date(2026, 2, 9), minutes=40, trimp=90.0, activity_id="w1-a"),
+        run("w1", date(2026, 2, 10), minutes=30, activity_id="w1-b"),
+        run("w1", date(2026, 2, 11), minutes=50, trimp=100.0, activity_id="w1-c"),
+        run("w1", date(2026, 2, 12), minutes=20, activity_id="w1-d"),
+        run(
+            "w1", date(2026, 2, 13), minutes=60, sport="cycling", is_running=False,
+            activity_id="w1-e",
+        ),
+    ]  # fmt: skip
+    insert(con, "activities", activities)
+    insert(
+        con,
+        "activity_dynamics",
+        [
+            {"activity_id": "w1-a", "watch_rpe": 6.0, "watch_feel": 50.0},
+            {"activity_id": "w1-b", "watch_rpe": 4.5},
+            {"activity_id": "w1-d", "cadence_spm_median": 172.0, "watch_feel": 75.0},
+            {"activity_id": "w1-e", "watch_rpe": 5.0},
+        ],
+    )
+    sessions(con, [strength_set("w1", "w1-s", date(2026, 2, 11), ["glute_max"], rpe=7.0)] * 4)
+
+
 def pace_club(con: duckdb.DuckDBPyConnection) -> None:
     """p1 enrolled 2026-03-04 (program week 1 = week of 03-02); p2 not enrolled, GAP 360 - 2k in weeks k = 0..7 from 04-06."""
     athletes(con, "p1", "p2")

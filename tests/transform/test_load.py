@@ -1,4 +1,5 @@
-"""Session load choices, daily CTL/ATL/TSB and EWMA ACWR on the hand-worked club in scenarios.load_club."""
+"""Session load choices, daily CTL/ATL/TSB and EWMA ACWR on the hand-worked clubs in
+scenarios.load_club and scenarios.watch_rpe_club."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from tests.transform import scenarios
 
-SCENARIOS = (scenarios.load_club,)
+SCENARIOS = (scenarios.load_club, scenarios.watch_rpe_club)
 
 
 def recurse(loads: list[float], alpha: float) -> list[float]:
@@ -33,6 +34,23 @@ def test_session_load_uses_trimp_then_session_rpe_then_default(
         ("strength", 10.0, 70.0, "session_rpe"),  # 4 sets x 2.5 min x mean RPE 7
         ("other_sport", 60.0, 120.0, "default_intensity"),  # 60 min x 2.0 per minute
         ("run", 30.0, 60.0, "default_intensity"),
+    ]
+
+
+def test_watch_rpe_x_minutes_where_the_watch_stored_an_rpe(
+    club: duckdb.DuckDBPyConnection,
+) -> None:
+    got = club.sql(
+        "select session_id, minutes, load, load_method from int_session_load "
+        "where athlete_id = 'w1' order by local_date, session_id"
+    ).fetchall()
+    assert got == [
+        ("w1-a", 40.0, 240.0, "watch_rpe"),  # RPE 6 x 40 min, before its TRIMP of 90
+        ("w1-b", 30.0, 135.0, "watch_rpe"),  # RPE 4.5 x 30 min
+        ("w1-c", 50.0, 100.0, "trimp"),  # no watch rating: TRIMP as before
+        ("w1-s", 10.0, 70.0, "session_rpe"),  # the club's RPE for its strength sets: 10 min x 7
+        ("w1-d", 20.0, 40.0, "default_intensity"),  # running form but no RPE: 20 min x 2.0
+        ("w1-e", 60.0, 300.0, "watch_rpe"),  # a ride: RPE 5 x 60 min
     ]
 
 

@@ -19,9 +19,19 @@ from pipelines.ingest.registry import files_to_parse, record_outcomes
 
 @dg.asset(
     group_name="gps",
-    metadata={WRITES: ["activities", "activity_samples", "files", "ingest_errors"]},
+    metadata={
+        WRITES: [
+            "activities",
+            "activity_samples",
+            "activity_dynamics",
+            "activity_developer_fields",
+            "files",
+            "ingest_errors",
+        ]
+    },
     deps=[raw_archive, club_reference],
-    description="One row per recorded activity (cleaned, with per-run metrics) and its samples.",
+    description="One row per recorded activity (cleaned, with per-run metrics), its samples, and "
+    "the running form and developer fields its watch recorded.",
 )
 def activities(
     context: dg.AssetExecutionContext, club: ClubFolder, warehouse: Warehouse

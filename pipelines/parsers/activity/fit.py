@@ -15,10 +15,12 @@ from datetime import UTC, datetime
 import polars as pl
 
 from pipelines.parsers.activity.fit_decoder import FIT_EPOCH_S, SYSTEM_TIME_LIMIT, decode_fit
+from pipelines.parsers.activity.fit_dynamics import record_dynamics, summaries
 from pipelines.parsers.activity.fit_messages import FitMessages
 from pipelines.parsers.schemas import (
     NOT_AN_ACTIVITY,
     SAMPLE_SCHEMA,
+    DeveloperField,
     DeviceDataFile,
     ParsedActivity,
     ParseError,
@@ -35,6 +37,7 @@ NO_DATE_HINT = (
 TOTALS_ONLY = "no recorded points with a time: only the session totals are available"
 
 # FIT profile numbers: sport -> settings.SPORTS; running sub_sports (trail 3, treadmill 1, indoor 45)
+_RUNNING = 1
 _SPORTS = {1: "running", 2: "cycling", 5: "swimming", 11: "walking", 12: "skiing", 13: "skiing"}
 _SPORTS |= {15: "rowing", 16: "hiking", 17: "hiking", 21: "cycling"}
 _RUNNING_SUB_SPORTS = {1: "treadmill_running", 3: "trail_running", 45: "treadmill_running"}
@@ -49,7 +52,7 @@ _UINT32_END = 2**32  # FIT times and totals are uint32 fields: anything else is 
 
 def sport_of(sport: int | None, sub_sport: int | None) -> str:
     """The settings.SPORTS name of a FIT sport and sub_sport."""
-    if sport == 1:
+    if sport == _RUNNING:
         return _RUNNING_SUB_SPORTS.get(sub_sport, "running")  # type: ignore[arg-type]
     if sport == _FITNESS_EQUIPMENT and sub_sport == _INDOOR_ROWING:
         return "rowing"
@@ -138,7 +141,8 @@ def _segments(messages: FitMessages) -> pl.Series:
 def _samples(
     messages: FitMessages, sessions: list[dict], offset: int, relative: bool
 ) -> pl.DataFrame:
-    """Samples of every timed record, with the session each belongs to, ordered by session and time.
+    """Samples of every timed record, with the session each belongs to, ordered by session and time,
+    and the record's running dynamics and developer fields.
 
     A record belongs to the last session started by its time (the first if none was); its segment
     counts the timer restarts at or before its time, from 0 in each session.
@@ -152,6 +156,8 @@ def _samples(
         messages.records.lazy()
         .filter(timed if relative else timed & (pl.col("timestamp") >= SYSTEM_TIME_LIMIT))
         .select(
+            *record_dynamics(messages.records),
+            *messages.developer_fields,
             t=((pl.col("timestamp") + (offset + FIT_EPOCH_S)) * 1_000_000).cast(
                 pl.Datetime("us", "UTC")
             ),
@@ -248,7 +254,19 @@ def _sessions(messages: FitMessages) -> list[dict]:
     return sessions
 
 
-def _activity(session: dict, samples: pl.DataFrame, offset: int, index: int) -> ParsedActivity:
+def _watch_rating(session: dict, name: str, scale: float) -> float | None:
+    """The session's workout_rpe or workout_feel on its scale (None: not stated, or out of range)."""
+    value = session.get(name)
+    return value / scale if isinstance(value, int) and 0 <= value <= 100 else None
+
+
+def _activity(
+    session: dict,
+    samples: pl.DataFrame,
+    offset: int,
+    index: int,
+    form: tuple[dict[str, float], list[DeveloperField]],
+) -> ParsedActivity:
     return ParsedActivity(
         source_format="fit",
         sport=sport_of(session.get("sport"), session.get("sub_sport")),
@@ -259,6 +277,10 @@ def _activity(session: dict, samples: pl.DataFrame, offset: int, index: int) -> 
         device_elapsed_s=session.get("total_elapsed_time"),
         device_avg_hr=session.get("avg_heart_rate"),
         index_in_file=index,
+        dynamics=form[0],
+        developer_fields=form[1],
+        watch_rpe=_watch_rating(session, "workout_rpe", 10),  # stored as CR-10 x 10
+        watch_feel=_watch_rating(session, "workout_feel", 1),
     )
 
 
@@ -298,13 +320,17 @@ def parse_fit(data: bytes) -> list[ParsedActivity]:
         warnings.append(f"{messages.damage}: salvaged {messages.records.height} records")
     if messages.repeated_files:
         warnings.append(_repeated(messages.repeated_files))
-    legs = _legs(_samples(messages, sessions, offset, relative))
+    samples = _samples(messages, sessions, offset, relative)
+    running = {index for index, session in enumerate(sessions) if session.get("sport") == _RUNNING}
+    form = summaries(samples, messages.developer_fields, running)
+    legs = _legs(samples.select(*SAMPLE_SCHEMA, "session"))
     activities = []
     for index, session in enumerate(sessions):
         leg = legs.get(index)
         if leg is None and not _summed(session):
             continue  # a session with neither points nor totals
-        activity = _activity(session, empty_samples() if leg is None else leg, offset, index)
+        points = empty_samples() if leg is None else leg
+        activity = _activity(session, points, offset, index, form.get(index, ({}, [])))
         activity.warnings = list(warnings) + ([TOTALS_ONLY] if leg is None else [])
         if session.get("sport") is None:
             activity.warnings.append("the file states no sport: taken as other")

@@ -2,9 +2,11 @@
 
 One `struct.Struct` is compiled per distinct definition message and unpacks just the wanted fields;
 records are gathered as tuples and become one polars frame at the end. It reads chained FIT files,
-compressed-timestamp headers and compressed speed/distance, skips developer fields, keeps what it
-read when a CRC is wrong, and salvages every complete message of a truncated file. A chained file
-identical to one read before (the same recording stored twice) is counted, not read again.
+compressed-timestamp headers and compressed speed/distance, keeps what it read when a CRC is wrong,
+and salvages every complete message of a truncated file. A chained file identical to one read
+before (the same recording stored twice) is counted, not read again. Developer fields of records
+are kept as raw bytes and decoded at the end, a column at a time, with the type, scale and units
+their field_description messages give; those of other messages are skipped.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from pipelines.parsers.activity.fit_crc import crc16
 from pipelines.parsers.activity.fit_messages import (
     HEADER_TIME_FIELD,
     SPEED_DISTANCE_FIELDS,
+    DeveloperSpec,
     FieldSpec,
     FitMessages,
     MessageRows,
+    developer_column,
     message_dicts,
     records_frame,
 )
@@ -56,7 +60,7 @@ _SPEED_DISTANCE = 8  # record.compressed_speed_distance: 12-bit speed, 12-bit ro
 
 # global message number -> FitMessages attribute, and the fields kept: number -> (name, scale, offset)
 _MESSAGES = {0: "file_ids", 12: "sports", 18: "sessions", 19: "laps", 20: "records", 21: "events"}
-_MESSAGES[34] = "activities"
+_MESSAGES |= {34: "activities", 206: "field_descriptions"}
 _TOTALS = {
     2: ("start_time", 0, 0),
     7: ("total_elapsed_time", 1000, 0),
@@ -73,6 +77,8 @@ _WANTED: dict[int, dict[int, tuple[str, int, int]]] = {
         16: ("avg_heart_rate", 0, 0),
         25: ("first_lap_index", 0, 0),
         26: ("num_laps", 0, 0),
+        192: ("workout_feel", 0, 0),  # 0-100, how the athlete felt
+        193: ("workout_rpe", 0, 0),  # Borg CR-10 x 10
     },
     19: dict(_TOTALS),
     _RECORD: {
@@ -83,12 +89,29 @@ _WANTED: dict[int, dict[int, tuple[str, int, int]]] = {
         4: ("cadence", 0, 0),
         5: ("distance", 100, 0),
         6: ("speed", 1000, 0),
+        7: ("power", 0, 0),  # W
         _SPEED_DISTANCE: ("compressed_speed_distance", 0, 0),
+        39: ("vertical_oscillation", 10, 0),  # mm
+        40: ("stance_time_percent", 100, 0),  # % of the step
+        41: ("stance_time", 10, 0),  # ms
+        53: ("fractional_cadence", 128, 0),  # strides/min
         73: ("enhanced_speed", 1000, 0),
         78: ("enhanced_altitude", 5, 500),
+        83: ("vertical_ratio", 100, 0),  # %
+        84: ("stance_time_balance", 100, 0),  # % left
+        85: ("step_length", 10, 0),  # mm
     },
     21: {0: ("event", 0, 0), 1: ("event_type", 0, 0)},
     34: {5: ("local_timestamp", 0, 0)},
+    206: {
+        0: ("developer_data_index", 0, 0),
+        1: ("field_definition_number", 0, 0),
+        2: ("fit_base_type_id", 0, 0),
+        3: ("field_name", 0, 0),
+        6: ("scale", 0, 0),
+        7: ("offset", 0, 0),
+        8: ("units", 0, 0),
+    },
 }
 for _fields in _WANTED.values():
     _fields[_TIMESTAMP] = ("timestamp", 0, 0)
@@ -133,9 +156,17 @@ def _layout(definition: bytes, developer: bool) -> _Layout:
         codes.append(code if scalar else f"{width}s")
         kind = _KINDS.get(code, "int") if scalar else "string" if base == _STRING else "bytes"
         fields.append(FieldSpec(name, kind, invalid, scale, offset))
-    if developer:  # developer fields are skipped: only their sizes matter
+    if developer:
         at = 5 + 3 * count
-        codes.append(f"{sum(definition[at + 2 : at + 1 + 3 * definition[at] : 3])}x")
+        for i in range(at + 1, at + 1 + 3 * definition[at], 3):
+            number, width, index = definition[i], definition[i + 1], definition[i + 2]
+            if global_num != _RECORD:  # only records' developer fields are read: skip the others
+                codes.append(f"{width}x")
+                continue
+            codes.append(f"{width}s")
+            fields.append(
+                FieldSpec(developer_column(index, number), "developer", big=endian == ">")
+            )
     layout = struct.Struct("".join(codes))
     computed = SPEED_DISTANCE_FIELDS if speed_distance_at >= 0 else ()
     return _Layout(
@@ -214,6 +245,32 @@ def _read_body(data: bytes, pos: int, end: int, groups: dict) -> str | None:
     return None
 
 
+def _developer_specs(descriptions: list[dict]) -> dict[str, DeveloperSpec]:
+    """How to decode each described developer field of numeric type, by its records column.
+
+    A field described twice keeps its first description (chained files may repeat them).
+    """
+    specs: dict[str, DeveloperSpec] = {}
+    for found in descriptions:
+        index, number = found.get("developer_data_index"), found.get("field_definition_number")
+        code, invalid = _BASE_TYPES.get(found.get("fit_base_type_id"), ("", None))  # type: ignore[arg-type]
+        column = developer_column(index, number)  # type: ignore[arg-type]
+        if index is None or number is None or not code or column in specs:
+            continue
+        specs[column] = DeveloperSpec(
+            developer_data_index=index,  # type: ignore[arg-type]
+            field_number=number,  # type: ignore[arg-type]
+            name=found.get("field_name") or f"developer field {index}:{number}",
+            units=found.get("units"),
+            code=code,
+            kind=_KINDS.get(code, "int"),
+            invalid=invalid,
+            scale=found.get("scale") or 0,  # 0 and 1: none
+            offset=found.get("offset") or 0,
+        )
+    return specs
+
+
 def _crc_ok(data: bytes, start: int, header_size: int, crc_end: int) -> bool:
     header_crc = int.from_bytes(data[start + 12 : start + 14], "little") if header_size >= 14 else 0
     if header_crc and crc16(data[start : start + 12]) != header_crc:  # 0: header CRC not computed
@@ -252,8 +309,12 @@ def decode_fit(data: bytes) -> FitMessages:
     for group in groups.values():
         by_message.setdefault(group.message, []).append(group)
     for message, message_groups in by_message.items():
-        if message == "records":
-            found.records = records_frame(message_groups)
-        else:
+        if message != "records":
             setattr(found, message, message_dicts(message_groups))
+    developer = _developer_specs(found.field_descriptions)
+    if "records" in by_message:
+        found.records = records_frame(by_message["records"], developer)
+    found.developer_fields = {
+        column: spec for column, spec in developer.items() if column in found.records.columns
+    }
     return found

@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 
-# The record columns the decoder returns: enhanced fields and compressed speed/distance folded in.
+# Running dynamics, in the FIT profile's units: a chest strap, a foot pod or the watch writes them.
+RUNNING_DYNAMICS: dict[str, pl.DataType] = {
+    "fractional_cadence": pl.Float64,  # strides/min to add to cadence
+    "stance_time": pl.Float64,  # ms: ground contact time
+    "stance_time_percent": pl.Float64,  # % of the step on the ground
+    "stance_time_balance": pl.Float64,  # % of ground contact time on the left foot
+    "vertical_oscillation": pl.Float64,  # mm
+    "vertical_ratio": pl.Float64,  # % (vertical oscillation / step length)
+    "step_length": pl.Float64,  # mm
+    "power": pl.Float64,  # W
+}
+# The record columns the decoder returns: enhanced fields and compressed speed/distance folded in,
+# then the running dynamics; developer fields follow as Float64 columns named by developer_column().
 RECORD_SCHEMA: dict[str, pl.DataType] = {
     "seq": pl.Int64,  # byte offset of the message in the file: the order messages were written in
     "timestamp": pl.Int64,  # FIT date_time: seconds since 1989-12-31 UTC, or since power-on if small
@@ -14,9 +27,10 @@ RECORD_SCHEMA: dict[str, pl.DataType] = {
     "position_long": pl.Int64,
     "altitude": pl.Float64,  # m
     "heart_rate": pl.Int64,
-    "cadence": pl.Int64,
+    "cadence": pl.Int64,  # strides/min when running
     "distance": pl.Float64,  # m, cumulative
     "speed": pl.Float64,  # m/s
+    **RUNNING_DYNAMICS,
 }
 _DTYPES = {"int": pl.Int64, "uint64": pl.UInt64, "float": pl.Float64}
 
@@ -30,6 +44,27 @@ class FieldSpec:
     invalid: int | None = None  # the base type's "no value"; floats use NaN
     scale: int = 0
     offset: int = 0
+    big: bool = False  # big-endian (developer fields are decoded after reading, by column)
+
+
+@dataclass(frozen=True)
+class DeveloperSpec:
+    """A developer field as its field_description message states it: name, units, how to decode."""
+
+    developer_data_index: int
+    field_number: int
+    name: str
+    units: str | None
+    code: str  # struct / numpy type code of its base type
+    kind: str  # int | uint64 | float
+    invalid: int | None
+    scale: int = 0  # 0 or 1: none
+    offset: int = 0
+
+
+def developer_column(developer_data_index: int, field_number: int) -> str:
+    """The records column of a developer field."""
+    return f"dev_{developer_data_index}_{field_number}"
 
 
 # Values the decoder computes itself and appends to a row (None already marks a missing value).
@@ -57,7 +92,10 @@ class FitMessages:
     laps: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     activities: list[dict] = field(default_factory=list)
+    field_descriptions: list[dict] = field(default_factory=list)
     records: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=RECORD_SCHEMA))
+    # records column of each decoded developer field -> its description
+    developer_fields: dict[str, DeveloperSpec] = field(default_factory=dict)
     fit_files: int = 0
     repeated_files: int = 0  # chained files identical to one before them: the same recording again
     crc_mismatch: bool = False
@@ -101,23 +139,44 @@ def _decoded(spec: FieldSpec, height: int) -> pl.Expr:
     return column - spec.offset if spec.offset else column
 
 
-def _group_frame(group: MessageRows) -> pl.LazyFrame:
-    numeric, names = [], set()
-    for i, spec in enumerate(group.fields):
-        if spec.kind in _DTYPES and spec.name not in names:  # a field listed twice: first wins
-            numeric.append((i, spec))
-            names.add(spec.name)
+def _developer_series(
+    column: tuple, spec: FieldSpec, found: DeveloperSpec | None
+) -> tuple[pl.Series, FieldSpec] | None:
+    """A developer field's raw bytes decoded as its description says (None: not a numeric scalar)."""
+    if found is None or len(column[0]) != np.dtype(found.code).itemsize:
+        return None
+    values = np.frombuffer(b"".join(column), (">" if spec.big else "<") + found.code)
+    scale = found.scale if found.scale > 1 else 0  # dividing by 1 would only cost time
+    decoded = FieldSpec(spec.name, found.kind, found.invalid, scale, found.offset)
+    return pl.Series(spec.name, values, _DTYPES[found.kind]), decoded
+
+
+def _group_frame(group: MessageRows, developer: dict[str, DeveloperSpec]) -> pl.LazyFrame:
     columns = list(zip(*group.rows, strict=True))
-    frame = pl.DataFrame(
-        [pl.Series("seq", group.seqs, pl.Int64)]
-        + [pl.Series(spec.name, columns[i], _DTYPES[spec.kind]) for i, spec in numeric]
-    )
-    return frame.lazy().select("seq", *[_decoded(spec, frame.height) for _, spec in numeric])
+    series, specs, names = [pl.Series("seq", group.seqs, pl.Int64)], [], {"seq"}
+    for i, spec in enumerate(group.fields):
+        if spec.name in names:  # a field listed twice: the first wins
+            continue
+        if spec.kind in _DTYPES:
+            found = pl.Series(spec.name, columns[i], _DTYPES[spec.kind]), spec
+        elif spec.kind == "developer":
+            found = _developer_series(columns[i], spec, developer.get(spec.name))
+        else:
+            continue
+        if found is not None:
+            series.append(found[0])
+            specs.append(found[1])
+            names.add(spec.name)
+    frame = pl.DataFrame(series)
+    return frame.lazy().select("seq", *[_decoded(spec, frame.height) for spec in specs])
 
 
-def records_frame(groups: list[MessageRows]) -> pl.DataFrame:
-    """All record messages as one frame in file order, with RECORD_SCHEMA."""
-    frames = [_group_frame(group) for group in groups if group.rows]
+def records_frame(
+    groups: list[MessageRows], developer: dict[str, DeveloperSpec] | None = None
+) -> pl.DataFrame:
+    """All record messages as one frame in file order: RECORD_SCHEMA, then the developer fields
+    `developer` describes (Float64, by developer_column)."""
+    frames = [_group_frame(group, developer or {}) for group in groups if group.rows]
     if not frames:
         return pl.DataFrame(schema=RECORD_SCHEMA)
     merged = pl.concat(frames, how="diagonal_relaxed")
@@ -139,6 +198,8 @@ def records_frame(groups: list[MessageRows]) -> pl.DataFrame:
             first("cadence"),
             first("distance", "distance", "csd_distance"),
             first("speed", "enhanced_speed", "speed", "csd_speed"),
+            *[first(name) for name in RUNNING_DYNAMICS],
+            *[pl.col(name).cast(pl.Float64) for name in developer or {} if name in present],
         )
         .sort("seq")
         .cast(RECORD_SCHEMA, strict=False)  # type: ignore[arg-type]

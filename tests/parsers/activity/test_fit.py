@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import random
+import statistics
+import struct
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipelines.activity.summarize import summarize
-from pipelines.demo.fit_encoding import Message, fit_file
+from pipelines.demo.fit_encoding import FIT_EPOCH_UNIX, Message, fit_file
 from pipelines.parsers.activity.fit import CRC_WARNING, NO_DATE, TOTALS_ONLY, parse_fit
 from pipelines.parsers.schemas import NOT_AN_ACTIVITY, SAMPLE_SCHEMA, ParseError
 from tests.conftest import REALDATA
@@ -224,8 +226,90 @@ def test_unterminated_sigma_file_is_salvaged(realdata: Path) -> None:
     assert activity.sport == "cycling"  # from the sport message: the file has no session
 
 
-def test_developer_fields_are_skipped(realdata: Path) -> None:
-    (activity,) = parse_fit(_fit(realdata, "stryd_run_developer-fields.fit"))
+def _raw_records(data: bytes) -> tuple[list[dict], dict]:
+    """An independent reading of a one-file, little-endian FIT file without compressed headers:
+    its field_description messages (number -> raw bytes) and the raw record values by field number
+    (developer fields by ("dev", number)), each a list of bytes."""
+    descriptions, records = [], {}
+    definitions, pos, end = {}, data[0], data[0] + struct.unpack("<I", data[4:8])[0]
+    while pos < end:
+        header = data[pos]
+        if header & 0x40:
+            (number,), count = struct.unpack("<H", data[pos + 3 : pos + 5]), data[pos + 5]
+            fields = [tuple(data[pos + 6 + 3 * i : pos + 9 + 3 * i]) for i in range(count)]
+            pos += 6 + 3 * count
+            extra = []
+            if header & 0x20:
+                extra = [tuple(data[pos + 1 + 3 * i : pos + 4 + 3 * i]) for i in range(data[pos])]
+                pos += 1 + 3 * data[pos]
+            definitions[header & 0x0F] = (number, fields, extra)
+            continue
+        number, fields, extra = definitions[header & 0x0F]
+        pos += 1
+        values = {}
+        for field, size, _ in fields:
+            values[field] = data[pos : pos + size]
+            pos += size
+        for field, size, _ in extra:
+            values["dev", field] = data[pos : pos + size]
+            pos += size
+        if number == 206:
+            descriptions.append(values)
+        elif number == 20:
+            for key, value in values.items():
+                records.setdefault(key, []).append(value)
+    return descriptions, records
+
+
+def _quartiles(values: list[float]) -> tuple[float, float, float]:
+    """Median, p25 and p75 with linear interpolation between the sorted values."""
+    p25, median, p75 = statistics.quantiles(values, n=4, method="inclusive")
+    return median, p25, p75
+
+
+def test_stryd_running_dynamics_and_developer_fields(realdata: Path) -> None:
+    data = _fit(realdata, "stryd_run_developer-fields.fit")
+    descriptions, raw = _raw_records(data)
+    (activity,) = parse_fit(data)
+    # names and units as the field_description messages state them, with their base types
+    named = {
+        d[1][0]: (d[3].rstrip(b"\0").decode(), d[8].rstrip(b"\0").decode()) for d in descriptions
+    }
+    assert named == {
+        8: ("Form Power", "Watts"),
+        9: ("Leg Spring Stiffness", "KN/m"),
+        5: ("Speed", "M/S"),
+        6: ("Distance", "Meters"),
+    }
+    fields = {f.field_number: f for f in activity.developer_fields}
+    assert {n: (f.name, f.units) for n, f in fields.items()} == named
+    form_power = [struct.unpack("<H", v)[0] for v in raw["dev", 8]]  # uint16 (base type 0x84)
+    stiffness = [struct.unpack("<f", v)[0] for v in raw["dev", 9]]  # float32 (0x88)
+    assert (fields[8].records, fields[9].records) == (3424, 3424)
+    assert (fields[8].median, fields[8].p25, fields[8].p75) == pytest.approx(_quartiles(form_power))
+    assert (fields[9].median, fields[9].p25, fields[9].p75) == pytest.approx(_quartiles(stiffness))
+    dynamics = activity.dynamics
+    assert (
+        dynamics["form_power_w_median"],
+        dynamics["leg_spring_stiffness_kn_m_median"],
+    ) == pytest.approx((statistics.median(form_power), statistics.median(stiffness)))
+
+    # native fields, zeros (the pod before its first step) left out: cadence strides/min x 2,
+    # stance time and vertical oscillation stored x 10, power in W
+    def native(number: int, scale: float) -> list[float]:
+        values = [struct.unpack("<B" if len(v) == 1 else "<H", v)[0] for v in raw[number]]
+        return [value / scale for value in values if value]
+
+    for column, number, scale in (
+        ("cadence_spm", 4, 0.5), ("gct_ms", 41, 10), ("vo_mm", 39, 10), ("power_w", 7, 1)
+    ):  # fmt: skip
+        expected = _quartiles(native(number, scale))
+        got = tuple(dynamics[f"{column}_{statistic}"] for statistic in ("median", "p25", "p75"))
+        assert got == pytest.approx(expected), column
+    # what the file does not hold stays empty: no balance, ground contact %, ratio or step length
+    for column in ("gct_balance_left_pct", "gct_pct", "vertical_ratio_pct", "step_length_mm"):
+        assert f"{column}_median" not in dynamics
+    assert activity.watch_rpe is None and activity.watch_feel is None
     assert activity.warnings == []
     assert activity.samples["cad"].count() == 3424
 
@@ -310,7 +394,8 @@ TOTALS = ("total_elapsed_time", "total_timer_time", "total_distance")
 FILE_ID = Message(0, "file_id", ("type", "time_created"))
 EVENT = Message(1, "event", ("timestamp", "event", "event_type"))
 RECORD = Message(2, "record", ("timestamp", "distance", "heart_rate"))
-SESSION = Message(3, "session", ("start_time", "sport", "sub_sport", *TOTALS))
+SESSION_FIELDS = ("start_time", "sport", "sub_sport", *TOTALS)
+SESSION = Message(3, "session", SESSION_FIELDS)
 UNDATED_SESSION = Message(4, "session", ("sport", *TOTALS))
 LAP = Message(5, "lap", ("start_time", *TOTALS))
 
@@ -464,3 +549,125 @@ def test_identical_chained_files_are_one_activity_counted_once() -> None:
     assert summary["distance_m"] == pytest.approx(5037.2, rel=0.015)
     assert summary["timer_s"] == pytest.approx(1799, rel=0.01)
     assert summary["moving_s"] == pytest.approx(1799, rel=0.01)
+
+
+DYNAMICS = (
+    "cadence", "fractional_cadence", "stance_time", "stance_time_percent", "stance_time_balance",
+    "vertical_oscillation", "vertical_ratio", "step_length", "power",
+)  # fmt: skip
+FORM_RECORD = Message(6, "record", ("timestamp", "distance", *DYNAMICS))
+RATED_SESSION = Message(7, "session", (*SESSION_FIELDS, "workout_rpe", "workout_feel"))
+
+
+def _form_run(**dynamics: list[float]) -> bytes:
+    """A 6-record run at 3 m/s holding the given running dynamics (physical values, per record)."""
+    seconds = np.arange(6)
+    records = FORM_RECORD.pack(timestamp=START + seconds, distance=seconds * 3.0, **dynamics)
+    session = RATED_SESSION.pack(
+        start_time=START, sport=RUNNING, sub_sport=0, total_elapsed_time=5,
+        total_timer_time=5, total_distance=15, workout_rpe=70, workout_feel=75,
+    )  # fmt: skip
+    return _fit_file(FORM_RECORD, RATED_SESSION, body=records + session)
+
+
+# Six records: the first, standing still, holds zeros (no step measured); the five others, in a
+# shuffled order, hold every field at known values.
+FORM = {
+    "cadence": [0, 86, 84, 88, 85, 87],  # strides/min
+    "fractional_cadence": [0, 0.5, 0.5, 0.5, 0.5, 0.5],  # strides/min, stored x 128
+    "stance_time": [0, 250, 240, 260, 245, 255],  # ms, stored x 10
+    "stance_time_percent": [0, 34.0, 33.0, 35.0, 33.5, 34.5],  # %, stored x 100
+    "stance_time_balance": [0, 50.2, 49.0, 51.0, 49.5, 50.5],  # % left, stored x 100
+    "vertical_oscillation": [0, 85.0, 80.0, 90.0, 82.5, 87.5],  # mm, stored x 10
+    "vertical_ratio": [0, 8.0, 7.0, 9.0, 7.5, 8.5],  # %, stored x 100
+    "step_length": [0, 1100, 1000, 1200, 1050, 1150],  # mm, stored x 10
+    "power": [0, 220, 200, 240, 210, 230],  # W
+}
+
+
+def test_every_running_dynamics_field_is_summarised_in_its_documented_unit() -> None:
+    (run,) = parse_fit(_form_run(**FORM))
+    # by hand, zeros left out: five values each, the median the 3rd, p25 the 2nd, p75 the 4th;
+    # cadence in steps/min = 2 x (strides + 0.5): 169, 171, 173, 175, 177
+    assert run.dynamics == pytest.approx({
+        "cadence_spm_median": 173.0, "cadence_spm_p25": 171.0, "cadence_spm_p75": 175.0,
+        "gct_ms_median": 250.0, "gct_ms_p25": 245.0, "gct_ms_p75": 255.0,
+        "gct_pct_median": 34.0, "gct_pct_p25": 33.5, "gct_pct_p75": 34.5,
+        "gct_balance_left_pct_median": 50.2, "gct_balance_left_pct_p25": 49.5,
+        "gct_balance_left_pct_p75": 50.5,
+        "vo_mm_median": 85.0, "vo_mm_p25": 82.5, "vo_mm_p75": 87.5,
+        "vertical_ratio_pct_median": 8.0, "vertical_ratio_pct_p25": 7.5,
+        "vertical_ratio_pct_p75": 8.5,
+        "step_length_mm_median": 1100.0, "step_length_mm_p25": 1050.0,
+        "step_length_mm_p75": 1150.0,
+        "power_w_median": 220.0, "power_w_p25": 210.0, "power_w_p75": 230.0,
+    })  # fmt: skip
+    # workout_rpe is the CR-10 rating x 10, workout_feel 0-100 as stored
+    assert (run.watch_rpe, run.watch_feel) == (7.0, 75.0)
+    assert run.developer_fields == []
+
+
+@pytest.mark.parametrize(
+    "balance",
+    [[0] * 6, [655.35] * 6],  # the watch's zeros, the FIT invalid value 0xFFFF (stored x 100)
+    ids=["zeros", "invalid"],
+)
+def test_wrist_only_run_has_an_empty_balance_never_zero(balance: list[float]) -> None:
+    (run,) = parse_fit(_form_run(**(FORM | {"stance_time_balance": balance})))
+    assert "gct_balance_left_pct_median" not in run.dynamics
+    assert run.dynamics["gct_ms_median"] == 250.0
+
+
+def test_a_ride_has_no_running_dynamics() -> None:
+    # the same records under a cycling session: cadence is pedal revolutions, not strides
+    seconds = np.arange(6)
+    records = FORM_RECORD.pack(timestamp=START + seconds, distance=seconds * 8.0, **FORM)
+    session = SESSION.pack(
+        start_time=START, sport=2, sub_sport=0,
+        total_elapsed_time=5, total_timer_time=5, total_distance=40,
+    )  # fmt: skip
+    (ride,) = parse_fit(_fit_file(FORM_RECORD, SESSION, body=records + session))
+    assert (ride.sport, ride.dynamics, ride.watch_rpe) == ("cycling", {}, None)
+
+
+def _description(index: int, number: int, base_type: int, name: str, units: str) -> bytes:
+    """A field_description data message (local type 8, defined in `_developer_run`)."""
+    text = name.encode().ljust(24, b"\0") + units.encode().ljust(12, b"\0")
+    return bytes([8, index, number, base_type]) + text
+
+
+def _developer_run(ground_ms: list[int], air_w: list[float]) -> bytes:
+    """A run whose big-endian records carry two developer fields of app 0: Ground Time (uint16,
+    ms) and Air Power (float32, W), one record a second at 3 m/s."""
+    describe = bytes([0x48, 0, 0]) + struct.pack("<HB", 206, 5)
+    describe += bytes([0, 1, 0x02, 1, 1, 0x02, 2, 1, 0x02, 3, 24, 0x07, 8, 12, 0x07])
+    record = bytes([0x69, 0, 1]) + struct.pack(">HB", 20, 2) + bytes([253, 4, 0x86, 5, 4, 0x86])
+    record += bytes([2, 0, 2, 0, 1, 4, 0])  # developer fields: number, size, developer_data_index
+    body = describe + _description(0, 0, 0x84, "Ground Time", "ms")
+    body += _description(0, 1, 0x88, "Air Power", "Watts") + record
+    for second, (ground, air) in enumerate(zip(ground_ms, air_w, strict=True)):
+        timestamp = int(START) - FIT_EPOCH_UNIX + second
+        body += bytes([9]) + struct.pack(">IIHf", timestamp, second * 300, ground, air)
+    session = RATED_SESSION.pack(
+        start_time=START, sport=RUNNING, sub_sport=0, total_elapsed_time=len(air_w) - 1,
+        total_timer_time=len(air_w) - 1, total_distance=3 * (len(air_w) - 1), workout_rpe=255,
+        workout_feel=255,
+    )  # fmt: skip
+    return _fit_file(RATED_SESSION, body=body + session)
+
+
+def test_developer_fields_are_named_decoded_in_their_byte_order_and_mapped() -> None:
+    (run,) = parse_fit(_developer_run([250, 240, 260, 245, 255], [10.0, 8.0, 12.0, 9.0, 11.0]))
+    fields = {f.name: (f.units, f.records, f.median, f.p25, f.p75) for f in run.developer_fields}
+    # by hand: five values each, the median the 3rd of the sorted values, p25 the 2nd, p75 the 4th
+    assert fields == {
+        "Ground Time": ("ms", 5, 250.0, 245.0, 255.0),
+        "Air Power": ("Watts", 5, 10.0, 9.0, 11.0),
+    }
+    assert run.dynamics == {
+        "stryd_ground_time_ms_median": 250.0, "stryd_ground_time_ms_p25": 245.0,
+        "stryd_ground_time_ms_p75": 255.0, "air_power_w_median": 10.0, "air_power_w_p25": 9.0,
+        "air_power_w_p75": 11.0,
+    }  # fmt: skip
+    # the watch's "no rating" (0xFF) is no rating
+    assert (run.watch_rpe, run.watch_feel) == (None, None)

@@ -25,6 +25,19 @@ RECORD_FIELDS = {
     "cadence": ("cadence",),
     "distance": ("distance",),
     "speed": ("enhanced_speed", "speed"),
+    **{
+        name: (name,)
+        for name in (
+            "fractional_cadence",
+            "stance_time",
+            "stance_time_percent",
+            "stance_time_balance",
+            "vertical_oscillation",
+            "vertical_ratio",
+            "step_length",
+            "power",
+        )
+    },  # fmt: skip
 }
 SESSION_FIELDS = (
     "start_time",
@@ -57,9 +70,20 @@ def _raw_time(value: object) -> object:
     return value
 
 
-def _fitdecode_view(data: bytes) -> tuple[list[dict], list[dict]]:
+def _developer_values(frame: fitdecode.FitDataMessage, described: dict) -> dict:
+    """The record's developer fields by decoder column, noting each one's name and units."""
+    values = {}
+    for found in frame.fields:
+        if isinstance(found.field_def, fitdecode.types.DevFieldDefinition):
+            column = f"dev_{found.field_def.dev_data_index}_{found.field.def_num}"
+            values[column] = found.value
+            described[column] = (found.name, found.field.units)
+    return values
+
+
+def _fitdecode_view(data: bytes) -> tuple[list[dict], list[dict], dict]:
     """Records and sessions as fitdecode reads them, keeping what it read before any error."""
-    records, sessions = [], []
+    records, sessions, described = [], [], {}
     reader = fitdecode.FitReader(
         data,
         check_crc=fitdecode.CrcCheck.DISABLED,
@@ -73,7 +97,8 @@ def _fitdecode_view(data: bytes) -> tuple[list[dict], list[dict]]:
                     continue
                 if frame.name == "record":
                     row = {key: _first_valid(frame, names) for key, names in RECORD_FIELDS.items()}
-                    records.append(row | {"timestamp": _raw_time(row["timestamp"])})
+                    row |= {"timestamp": _raw_time(row["timestamp"])}
+                    records.append(row | _developer_values(frame, described))
                 elif frame.name == "session":
                     sessions.append(
                         {
@@ -85,14 +110,16 @@ def _fitdecode_view(data: bytes) -> tuple[list[dict], list[dict]]:
                     )
         except fitdecode.FitError:
             pass  # a truncated file: fitdecode stops where we salvage; compare what it read
-    return records, sessions
+    return records, sessions, described
 
 
 @pytest.mark.parametrize("path", REAL_FIT_FILES, ids=lambda path: path.name)
 def test_records_and_sessions_match_fitdecode(realdata: Path, path: Path) -> None:
     data = _fit_bytes(path)
-    expected_records, expected_sessions = _fitdecode_view(data)
+    expected_records, expected_sessions, developer_fields = _fitdecode_view(data)
     decoded = decode_fit(data)
+    described = {c: (f.name, f.units) for c, f in decoded.developer_fields.items()}
+    assert described == developer_fields
     records = decoded.records.drop("seq").to_dicts()
     assert len(records) == len(expected_records)
     for index, (got, expected) in enumerate(zip(records, expected_records, strict=True)):
