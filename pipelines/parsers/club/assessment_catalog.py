@@ -11,7 +11,6 @@ dashboard's form and by the parsers alike.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.parsers.club.yaml_files import raise_problems, used_twice, yaml_list
+from pipelines.parsers.club.yaml_files import raise_problems, unknown_keys, used_twice, yaml_list
 
 FILE = "assessment_tests.yaml"
 UNITS = ("N", "m", "kg", "s", "cm", "deg", "reps", "0-10", "level")
@@ -153,16 +152,6 @@ def _number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _unknown_keys(raw: dict, allowed: tuple[str, ...], where: str) -> list[str]:
-    problems = []
-    for key in raw:
-        if key not in allowed:
-            near = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f" (did you mean '{near[0]}'?)" if near else f" (allowed: {', '.join(allowed)})"
-            problems.append(f"{where} has an unknown field '{key}'{hint}")
-    return problems
-
-
 def _choice(raw: dict, key: str, allowed: tuple[str, ...], default: str, where: str) -> list[str]:
     value = raw.get(key, default)
     return (
@@ -224,7 +213,7 @@ def _test_problems(raw: object, index: int) -> list[str]:
         return [f"test #{index + 1} is not a mapping with {', '.join(TEST_KEYS)}"]
     code = raw.get("test")
     where = f"test '{code}'" if isinstance(code, str) and code else f"test #{index + 1}"
-    problems = _unknown_keys(raw, TEST_KEYS, where)
+    problems = unknown_keys(raw, TEST_KEYS, where)
     if not isinstance(code, str) or not _CODE.match(code):
         problems.append(f"{where} needs a test code of lowercase letters, digits and '_'")
     if not isinstance(raw.get("name"), str) or not raw["name"].strip():
@@ -241,7 +230,7 @@ def _test_problems(raw: object, index: int) -> list[str]:
             continue
         name = measure.get("measure")
         label = f"{where} measure '{name}'" if name else f"{where} measure #{number}"
-        problems += _unknown_keys(measure, MEASURE_KEYS, label)
+        problems += unknown_keys(measure, MEASURE_KEYS, label)
         if not isinstance(name, str) or not _CODE.match(name):
             problems.append(f"{label} needs a measure code of lowercase letters, digits and '_'")
         codes.append(str(name))

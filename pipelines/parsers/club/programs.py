@@ -6,13 +6,12 @@ silently changes a prescription); phases are numbered from 1 and their weeks run
 
 from __future__ import annotations
 
-import difflib
 import re
 from importlib.resources import files
 
 import polars as pl
 
-from pipelines.parsers.club.yaml_files import raise_problems, used_twice, yaml_list
+from pipelines.parsers.club.yaml_files import raise_problems, unknown_keys, used_twice, yaml_list
 
 PROGRAM_KEYS = ("id", "name", "phases")
 PHASE_KEYS = ("name", "weeks", "sessions_per_week", "required_categories", "sets_per_week")
@@ -40,17 +39,6 @@ def default_programs_yaml() -> bytes:
     return (files("pipelines") / "club_defaults" / "programs.yaml").read_bytes()
 
 
-def _unknown_keys(raw: dict, allowed: tuple[str, ...], where: str) -> list[str]:
-    """A problem per key that is not allowed, with the nearest allowed key as a suggestion."""
-    problems = []
-    for key in raw:
-        if key not in allowed:
-            near = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f" (did you mean '{near[0]}'?)" if near else f" (allowed: {', '.join(allowed)})"
-            problems.append(f"{where} has an unknown key '{key}'{hint}")
-    return problems
-
-
 def _whole(value: object, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
@@ -59,7 +47,7 @@ def _phase_problems(phase: object, where: str, categories: set[str]) -> list[str
     """What is wrong with one phase."""
     if not isinstance(phase, dict):
         return [f"{where} is not a mapping with {', '.join(PHASE_KEYS)}"]
-    problems = _unknown_keys(phase, PHASE_KEYS, where)
+    problems = unknown_keys(phase, PHASE_KEYS, where)
     if not phase.get("name"):
         problems.append(f"{where} has no name")
     if not _whole(phase.get("weeks"), 1, 104):
@@ -98,7 +86,7 @@ def _program_problems(program: object, index: int, categories: set[str]) -> list
         return [f"program #{index + 1} is not a mapping with id, name, phases"]
     program_id = str(program.get("id") or "")
     where = f"program '{program_id}'" if program_id else f"program #{index + 1}"
-    problems = _unknown_keys(program, PROGRAM_KEYS, where)
+    problems = unknown_keys(program, PROGRAM_KEYS, where)
     if not re.match(r"^[A-Za-z0-9_-]+$", program_id):
         problems.append(
             f"{where} needs an id of letters, digits, '-' and '_' (enrolments.csv uses it)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 import yaml
 
 from pipelines.parsers.schemas import ParseError
@@ -38,3 +40,14 @@ def raise_problems(file_name: str, problems: list[str], hint: str) -> None:
             + "; ".join(problems),
             hint,
         )
+
+
+def unknown_keys(raw: dict, allowed: tuple[str, ...], where: str) -> list[str]:
+    """A problem per key that is not allowed, with the nearest allowed key as a suggestion."""
+    problems = []
+    for key in raw:
+        if key not in allowed:
+            near = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f" (did you mean '{near[0]}'?)" if near else f" (allowed: {', '.join(allowed)})"
+            problems.append(f"{where} has an unknown key '{key}'{hint}")
+    return problems

@@ -158,7 +158,7 @@ tests:
         "test 'grip' measure 'feel' levels must list two or more different ratings",
         "test 'grip' measure 'hold' unit 'minutes' is not one of N, m, kg",
         "test 'grip' measure 'hold' real_change and real_change_unit go together",
-        "test 'grip' measure 'hold' has an unknown field 'trails' (did you mean 'trials'?)",
+        "test 'grip' measure 'hold' has an unknown key 'trails' (did you mean 'trials'?)",
         "test 'grip': measure 'hold' is used twice",
         "test 'Grip2' needs a test code of lowercase letters",
         "test 'Grip2' has no name",
