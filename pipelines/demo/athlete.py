@@ -7,7 +7,7 @@ same whatever the number of workers or the order they finish in.
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -18,6 +18,7 @@ from pipelines.demo.app_entries import app_first_week, checkin_documents
 from pipelines.demo.club import Athlete, pace_trend_direction
 from pipelines.demo.ostrc_injuries import Injury, ostrc_weeks
 from pipelines.demo.routes import athlete_routes
+from pipelines.demo.running_form import FormWatch, dynamics_records, form_watch, watch_rating
 from pipelines.demo.runs import ActivityPlan, Recording, record_activities
 from pipelines.demo.season import Season, plan_season
 from pipelines.demo.strength import plan_strength
@@ -67,20 +68,43 @@ class AthleteOutput:
     checkin_documents: int = 0
     checkin_corrections: int = 0
     club_strength_lines: list[str] = field(default_factory=list)
+    watch_ratings: dict[str, int] = field(default_factory=dict)  # run start (UTC ISO) -> watch RPE
     truth: dict[str, object] = field(default_factory=dict)
 
 
 def _generators(job: AthleteJob) -> list[np.random.Generator]:
-    """Independent streams (routes, season, samples, strength, OSTRC, files, app entries, life) for
-    this athlete."""
-    return [np.random.default_rng([job.seed, job.athlete.index, stream]) for stream in range(8)]
+    """Independent streams (routes, season, samples, strength, OSTRC, files, app entries, life,
+    running form) for this athlete."""
+    return [np.random.default_rng([job.seed, job.athlete.index, stream]) for stream in range(9)]
 
 
 def _garmin_id(rec: Recording, index: int) -> int:
     return 10_000_000_000 + (int(rec.t[0]) - 1_600_000_000) * 3 + index
 
 
-def _activity_file(job: AthleteJob, rec: Recording, number: int) -> tuple[str, bytes]:
+def _fit_file(
+    job: AthleteJob,
+    rec: Recording,
+    watch: FormWatch | None,
+    rng: np.random.Generator,
+    out: AthleteOutput,
+) -> bytes:
+    """A FIT file from the member's watch: running dynamics and a watch rating on runs when the
+    watch records them."""
+    serial = 3_400_000_000 + 7919 * job.athlete.index
+    if watch is None or rec.plan.sport != "running":
+        return fit_bytes(rec, serial, job.athlete.fit_style)
+    rec, dynamics = dynamics_records(watch, rec, rng)
+    rating = watch_rating(watch, rec, rng)
+    if rating is not None:
+        start = datetime.fromtimestamp(int(rec.t[0]), UTC)
+        out.watch_ratings[start.isoformat().replace("+00:00", "Z")] = rating[0]
+    return fit_bytes(rec, serial, job.athlete.fit_style, dynamics, rating)
+
+
+def _activity_file(
+    job: AthleteJob, rec: Recording, number: int, fit: Callable[[Recording], bytes]
+) -> tuple[str, bytes]:
     """The file name and bytes the member's watch or app would export."""
     athlete = job.athlete
     serial = 3_400_000_000 + 7919 * athlete.index
@@ -88,7 +112,7 @@ def _activity_file(job: AthleteJob, rec: Recording, number: int) -> tuple[str, b
         return f"activity_{_garmin_id(rec, number)}.gpx", gpx_bytes(rec, compact=True)
     if athlete.activity_format == "fit":
         start = datetime.fromtimestamp(int(rec.t[0]), UTC)
-        return f"{start:%Y-%m-%d-%H-%M-%S}.fit", fit_bytes(rec, serial, athlete.fit_style)
+        return f"{start:%Y-%m-%d-%H-%M-%S}.fit", fit(rec)
     if athlete.activity_format == "tcx":
         return f"activity_{_garmin_id(rec, number)}.tcx", tcx_bytes(rec, serial)
     return f"activity_{_garmin_id(rec, number)}.gpx", gpx_bytes(rec)
@@ -125,12 +149,20 @@ def _recordings(
 
 
 def _activities(
-    job: AthleteJob, out: AthleteOutput, season: Season, rngs: list[np.random.Generator]
+    job: AthleteJob,
+    out: AthleteOutput,
+    season: Season,
+    rngs: list[np.random.Generator],
+    watch: FormWatch | None,
 ) -> None:
     """Simulate and write every activity: single files, or one Strava export for its member."""
     athlete = job.athlete
     inbox = job.home / "inbox" / athlete.athlete_id
     exported: list[ExportedActivity] = []
+
+    def fit(rec: Recording) -> bytes:
+        return _fit_file(job, rec, watch, rngs[8], out)
+
     for number, rec in enumerate(_recordings(job, season.activities, rngs[2])):
         out.activities += 1
         out.running_activities += rec.plan.sport == "running"
@@ -138,7 +170,7 @@ def _activities(
         if athlete.via_strava and job.streams:
             exported.append(_strava_item(rec, number, athlete, rngs[5]))
             continue
-        name, data = _activity_file(job, rec, number)
+        name, data = _activity_file(job, rec, number, fit)
         if rngs[5].random() < GZIP_SHARE:
             name, data = name + ".gz", gzip.compress(data, mtime=0)
         _write(inbox / name, data, out)
@@ -217,7 +249,8 @@ def build_athlete(job: AthleteJob) -> AthleteOutput:
     rngs = _generators(job)
     routes, ride = athlete_routes(rngs[0], athlete.city, athlete.home)
     season = plan_season(athlete, routes, ride, job.monday, job.weeks, rngs[1], rngs[7])
-    _activities(job, out, season, rngs)
+    watch = form_watch(athlete, job.monday, job.weeks, rngs[8]) if job.streams else None
+    _activities(job, out, season, rngs, watch)
     out.injuries = season.injuries
     out.running_hours = float(season.running_hours.sum())
     _ostrc(job, out, season, rngs)
@@ -239,5 +272,8 @@ def build_athlete(job: AthleteJob) -> AthleteOutput:
         "city": athlete.city.name,
         "activity_format": "strava_export" if athlete.via_strava else athlete.activity_format,
         "strength_channel": athlete.strength_channel,
+        "running_form": None
+        if watch is None
+        else watch.truth() | {"watch_rpe_runs": dict(sorted(out.watch_ratings.items()))},
     }
     return out
