@@ -21,7 +21,7 @@ from pipelines.demo.routes import athlete_routes
 from pipelines.demo.running_form import FormWatch, dynamics_records, form_watch, watch_rating
 from pipelines.demo.runs import ActivityPlan, Recording, record_activities
 from pipelines.demo.season import Season, plan_season
-from pipelines.demo.strength import plan_strength
+from pipelines.demo.strength import StrengthTrend, plan_strength, strength_trend
 from pipelines.demo.writers_fit import fit_bytes
 from pipelines.demo.writers_gpx import gpx_bytes
 from pipelines.demo.writers_strava import ExportedActivity, strava_export_zip
@@ -58,7 +58,8 @@ class AthleteOutput:
     gps_points: int = 0
     strength_files: int = 0
     strength_sessions: int = 0
-    strength_sets: int = 0
+    strength_sets: int = 0  # working sets
+    warmup_sets: int = 0  # logged in Strong or Hevy (the club's sheets list working sets only)
     bytes_written: int = 0
     running_hours: float = 0.0
     injuries: list[Injury] = field(default_factory=list)
@@ -216,14 +217,18 @@ def _ostrc(
     out.checkin_corrections = checkins.corrections
 
 
-def _strength(job: AthleteJob, out: AthleteOutput, rng: np.random.Generator) -> None:
+def _strength(
+    job: AthleteJob, out: AthleteOutput, trend: StrengthTrend, rng: np.random.Generator
+) -> None:
     """Write the strength log in the member's app format, or return club-sheet rows."""
     athlete = job.athlete
-    sessions = plan_strength(athlete, job.monday, job.weeks, rng)
+    sessions = plan_strength(athlete, job.monday, job.weeks, trend, rng)
     if not sessions:
         return
     out.strength_sessions = len(sessions)
-    out.strength_sets = sum(len(s.sets) for s in sessions)
+    out.strength_sets = sum(s.set_type != "warmup" for session in sessions for s in session.sets)
+    if athlete.strength_channel in ("strong", "hevy"):
+        out.warmup_sets = sum(s.set_type == "warmup" for session in sessions for s in session.sets)
     inbox = job.home / "inbox" / athlete.athlete_id
     unit = athlete.weight_unit
     if athlete.strength_channel == "strong":
@@ -254,7 +259,8 @@ def build_athlete(job: AthleteJob) -> AthleteOutput:
     out.injuries = season.injuries
     out.running_hours = float(season.running_hours.sum())
     _ostrc(job, out, season, rngs)
-    _strength(job, out, rngs[3])
+    trend = strength_trend(athlete, job.monday, job.weeks, rngs[3])
+    _strength(job, out, trend, rngs[3])
     direction, slope = pace_trend_direction(athlete.weekly_pace)
     adherence = athlete.adherence
     out.truth = {
@@ -275,5 +281,8 @@ def build_athlete(job: AthleteJob) -> AthleteOutput:
         "running_form": None
         if watch is None
         else watch.truth() | {"watch_rpe_runs": dict(sorted(out.watch_ratings.items()))},
+        "strength": None
+        if athlete.strength_channel is None
+        else trend.truth() | {"warmup_sets_logged": out.warmup_sets},
     }
     return out

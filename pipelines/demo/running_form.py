@@ -22,11 +22,11 @@ Point-to-point noise is symmetric, so a run's median lands on the planted value 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import numpy as np
 
-from pipelines.demo.assessments import BODY_MASS_KG, DAYS_PER_UNIT, planted_gain
+from pipelines.demo.assessments import BODY_MASS_KG, DAYS_PER_UNIT, planted_gain, trend_window
 from pipelines.demo.club import Athlete
 from pipelines.demo.runs import Recording
 
@@ -105,17 +105,6 @@ class FormWatch:
             "persistent_balance_asymmetry": self.balance_left_pct is not None
             and abs(self.balance_left_pct - 50.0) > SYMMETRIC_POINTS,
         }
-
-
-def trend_window(athlete: Athlete, monday: date, weeks: int) -> tuple[date | None, date | None]:
-    """The days a planted program trend rises: 12 weeks from the enrolment start, cut at its end
-    and at the end of the data."""
-    if athlete.enrolment_start is None:
-        return None, None
-    start = monday + timedelta(days=7 * athlete.enrolment_start)
-    last_week = weeks if athlete.enrolment_end is None else athlete.enrolment_end + 1
-    end = min(start + timedelta(days=DAYS_PER_UNIT), monday + timedelta(days=7 * last_week))
-    return start, end
 
 
 def form_watch(
