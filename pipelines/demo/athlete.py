@@ -79,6 +79,11 @@ def _generators(job: AthleteJob) -> list[np.random.Generator]:
     return [np.random.default_rng([job.seed, job.athlete.index, stream]) for stream in range(9)]
 
 
+def _serial(athlete: Athlete) -> int:
+    """The serial number of the member's watch."""
+    return 3_400_000_000 + 7919 * athlete.index
+
+
 def _garmin_id(rec: Recording, index: int) -> int:
     return 10_000_000_000 + (int(rec.t[0]) - 1_600_000_000) * 3 + index
 
@@ -92,7 +97,7 @@ def _fit_file(
 ) -> bytes:
     """A FIT file from the member's watch: running dynamics and a watch rating on runs when the
     watch records them."""
-    serial = 3_400_000_000 + 7919 * job.athlete.index
+    serial = _serial(job.athlete)
     if watch is None or rec.plan.sport != "running":
         return fit_bytes(rec, serial, job.athlete.fit_style)
     rec, dynamics = dynamics_records(watch, rec, rng)
@@ -108,14 +113,13 @@ def _activity_file(
 ) -> tuple[str, bytes]:
     """The file name and bytes the member's watch or app would export."""
     athlete = job.athlete
-    serial = 3_400_000_000 + 7919 * athlete.index
     if not job.streams:
         return f"activity_{_garmin_id(rec, number)}.gpx", gpx_bytes(rec, compact=True)
     if athlete.activity_format == "fit":
         start = datetime.fromtimestamp(int(rec.t[0]), UTC)
         return f"{start:%Y-%m-%d-%H-%M-%S}.fit", fit(rec)
     if athlete.activity_format == "tcx":
-        return f"activity_{_garmin_id(rec, number)}.tcx", tcx_bytes(rec, serial)
+        return f"activity_{_garmin_id(rec, number)}.tcx", tcx_bytes(rec, _serial(athlete))
     return f"activity_{_garmin_id(rec, number)}.gpx", gpx_bytes(rec)
 
 
