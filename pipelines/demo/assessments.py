@@ -99,6 +99,17 @@ def planted_gain(adherence: float, span: tuple[float, float]) -> float:
     return span[0] + (span[1] - span[0]) * share
 
 
+def trend_window(athlete: Athlete, monday: date, weeks: int) -> tuple[date | None, date | None]:
+    """The days a planted program trend rises: 12 weeks from the enrolment start, cut at its end
+    and at the end of the data."""
+    if athlete.enrolment_start is None:
+        return None, None
+    start = monday + timedelta(days=7 * athlete.enrolment_start)
+    last_week = weeks if athlete.enrolment_end is None else athlete.enrolment_end + 1
+    end = min(start + timedelta(days=DAYS_PER_UNIT), monday + timedelta(days=7 * last_week))
+    return start, end
+
+
 def _sided(rng: np.random.Generator, centre: float, spread: float) -> dict[str, float]:
     """Left and right around one centre: sides differ by a few percent."""
     return {side: centre * (1.0 + rng.normal(0.0, spread)) for side in SIDES}

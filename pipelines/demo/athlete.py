@@ -7,7 +7,7 @@ same whatever the number of workers or the order they finish in.
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -18,9 +18,10 @@ from pipelines.demo.app_entries import app_first_week, checkin_documents
 from pipelines.demo.club import Athlete, pace_trend_direction
 from pipelines.demo.ostrc_injuries import Injury, ostrc_weeks
 from pipelines.demo.routes import athlete_routes
+from pipelines.demo.running_form import FormWatch, dynamics_records, form_watch, watch_rating
 from pipelines.demo.runs import ActivityPlan, Recording, record_activities
 from pipelines.demo.season import Season, plan_season
-from pipelines.demo.strength import plan_strength
+from pipelines.demo.strength import StrengthTrend, plan_strength, strength_trend
 from pipelines.demo.writers_fit import fit_bytes
 from pipelines.demo.writers_gpx import gpx_bytes
 from pipelines.demo.writers_strava import ExportedActivity, strava_export_zip
@@ -57,7 +58,8 @@ class AthleteOutput:
     gps_points: int = 0
     strength_files: int = 0
     strength_sessions: int = 0
-    strength_sets: int = 0
+    strength_sets: int = 0  # working sets
+    warmup_sets: int = 0  # logged in Strong or Hevy (the club's sheets list working sets only)
     bytes_written: int = 0
     running_hours: float = 0.0
     injuries: list[Injury] = field(default_factory=list)
@@ -67,30 +69,57 @@ class AthleteOutput:
     checkin_documents: int = 0
     checkin_corrections: int = 0
     club_strength_lines: list[str] = field(default_factory=list)
+    watch_ratings: dict[str, int] = field(default_factory=dict)  # run start (UTC ISO) -> watch RPE
     truth: dict[str, object] = field(default_factory=dict)
 
 
 def _generators(job: AthleteJob) -> list[np.random.Generator]:
-    """Independent streams (routes, season, samples, strength, OSTRC, files, app entries, life) for
-    this athlete."""
-    return [np.random.default_rng([job.seed, job.athlete.index, stream]) for stream in range(8)]
+    """Independent streams (routes, season, samples, strength, OSTRC, files, app entries, life,
+    running form) for this athlete."""
+    return [np.random.default_rng([job.seed, job.athlete.index, stream]) for stream in range(9)]
+
+
+def _serial(athlete: Athlete) -> int:
+    """The serial number of the member's watch."""
+    return 3_400_000_000 + 7919 * athlete.index
 
 
 def _garmin_id(rec: Recording, index: int) -> int:
     return 10_000_000_000 + (int(rec.t[0]) - 1_600_000_000) * 3 + index
 
 
-def _activity_file(job: AthleteJob, rec: Recording, number: int) -> tuple[str, bytes]:
+def _fit_file(
+    job: AthleteJob,
+    rec: Recording,
+    watch: FormWatch | None,
+    rng: np.random.Generator,
+    out: AthleteOutput,
+) -> bytes:
+    """A FIT file from the member's watch: running dynamics and a watch rating on runs when the
+    watch records them."""
+    serial = _serial(job.athlete)
+    if watch is None or rec.plan.sport != "running":
+        return fit_bytes(rec, serial, job.athlete.fit_style)
+    rec, dynamics = dynamics_records(watch, rec, rng)
+    rating = watch_rating(watch, rec, rng)
+    if rating is not None:
+        start = datetime.fromtimestamp(int(rec.t[0]), UTC)
+        out.watch_ratings[start.isoformat().replace("+00:00", "Z")] = rating[0]
+    return fit_bytes(rec, serial, job.athlete.fit_style, dynamics, rating)
+
+
+def _activity_file(
+    job: AthleteJob, rec: Recording, number: int, fit: Callable[[Recording], bytes]
+) -> tuple[str, bytes]:
     """The file name and bytes the member's watch or app would export."""
     athlete = job.athlete
-    serial = 3_400_000_000 + 7919 * athlete.index
     if not job.streams:
         return f"activity_{_garmin_id(rec, number)}.gpx", gpx_bytes(rec, compact=True)
     if athlete.activity_format == "fit":
         start = datetime.fromtimestamp(int(rec.t[0]), UTC)
-        return f"{start:%Y-%m-%d-%H-%M-%S}.fit", fit_bytes(rec, serial, athlete.fit_style)
+        return f"{start:%Y-%m-%d-%H-%M-%S}.fit", fit(rec)
     if athlete.activity_format == "tcx":
-        return f"activity_{_garmin_id(rec, number)}.tcx", tcx_bytes(rec, serial)
+        return f"activity_{_garmin_id(rec, number)}.tcx", tcx_bytes(rec, _serial(athlete))
     return f"activity_{_garmin_id(rec, number)}.gpx", gpx_bytes(rec)
 
 
@@ -125,12 +154,20 @@ def _recordings(
 
 
 def _activities(
-    job: AthleteJob, out: AthleteOutput, season: Season, rngs: list[np.random.Generator]
+    job: AthleteJob,
+    out: AthleteOutput,
+    season: Season,
+    rngs: list[np.random.Generator],
+    watch: FormWatch | None,
 ) -> None:
     """Simulate and write every activity: single files, or one Strava export for its member."""
     athlete = job.athlete
     inbox = job.home / "inbox" / athlete.athlete_id
     exported: list[ExportedActivity] = []
+
+    def fit(rec: Recording) -> bytes:
+        return _fit_file(job, rec, watch, rngs[8], out)
+
     for number, rec in enumerate(_recordings(job, season.activities, rngs[2])):
         out.activities += 1
         out.running_activities += rec.plan.sport == "running"
@@ -138,7 +175,7 @@ def _activities(
         if athlete.via_strava and job.streams:
             exported.append(_strava_item(rec, number, athlete, rngs[5]))
             continue
-        name, data = _activity_file(job, rec, number)
+        name, data = _activity_file(job, rec, number, fit)
         if rngs[5].random() < GZIP_SHARE:
             name, data = name + ".gz", gzip.compress(data, mtime=0)
         _write(inbox / name, data, out)
@@ -184,14 +221,18 @@ def _ostrc(
     out.checkin_corrections = checkins.corrections
 
 
-def _strength(job: AthleteJob, out: AthleteOutput, rng: np.random.Generator) -> None:
+def _strength(
+    job: AthleteJob, out: AthleteOutput, trend: StrengthTrend, rng: np.random.Generator
+) -> None:
     """Write the strength log in the member's app format, or return club-sheet rows."""
     athlete = job.athlete
-    sessions = plan_strength(athlete, job.monday, job.weeks, rng)
+    sessions = plan_strength(athlete, job.monday, job.weeks, trend, rng)
     if not sessions:
         return
     out.strength_sessions = len(sessions)
-    out.strength_sets = sum(len(s.sets) for s in sessions)
+    out.strength_sets = sum(s.set_type != "warmup" for session in sessions for s in session.sets)
+    if athlete.strength_channel in ("strong", "hevy"):
+        out.warmup_sets = sum(s.set_type == "warmup" for session in sessions for s in session.sets)
     inbox = job.home / "inbox" / athlete.athlete_id
     unit = athlete.weight_unit
     if athlete.strength_channel == "strong":
@@ -217,11 +258,13 @@ def build_athlete(job: AthleteJob) -> AthleteOutput:
     rngs = _generators(job)
     routes, ride = athlete_routes(rngs[0], athlete.city, athlete.home)
     season = plan_season(athlete, routes, ride, job.monday, job.weeks, rngs[1], rngs[7])
-    _activities(job, out, season, rngs)
+    watch = form_watch(athlete, job.monday, job.weeks, rngs[8]) if job.streams else None
+    _activities(job, out, season, rngs, watch)
     out.injuries = season.injuries
     out.running_hours = float(season.running_hours.sum())
     _ostrc(job, out, season, rngs)
-    _strength(job, out, rngs[3])
+    trend = strength_trend(athlete, job.monday, job.weeks, rngs[3])
+    _strength(job, out, trend, rngs[3])
     direction, slope = pace_trend_direction(athlete.weekly_pace)
     adherence = athlete.adherence
     out.truth = {
@@ -239,5 +282,11 @@ def build_athlete(job: AthleteJob) -> AthleteOutput:
         "city": athlete.city.name,
         "activity_format": "strava_export" if athlete.via_strava else athlete.activity_format,
         "strength_channel": athlete.strength_channel,
+        "running_form": None
+        if watch is None
+        else watch.truth() | {"watch_rpe_runs": dict(sorted(out.watch_ratings.items()))},
+        "strength": None
+        if athlete.strength_channel is None
+        else trend.truth() | {"warmup_sets_logged": out.warmup_sets},
     }
     return out

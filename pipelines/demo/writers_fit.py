@@ -12,6 +12,7 @@ import numpy as np
 from pipelines.demo.fit_encoding import Message, fit_file
 from pipelines.demo.laps import lap_of
 from pipelines.demo.runs import Recording
+from pipelines.parsers.activity.fit_messages import RUNNING_DYNAMICS
 
 SEMICIRCLES_PER_DEGREE = 2**31 / 180.0
 GARMIN, ACTIVITY_FILE = 1, 4
@@ -31,7 +32,7 @@ SESSION_FIELDS = (
     "timestamp start_time start_position_lat start_position_long end_position_lat "
     "end_position_long total_elapsed_time total_timer_time total_distance message_index "
     "total_calories {speeds} total_ascent total_descent first_lap_index num_laps event "
-    "event_type {hr} avg_cadence max_cadence trigger sport sub_sport"
+    "event_type {hr} avg_cadence max_cadence trigger sport sub_sport {rating}"
 )
 
 
@@ -40,14 +41,17 @@ def _names(template: str, **parts: str) -> tuple[str, ...]:
 
 
 @cache
-def _messages(style: str, has_hr: bool) -> dict[str, Message]:
-    """The message layouts a watch of this style uses (Fenix 5: 16-bit altitude/speed fields)."""
+def _messages(
+    style: str, has_hr: bool, dynamics: tuple[str, ...] = (), rated: bool = False
+) -> dict[str, Message]:
+    """The message layouts a watch of this style uses (Fenix 5: 16-bit altitude/speed fields), with
+    the running dynamics fields its records hold and the session's RPE and feel when rated."""
     old = style == "fenix5"
     parts = {
         "speeds": "avg_speed max_speed" if old else "enhanced_avg_speed enhanced_max_speed",
         "hr": "avg_heart_rate max_heart_rate" if has_hr else "",
     }
-    record = "timestamp position_lat position_long distance {alt} {speed} {hr} cadence"
+    record = "timestamp position_lat position_long distance {alt} {speed} {hr} cadence {dynamics}"
     return {
         "file_id": Message(
             0, "file_id", _names("serial_number time_created manufacturer product type")
@@ -66,10 +70,15 @@ def _messages(style: str, has_hr: bool) -> dict[str, Message]:
                 alt="altitude" if old else "enhanced_altitude",
                 speed="speed" if old else "enhanced_speed",
                 hr="heart_rate" if has_hr else "",
+                dynamics=" ".join(dynamics),
             ),
         ),
         "lap": Message(4, "lap", _names(LAP_FIELDS, **parts)),
-        "session": Message(5, "session", _names(SESSION_FIELDS, **parts)),
+        "session": Message(
+            5,
+            "session",
+            _names(SESSION_FIELDS, **parts, rating="workout_rpe workout_feel" if rated else ""),
+        ),
         "activity": Message(
             6,
             "activity",
@@ -89,7 +98,9 @@ def _field_names(style: str) -> tuple[str, str, str, str]:
     return "enhanced_altitude", "enhanced_speed", "enhanced_avg_speed", "enhanced_max_speed"
 
 
-def _records(m: dict[str, Message], rec: Recording, style: str) -> bytes:
+def _records(
+    m: dict[str, Message], rec: Recording, style: str, dynamics: dict[str, np.ndarray]
+) -> bytes:
     """Timer start, the records with a stop/start event pair at each pause, timer stop_all."""
     altitude, speed = _field_names(style)[:2]
     t, lat, lon = rec.t, _semicircles(rec.lat), _semicircles(rec.lon)
@@ -108,6 +119,7 @@ def _records(m: dict[str, Message], rec: Recording, style: str) -> bytes:
             altitude: rec.ele[a:b],
             speed: rec.speed[a:b],
             "cadence": rec.cad[a:b],
+            **{name: values[a:b] for name, values in dynamics.items()},
         }
         if rec.hr is not None:
             columns["heart_rate"] = rec.hr[a:b]
@@ -116,7 +128,9 @@ def _records(m: dict[str, Message], rec: Recording, style: str) -> bytes:
     return bytes(out)
 
 
-def _summaries(m: dict[str, Message], rec: Recording, style: str) -> bytes:
+def _summaries(
+    m: dict[str, Message], rec: Recording, style: str, rating: tuple[int, int] | None
+) -> bytes:
     """Distance laps, the session and the activity, as a watch writes them when the run ends."""
     avg_speed, max_speed = _field_names(style)[2:]
     plan, t = rec.plan, rec.t
@@ -180,6 +194,7 @@ def _summaries(m: dict[str, Message], rec: Recording, style: str) -> bytes:
         max_cadence=float(rec.cad.max()),
         trigger=0,
         **common,
+        **({} if rating is None else {"workout_rpe": 10 * rating[0], "workout_feel": rating[1]}),
     )
     offset = datetime.fromtimestamp(int(end), ZoneInfo(plan.time_zone)).utcoffset()
     out += m["activity"].pack(
@@ -194,13 +209,23 @@ def _summaries(m: dict[str, Message], rec: Recording, style: str) -> bytes:
     return out
 
 
-def fit_bytes(rec: Recording, serial: int, style: str = "fr255") -> bytes:
-    """One activity as a FIT file: file_id, device, timer events around pauses, records, laps, session."""
-    m = _messages(style, rec.hr is not None)
+def fit_bytes(
+    rec: Recording,
+    serial: int,
+    style: str = "fr255",
+    dynamics: dict[str, np.ndarray] | None = None,
+    rating: tuple[int, int] | None = None,
+) -> bytes:
+    """One activity as a FIT file: file_id, device, timer events around pauses, records, laps, session.
+
+    `dynamics` holds record fields by FIT name beyond cadence (running_form.dynamics_records);
+    `rating` the (RPE 1-10, feel 0-100) the athlete entered on the watch after it."""
+    dynamics = {name: dynamics[name] for name in RUNNING_DYNAMICS if name in (dynamics or {})}
+    m = _messages(style, rec.hr is not None, tuple(dynamics), rating is not None)
     device = {"serial_number": serial, "manufacturer": GARMIN, "product": PRODUCTS[style]}
     body = b"".join(message.definition for message in m.values())
     body += m["file_id"].pack(time_created=rec.t[0], type=ACTIVITY_FILE, **device)
     body += m["device_info"].pack(
         timestamp=rec.t[0], software_version=20.26, device_index=0, **device
     )
-    return fit_file(body + _records(m, rec, style) + _summaries(m, rec, style))
+    return fit_file(body + _records(m, rec, style, dynamics) + _summaries(m, rec, style, rating))

@@ -74,14 +74,15 @@ def strong_csv(sessions: list[StrengthSession], unit: str, style_2025: bool) -> 
             reps = 0 if s.reps is None else s.reps
             seconds = s.seconds or 0
             notes = ',"",""' if s.set_number == 1 else ",,"
+            order = "W" if s.set_type == "warmup" else s.set_number
             if style_2025:
                 lines.append(
-                    f'{head},"{s.exercise}",{s.set_number},{weight:.1f},{reps:.1f},0,{seconds:.1f}{notes},\n'
+                    f'{head},"{s.exercise}",{order},{weight:.1f},{reps:.1f},0,{seconds:.1f}{notes},\n'
                 )
                 lines.append(f'{head},"{s.exercise}",Rest Timer,0,0.0,0,120.0,,,\n')
             else:
                 lines.append(
-                    f'{head},"{s.exercise}",{s.set_number},{weight:.1f},{reps},0,{seconds}{notes},\n'
+                    f'{head},"{s.exercise}",{order},{weight:.1f},{reps},0,{seconds}{notes},\n'
                 )
     return "".join(lines).encode("utf-8")
 
@@ -102,7 +103,10 @@ def hevy_csv(sessions: list[StrengthSession], unit: str) -> bytes:
         title = HEVY_TITLES[session.index_in_week] if session.program else "Gym \U0001f3cb\ufe0f"
         end = start + timedelta(minutes=session.duration_min)
         head = f'"{title}","{_hevy_time(start)}","{_hevy_time(end)}",""'
+        logged: dict[str, int] = {}  # sets so far of each exercise: Hevy counts warm-ups too
         for s in session.sets:
+            index = logged.get(s.exercise, 0)
+            logged[s.exercise] = index + 1
             load = (
                 ""
                 if s.load_kg is None
@@ -111,18 +115,18 @@ def hevy_csv(sessions: list[StrengthSession], unit: str) -> bytes:
             reps = "" if s.reps is None else str(s.reps)
             seconds = "" if s.seconds is None else str(s.seconds)
             lines.append(
-                f'{head},"{s.exercise}",,"{s.note}",{s.set_number - 1},"normal",'
+                f'{head},"{s.exercise}",,"{s.note}",{index},"{s.set_type}",'
                 f"{load},{reps},,{seconds},\n"
             )
     return "".join(lines).encode("utf-8")
 
 
 def club_rows(sessions: list[StrengthSession], athlete_id: str, unit: str, rng) -> list[str]:
-    """Lines of the club's strength CSV (without header); RPE noted on some sets."""
+    """Lines of the club's strength CSV (without header), working sets only; RPE noted on some."""
     lines = []
     for session in sessions:
         start = _start(session)
-        for s in session.sets:
+        for s in (s for s in session.sets if s.set_type != "warmup"):
             if s.load_kg is None:
                 load, unit_text = "", "bw"
             else:

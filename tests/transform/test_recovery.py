@@ -4,6 +4,9 @@ truth.json holds "irr_high_vs_low" (the planted running-related injury hazard ra
 the low adherence band, lagged 4 weeks), per athlete, "pace_trend_direction" over the last 12 weeks, and
 under "assessments" the planted change per 12 weeks in hip abduction torque and in the single-leg squat
 good share, averaged over each adherence band's re-tested members (pipelines/demo/assessments.py).
+Per athlete, "running_form" holds the planted cadence change per 12 weeks (at a fixed speed) between
+cadence_trend_start and cadence_trend_end, and "strength" the planted weekly gain in estimated 1RM of
+the main loaded exercises between strength_trend_start and strength_trend_end.
 Seeds: DEMO_SEED and 3 are those the tests use elsewhere; 23 was never looked at while the demo's
 assessments were built.
 """
@@ -15,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 
 from tests.conftest import DEMO_SEED, build_demo_club
@@ -22,6 +26,14 @@ from tests.conftest import DEMO_SEED, build_demo_club
 pytestmark = pytest.mark.slow
 
 DIRECTION_AGREEMENT = 0.90
+# A run's median cadence carries no day-to-day noise beyond its speed, so a regression on date and
+# speed over 12 weeks of runs lands within a fraction of a step per minute of the planted change.
+CADENCE_TOLERANCE_SPM_PER_12_WEEKS = 0.75
+# Session-best Epley 1RM is noisy through the apps' load rounding alone: uniform over the coarsest
+# step (barbell 2.5 kg, dumbbell 2.5 lb) times Epley's factor at 10 reps, sd = step x 4/3 / sqrt 12.
+# The recovered slope must lie within 3 of the standard errors that noise gives.
+ROUNDING_STEP_KG = {"Hip Thrust (Barbell)": 2.5, "Romanian Deadlift (Dumbbell)": 2.5 * 0.45359237}
+STRENGTH_SESSIONS_AT_LEAST = 6
 
 
 @pytest.fixture(scope="module", params=[DEMO_SEED, 3, 23], ids=lambda seed: f"seed{seed}")
@@ -91,3 +103,90 @@ def test_planted_assessment_change_per_band_falls_inside_the_reported_ci(demo: t
         )
         checked[measure] += 1
     assert all(checked.values()), f"no band with a CI to check: {checked}"
+
+
+def test_planted_cadence_trends_are_recovered_from_the_runs(demo: tuple) -> None:
+    """Per member with a running-dynamics watch on the program: runs' median cadence regressed on
+    days and average speed over the planted rise gives the planted change per 12 weeks."""
+    con, truth = demo
+    checked = 0
+    for athlete, planted in truth["athletes"].items():
+        form = planted["running_form"]
+        if form is None or form["cadence_trend_start"] is None:
+            continue
+        rows = con.execute(
+            "select date_diff('day', cast(? as date), a.local_date), a.distance_m / a.moving_s, "
+            "d.cadence_spm_median from activity_dynamics d join activities a using (activity_id) "
+            "where a.athlete_id = ? and a.is_running and a.local_date >= cast(? as date) "
+            "and a.local_date < cast(? as date)",
+            [
+                form["cadence_trend_start"],
+                athlete,
+                *(form[f"cadence_trend_{e}"] for e in ("start", "end")),
+            ],
+        ).fetchall()
+        days, speed, cadence = (np.array(column, dtype=float) for column in zip(*rows, strict=True))
+        design = np.column_stack([np.ones_like(days), days, speed])
+        per_day = np.linalg.lstsq(design, cadence, rcond=None)[0][1]
+        assert per_day * 84 == pytest.approx(
+            form["planted_cadence_change_spm_per_12_weeks"], abs=CADENCE_TOLERANCE_SPM_PER_12_WEEKS
+        ), f"{athlete}: {len(rows)} runs"
+        checked += 1
+    assert checked >= 2
+
+
+def _session_best_e1rm(con: duckdb.DuckDBPyConnection, athlete: str, exercise: str, trend: dict):
+    """(weeks since the trend start, best Epley 1RM) of each session's working sets of 1-10 reps."""
+    rows = con.execute(
+        "select date_diff('day', cast(? as date), local_date) / 7.0, "
+        "max(load_kg * (1 + reps / 30.0)) from stg_strength_sets "
+        "where athlete_id = ? and exercise_logged = ? and reps between 1 and 10 and load_kg > 0 "
+        "and local_date >= cast(? as date) and local_date < cast(? as date) "
+        "group by session_id, local_date",
+        [
+            trend["strength_trend_start"],
+            athlete,
+            exercise,
+            trend["strength_trend_start"],
+            trend["strength_trend_end"],
+        ],
+    ).fetchall()
+    return [np.array(column, dtype=float) for column in zip(*rows, strict=True)] if rows else []
+
+
+def test_planted_strength_trends_are_recovered_from_the_working_sets(demo: tuple) -> None:
+    """Per member on the program: the weekly slope of session-best Epley 1RM (working sets only)
+    matches the planted gain in kg per week within 3 standard errors of the rounding noise."""
+    con, truth = demo
+    checked = 0
+    for athlete, planted in truth["athletes"].items():
+        trend = planted["strength"]
+        if trend is None or trend["strength_trend_start"] is None:
+            continue
+        for exercise, law in trend["planted_e1rm"].items():
+            found = _session_best_e1rm(con, athlete, exercise, trend)
+            if not found or len(found[0]) < STRENGTH_SESSIONS_AT_LEAST:
+                continue
+            weeks, e1rm = found
+            slope = np.polyfit(weeks, e1rm, 1)[0]
+            noise_sd = ROUNDING_STEP_KG[exercise] * (1 + 10 / 30) / np.sqrt(12)
+            standard_error = noise_sd / np.sqrt(((weeks - weeks.mean()) ** 2).sum())
+            assert slope == pytest.approx(law["gain_kg_per_week"], abs=3 * standard_error), (
+                f"{athlete} {exercise}: {len(weeks)} sessions, slope {slope:.3f} kg/week"
+            )
+            checked += 1
+    assert checked >= 4
+
+
+def test_warmup_sets_are_loaded_but_never_counted(demo: tuple) -> None:
+    con, truth = demo
+    planted = sum(
+        t["strength"]["warmup_sets_logged"] for t in truth["athletes"].values() if t["strength"]
+    )
+    assert planted > 0
+    assert con.sql("select count(*) from strength_sets where set_type = 'warmup'").fetchall() == [
+        (planted,)
+    ]
+    assert con.sql(
+        "select count(*) from stg_strength_sets where set_type = 'warmup'"
+    ).fetchall() == [(0,)]
