@@ -15,7 +15,7 @@ from dashboard.charts.form import form_trend
 from dashboard.data.form import athlete_form_weekly
 from dashboard.formatting import pace_text
 
-# METRICS.md "Running form": what the evidence says, shown with the numbers (never hip drop or risk).
+# METRICS.md "Running form": what the evidence says, shown with the numbers (its wording rule holds).
 EVIDENCE = (
     "What these numbers can and cannot say: lower step rates (below about 170 steps/min) went "
     "with more shin injuries in high-school runners (Luedke 2016), a finding not replicated in "
