@@ -28,6 +28,7 @@ COACH_SECTIONS = {
         ("assessments", "Assessments", ":material/assignment_add:"),
         ("assessment_results", "Assessment results", ":material/monitoring:"),
         ("pace_trends", "Pace trends", ":material/trending_up:"),
+        ("running_form", "Running form", ":material/sprint:"),
     ],
     "Athletes": [("athlete", "Athlete", ":material/person:")],
     "Data": [("data_health", "Data health", ":material/fact_check:")],
@@ -35,6 +36,7 @@ COACH_SECTIONS = {
 MEMBER_PAGES = [
     ("checkin", "Weekly check-in", ":material/checklist:"),
     ("my_trends", "My running", ":material/directions_run:"),
+    ("my_form", "My running form", ":material/sprint:"),
     ("my_program", "My strength program", ":material/fitness_center:"),
     ("my_injuries", "My health check-ins", ":material/healing:"),
     ("my_assessments", "My assessments", ":material/accessibility_new:"),

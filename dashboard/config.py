@@ -39,6 +39,8 @@ class MetricSettings:
     adherence_lag_weeks: int = Thresholds.adherence_lag_weeks
     acwr_spike: float = Thresholds.acwr_spike
     trend_recent_weeks: int = Thresholds.trend_recent_weeks
+    form_asymmetry_points: float = Thresholds.form_asymmetry_points
+    form_asymmetry_weeks: int = Thresholds.form_asymmetry_weeks
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,15 @@ class Thresholds:
     followup_weeks: int = 4  # an unclassified OSTRC problem answered this recently is followed up
     assessment_retest_weeks: int = 8  # weeks after the last assessment a re-test is due
     rri_min_days: int = 7  # Yamato 2015: running restricted or stopped this many days  # a form entry larger than this is rejected unread
+    # Running form (METRICS.md "Running form"): cadence, ground contact and oscillation move with
+    # speed, so weekly medians take only easy runs, those within this many s/km of the member's
+    # median pace over their baseline weeks, and compare them with those weeks.
+    form_pace_band_s_per_km: float = 30.0
+    form_baseline_weeks: int = 8
+    # Ground contact balance this many points from 50% (left share) this many weeks in a row, on
+    # the same side: "persistent asymmetry: consider an assessment" (no link to injury is known).
+    form_asymmetry_points: float = 1.5
+    form_asymmetry_weeks: int = 4
 
 
 @dataclass(frozen=True)

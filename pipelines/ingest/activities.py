@@ -99,7 +99,9 @@ def _add_form(activity: ParsedActivity, activity_id: str, result: BatchResult) -
     """The activity's running form, watch ratings and developer fields, when the file holds any."""
     ratings = {"watch_rpe": activity.watch_rpe, "watch_feel": activity.watch_feel}
     if activity.dynamics or any(value is not None for value in ratings.values()):
-        result.dynamics.append({"activity_id": activity_id, **activity.dynamics, **ratings})
+        result.dynamics.append(
+            {"activity_id": activity_id, **activity.dynamics, **ratings, "device": activity.device}
+        )
     result.developer_fields.extend(
         {"activity_id": activity_id, **asdict(found)} for found in activity.developer_fields
     )

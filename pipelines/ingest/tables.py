@@ -205,12 +205,13 @@ ACTIVITY_DYNAMICS = StagingTable(
     "activity_dynamics",
     "Per FIT activity whose watch recorded them: the running form (running dynamics and the known "
     "Stryd developer fields, each as median, p25 and p75 over the records holding a value; runs "
-    "only) and the athlete's post-activity RPE and feel.",
+    "only), the athlete's post-activity RPE and feel, and the recording device.",
     {
         "activity_id": pl.String(),
         **dict.fromkeys(DYNAMICS_COLUMNS, pl.Float64()),
         "watch_rpe": pl.Float64(),
         "watch_feel": pl.Float64(),
+        "device": pl.String(),
     },
     key=("activity_id",),
     key_check="Every activity has at most one row of running form and watch ratings.",
@@ -220,6 +221,8 @@ ACTIVITY_DYNAMICS = StagingTable(
         "wrist-only runs, never 0",
         "watch_rpe": "FIT session workout_rpe / 10: Borg CR-10, 0-10",
         "watch_feel": "FIT session workout_feel, 0 (very weak) to 100 (very strong)",
+        "device": "the recording device as the FIT file_id names it: `<manufacturer> <product>` "
+        "(profile names, e.g. `garmin fr965`; else the product number); null when not stated",
     },
 )
 ACTIVITY_DEVELOPER_FIELDS = StagingTable(

@@ -88,6 +88,7 @@ class ParsedActivity:
     developer_fields: list[DeveloperField] = field(default_factory=list)
     watch_rpe: float | None = None  # the athlete's post-activity RPE on the watch, CR-10 (0-10)
     watch_feel: float | None = None  # how the athlete felt, 0 (very weak) to 100 (very strong)
+    device: str | None = None  # FIT: the recording device, "<manufacturer> <product>" (fit_device)
 
 
 @dataclass(frozen=True)

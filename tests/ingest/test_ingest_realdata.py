@@ -125,11 +125,12 @@ def test_stryd_run_loads_its_running_form_and_developer_fields(real_club: Path) 
     form = _rows(
         real_club,
         "select d.cadence_spm_median, d.gct_ms_median, d.form_power_w_median, "
-        "d.gct_balance_left_pct_median, d.watch_rpe from activity_dynamics d "
+        "d.gct_balance_left_pct_median, d.watch_rpe, d.device from activity_dynamics d "
         "join activities a using (activity_id) join files f on f.sha256 = a.file_sha256 "
         "where f.original_name = 'stryd_run_developer-fields.fit'",
     )
-    assert form == [(150.0, 345.0, 94.0, None, None)]  # a foot pod: no balance, never 0
+    # a foot pod: no balance, never 0; the device as MANIFEST.md names it
+    assert form == [(150.0, 345.0, 94.0, None, None, "stryd")]
     fields = _rows(
         real_club,
         "select d.name, d.units, d.records from activity_developer_fields d "

@@ -658,3 +658,89 @@ def assessment_change_club(con: duckdb.DuckDBPyConnection) -> None:
             if rating:
                 results += _values(f"{athlete}-{day}", "single_leg_squat", side, overall=rating)
     insert(con, "assessment_results", results)
+
+
+FR965, FR55 = "garmin fr965", "garmin fr55"
+
+
+def form_run(
+    athlete: str, day: date, pace: float, cadence: float, gct: float, balance: float | None,
+    vo: float, device: str = FR965,
+) -> tuple[dict, dict]:  # fmt: skip
+    """A canonical run at `pace` s/km and its running dynamics (the run's medians)."""
+    activity = run(athlete, day, pace_s_per_km=pace)
+    dynamics = {
+        "activity_id": activity["activity_id"],
+        "cadence_spm_median": cadence,
+        "gct_ms_median": gct,
+        "gct_balance_left_pct_median": balance,
+        "vo_mm_median": vo,
+        "device": device,
+    }
+    return activity, dynamics
+
+
+def form_club(con: duckdb.DuckDBPyConnection) -> None:
+    """rf1 enrolled from Monday 2026-03-02: baseline = the 8 weeks from 2026-01-05 to 02-23.
+
+    Baseline runs: 300, 310, 320 s/km and a 240 s/km tempo run: baseline pace = median 305 s/km,
+    easy = 275-335 s/km, so the tempo run is left out. Program weeks 03-02 to 03-23 lean left
+    (51.8, 52.0, 51.6, 51.9 % left), week 03-30 is back within 1.5 points (51.2), and in week 04-06
+    a wrist-only watch (no balance) replaces the chest-strap setup: a device change.
+    rf2 (not enrolled, baseline = its first 8 weeks) leans right 3 weeks, left 1, right 1: never 4
+    weeks in a row on one side. rf3 runs with a wrist-only watch: no balance, never asymmetric.
+    """
+    athletes(con, "rf1", "rf2", "rf3")
+    insert(con, "programs", [{"program_id": "form", "name": "Glute", "total_weeks": 12}])
+    insert(
+        con,
+        "program_phases",
+        [
+            {
+                "program_id": "form",
+                "phase_index": 0,
+                "phase_name": "activation",
+                "first_week": 1,
+                "last_week": 12,
+                "sessions_per_week": 2,
+                "required_categories": ["glute_med_min"],
+            }
+        ],
+    )
+    insert(con, "enrolments", [{"athlete_id": "rf1", "program_id": "form", "start_date": date(2026, 3, 4)}])  # fmt: skip
+    runs = [
+        # rf1 baseline weeks
+        form_run("rf1", date(2026, 1, 7), 300, 170, 250, 50.0, 80),
+        form_run("rf1", date(2026, 1, 14), 310, 172, 246, 50.4, 82),
+        form_run("rf1", date(2026, 1, 16), 240, 186, 220, 51.0, 90),  # tempo: not easy
+        form_run("rf1", date(2026, 2, 25), 320, 168, 254, 49.6, 78),
+        # rf1 program weeks
+        form_run("rf1", date(2026, 3, 4), 300, 171, 248, 51.8, 80),
+        form_run("rf1", date(2026, 3, 10), 305, 171, 248, 52.2, 80),
+        form_run("rf1", date(2026, 3, 12), 310, 175, 244, 51.8, 79),
+        form_run("rf1", date(2026, 3, 18), 300, 174, 245, 51.6, 79),
+        form_run("rf1", date(2026, 3, 25), 300, 174, 245, 51.9, 79),
+        form_run("rf1", date(2026, 4, 1), 300, 175, 244, 51.2, 78),
+        form_run("rf1", date(2026, 4, 8), 300, 176, 262, None, 85, device=FR55),
+        # rf2: right, right, right, left, right (48.0 / 48.2 / 47.9 / 52.0 / 48.1 % left)
+        *[
+            form_run("rf2", date(2026, 1, 7) + timedelta(weeks=week), 330, 165, 260, balance, 90)
+            for week, balance in enumerate([48.0, 48.2, 47.9, 52.0, 48.1])
+        ],
+        # rf3: wrist only
+        *[
+            form_run(
+                "rf3",
+                date(2026, 1, 7) + timedelta(weeks=week),
+                360,
+                160,
+                270,
+                None,
+                95,
+                device=FR55,
+            )
+            for week in range(5)
+        ],
+    ]
+    insert(con, "activities", [activity for activity, _ in runs])
+    insert(con, "activity_dynamics", [dynamics for _, dynamics in runs])

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import polars as pl
 
 from pipelines.parsers.activity.fit_decoder import FIT_EPOCH_S, SYSTEM_TIME_LIMIT, decode_fit
+from pipelines.parsers.activity.fit_device import device_name
 from pipelines.parsers.activity.fit_dynamics import record_dynamics, summaries
 from pipelines.parsers.activity.fit_messages import FitMessages
 from pipelines.parsers.schemas import (
@@ -266,6 +267,7 @@ def _activity(
     offset: int,
     index: int,
     form: tuple[dict[str, float], list[DeveloperField]],
+    device: str | None,
 ) -> ParsedActivity:
     return ParsedActivity(
         source_format="fit",
@@ -281,6 +283,7 @@ def _activity(
         developer_fields=form[1],
         watch_rpe=_watch_rating(session, "workout_rpe", 10),  # stored as CR-10 x 10
         watch_feel=_watch_rating(session, "workout_feel", 1),
+        device=device,
     )
 
 
@@ -324,13 +327,14 @@ def parse_fit(data: bytes) -> list[ParsedActivity]:
     running = {index for index, session in enumerate(sessions) if session.get("sport") == _RUNNING}
     form = summaries(samples, messages.developer_fields, running)
     legs = _legs(samples.select(*SAMPLE_SCHEMA, "session"))
+    device = device_name(messages.file_ids)
     activities = []
     for index, session in enumerate(sessions):
         leg = legs.get(index)
         if leg is None and not _summed(session):
             continue  # a session with neither points nor totals
         points = empty_samples() if leg is None else leg
-        activity = _activity(session, points, offset, index, form.get(index, ({}, [])))
+        activity = _activity(session, points, offset, index, form.get(index, ({}, [])), device)
         activity.warnings = list(warnings) + ([TOTALS_ONLY] if leg is None else [])
         if session.get("sport") is None:
             activity.warnings.append("the file states no sport: taken as other")

@@ -68,7 +68,13 @@ _TOTALS = {
     9: ("total_distance", 100, 0),
 }
 _WANTED: dict[int, dict[int, tuple[str, int, int]]] = {
-    0: {0: ("type", 0, 0), 4: ("time_created", 0, 0)},
+    0: {
+        0: ("type", 0, 0),
+        1: ("manufacturer", 0, 0),
+        2: ("product", 0, 0),
+        4: ("time_created", 0, 0),
+        8: ("product_name", 0, 0),
+    },
     12: {0: ("sport", 0, 0), 1: ("sub_sport", 0, 0)},
     18: _TOTALS
     | {

@@ -671,3 +671,52 @@ def test_developer_fields_are_named_decoded_in_their_byte_order_and_mapped() -> 
     }  # fmt: skip
     # the watch's "no rating" (0xFF) is no rating
     assert (run.watch_rpe, run.watch_feel) == (None, None)
+
+
+# MANIFEST.md's "device=" of each real file (manufacturer and product as the FIT profile names them)
+DEVICES = {
+    "garmin-fenix5_run_hr_short.fit": "garmin fenix5",
+    "garmin-fr110_run_hr_5laps.fit": "garmin fr110",
+    "garmin-venusq_run_hr_landal-park.fit": "garmin venusq",
+    "stryd_run_developer-fields.fit": "stryd",
+    "wahoo-elemnt_ride_hr_many-pauses.fit": "wahoo_fitness 28",
+    "garmin-vivoactivehr_indoor-rowing_no-gps.fit": "garmin vivo_active_hr",
+    "corrupt_crc-mismatch.fit": "dynastream hrm1",
+    "sigma_ride_unterminated_no-session.fit": "sigmasport 46",
+}
+
+
+@pytest.mark.parametrize("name", DEVICES)
+def test_the_recording_device_is_named_as_the_manifest_says(realdata: Path, name: str) -> None:
+    (activity,) = parse_fit(_fit(realdata, name))
+    assert activity.device == DEVICES[name]
+
+
+DEVICE_FILE_ID = Message(0, "file_id", ("type", "time_created", "manufacturer", "product"))
+
+
+@pytest.mark.parametrize(
+    ("manufacturer", "product", "device"),
+    [(1, 4315, "garmin fr965"), (32, 28, "wahoo_fitness 28"), (255, 7, "development 7")],
+    ids=["garmin-named", "numbered", "development"],
+)
+def test_a_written_file_id_names_its_device(manufacturer: int, product: int, device: str) -> None:
+    # garmin_product 4315 is the Forerunner 965 in the FIT profile; Wahoo's products are unnamed
+    file_id = DEVICE_FILE_ID.pack(
+        type=4, time_created=START, manufacturer=manufacturer, product=product
+    )
+    seconds = np.arange(6)
+    records = FORM_RECORD.pack(timestamp=START + seconds, distance=seconds * 3.0, **FORM)
+    session = RATED_SESSION.pack(
+        start_time=START, sport=RUNNING, sub_sport=0, total_elapsed_time=5,
+        total_timer_time=5, total_distance=15, workout_rpe=70, workout_feel=75,
+    )  # fmt: skip
+    definitions = DEVICE_FILE_ID.definition + FORM_RECORD.definition + RATED_SESSION.definition
+    (run,) = parse_fit(fit_file(definitions + file_id + records + session))
+    assert run.device == device
+    assert run.dynamics["gct_balance_left_pct_median"] == 50.2
+
+
+def test_a_file_id_without_a_manufacturer_names_no_device() -> None:
+    (run,) = parse_fit(_form_run(**FORM))
+    assert run.device is None
