@@ -110,7 +110,7 @@ def _not_estimable(
     athletes = frame["athlete_id"].n_unique()
     if athletes < thresholds.adjusted_min_athletes:
         return (
-            f"not estimable: {athletes} athletes have running hours with an adherence band; "
+            f"not estimable: only {athletes} athlete(s) ran while in an adherence band; "
             f"athlete-clustered intervals need at least {thresholds.adjusted_min_athletes}"
         )
     for band, role in (
