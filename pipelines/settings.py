@@ -72,6 +72,11 @@ class Thresholds:
     max_form_kb: int = 64
     followup_weeks: int = 4  # an unclassified OSTRC problem answered this recently is followed up
     assessment_retest_weeks: int = 8  # weeks after the last assessment a re-test is due
+    # athlete-cluster bootstrap of the OSTRC mean prevalence and the crude rate ratios
+    bootstrap_replicates: int = 2000
+    bootstrap_seed: int = 19
+    # the adjusted rate ratios need this many athletes: cluster-robust intervals from fewer are too narrow
+    adjusted_min_athletes: int = 10
     rri_min_days: int = 7  # Yamato 2015: running restricted or stopped this many days  # a form entry larger than this is rejected unread
     # Running form (METRICS.md "Running form"): cadence, ground contact and oscillation move with
     # speed, so weekly medians take only easy runs, those within this many s/km of the member's

@@ -47,16 +47,20 @@ if not incidence.is_empty():
         help=f"{CASE_DEFINITIONS['running_related_injury']}. {club['cases']} cases in "
         f"{club['hours']:.0f} h.",
     )
-    adherence[1].caption(f"95% CI {club['ci_low']:.1f} to {club['ci_high']:.1f}")
+    adherence[1].caption(
+        f"95% CI {club['ci_low']:.1f} to {club['ci_high']:.1f} ({club['rate_ci_method']})"
+    )
 for column, row in zip(st.columns(2), prevalence.iter_rows(named=True), strict=False):
     label = "any" if row["measure"] == "any_problem" else "a substantial"
     column.metric(
         f"Members with {label} health problem, average week",
         percent(row["mean_weekly_prevalence"]),
-        help="OSTRC-O2 weekly check-ins; mean of the weekly shares of respondents.",
+        help="OSTRC-O2 weekly check-ins; mean of the weekly shares of respondents. The CI resamples "
+        "athletes, because the same members answer every week.",
     )
     column.caption(
-        f"95% CI {percent(row['ci_low'])} to {percent(row['ci_high'])} over {row['weeks']} weeks"
+        f"95% CI {percent(row['ci_low'])} to {percent(row['ci_high'])} over {row['weeks']} weeks "
+        f"({row['ci_method']})"
     )
 
 ui.chart(charts.club_volume(weekly), key="overview_volume")

@@ -25,8 +25,23 @@ st.caption(
     "program may differ in other ways. Rates count running hours at risk (time while injured is "
     f"excluded). Adherence band is measured {settings.adherence_lag_weeks} weeks before each injury, "
     f"because injured runners stop lifting. {adherence_bands_text(settings)} "
-    "For context: recreational runners average 7.7 (6.9-8.7) injuries per 1000 h (Videbaek 2015)."
+    "For context: recreational runners average 7.7 (6.9-8.7) injuries per 1000 h (Videbaek 2015). "
+    "Rate CIs: exact Poisson (Garwood)."
 )
+adjusted = data.injury_adjusted(viewer, case)
+ui.chart(charts.rate_ratio_forest(incidence, adjusted), key="injuries_ratios")
+st.caption(
+    "Crude: the bands' rates divided, with an athlete cluster bootstrap 95% CI (athletes resampled "
+    "with all their weeks, because one runner's repeated injuries are not independent; the table's "
+    "exact conditional CI assumes they are). Adjusted: a Poisson GEE on athlete-weeks with running "
+    "hours at risk as exposure, adjusted for a previous injury, the previous week's running km, age "
+    "and sex, with robust CIs clustered by athlete (independence working correlation). Both are "
+    "observational associations."
+)
+for row in adjusted.filter(pl.col("not_estimable").is_not_null()).iter_rows(named=True):
+    st.info(
+        f"Adjusted rate ratio, {row['group_label']} vs {row['reference_group']}: {row['not_estimable']}."
+    )
 ui.table(
     incidence.drop("case_definition").with_columns(
         pl.col("comparison").replace_strict(COMPARISONS, default=pl.col("comparison"))
@@ -44,6 +59,12 @@ ui.table(
         "irr_ci_low": st.column_config.NumberColumn("Ratio CI low", format="%.2f"),
         "irr_ci_high": st.column_config.NumberColumn("Ratio CI high", format="%.2f"),
         "ci_method": "CI method",
+        "rate_ci_method": "Rate CI method",
+        "irr_cluster_ci_low": st.column_config.NumberColumn("Ratio cluster CI low", format="%.2f"),
+        "irr_cluster_ci_high": st.column_config.NumberColumn(
+            "Ratio cluster CI high", format="%.2f"
+        ),
+        "cluster_ci_method": "Cluster CI method",
     },
 )
 ui.download(incidence, f"injury_incidence_{case}.csv", key="injuries_incidence_csv")
@@ -53,7 +74,8 @@ for row in data.ostrc_summary(viewer).iter_rows(named=True):
     label = "Any problem" if row["measure"] == "any_problem" else "Substantial problem"
     st.write(
         f"**{label}**: {percent(row['mean_weekly_prevalence'])} of respondents in an average week "
-        f"(95% CI {percent(row['ci_low'])} to {percent(row['ci_high'])}, {row['weeks']} weeks)."
+        f"(95% CI {percent(row['ci_low'])} to {percent(row['ci_high'])}, {row['ci_method']}; "
+        f"{row['weeks']} weeks, {row['athletes']} athletes)."
     )
 st.caption(
     "A substantial problem = moderate or worse reduction in training or performance, or could not "

@@ -23,6 +23,7 @@ from dashboard.charts.club import (
     pace_before_after,
     pace_slopes,
     pace_vs_adherence,
+    rate_ratio_forest,
 )
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "file_statuses",
     "fitness_fatigue",
     "incidence_forest",
+    "rate_ratio_forest",
     "ostrc_area_prevalence",
     "ostrc_prevalence",
     "ostrc_severity",

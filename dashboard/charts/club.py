@@ -119,11 +119,14 @@ def incidence_forest(incidence: pl.DataFrame) -> go.Figure:
         .then(pl.lit(""))
         .otherwise(
             pl.format(
-                "rate ratio vs {}: {} ({} to {})",
+                "crude rate ratio vs {}: {} (exact conditional CI {} to {}; athlete cluster "
+                "bootstrap CI {} to {})",
                 pl.col("reference_group"),
                 pl.col("irr").round(2),
                 pl.col("irr_ci_low").round(2),
                 pl.col("irr_ci_high").round(2),
+                pl.col("irr_cluster_ci_low").round(2),
+                pl.col("irr_cluster_ci_high").round(2),
             )
         )
         .alias("ratio_text"),
@@ -141,7 +144,7 @@ def incidence_forest(incidence: pl.DataFrame) -> go.Figure:
                 "arrayminus": (rows["rate_per_1000h"] - rows["ci_low"]).to_list(),
             },
             customdata=rows.select("ci_low", "ci_high", "cases", "hours", "ratio_text").to_numpy(),
-            hovertemplate="%{y}<br>%{x:.1f} per 1000 h (95% CI %{customdata[0]:.1f} to "
+            hovertemplate="%{y}<br>%{x:.1f} per 1000 h (exact Poisson 95% CI %{customdata[0]:.1f} to "
             "%{customdata[1]:.1f})<br>%{customdata[2]} cases in %{customdata[3]:.0f} h"
             "<br>%{customdata[4]}<extra></extra>",
             name="Rate",
@@ -162,6 +165,77 @@ def incidence_forest(incidence: pl.DataFrame) -> go.Figure:
     return finish(fig, title, "Injuries per 1000 running hours (95% CI)", "Group")
 
 
+def rate_ratio_forest(incidence: pl.DataFrame, adjusted: pl.DataFrame) -> go.Figure:
+    """Crude and adjusted injury rate ratios of each adherence band vs the reference, with 95% CIs
+    on a log axis: observational associations."""
+    title = "Injury rate ratio by adherence band, crude and adjusted (association, not causation)"
+    crude = incidence.filter(
+        pl.col("comparison") == "adherence_band",
+        pl.col("group_label") != pl.col("reference_group"),
+        pl.col("irr_cluster_ci_low").is_not_null(),
+        pl.col("irr_cluster_ci_high").is_not_null(),
+        pl.col("irr") > 0,
+    )
+    fitted = adjusted.filter(pl.col("irr").is_not_null())
+    if crude.is_empty() and fitted.is_empty():
+        return empty_figure(title, "Not enough injuries in the bands to compare their rates")
+    fig = go.Figure()
+    for rows, name, low, high, symbol, colour, detail in (
+        (
+            crude,
+            "Crude (athlete cluster bootstrap CI)",
+            "irr_cluster_ci_low",
+            "irr_cluster_ci_high",
+            "circle",
+            COLOURS["primary"],
+            pl.format("{} cases in {} h", pl.col("cases"), pl.col("hours").round(0)),
+        ),
+        (
+            fitted,
+            "Adjusted (Poisson GEE, robust CI)",
+            "ci_low",
+            "ci_high",
+            "diamond",
+            COLOURS["secondary"],
+            pl.format(
+                "{} athletes, {} athlete-weeks, {} cases; adjusted for {}",
+                "athletes",
+                "athlete_weeks",
+                "cases",
+                "adjusted_for",
+            ),
+        ),
+    ):
+        if rows.is_empty():
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=rows["irr"],
+                y=rows.select(pl.format("{} vs {}", "group_label", "reference_group"))
+                .to_series()
+                .to_list(),
+                mode="markers",
+                name=name,
+                marker={"size": 11, "symbol": symbol, "color": colour},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (rows[high] - rows["irr"]).to_list(),
+                    "arrayminus": (rows["irr"] - rows[low]).to_list(),
+                },
+                customdata=rows.select(low, high, detail.alias("detail")).to_numpy(),
+                hovertemplate=f"{name}<br>%{{y}}: %{{x:.2f}} (95% CI %{{customdata[0]:.2f}} to "
+                "%{customdata[1]:.2f})<br>%{customdata[2]}<extra></extra>",
+            )
+        )
+    fig.add_vline(x=1, line_color=COLOURS["neutral"], annotation_text="no difference")
+    fig.update_xaxes(type="log")
+    fig.update_yaxes(autorange="reversed")
+    return finish(
+        fig, title, "Rate ratio vs the low band (log scale; below 1 = fewer injuries)", "Band"
+    )
+
+
 def _prevalence_line(
     weekly: pl.DataFrame, value: str, low: str, high: str, name: str, colour: str | None = None
 ) -> go.Scatter:
@@ -173,7 +247,7 @@ def _prevalence_line(
         name=name,
         line={"color": colour} if colour else None,
         customdata=weekly.select(pl.col(low) * 100, pl.col(high) * 100, "respondents").to_numpy(),
-        hovertemplate=f"{name}, week of %{{x|%d %b %Y}}<br>%{{y:.0f}}% (95% CI "
+        hovertemplate=f"{name}, week of %{{x|%d %b %Y}}<br>%{{y:.0f}}% (Wilson 95% CI "
         "%{customdata[0]:.0f} to %{customdata[1]:.0f}%)<br>%{customdata[2]} answered"
         "<extra></extra>",
     )

@@ -91,6 +91,19 @@ def injury_incidence(
     )
 
 
+def injury_adjusted(
+    viewer: Viewer, case_definition: str = "running_related_injury"
+) -> pl.DataFrame:
+    """Adjusted rate ratios of each adherence band vs the reference (Poisson GEE), with why not
+    where they cannot be estimated."""
+    coach_only(viewer)
+    return select(
+        """SELECT * FROM mart_injury_adjusted WHERE case_definition = $case
+        ORDER BY CASE group_label WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END""",
+        case=case_definition,
+    )
+
+
 def ostrc_weekly(
     viewer: Viewer, start: date | None = None, end: date | None = None
 ) -> pl.DataFrame:

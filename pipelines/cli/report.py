@@ -8,6 +8,15 @@ from pipelines.settings import SQL_ROOT, Settings
 from pipelines.warehouse import connect
 
 PRIMARY_CASE_DEFINITION = "running_related_injury"
+CAVEATS = (
+    "Observational club data: rate ratios are associations, not the program's effect.",
+    "Adherence bands are taken before each injury (lagged), because injured runners stop lifting.",
+    "The same athletes run, get injured and answer the check-in week after week: the rate ratio's "
+    "and the prevalence's intervals resample athletes (cluster bootstrap); the exact interval of the "
+    "rate ratio assumes independent injuries and can be too narrow.",
+    "The adjusted rate ratio comes from a model on athlete-weeks; a case whose week has no running "
+    "hours at risk is outside it (cases_without_hours).",
+)
 
 
 def _query(serving: Path, name: str, params: dict | None = None) -> list[dict]:
@@ -24,6 +33,10 @@ def club_report(settings: Settings) -> dict:
         )
     club = _query(settings.serving, "club_digest", {"case_definition": PRIMARY_CASE_DEFINITION})[0]
     athletes = _query(settings.serving, "athlete_digest")
+    adjusted = _query(
+        settings.serving, "adjusted_digest", {"case_definition": PRIMARY_CASE_DEFINITION}
+    )
+    prevalence = _query(settings.serving, "ostrc_digest")
     return {
         "athletes": club["athletes"],
         "runs": club["runs"],
@@ -36,12 +49,21 @@ def club_report(settings: Settings) -> dict:
             "rate": club["rate_per_1000h"],
             "ci_low": club["ci_low"],
             "ci_high": club["ci_high"],
+            "ci_method": club["rate_ci_method"],
         },
         "irr_high_vs_low": {
             "irr": club["irr"],
-            "ci_low": club["irr_ci_low"],
-            "ci_high": club["irr_ci_high"],
+            "ci_low": club["irr_cluster_ci_low"],
+            "ci_high": club["irr_cluster_ci_high"],
+            "ci_method": club["cluster_ci_method"],
+            "exact_ci": [club["irr_ci_low"], club["irr_ci_high"]],
+            "exact_ci_method": club["irr_ci_method"]
+            and f"{club['irr_ci_method']} (assumes independent injuries)",
+            "design": "observational, crude",
         },
+        "adjusted_irr_high_vs_low": adjusted[0] if adjusted else None,
+        "ostrc_mean_weekly_prevalence": {row.pop("measure"): row for row in prevalence},
+        "caveats": list(CAVEATS),
         "median_session_adherence": club["median_session_adherence"],
         "athletes_detail": {
             row["athlete_id"]: {
@@ -65,6 +87,19 @@ def _num(value: float | None, digits: int = 1) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
+def _adjusted_line(adjusted: dict | None) -> str:
+    if adjusted is None:
+        return "adjusted rate ratio: not computed"
+    if adjusted["not_estimable"]:
+        return f"adjusted rate ratio: {adjusted['not_estimable']}"
+    return (
+        f"adjusted rate ratio {_num(adjusted['irr'], 2)} (95% CI {_num(adjusted['ci_low'], 2)} to "
+        f"{_num(adjusted['ci_high'], 2)}; {adjusted['athletes']} athletes, "
+        f"{adjusted['athlete_weeks']} athlete-weeks, {adjusted['cases']} cases; adjusted for "
+        f"{adjusted['adjusted_for']}; {adjusted['model']})"
+    )
+
+
 def format_report(digest: dict) -> str:
     """The digest as plain text a coach reads without knowing the code."""
     inc, irr, files = digest["incidence_per_1000h"], digest["irr_high_vs_low"], digest["files"]
@@ -77,9 +112,10 @@ def format_report(digest: dict) -> str:
         f"  median program adherence: {_pct(digest['median_session_adherence'])} of prescribed sessions",
         f"  running-related injuries: {inc['cases']} in {_num(inc['hours'], 0)} h = "
         f"{_num(inc['rate'])} per 1000 h (95% CI {_num(inc['ci_low'])} to {_num(inc['ci_high'])})",
-        f"  high vs low adherence, injury rate ratio {_num(irr['irr'], 2)} "
-        f"(95% CI {_num(irr['ci_low'], 2)} to {_num(irr['ci_high'], 2)}); "
+        f"  high vs low adherence, crude injury rate ratio {_num(irr['irr'], 2)} "
+        f"(95% CI {_num(irr['ci_low'], 2)} to {_num(irr['ci_high'], 2)}, {irr['ci_method']}); "
         "an association, not proof the program caused it",
+        f"  {_adjusted_line(digest['adjusted_irr_high_vs_low'])}",
         "",
         f"  {'athlete':<24}{'adherence':>10}  {'band':<8}{'pace trend (s/km per 4 wk)':>28}  direction",
     ]
@@ -92,4 +128,5 @@ def format_report(digest: dict) -> str:
     lines.append(
         "  (a negative pace trend is faster; 'improving' or 'slower' only when the 95% CI excludes 0)"
     )
+    lines += ["", "  Caveats:", *(f"  - {caveat}" for caveat in digest["caveats"])]
     return "\n".join(lines)

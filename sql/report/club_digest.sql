@@ -20,7 +20,8 @@ incidence AS (
         hours,
         rate_per_1000h,
         ci_low,
-        ci_high
+        ci_high,
+        rate_ci_method
     FROM mart_injury_incidence
     WHERE case_definition = $case_definition AND comparison = 'club'
 ),
@@ -29,7 +30,11 @@ irr AS (
     SELECT
         irr,
         irr_ci_low,
-        irr_ci_high
+        irr_ci_high,
+        ci_method AS irr_ci_method,
+        irr_cluster_ci_low,
+        irr_cluster_ci_high,
+        cluster_ci_method
     FROM mart_injury_incidence
     WHERE
         case_definition = $case_definition
@@ -49,9 +54,14 @@ SELECT
     incidence.rate_per_1000h,
     incidence.ci_low,
     incidence.ci_high,
+    incidence.rate_ci_method,
     irr.irr,
     irr.irr_ci_low,
     irr.irr_ci_high,
+    irr.irr_ci_method,
+    irr.irr_cluster_ci_low,
+    irr.irr_cluster_ci_high,
+    irr.cluster_ci_method,
     (SELECT median(a.cumulative_session_adherence) FROM mart_adherence_athlete AS a)
         AS median_session_adherence
 FROM runs, files

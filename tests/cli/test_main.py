@@ -86,6 +86,28 @@ def test_report_json_has_the_digest_shape(demo_home: Path, monkeypatch: pytest.M
     assert inc["rate"] == pytest.approx(1000 * inc["cases"] / inc["hours"])
 
 
+def test_report_json_carries_methods_and_caveats_with_the_numbers(
+    demo_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STRONGSTRIDE_HOME", str(demo_home))
+    result = runner.invoke(app, ["report", "--json"])
+    assert result.exit_code == 0, result.output
+    digest = json.loads(result.stdout)
+    clustered = "athlete cluster bootstrap, percentile, 2000 replicates (seed 19)"
+    assert digest["incidence_per_1000h"]["ci_method"] == "exact Poisson (Garwood)"
+    irr = digest["irr_high_vs_low"]
+    assert (irr["ci_method"], irr["design"]) == (clustered, "observational, crude")
+    assert irr["exact_ci_method"] == "exact conditional (assumes independent injuries)"
+    adjusted = digest["adjusted_irr_high_vs_low"]
+    assert adjusted["model"].startswith("Poisson GEE, log link, offset log(running hours at risk)")
+    assert adjusted["design"] == "observational: an association, not the program's effect"
+    # the small demo club: an estimate with its sample, or the reason there is none
+    assert (adjusted["irr"] is None) == (adjusted["not_estimable"] is not None)
+    for measure in ("any_problem", "substantial_problem"):
+        assert digest["ostrc_mean_weekly_prevalence"][measure]["ci_method"] == clustered
+    assert any("not the program's effect" in caveat for caveat in digest["caveats"])
+
+
 @pytest.mark.slow
 def test_serve_with_daemon_runs_the_sensor_and_stops_both_on_ctrl_c(tmp_path: Path) -> None:
     import os

@@ -24,6 +24,9 @@ def figures(club) -> dict[str, go.Figure]:
         "adherence_by_phase": charts.adherence_by_phase(data.adherence_by_phase(COACH)),
         "adherence_heatmap": charts.adherence_heatmap(data.club_adherence_weekly(COACH)),
         "incidence_forest": charts.incidence_forest(data.injury_incidence(COACH)),
+        "rate_ratio_forest": charts.rate_ratio_forest(
+            data.injury_incidence(COACH), data.injury_adjusted(COACH)
+        ),
         "ostrc_prevalence": charts.ostrc_prevalence(data.ostrc_weekly(COACH)),
         "ostrc_area_prevalence": charts.ostrc_area_prevalence(data.ostrc_area_weekly(COACH)),
         "pace_slopes": charts.pace_slopes(data.club_pace_trends(COACH)),
@@ -72,6 +75,28 @@ def test_charts_have_titles_axis_labels_and_hover(club_env) -> None:
 def test_forest_plot_is_labelled_observational(club_env) -> None:
     fig = charts.incidence_forest(data.injury_incidence(COACH))
     assert "association, not causation" in fig.layout.title.text
+
+
+def test_rate_ratio_forest_marks_crude_and_adjusted_apart(club_env) -> None:
+    incidence, adjusted = data.injury_incidence(COACH), data.injury_adjusted(COACH)
+    fig = charts.rate_ratio_forest(incidence, adjusted)
+    assert "association, not causation" in fig.layout.title.text
+    names = {trace.name: trace.marker.symbol for trace in fig.data}
+    expected = {}
+    bounded = incidence.filter(
+        pl.col("comparison") == "adherence_band",
+        pl.col("group_label") != pl.col("reference_group"),
+        pl.col("irr") > 0,
+        pl.col("irr_cluster_ci_low").is_not_null(),
+        pl.col("irr_cluster_ci_high").is_not_null(),
+    )
+    if bounded.height:
+        expected["Crude (athlete cluster bootstrap CI)"] = "circle"
+    if adjusted["irr"].drop_nulls().len():
+        expected["Adjusted (Poisson GEE, robust CI)"] = "diamond"
+    assert names == expected
+    empty = charts.rate_ratio_forest(incidence.head(0), adjusted.head(0))
+    assert empty.layout.annotations[0].text.startswith("Not enough injuries")
 
 
 @pytest.mark.parametrize("name", ["club_volume", "weekly_volume", "pace_trend", "ostrc_severity"])

@@ -43,7 +43,7 @@ def contract() -> dict[str, list[str]]:
 
 def test_contract_lists_the_marts() -> None:
     marts = contract()
-    assert len(marts) == 34 and marts["mart_pace_trends"][-1] == "direction"
+    assert len(marts) == 35 and marts["mart_pace_trends"][-1] == "direction"
 
 
 def test_every_mart_exists_with_its_contract_columns(club: duckdb.DuckDBPyConnection) -> None:

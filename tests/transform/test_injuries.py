@@ -88,3 +88,30 @@ def test_irr_against_the_reference_with_exact_conditional_ci(incidence: dict) ->
     p_high = enrolled["irr_ci_high"] / (enrolled["irr_ci_high"] + 2.5 / 3)
     assert (1 - p_high) ** 3 + 3 * p_high * (1 - p_high) ** 2 == pytest.approx(0.025, abs=1e-9)
     assert not math.isnan(enrolled["irr_ci_high"])
+
+
+def test_irr_cluster_bootstrap_ci_by_hand(incidence: dict) -> None:
+    # any complaint, enrolled vs not: b1 brings (enrolled 0 cases in 0 h, not enrolled 2 in 1.5 h),
+    # c1 (1 in 3 h, 0 in 1 h). Drawing b1 twice leaves no enrolled hours (undefined, dropped); c1
+    # twice no reference case (IRR infinite); one of each (1/3) / (2/2.5) = 0.41667. So of the
+    # defined replicates 2/3 are 0.41667 and 1/3 infinite: percentiles 0.41667 and unbounded.
+    enrolled = incidence[("any_complaint", "enrolment", "enrolled")]
+    assert enrolled["irr"] == pytest.approx((1 / 3) / (2 / 2.5))
+    assert enrolled["irr_cluster_ci_low"] == pytest.approx((1 / 3) / (2 / 2.5))
+    assert enrolled["irr_cluster_ci_high"] is None
+    assert enrolled["cluster_ci_method"].startswith("athlete cluster bootstrap, percentile")
+    # one athlete (c1) ran in the bands: no cluster to resample
+    high = incidence[("any_complaint", "adherence_band", "high")]
+    assert (high["irr_cluster_ci_low"], high["irr_cluster_ci_high"]) == (None, None)
+
+
+def test_adjusted_ratios_say_why_they_are_not_estimable(club: duckdb.DuckDBPyConnection) -> None:
+    rows = club.sql(
+        "select group_label, irr, not_estimable from mart_injury_adjusted "
+        "where case_definition = 'any_complaint' order by group_label"
+    ).fetchall()
+    reason = (
+        "not estimable: only 1 athlete(s) ran while in an adherence band; "
+        "athlete-clustered intervals need at least 10"
+    )
+    assert rows == [("high", None, reason), ("medium", None, reason)]

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+import numpy as np
 import pytest
 
 from pipelines.parsers.club.ostrc import parse_ostrc
+from pipelines.settings import Thresholds
 from tests.transform import scenarios
 from tests.transform.staging import build_models, insert
 
@@ -42,8 +44,49 @@ def test_mean_weekly_prevalence(club: duckdb.DuckDBPyConnection) -> None:
     assert got["substantial_problem"]["mean_weekly_prevalence"] == pytest.approx(
         (0.5 + 0.5 + 0) / 3
     )
-    # t(2) = 4.3027, SD .3819 -> mean +- .949: clipped to the possible range
-    assert (got["any_problem"]["ci_low"], got["any_problem"]["ci_high"]) == (0.0, 1.0)
+    assert (got["any_problem"]["athletes"], got["any_problem"]["athlete_weeks"]) == (4, 9)
+
+
+# Each athlete's weeks (03-02, 03-09, 03-16): None = not answered, else (any, substantial) problem
+ANSWERS = {
+    "o1": [(False, False), (False, False), (False, False)],
+    "o2": [(True, False), (True, True), (False, False)],
+    "o3": [(True, True), None, (False, False)],
+    "o4": [(True, True), None, None],
+}
+
+
+def _mean_weekly_prevalence(drawn: list[str], measure: int) -> float:
+    """Mean over weeks anyone drawn answered of the share of drawn answers with a problem."""
+    shares = []
+    for week in range(3):
+        answers = [ANSWERS[a][week] for a in drawn if ANSWERS[a][week] is not None]
+        if answers:
+            shares.append(sum(answer[measure] for answer in answers) / len(answers))
+    return sum(shares) / len(shares)
+
+
+def test_mean_prevalence_ci_is_an_athlete_cluster_bootstrap(
+    club: duckdb.DuckDBPyConnection,
+) -> None:
+    # By hand: draw 4 athletes with replacement (the same draws: default_rng(seed).integers over
+    # the athletes in id order), recompute each week's prevalence from the drawn athletes' answers,
+    # average the weeks; 2.5% and 97.5% percentiles (inverted CDF) of the replicates.
+    thresholds = Thresholds()
+    draws = np.random.default_rng(thresholds.bootstrap_seed).integers(
+        0, 4, size=(thresholds.bootstrap_replicates, 4)
+    )
+    athletes = sorted(ANSWERS)
+    got = {r["measure"]: r for r in club.sql("select * from mart_ostrc_summary").pl().to_dicts()}
+    for measure, index in (("any_problem", 0), ("substantial_problem", 1)):
+        replicates = [_mean_weekly_prevalence([athletes[i] for i in row], index) for row in draws]
+        low, high = np.quantile(replicates, [0.025, 0.975], method="inverted_cdf")
+        row = got[measure]
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high), rel=1e-12)
+        assert row["ci_method"] == (
+            f"athlete cluster bootstrap, percentile, {thresholds.bootstrap_replicates} "
+            f"replicates (seed {thresholds.bootstrap_seed})"
+        )
 
 
 def test_recent_substantial_problem_puts_athlete_at_risk(club: duckdb.DuckDBPyConnection) -> None:

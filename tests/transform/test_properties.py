@@ -14,12 +14,12 @@ from pipelines.transform.statistics.stats import (
     WEEKS_PER_TREND_UNIT,
     acwr,
     clopper_pearson_ci,
+    cluster_bootstrap,
     ctl_atl_tsb,
     ewma,
     ewma_lambda,
     garwood_ci,
     irr_exact_ci,
-    mean_prevalence_ci,
     prevalence_ci,
     theil_sen_trend,
 )
@@ -226,19 +226,23 @@ def test_acwr_is_acute_over_chronic_after_the_history_window(values, min_history
 
 
 @PROPERTY
-@given(st.lists(st.floats(0, 1, allow_nan=False), max_size=60))
-def test_mean_prevalence_interval_contains_the_mean_within_unit_interval(prevalences):
-    mean, low, high = mean_prevalence_ci(np.array(prevalences, dtype=float))
-    if not prevalences:
-        assert (mean, low, high) == (None, None, None)
-        return
-    assert math.isclose(mean, math.fsum(prevalences) / len(prevalences), abs_tol=1e-12)
-    if len(prevalences) == 1:
-        assert (low, high) == (None, None)
-        return
-    assert low is not None and high is not None
-    assert 0.0 <= low <= mean + 1e-12
-    assert mean - 1e-12 <= high <= 1.0
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.floats(0.1, 20, allow_nan=False)), min_size=1, max_size=12
+    ),
+    st.integers(1, 300),
+    st.integers(1, 120),
+)
+def test_cluster_bootstrap_ratios_stay_between_the_athletes_own(athletes, replicates, chunk):
+    # a ratio of sums over resampled athletes lies between the smallest and largest athlete's own
+    # ratio; every replicate is returned whatever the chunk size
+    cases, hours = (np.array(column, dtype=float) for column in zip(*athletes, strict=True))
+    got = cluster_bootstrap(
+        lambda w: (w @ cases) / (w @ hours), len(athletes), replicates, 3, chunk
+    )
+    assert got.shape == (replicates,)
+    own = cases / hours
+    assert np.all(got >= own.min() - 1e-12) and np.all(got <= own.max() + 1e-12)
 
 
 @PROPERTY

@@ -8,7 +8,9 @@ Per athlete, "running_form" holds the planted cadence change per 12 weeks (at a 
 cadence_trend_start and cadence_trend_end, and "strength" the planted weekly gain in estimated 1RM of
 the main loaded exercises between strength_trend_start and strength_trend_end.
 Seeds: DEMO_SEED and 3 are those the tests use elsewhere; 23 was never looked at while the demo's
-assessments were built.
+assessments were built. The adjusted rate ratio needs cases in both bands, more than the small demo
+club has: it is checked on clubs of the demo's default size (40 athletes, 52 weeks, small GPX files),
+seeds DEMO_SEED, 3 and 29 (29 was not looked at while the adjusted analysis was built).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ import duckdb
 import numpy as np
 import pytest
 
-from tests.conftest import DEMO_SEED, build_demo_club
+from pipelines.demo.generate import generate_demo_club
+from pipelines.settings import load_settings
+from tests.conftest import DEMO_SEED, build_demo_club, run_ingest
 
 pytestmark = pytest.mark.slow
 
@@ -34,6 +38,7 @@ CADENCE_TOLERANCE_SPM_PER_12_WEEKS = 0.75
 # The recovered slope must lie within 3 of the standard errors that noise gives.
 ROUNDING_STEP_KG = {"Hip Thrust (Barbell)": 2.5, "Romanian Deadlift (Dumbbell)": 2.5 * 0.45359237}
 STRENGTH_SESSIONS_AT_LEAST = 6
+FULL_CLUB_ATHLETES, FULL_CLUB_WEEKS = 40, 52
 
 
 @pytest.fixture(scope="module", params=[DEMO_SEED, 3, 23], ids=lambda seed: f"seed{seed}")
@@ -63,6 +68,44 @@ def test_planted_rate_ratio_falls_inside_the_reported_ci(demo: tuple) -> None:
     assert low <= planted <= high, (
         f"planted IRR {planted} outside reported {irr} ({low:.2f}-{high:.2f}); "
         f"high band: {cases} cases in {hours:.0f} h"
+    )
+
+
+@pytest.fixture(scope="module", params=[DEMO_SEED, 3, 29], ids=lambda seed: f"full{seed}")
+def full_club(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, dict]]:
+    """A demo club of the generator's default size, ingested by the real pipeline (read-only)."""
+    home = tmp_path_factory.mktemp("full")
+    generate_demo_club(
+        home,
+        athletes=FULL_CLUB_ATHLETES,
+        weeks=FULL_CLUB_WEEKS,
+        seed=request.param,
+        streams=False,
+        bad_files=False,
+    )
+    outcome = run_ingest(load_settings(home))
+    assert outcome.success, outcome.blocked_reason
+    truth = json.loads((home / "demo" / "truth.json").read_text())
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    yield con, truth
+    con.close()
+
+
+def test_planted_rate_ratio_falls_inside_the_adjusted_ci(full_club: tuple) -> None:
+    con, truth = full_club
+    rows = con.sql(
+        "select irr, ci_low, ci_high, cases, athletes, not_estimable from mart_injury_adjusted "
+        "where case_definition = 'running_related_injury' and group_label = 'high'"
+    ).fetchall()
+    assert len(rows) == 1
+    irr, low, high, cases, athletes, reason = rows[0]
+    planted = truth["irr_high_vs_low"]
+    assert reason is None, reason
+    assert low <= planted <= high, (
+        f"planted IRR {planted} outside the adjusted {irr:.2f} ({low:.2f}-{high:.2f}); "
+        f"{cases} cases, {athletes} athletes"
     )
 
 

@@ -9,11 +9,12 @@ import pytest
 
 from pipelines.transform.statistics.stats import (
     acwr,
+    cluster_bootstrap,
     ctl_atl_tsb,
     ewma,
     garwood_ci,
     irr_exact_ci,
-    mean_prevalence_ci,
+    percentile_ci,
     prevalence_ci,
     theil_sen_trend,
 )
@@ -85,11 +86,21 @@ def test_wilson_prevalence_on_three_of_ten() -> None:
     assert high[1] == pytest.approx(0.43448, abs=1e-5)
 
 
-def test_mean_prevalence_t_interval() -> None:
-    # weeks .2 .4 .3 .5: mean .35, SD .129099, t(3) = 3.182446 -> half width .205426
-    mean, low, high = mean_prevalence_ci(np.array([0.2, 0.4, 0.3, 0.5]))
-    assert mean == pytest.approx(0.35)
-    assert (low, high) == pytest.approx((0.144574, 0.555426), abs=1e-6)
+def test_cluster_bootstrap_against_a_bootstrap_by_hand() -> None:
+    # three athletes' (cases, hours): a ratio of sums, resampled by athlete with the same draws
+    cases, hours = np.array([2.0, 0.0, 1.0]), np.array([10.0, 5.0, 4.0])
+    got = cluster_bootstrap(lambda w: (w @ cases) / (w @ hours), 3, 600, seed=5, chunk=250)
+    draws = np.random.default_rng(5).integers(0, 3, size=(600, 3))
+    by_hand = [sum(cases[i] for i in row) / sum(hours[i] for i in row) for row in draws]
+    assert got == pytest.approx(by_hand, rel=1e-12)
+
+
+def test_percentile_ci_drops_undefined_and_leaves_infinite_bounds_open() -> None:
+    # 40 values 1..40 plus NaNs: inverted-CDF 2.5% and 97.5% of 40 sorted values = 1st and 39th
+    values = np.concatenate([np.arange(1.0, 41.0), [np.nan] * 5])
+    assert percentile_ci(values) == (1.0, 39.0)
+    assert percentile_ci(np.array([1.0, np.inf, np.inf])) == (1.0, None)
+    assert percentile_ci(np.array([np.nan])) == (None, None)
 
 
 def test_ewma_hand_example() -> None:

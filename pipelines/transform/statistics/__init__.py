@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pipelines.transform.runner import PythonModel
+from pipelines.transform.statistics.adjusted import adjusted_rate_ratios
 from pipelines.transform.statistics.injuries import injury_incidence
 from pipelines.transform.statistics.load import daily_load
 from pipelines.transform.statistics.ostrc import ostrc_area_weekly, ostrc_summary, ostrc_weekly
@@ -22,7 +23,12 @@ PYTHON_MODELS: tuple[PythonModel, ...] = (
     PythonModel(
         "mart_injury_incidence",
         injury_incidence,
-        "Injuries per 1000 running hours with exact CIs, and exact IRRs by adherence band and enrolment.",
+        "Injuries per 1000 running hours with exact CIs; IRRs by adherence band and enrolment with exact and athlete-cluster bootstrap CIs.",
+    ),
+    PythonModel(
+        "mart_injury_adjusted",
+        adjusted_rate_ratios,
+        "Adjusted injury rate ratios by adherence band: Poisson GEE on athlete-weeks, clustered by athlete.",
     ),
     PythonModel(
         "mart_ostrc_weekly",
@@ -37,6 +43,6 @@ PYTHON_MODELS: tuple[PythonModel, ...] = (
     PythonModel(
         "mart_ostrc_summary",
         ostrc_summary,
-        "Mean weekly OSTRC-O2 prevalence with a t-based 95% CI across weeks.",
+        "Mean weekly OSTRC-O2 prevalence with an athlete-cluster bootstrap 95% CI.",
     ),
 )

@@ -1,16 +1,27 @@
-"""Injury incidence per 1000 running hours with exact Poisson CIs, and exact incidence rate ratios."""
+"""Injury incidence per 1000 running hours with exact Poisson CIs, and crude incidence rate ratios with
+an exact conditional CI and an athlete-cluster bootstrap CI."""
 
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from pipelines.settings import Thresholds
-from pipelines.transform.statistics.stats import garwood_ci, irr_exact_ci
+from pipelines.transform.statistics.stats import (
+    cluster_bootstrap,
+    cluster_ci_method,
+    garwood_ci,
+    irr_exact_ci,
+    percentile_ci,
+    ratio_of_sums,
+)
 
 PER_HOURS = 1000.0
 RATE_CI_METHOD = "exact Poisson (Garwood)"
 IRR_CI_METHOD = "exact conditional"
+# the athlete-week column each comparison's groups come from
+GROUP_COLUMNS = {"adherence_band": "adherence_band", "enrolment": "enrolment_group"}
 
 INCIDENCE_SCHEMA: dict[str, pl.DataType] = {
     "case_definition": pl.String,
@@ -27,16 +38,23 @@ INCIDENCE_SCHEMA: dict[str, pl.DataType] = {
     "irr_ci_high": pl.Float64,
     "ci_method": pl.String,
     "rate_ci_method": pl.String,
+    "irr_cluster_ci_low": pl.Float64,
+    "irr_cluster_ci_high": pl.Float64,
+    "cluster_ci_method": pl.String,
 }
 
 
 def injury_incidence(
-    int_incidence_counts: duckdb.DuckDBPyRelation, thresholds: Thresholds
+    int_incidence_counts: duckdb.DuckDBPyRelation,
+    int_injury_athlete_weeks: duckdb.DuckDBPyRelation,
+    thresholds: Thresholds,
 ) -> pl.DataFrame:
     """Rates with Garwood CIs for every case definition and group; IRRs vs each comparison's reference.
 
     The reference row carries irr 1 without a CI; an IRR the data cannot bound (no cases, no hours)
-    is null. ci_method names the IRR CI method (the club row, without an IRR, names the rate's).
+    is null. ci_method names the exact IRR CI method (the club row, without an IRR, names the rate's);
+    the exact CI assumes independent injuries, which one runner's recurrent injuries break, so
+    irr_cluster_* is the athlete-cluster bootstrap interval of the same IRR (cluster_ci_method).
     Observational: an IRR is an association, not the program's effect.
     """
     counts = int_incidence_counts.select(
@@ -47,11 +65,57 @@ def injury_incidence(
         for r in counts.iter_rows(named=True)
         if r["group_label"] == r["reference_group"]
     }
-    rows = [
-        _incidence_row(r, reference.get((r["case_definition"], r["comparison"])))
-        for r in counts.iter_rows(named=True)
-    ]
+    athlete_weeks = int_injury_athlete_weeks.select(
+        "case_definition, athlete_id, cases, hours_at_risk, " + ", ".join(GROUP_COLUMNS.values())
+    ).pl()
+    rows = []
+    for r in counts.iter_rows(named=True):
+        row = _incidence_row(r, reference.get((r["case_definition"], r["comparison"])))
+        low = high = method = None
+        if row["irr"] is not None and r["group_label"] != r["reference_group"]:
+            low, high = _clustered_irr_ci(athlete_weeks, r, thresholds)
+            method = cluster_ci_method(thresholds)
+        rows.append(
+            row
+            | {"irr_cluster_ci_low": low, "irr_cluster_ci_high": high, "cluster_ci_method": method}
+        )
     return pl.DataFrame(rows, schema=INCIDENCE_SCHEMA)
+
+
+def _clustered_irr_ci(
+    athlete_weeks: pl.DataFrame, group: dict, thresholds: Thresholds
+) -> tuple[float | None, float | None]:
+    """Athlete-cluster bootstrap percentile CI of a group's IRR vs its reference: each replicate
+    draws athletes with replacement, each bringing all their cases and hours in both groups."""
+    column = GROUP_COLUMNS[group["comparison"]]
+    per_athlete = (
+        athlete_weeks.filter(
+            pl.col("case_definition") == group["case_definition"],
+            pl.col(column).is_in([group["group_label"], group["reference_group"]]),
+        )
+        .group_by("athlete_id")
+        .agg(
+            (pl.col(name).filter(pl.col(column) == label).sum().cast(pl.Float64)).alias(alias)
+            for label, prefix in ((group["group_label"], ""), (group["reference_group"], "ref_"))
+            for name, alias in (("cases", f"{prefix}cases"), ("hours_at_risk", f"{prefix}hours"))
+        )
+    )
+    if per_athlete.height < 2:
+        return None, None
+    cases, hours, ref_cases, ref_hours = (
+        per_athlete[c].to_numpy() for c in ("cases", "hours", "ref_cases", "ref_hours")
+    )
+
+    def irr(weights: np.ndarray) -> np.ndarray:
+        return ratio_of_sums(
+            ratio_of_sums(weights @ cases, weights @ hours),
+            ratio_of_sums(weights @ ref_cases, weights @ ref_hours),
+        )
+
+    replicates = cluster_bootstrap(
+        irr, per_athlete.height, thresholds.bootstrap_replicates, thresholds.bootstrap_seed
+    )
+    return percentile_ci(replicates)
 
 
 def _incidence_row(group: dict, reference: dict | None) -> dict:

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from pipelines.settings import Thresholds
-from pipelines.transform.statistics.stats import mean_prevalence_ci, prevalence_ci
+from pipelines.transform.statistics.stats import (
+    cluster_bootstrap,
+    cluster_ci_method,
+    percentile_ci,
+    prevalence_ci,
+    ratio_of_sums,
+)
 
 WEEKLY_CI_METHOD = "Wilson score"
-SUMMARY_CI_METHOD = "t-interval over weekly prevalences"
 
 SUMMARY_SCHEMA: dict[str, pl.DataType] = {
     "measure": pl.String,
     "weeks": pl.Int64,
+    "athletes": pl.Int64,
+    "athlete_weeks": pl.Int64,
     "mean_weekly_prevalence": pl.Float64,
     "ci_low": pl.Float64,
     "ci_high": pl.Float64,
@@ -98,15 +106,59 @@ def ostrc_area_weekly(
 
 
 def ostrc_summary(
-    mart_ostrc_weekly: duckdb.DuckDBPyRelation, thresholds: Thresholds
+    int_ostrc_athlete_weeks: duckdb.DuckDBPyRelation, thresholds: Thresholds
 ) -> pl.DataFrame:
-    """Mean weekly prevalence of any and of substantial problems with a t-based 95% CI across weeks."""
-    weekly = mart_ostrc_weekly.select("prevalence_any, prevalence_substantial").pl()
+    """Mean weekly prevalence of any and of substantial problems with an athlete-cluster bootstrap 95% CI.
+
+    The same athletes answer week after week, so weeks are not independent: each replicate draws
+    athletes with replacement, keeps all their answered weeks, and recomputes every week's
+    prevalence and their mean (weeks no drawn athlete answered are left out). Percentile interval
+    of bootstrap_replicates replicates (seed bootstrap_seed); none with fewer than 2 athletes.
+    """
+    answers = int_ostrc_athlete_weeks.select(
+        "athlete_id, week_start, problem, substantial_problem"
+    ).pl()
+    athlete, week = (
+        answers[column].rank("dense").cast(pl.Int64).to_numpy() - 1
+        for column in ("athlete_id", "week_start")
+    )
+    shape = (int(athlete.max()) + 1, int(week.max()) + 1) if answers.height else (0, 0)
+    answered = np.zeros(shape)
+    answered[athlete, week] = 1.0
     rows = []
-    for measure, column in (
-        ("any_problem", "prevalence_any"),
-        ("substantial_problem", "prevalence_substantial"),
-    ):
-        mean, low, high = mean_prevalence_ci(weekly[column].to_numpy())
-        rows.append((measure, weekly.height, mean, low, high, SUMMARY_CI_METHOD))
+    for measure in ("problem", "substantial_problem"):
+        with_problem = np.zeros(shape)
+        with_problem[athlete, week] = answers[measure].cast(pl.Float64).to_numpy()
+        rows.append(
+            (
+                "any_problem" if measure == "problem" else measure,
+                shape[1],
+                shape[0],
+                answers.height,
+                *_mean_prevalence_ci(with_problem, answered, thresholds),
+                cluster_ci_method(thresholds),
+            )
+        )
     return pl.DataFrame(rows, schema=SUMMARY_SCHEMA, orient="row")
+
+
+def _mean_prevalence_ci(
+    with_problem: np.ndarray, answered: np.ndarray, thresholds: Thresholds
+) -> tuple[float | None, float | None, float | None]:
+    """Mean over weeks of (athletes with a problem / respondents), with its cluster-bootstrap CI;
+    both matrices are athletes x weeks."""
+
+    def mean_weekly(weights: np.ndarray) -> np.ndarray:
+        weekly = ratio_of_sums(weights @ with_problem, weights @ answered)
+        return np.nanmean(weekly, axis=1)
+
+    athletes = answered.shape[0]
+    if athletes == 0:
+        return None, None, None
+    estimate = float(mean_weekly(np.ones((1, athletes)))[0])
+    if athletes < 2:
+        return estimate, None, None
+    replicates = cluster_bootstrap(
+        mean_weekly, athletes, thresholds.bootstrap_replicates, thresholds.bootstrap_seed
+    )
+    return estimate, *percentile_ci(replicates)

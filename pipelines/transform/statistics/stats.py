@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import signal, stats
 
+from pipelines.settings import Thresholds
+
 CONFIDENCE = 0.95
+BOOTSTRAP_CHUNK = 250  # replicates resampled at once: memory ~ chunk x athletes
 WEEKS_PER_TREND_UNIT = 4  # slopes are reported per 4 weeks (a training block)
 
 
@@ -82,19 +86,60 @@ def prevalence_ci(
     return low, high
 
 
-def mean_prevalence_ci(
-    weekly_prevalences: np.ndarray, confidence: float = CONFIDENCE
-) -> tuple[float | None, float | None, float | None]:
-    """Mean weekly prevalence with a t-interval (mean +- t * SD / sqrt(weeks)), clipped to [0, 1]."""
-    values = np.asarray(weekly_prevalences, dtype=float)
+def cluster_bootstrap(
+    statistic: Callable[[np.ndarray], np.ndarray],
+    clusters: int,
+    replicates: int,
+    seed: int,
+    chunk: int = BOOTSTRAP_CHUNK,
+) -> np.ndarray:
+    """`replicates` values of a statistic over clusters (athletes) resampled with replacement.
+
+    `statistic` maps a (k, clusters) matrix of how often each cluster was drawn in each of k
+    replicates to the k replicate values; it sees at most `chunk` replicates at a time, so memory
+    stays bounded by chunk x clusters whatever `replicates` is. Draws: numpy's default_rng(seed),
+    integers(0, clusters, size=(k, clusters)) per chunk.
+    """
+    rng = np.random.default_rng(seed)
+    values = []
+    for start in range(0, replicates, chunk):
+        k = min(chunk, replicates - start)
+        drawn = rng.integers(0, clusters, size=(k, clusters))
+        offsets = (np.arange(k) * clusters)[:, None]
+        counts = np.bincount((drawn + offsets).ravel(), minlength=k * clusters)
+        values.append(statistic(counts.reshape(k, clusters).astype(float)))
+    return np.concatenate(values) if values else np.empty(0)
+
+
+def percentile_ci(
+    replicates: np.ndarray, confidence: float = CONFIDENCE
+) -> tuple[float | None, float | None]:
+    """Percentile interval of bootstrap replicates (undefined replicates, NaN, left out); a bound
+    that is infinite (the ratio's denominator was 0 in many replicates) is None: unbounded."""
+    values = np.asarray(replicates, dtype=float)
+    values = values[~np.isnan(values)]
     if values.size == 0:
-        return None, None, None
-    mean = float(values.mean())
-    if values.size < 2:
-        return mean, None, None
-    t = stats.t.ppf(1 - (1 - confidence) / 2, values.size - 1)
-    half_width = t * values.std(ddof=1) / np.sqrt(values.size)
-    return mean, float(max(0.0, mean - half_width)), float(min(1.0, mean + half_width))
+        return None, None
+    alpha = round(1.0 - confidence, 12)  # 1 - 0.95 is 0.0500000000000000444: one rank too far
+    low, high = np.quantile(values, [alpha / 2, 1 - alpha / 2], method="inverted_cdf")
+    return (
+        float(low) if np.isfinite(low) else None,
+        float(high) if np.isfinite(high) else None,
+    )
+
+
+def cluster_ci_method(thresholds: Thresholds) -> str:
+    """How the athlete-clustered intervals are made, as the marts and pages name it."""
+    return (
+        f"athlete cluster bootstrap, percentile, {thresholds.bootstrap_replicates} replicates "
+        f"(seed {thresholds.bootstrap_seed})"
+    )
+
+
+def ratio_of_sums(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """Elementwise numerator / denominator: inf where only the denominator is 0, NaN where both are."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(numerator, dtype=float) / np.asarray(denominator, dtype=float)
 
 
 def ewma(loads: np.ndarray, alpha: float, initial: float = 0.0) -> np.ndarray:

@@ -1,0 +1,214 @@
+"""Adjusted injury rate ratios by adherence band: a Poisson GEE on athlete-weeks, clustered by athlete.
+
+Injuries per athlete-week are counts with log(running hours at risk) as offset (log link), the
+lagged adherence band as a time-varying exposure (reference: the comparison's reference band), adjusted
+for a previous injury, the previous week's running km and, where the roster has them for every athlete, age
+and sex. Working correlation independence (consistent under any within-athlete correlation; the
+sandwich variance clustered by athlete carries the repeated measures). Observational: an association,
+not the program's effect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from pipelines.settings import Thresholds
+
+MODEL = (
+    "Poisson GEE, log link, offset log(running hours at risk), independence working correlation, "
+    "robust (sandwich) variance clustered by athlete"
+)
+CI_METHOD = "Wald 95% CI on the athlete-clustered robust variance"
+DESIGN = "observational: an association, not the program's effect"
+KM_UNIT, AGE_UNIT = 10.0, 10.0  # rate ratios per 10 km a week and per 10 years of age
+
+ADJUSTED_SCHEMA: dict[str, pl.DataType] = {
+    "case_definition": pl.String,
+    "comparison": pl.String,
+    "group_label": pl.String,
+    "reference_group": pl.String,
+    "irr": pl.Float64,
+    "ci_low": pl.Float64,
+    "ci_high": pl.Float64,
+    "athletes": pl.Int64,
+    "athlete_weeks": pl.Int64,
+    "cases": pl.Int64,
+    "hours": pl.Float64,
+    "adjusted_for": pl.String,
+    "model": pl.String,
+    "ci_method": pl.String,
+    "design": pl.String,
+    "not_estimable": pl.String,
+    "cases_without_hours": pl.Int64,
+}
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Rate ratios with CIs by design column, and the covariates that went in (or why none could)."""
+
+    ratios: dict[str, tuple[float, float, float]]
+    adjusted_for: str
+    failure: str | None = None
+
+
+def adjusted_rate_ratios(
+    int_injury_athlete_weeks: duckdb.DuckDBPyRelation,
+    int_incidence_counts: duckdb.DuckDBPyRelation,
+    thresholds: Thresholds,
+) -> pl.DataFrame:
+    """One row per case definition and adherence band compared with the reference band.
+
+    The model sees athlete-weeks with a lagged band and running hours at risk: a case whose onset
+    week has no hours at risk is outside a rate model, left out and counted in cases_without_hours. A band without
+    hours or cases, or a club with too few athletes, gets no estimate and a reason in not_estimable;
+    bands without cases are left out of the fit for the other bands.
+    """
+    groups = (
+        int_incidence_counts.filter("comparison = 'adherence_band'")
+        .select("case_definition, group_label, reference_group")
+        .pl()
+    )
+    banded = (
+        int_injury_athlete_weeks.filter("adherence_band IS NOT NULL")
+        .select(
+            "case_definition, athlete_id, adherence_band, cases, hours_at_risk, "
+            "previous_injury, previous_week_km, age_years, sex"
+        )
+        .pl()
+    )
+    weeks = banded.filter(pl.col("hours_at_risk") > 0)
+    left_out = dict(
+        banded.filter(pl.col("hours_at_risk") == 0)
+        .group_by("case_definition")
+        .agg(pl.col("cases").sum())
+        .iter_rows()
+    )
+    rows = []
+    for (definition,), bands in groups.group_by("case_definition", maintain_order=True):
+        frame = weeks.filter(pl.col("case_definition") == definition)
+        reference = bands["reference_group"][0]
+        compared = [g for g in bands["group_label"] if g != reference]
+        reasons = {g: _not_estimable(frame, g, reference, thresholds) for g in compared}
+        fitted = [g for g, reason in reasons.items() if reason is None]
+        sample = frame.filter(pl.col("adherence_band").is_in([*fitted, reference]))
+        fit = _fit(sample, fitted) if fitted else Fit({}, "")
+        for group in compared:
+            row = _row(definition, group, reference, sample, fit, reasons[group])
+            rows.append((*row, left_out.get(definition, 0)))
+    return pl.DataFrame(rows, schema=ADJUSTED_SCHEMA, orient="row")
+
+
+def _not_estimable(
+    frame: pl.DataFrame, group: str, reference: str, thresholds: Thresholds
+) -> str | None:
+    """Why a band's adjusted ratio cannot be estimated, or None."""
+    athletes = frame["athlete_id"].n_unique()
+    if athletes < thresholds.adjusted_min_athletes:
+        return (
+            f"not estimable: only {athletes} athlete(s) ran while in an adherence band; "
+            f"athlete-clustered intervals need at least {thresholds.adjusted_min_athletes}"
+        )
+    for band, role in (
+        (reference, f"the {reference} (reference) band"),
+        (group, f"the {group} band"),
+    ):
+        rows = frame.filter(pl.col("adherence_band") == band)
+        if rows.is_empty():
+            return f"not estimable: no running hours in {role}"
+        if rows["cases"].sum() == 0:
+            return f"not estimable: no cases in {role}, so its rate cannot be compared"
+    return None
+
+
+def _design(sample: pl.DataFrame, bands: list[str]) -> tuple[np.ndarray, list[str], str]:
+    """The design matrix (intercept, band indicators, covariates that vary), its column names, and
+    the covariates in words."""
+    columns = {"intercept": np.ones(sample.height)}
+    for band in bands:
+        columns[band] = (sample["adherence_band"] == band).cast(pl.Float64).to_numpy()
+    words = []
+    candidates = [
+        ("previous_injury", "a previous injury", sample["previous_injury"].cast(pl.Float64)),
+        (
+            "previous_week_km",
+            "the previous week's running km (per 10 km)",
+            sample["previous_week_km"] / KM_UNIT,
+        ),
+    ]
+    if sample["age_years"].null_count() == 0:
+        candidates.append(("age", "age (per 10 years)", sample["age_years"] / AGE_UNIT))
+    if sample["sex"].null_count() == 0:
+        levels = sorted(sample["sex"].unique().to_list())
+        candidates += [
+            (f"sex_{level}", f"sex ({level} vs {levels[0]})", (sample["sex"] == level).cast(float))
+            for level in levels[1:]
+        ]
+    for name, text, values in candidates:
+        if values.n_unique() > 1:
+            columns[name] = values.to_numpy().astype(float)
+            words.append(text)
+    return np.column_stack(list(columns.values())), list(columns), ", ".join(words) or "nothing"
+
+
+def _fit(sample: pl.DataFrame, bands: list[str]) -> Fit:
+    """The GEE's rate ratios for the bands (vs the reference) with Wald CIs on the robust variance."""
+    import statsmodels.api as sm  # a heavy import: only the model step pays it
+
+    exog, names, words = _design(sample, bands)
+    model = sm.GEE(
+        sample["cases"].to_numpy().astype(float),
+        exog,
+        groups=sample["athlete_id"].rank("dense").to_numpy(),
+        offset=np.log(sample["hours_at_risk"].to_numpy()),
+        family=sm.families.Poisson(),
+        cov_struct=sm.cov_struct.Independence(),
+    )
+    try:
+        result = model.fit()
+        params, bounds = np.asarray(result.params), np.asarray(result.conf_int())
+    except (ValueError, np.linalg.LinAlgError) as error:
+        return Fit({}, words, f"not estimable: the model could not be fitted ({error})")
+    ratios = {
+        name: tuple(float(v) for v in np.exp([params[i], *bounds[i]]))
+        for i, name in enumerate(names)
+        if name in bands
+    }
+    if not all(np.isfinite(v).all() for v in ratios.values()):
+        return Fit({}, words, "not estimable: the model did not converge to finite estimates")
+    return Fit(ratios, words)
+
+
+def _row(
+    definition: str,
+    group: str,
+    reference: str,
+    sample: pl.DataFrame,
+    fit: Fit,
+    reason: str | None,
+) -> tuple:
+    reason = reason or fit.failure
+    irr, low, high = fit.ratios.get(group, (None, None, None)) if reason is None else (None,) * 3
+    used = reason is None
+    return (
+        definition,
+        "adherence_band",
+        group,
+        reference,
+        irr,
+        low,
+        high,
+        sample["athlete_id"].n_unique() if used else None,
+        sample.height if used else None,
+        int(sample["cases"].sum()) if used else None,
+        float(sample["hours_at_risk"].sum()) if used else None,
+        fit.adjusted_for if used else None,
+        MODEL,
+        CI_METHOD,
+        DESIGN,
+        reason,
+    )
