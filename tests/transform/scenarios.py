@@ -256,6 +256,21 @@ def watch_rpe_club(con: duckdb.DuckDBPyConnection) -> None:
     sessions(con, [strength_set("w1", "w1-s", date(2026, 2, 11), ["glute_max"], rpe=7.0)] * 4)
 
 
+def load_startup_club(con: duckdb.DuckDBPyConnection) -> None:
+    """t1: a TRIMP-50 run every day for 28 days, 2026-01-19 (Monday) to 02-15 (Sunday).
+
+    s1: TRIMP-100 runs on Sundays and Fridays from Sunday 2026-01-18 to Sunday 02-15 (day 29).
+    """
+    athletes(con, "t1", "s1")
+    days = [date(2026, 1, 18) + timedelta(days=i) for i in range(29)]
+    insert(
+        con,
+        "activities",
+        [run("t1", day, trimp=50.0) for day in days[1:]]
+        + [run("s1", day, trimp=100.0) for day in days if day.isoweekday() in (5, 7)],
+    )
+
+
 def pace_club(con: duckdb.DuckDBPyConnection) -> None:
     """p1 enrolled 2026-03-04 (program week 1 = week of 03-02); p2 not enrolled, GAP 360 - 2k in weeks k = 0..7 from 04-06."""
     athletes(con, "p1", "p2")
