@@ -30,7 +30,10 @@ COACH_SECTIONS = {
         ("pace_trends", "Pace trends", ":material/trending_up:"),
     ],
     "Athletes": [("athlete", "Athlete", ":material/person:")],
-    "Data": [("data_health", "Data health", ":material/fact_check:")],
+    "Data": [
+        ("data_health", "Data health", ":material/fact_check:"),
+        ("methods", "Methods", ":material/menu_book:"),
+    ],
 }
 MEMBER_PAGES = [
     ("checkin", "Weekly check-in", ":material/checklist:"),

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, ui
-from dashboard.formatting import adherence_bands_text
+from dashboard.formatting import WEEK_IN_PROGRESS, adherence_bands_text
 
 viewer = ui.coach_viewer()
 ui.page_start(
@@ -16,7 +16,7 @@ ui.page_start(
     "current phase requires.",
 )
 settings = data.metric_settings(viewer)
-st.caption(adherence_bands_text(settings))
+st.caption(f"{adherence_bands_text(settings)} {WEEK_IN_PROGRESS}")
 
 athletes = data.club_adherence(viewer)
 ui.chart(charts.adherence_distribution(athletes, settings), key="adherence_distribution")

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 from dashboard.formatting import CASE_DEFINITIONS, COMPARISONS, adherence_bands_text, percent
+from pipelines.methods import method
 
 viewer = ui.coach_viewer()
 ui.page_start(viewer, "Injuries and health")
@@ -20,6 +21,11 @@ case = st.selectbox(
 )
 incidence = data.injury_incidence(viewer, case)
 ui.chart(charts.incidence_forest(incidence), key="injuries_forest")
+ratio_methods = incidence.filter(pl.col("comparison") != "club")["ci_method"].unique().to_list()
+st.caption(
+    f"Methods: {method('incidence_rate').label} ({', '.join(incidence['rate_ci_method'].unique())}); "
+    f"{method('incidence_rate_ratio').label}, CI {', '.join(ratio_methods) or 'none'}. "
+)
 st.caption(
     "Association, not causation: these are observational club data, so athletes who keep up the "
     "program may differ in other ways. Rates count running hours at risk (time while injured is "
@@ -53,7 +59,8 @@ for row in data.ostrc_summary(viewer).iter_rows(named=True):
     label = "Any problem" if row["measure"] == "any_problem" else "Substantial problem"
     st.write(
         f"**{label}**: {percent(row['mean_weekly_prevalence'])} of respondents in an average week "
-        f"(95% CI {percent(row['ci_low'])} to {percent(row['ci_high'])}, {row['weeks']} weeks)."
+        f"(95% CI {percent(row['ci_low'])} to {percent(row['ci_high'])}, {row['weeks']} weeks; "
+        f"{method('mean_weekly_prevalence').label}, {row['ci_method']})."
     )
 st.caption(
     "A substantial problem = moderate or worse reduction in training or performance, or could not "

@@ -61,6 +61,7 @@ from dashboard.data.serving import (
     ServingStatus,
     data_period,
     metric_settings,
+    published_thresholds,
     serving_status,
 )
 
@@ -106,6 +107,7 @@ __all__ = [
     "followup_queue",
     "injury_incidence",
     "metric_settings",
+    "published_thresholds",
     "ostrc_areas",
     "ostrc_questions",
     "ostrc_area_weekly",

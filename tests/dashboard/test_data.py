@@ -17,7 +17,8 @@ from dashboard.accounts.viewer import Viewer
 FUNCTIONS = [
     name
     for name in data.__all__
-    if inspect.isfunction(getattr(data, name)) and name not in ("serving_status", "metric_settings")
+    if inspect.isfunction(getattr(data, name))
+    and name not in ("serving_status", "metric_settings", "published_thresholds")
 ]
 CLUB_ONLY = [name for name in FUNCTIONS if getattr(data, name).__module__ == "dashboard.data.club"]
 MEMBER_VISIBLE = [name for name in FUNCTIONS if name not in CLUB_ONLY]
