@@ -168,6 +168,9 @@ def test_metric_settings_come_from_the_serving_file(
         1.3,
         0.74,
     )
+    thresholds = data.published_thresholds(Viewer("coach", "coach", None))
+    assert (thresholds["acwr_spike"], thresholds["acwr_seed_days"]) == (1.3, 7)  # 7: the default
+    assert "unknown_setting" not in thresholds
     assert data.serving_status(Viewer("coach", "coach", None)).generation == 7
 
 
