@@ -31,7 +31,7 @@ def render(viewer: Viewer, key: str = "me") -> None:
             help=adherence_bands_text(settings),
         )
         right.caption(
-            f"Band: {row['adherence_band']}. Last 4 weeks: {percent(row['last4_session_adherence'])}. "
+            f"Band: {row['adherence_band']}. Last 4 complete weeks: {percent(row['last4_session_adherence'])}. "
             f"{adherence_bands_text(settings)} {WEEK_IN_PROGRESS}"
         )
 
