@@ -161,7 +161,7 @@ METHODS: tuple[Method, ...] = (
         key="incidence_rate",
         section="analysis",
         figure="Injuries per 1000 running hours",
-        label="new cases / running hours x 1000, exact Poisson CI",
+        label="new cases / running hours at risk x 1000",
         definition="New cases / running hours at risk x 1000, with the exact Poisson (Garwood) 95% "
         "interval.",
         source="mart_injury_incidence.",

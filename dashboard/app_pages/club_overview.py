@@ -59,8 +59,8 @@ if not incidence.is_empty():
         f"{club['hours']:.0f} h.",
     )
     adherence[1].caption(
-        f"{method('incidence_rate').label.capitalize()}: 95% CI {club['ci_low']:.1f} to "
-        f"{club['ci_high']:.1f} ({club['rate_ci_method']})."
+        f"95% CI {club['ci_low']:.1f} to {club['ci_high']:.1f} ({club['rate_ci_method']}); "
+        f"{method('incidence_rate').label}."
     )
 for column, row in zip(st.columns(2), prevalence.iter_rows(named=True), strict=False):
     label = "any" if row["measure"] == "any_problem" else "a substantial"

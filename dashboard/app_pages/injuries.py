@@ -21,11 +21,13 @@ case = st.selectbox(
 )
 incidence = data.injury_incidence(viewer, case)
 ui.chart(charts.incidence_forest(incidence), key="injuries_forest")
-ratio_methods = incidence.filter(pl.col("comparison") != "club")["ci_method"].unique().to_list()
-st.caption(
-    f"Methods: {method('incidence_rate').label} ({', '.join(incidence['rate_ci_method'].unique())}); "
-    f"{method('incidence_rate_ratio').label}, CI {', '.join(ratio_methods) or 'none'}. "
-)
+if not incidence.is_empty():
+    ratios = incidence.filter(pl.col("comparison") != "club")
+    st.caption(
+        f"Rates: {method('incidence_rate').label}, 95% CI {incidence['rate_ci_method'][0]}. "
+        f"Rate ratios: {method('incidence_rate_ratio').label}, 95% CI "
+        f"{', '.join(ratios['ci_method'].drop_nulls().unique(maintain_order=True)) or 'none'}."
+    )
 st.caption(
     "Association, not causation: these are observational club data, so athletes who keep up the "
     "program may differ in other ways. Rates count running hours at risk (time while injured is "

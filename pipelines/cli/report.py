@@ -37,6 +37,7 @@ def club_report(settings: Settings) -> dict:
             "rate": club["rate_per_1000h"],
             "ci_low": club["ci_low"],
             "ci_high": club["ci_high"],
+            "ci_method": club["rate_ci_method"],
         },
         "irr_high_vs_low": {
             "irr": club["irr"],
@@ -78,8 +79,8 @@ def format_report(digest: dict) -> str:
         f"  median program adherence: {_pct(digest['median_session_adherence'])} of prescribed sessions "
         f"({method('session_adherence').label})",
         f"  running-related injuries: {inc['cases']} in {_num(inc['hours'], 0)} h = "
-        f"{_num(inc['rate'])} per 1000 h (95% CI {_num(inc['ci_low'])} to {_num(inc['ci_high'])}; "
-        f"{method('incidence_rate').label})",
+        f"{_num(inc['rate'])} per 1000 h (95% CI {_num(inc['ci_low'])} to {_num(inc['ci_high'])}, "
+        f"{inc['ci_method']}; {method('incidence_rate').label})",
         f"  high vs low adherence, injury rate ratio {_num(irr['irr'], 2)} "
         f"(95% CI {_num(irr['ci_low'], 2)} to {_num(irr['ci_high'], 2)}); "
         "an association, not proof the program caused it",

@@ -20,7 +20,8 @@ incidence AS (
         hours,
         rate_per_1000h,
         ci_low,
-        ci_high
+        ci_high,
+        rate_ci_method
     FROM mart_injury_incidence
     WHERE case_definition = $case_definition AND comparison = 'club'
 ),
@@ -49,6 +50,7 @@ SELECT
     incidence.rate_per_1000h,
     incidence.ci_low,
     incidence.ci_high,
+    incidence.rate_ci_method,
     irr.irr,
     irr.irr_ci_low,
     irr.irr_ci_high,

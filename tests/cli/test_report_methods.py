@@ -18,6 +18,7 @@ def test_the_digest_names_how_adherence_and_the_injury_rate_were_made() -> None:
             "rate": 125.0,
             "ci_low": 3.2,
             "ci_high": 696.5,
+            "ci_method": "exact Poisson (Garwood)",
         },
         "irr_high_vs_low": {"irr": None, "ci_low": None, "ci_high": None},
         "median_session_adherence": 0.85,
@@ -29,6 +30,6 @@ def test_the_digest_names_how_adherence_and_the_injury_rate_were_made() -> None:
         "(sessions counted of prescribed, complete weeks only)"
     ) in text
     assert (
-        "1 in 8 h = 125.0 per 1000 h (95% CI 3.2 to 696.5; "
-        "new cases / running hours x 1000, exact Poisson CI)"
+        "1 in 8 h = 125.0 per 1000 h (95% CI 3.2 to 696.5, exact Poisson (Garwood); "
+        "new cases / running hours at risk x 1000)"
     ) in text
