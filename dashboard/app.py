@@ -31,7 +31,10 @@ COACH_SECTIONS = {
         ("running_form", "Running form", ":material/sprint:"),
     ],
     "Athletes": [("athlete", "Athlete", ":material/person:")],
-    "Data": [("data_health", "Data health", ":material/fact_check:")],
+    "Data": [
+        ("data_health", "Data health", ":material/fact_check:"),
+        ("methods", "Methods", ":material/menu_book:"),
+    ],
 }
 MEMBER_PAGES = [
     ("checkin", "Weekly check-in", ":material/checklist:"),

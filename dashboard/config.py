@@ -38,6 +38,10 @@ class MetricSettings:
     adherence_medium: float = Thresholds.adherence_medium
     adherence_lag_weeks: int = Thresholds.adherence_lag_weeks
     acwr_spike: float = Thresholds.acwr_spike
+    acwr_seed_days: int = Thresholds.acwr_seed_days
+    acwr_min_history_days: int = Thresholds.acwr_min_history_days
+    ctl_days: int = Thresholds.ctl_days
+    atl_days: int = Thresholds.atl_days
     trend_recent_weeks: int = Thresholds.trend_recent_weeks
     form_asymmetry_points: float = Thresholds.form_asymmetry_points
     form_asymmetry_weeks: int = Thresholds.form_asymmetry_weeks

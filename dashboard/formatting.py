@@ -8,11 +8,19 @@ import math
 import polars as pl
 
 from dashboard.config import MetricSettings
+from pipelines.methods import Method
 
 CASE_DEFINITIONS = {
     "running_related_injury": "Running-related injury (Yamato 2015: 7+ days restricted or saw a professional)",
     "time_loss": "Time-loss injury (at least 1 day without running)",
     "any_complaint": "Any complaint logged",
+}
+# How a session's load was estimated (int_session_load.load_method), in the load axis's words.
+LOAD_METHODS = {
+    "trimp": "TRIMP",
+    "watch_rpe": "RPE x minutes (watch)",
+    "session_rpe": "session RPE x minutes",
+    "default_intensity": "default per minute",
 }
 COMPARISONS = {"club": "Whole club", "adherence_band": "Adherence band", "enrolment": "Enrolment"}
 AT_RISK_REASONS = {
@@ -86,6 +94,12 @@ def percent(share: float | None) -> str:
     return "-" if share is None or math.isnan(share) else f"{share:.0%}"
 
 
+WEEK_IN_PROGRESS = (
+    "The week in progress is left out of adherence until it ends (Sunday): on a Tuesday nobody has "
+    "missed that week's sessions yet."
+)
+
+
 def adherence_bands_text(settings: MetricSettings) -> str:
     """The band thresholds in words, shown next to every banded number."""
     return (
@@ -93,6 +107,12 @@ def adherence_bands_text(settings: MetricSettings) -> str:
         f"medium = {settings.adherence_medium:.0%} to {settings.adherence_high:.0%}; "
         f"low = under {settings.adherence_medium:.0%}."
     )
+
+
+def load_units_text(weekly: pl.DataFrame) -> str:
+    """What the load in `weekly` is, from its weeks' load_methods: 'TRIMP + session RPE x minutes'."""
+    used = set(weekly["load_methods"].explode().drop_nulls()) if weekly.height else set()
+    return " + ".join(label for method, label in LOAD_METHODS.items() if method in used) or "none"
 
 
 def trend_window_text(trend_window: str, settings: MetricSettings) -> str:
@@ -188,3 +208,17 @@ def assessment_change_sentence(row: dict, label: str, who: str = "you") -> str:
         better = "an improvement" if row["direction"] == "better" else "a decline"
         return f"{subject} {side}{label} {verb} {amount} {since}, beyond the {noise} test noise ({better})."
     return f"{subject} {side}{label} {verb} {amount} {since}, within the {noise} test noise: not a real change yet."
+
+
+def method_markdown(declared: Method, thresholds: dict[str, object]) -> str:
+    """One declared method as the Methods page shows it, its settings with their published values."""
+    lines = [
+        f"**Method:** {declared.label}.",
+        f"**Definition:** {declared.definition}",
+        f"**Source:** {declared.source}",
+    ]
+    if declared.settings:
+        values = ", ".join(f"`{name}` = {thresholds[name]}" for name in declared.settings)
+        lines.append(f"**Settings:** {values}")
+    lines.append(f"**Known limits:** {declared.limits}")
+    return "\n\n".join(lines)

@@ -53,12 +53,14 @@ class Thresholds:
     acwr_min_history_days: int = 28
     acwr_acute_days: int = 7
     acwr_chronic_days: int = 28
+    acwr_seed_days: int = 7  # both ACWR EWMAs start from the mean daily load of these first days
     ctl_days: int = 42
     atl_days: int = 7
     strength_minutes_per_set: float = 2.5  # strength session length estimate for session RPE load
-    default_load_per_minute: float = (
-        2.0  # load per minute of an activity without HR (~TRIMP at dHR 0.6)
-    )
+    # Load per minute of a session with neither HR nor RPE: Banister TRIMP per minute at dHR 0.6 (a
+    # moderate run) with the weighting used when sex is unknown, 0.6 x 0.86 e^(1.67 x 0.6) = 1.41
+    # (men's weighting gives 1.22).
+    default_load_per_minute: float = 1.4
     trend_recent_weeks: int = 12
     trend_min_weeks: int = 6  # fewer weekly points than this: insufficient_data
     before_after_weeks: int = 6  # before = 6 weeks before enrolment, after = program weeks 7-12

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, ui
-from dashboard.formatting import adherence_bands_text
+from dashboard.formatting import WEEK_IN_PROGRESS, adherence_bands_text
 
 viewer = ui.coach_viewer()
 ui.page_start(
@@ -16,7 +16,7 @@ ui.page_start(
     "current phase requires.",
 )
 settings = data.metric_settings(viewer)
-st.caption(adherence_bands_text(settings))
+st.caption(f"{adherence_bands_text(settings)} {WEEK_IN_PROGRESS}")
 
 athletes = data.club_adherence(viewer)
 ui.chart(charts.adherence_distribution(athletes, settings), key="adherence_distribution")
@@ -26,7 +26,9 @@ behind = athletes.filter(pl.col("falling_behind"))
 if behind.is_empty():
     st.success("Nobody is falling behind.")
 else:
-    st.caption("Athletes whose last 4 weeks of sessions dropped below their program's pace.")
+    st.caption(
+        "Athletes whose last 4 complete weeks of sessions dropped below their program's pace."
+    )
 ui.table(
     athletes.select(
         "display_name",
@@ -45,7 +47,9 @@ ui.table(
         "cumulative_session_adherence": st.column_config.NumberColumn(
             "Sessions to date", format="%.0f%%"
         ),
-        "last4_session_adherence": st.column_config.NumberColumn("Last 4 weeks", format="%.0f%%"),
+        "last4_session_adherence": st.column_config.NumberColumn(
+            "Last 4 complete weeks", format="%.0f%%"
+        ),
         "dose_adherence": st.column_config.NumberColumn("Sets done of prescribed", format="%.0f%%"),
         "current_phase": "Phase",
         "enrolled_weeks": "Weeks enrolled",

@@ -6,8 +6,15 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, ui
-from dashboard.formatting import AT_RISK_REASONS, CASE_DEFINITIONS, adherence_bands_text, percent
+from dashboard.formatting import (
+    AT_RISK_REASONS,
+    CASE_DEFINITIONS,
+    WEEK_IN_PROGRESS,
+    adherence_bands_text,
+    percent,
+)
 from dashboard.views import program_answer
+from pipelines.methods import method
 
 viewer = ui.coach_viewer()
 ui.page_start(viewer, "Club overview")
@@ -24,6 +31,8 @@ prevalence = data.ostrc_summary(viewer)
 volume, adherence = st.columns(2), st.columns(2)
 if not weekly.is_empty():
     latest = weekly.row(-1, named=True)
+    # the latest week whose adherence is known: the week in progress has none until it ends
+    ended = weekly.filter(pl.col("median_session_adherence").is_not_null())
     volume[0].metric(
         f"Active members, week of {latest['week_start']:%d %b}",
         latest["active_members"],
@@ -34,11 +43,13 @@ if not weekly.is_empty():
         f"{latest['running_km']:.0f} km",
         help=f"{latest['runs']} runs, {latest['running_hours']:.0f} h.",
     )
-    adherence[0].metric(
-        "Median strength-session adherence, latest week",
-        percent(latest["median_session_adherence"]),
-        help=adherence_bands_text(settings),
-    )
+    if not ended.is_empty():
+        adherence[0].metric(
+            f"Median strength-session adherence, week of {ended['week_start'][-1]:%d %b}",
+            percent(ended["median_session_adherence"][-1]),
+            help=f"{method('session_adherence').label}. {adherence_bands_text(settings)}",
+        )
+        adherence[0].caption(f"Median over enrolled athletes. {WEEK_IN_PROGRESS}")
 if not incidence.is_empty():
     club = incidence.row(0, named=True)
     adherence[1].metric(
@@ -48,15 +59,15 @@ if not incidence.is_empty():
         f"{club['hours']:.0f} h.",
     )
     adherence[1].caption(
-        f"95% CI {club['ci_low']:.1f} to {club['ci_high']:.1f} ({club['rate_ci_method']})"
+        f"95% CI {club['ci_low']:.1f} to {club['ci_high']:.1f} ({club['rate_ci_method']}); "
+        f"{method('incidence_rate').label}."
     )
 for column, row in zip(st.columns(2), prevalence.iter_rows(named=True), strict=False):
     label = "any" if row["measure"] == "any_problem" else "a substantial"
     column.metric(
         f"Members with {label} health problem, average week",
         percent(row["mean_weekly_prevalence"]),
-        help="OSTRC-O2 weekly check-ins; mean of the weekly shares of respondents. The CI resamples "
-        "athletes, because the same members answer every week.",
+        help=f"OSTRC-O2 weekly check-ins; {method('mean_weekly_prevalence').label}.",
     )
     column.caption(
         f"95% CI {percent(row['ci_low'])} to {percent(row['ci_high'])} over {row['weeks']} weeks "
@@ -69,8 +80,9 @@ ui.download(weekly, "club_weekly.csv", key="overview_weekly_csv")
 st.subheader("At-risk list")
 st.caption(
     f"Flags, not diagnoses: a load spike is an acute:chronic load ratio above {settings.acwr_spike} "
-    "(a rough signal, not an injury prediction); a substantial OSTRC problem; or strength sessions "
-    "dropping off. Talk to the athlete."
+    f"({method('acwr').label}; a rough signal, not an injury prediction); a substantial OSTRC "
+    "problem; or strength sessions dropping off. Talk to the athlete. How each figure is made: "
+    "Methods page."
 )
 risk = data.at_risk(viewer).with_columns(
     pl.col("reason").replace_strict(AT_RISK_REASONS, default=pl.col("reason")).alias("reason")

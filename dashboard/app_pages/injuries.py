@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 from dashboard.formatting import CASE_DEFINITIONS, COMPARISONS, adherence_bands_text, percent
+from pipelines.methods import method
 
 viewer = ui.coach_viewer()
 ui.page_start(viewer, "Injuries and health")
@@ -20,6 +21,13 @@ case = st.selectbox(
 )
 incidence = data.injury_incidence(viewer, case)
 ui.chart(charts.incidence_forest(incidence), key="injuries_forest")
+if not incidence.is_empty():
+    ratios = incidence.filter(pl.col("comparison") != "club")
+    st.caption(
+        f"Rates: {method('incidence_rate').label}, 95% CI {incidence['rate_ci_method'][0]}. "
+        f"Rate ratios: {method('incidence_rate_ratio').label}, 95% CI "
+        f"{', '.join(ratios['ci_method'].drop_nulls().unique(maintain_order=True)) or 'none'}."
+    )
 st.caption(
     "Association, not causation: these are observational club data, so athletes who keep up the "
     "program may differ in other ways. Rates count running hours at risk (time while injured is "
@@ -74,8 +82,8 @@ for row in data.ostrc_summary(viewer).iter_rows(named=True):
     label = "Any problem" if row["measure"] == "any_problem" else "Substantial problem"
     st.write(
         f"**{label}**: {percent(row['mean_weekly_prevalence'])} of respondents in an average week "
-        f"(95% CI {percent(row['ci_low'])} to {percent(row['ci_high'])}, {row['ci_method']}; "
-        f"{row['weeks']} weeks, {row['athletes']} athletes)."
+        f"(95% CI {percent(row['ci_low'])} to {percent(row['ci_high'])}, {row['weeks']} weeks, "
+        f"{row['athletes']} athletes; {method('mean_weekly_prevalence').label}, {row['ci_method']})."
     )
 st.caption(
     "A substantial problem = moderate or worse reduction in training or performance, or could not "

@@ -6,7 +6,8 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.charts.common import COLOURS, empty_figure, finish, pace_axis, weekly_km_bars
-from dashboard.formatting import CATEGORIES, pace_text_expr
+from dashboard.config import MetricSettings
+from dashboard.formatting import CATEGORIES, load_units_text, pace_text_expr
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -70,8 +71,9 @@ def efficiency_trend(weekly: pl.DataFrame) -> go.Figure:
     )
 
 
-def fitness_fatigue(weekly: pl.DataFrame) -> go.Figure:
-    """Fitness (CTL), fatigue (ATL) and form (TSB) at the end of each week."""
+def fitness_fatigue(weekly: pl.DataFrame, settings: MetricSettings) -> go.Figure:
+    """Fitness (CTL), fatigue (ATL) and form (TSB) at the end of each week; the load axis names what
+    the load is (the weeks' load_methods)."""
     title = "Fitness, fatigue and form"
     if weekly.is_empty():
         return empty_figure(title)
@@ -87,8 +89,12 @@ def fitness_fatigue(weekly: pl.DataFrame) -> go.Figure:
         )
     )
     for column, name, colour in [
-        ("ctl", "Fitness (CTL, 42-day average load)", COLOURS["primary"]),
-        ("atl", "Fatigue (ATL, 7-day average load)", COLOURS["secondary"]),
+        ("ctl", f"Fitness (CTL): EWMA, {settings.ctl_days}-day time constant", COLOURS["primary"]),
+        (
+            "atl",
+            f"Fatigue (ATL): EWMA, {settings.atl_days}-day time constant",
+            COLOURS["secondary"],
+        ),
     ]:
         fig.add_trace(
             go.Scatter(
@@ -102,7 +108,7 @@ def fitness_fatigue(weekly: pl.DataFrame) -> go.Figure:
             )
         )
     return finish(
-        fig, title, "Week starting (Monday)", "Daily training load (session RPE x minutes)"
+        fig, title, "Week starting (Monday)", f"Daily training load ({load_units_text(weekly)})"
     )
 
 
@@ -158,10 +164,15 @@ def weekly_adherence(weekly: pl.DataFrame) -> go.Figure:
             name="Sessions that counted",
             marker_color=COLOURS["good"],
             customdata=weekly.select(
-                "program_week", "phase_name", pl.col("session_adherence") * 100
+                "program_week",
+                "phase_name",
+                pl.when(pl.col("week_complete"))
+                .then(pl.format("{}% of prescribed", (pl.col("session_adherence") * 100).round(0)))
+                .otherwise(pl.lit("so far: the week is in progress"))
+                .alias("share"),
             ).to_numpy(),
             hovertemplate="Week of %{x|%d %b} (program week %{customdata[0]}, %{customdata[1]})"
-            "<br>%{y} sessions counted, %{customdata[2]:.0f}% of prescribed<extra></extra>",
+            "<br>%{y} sessions counted, %{customdata[2]}<extra></extra>",
         )
     )
     fig.add_trace(

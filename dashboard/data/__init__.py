@@ -62,6 +62,7 @@ from dashboard.data.serving import (
     ServingStatus,
     data_period,
     metric_settings,
+    published_thresholds,
     serving_status,
 )
 
@@ -108,6 +109,7 @@ __all__ = [
     "injury_adjusted",
     "injury_incidence",
     "metric_settings",
+    "published_thresholds",
     "ostrc_areas",
     "ostrc_questions",
     "ostrc_area_weekly",

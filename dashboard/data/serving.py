@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard.accounts.viewer import Viewer
 from dashboard.config import CACHE_TTL_SECONDS, MetricSettings, load_config
+from pipelines.settings import Thresholds
 
 NO_DATA = "No data published yet: run `strongstride ingest` to build the dashboard's data."
 STALE = (
@@ -134,9 +135,10 @@ def serving_status(viewer: Viewer) -> ServingStatus:
     return ServingStatus(True, notice, row.get("generation"), row.get("published_at"))
 
 
-def metric_settings(viewer: Viewer) -> MetricSettings:
-    """The thresholds the published numbers were computed with (serving_meta.settings when present)."""
-    defaults = load_config().metric_defaults
+def published_thresholds(viewer: Viewer) -> dict[str, object]:
+    """Every threshold the published numbers were computed with: serving_meta.settings over the
+    pipeline's defaults (a setting the serving file does not carry keeps its default)."""
+    defaults = asdict(Thresholds())
     try:
         meta = select("SELECT * FROM serving_meta")
     except DataUnavailable:
@@ -144,8 +146,14 @@ def metric_settings(viewer: Viewer) -> MetricSettings:
     if meta.is_empty() or "settings" not in meta.columns or not meta["settings"][0]:
         return defaults
     published = json.loads(meta["settings"][0])
-    known = {f.name: type(getattr(defaults, f.name)) for f in fields(defaults)}
-    return replace(defaults, **{k: known[k](v) for k, v in published.items() if k in known})
+    return defaults | {k: type(defaults[k])(v) for k, v in published.items() if k in defaults}
+
+
+def metric_settings(viewer: Viewer) -> MetricSettings:
+    """The thresholds shown next to the numbers they change, as published (published_thresholds)."""
+    defaults = load_config().metric_defaults
+    published = published_thresholds(viewer)
+    return replace(defaults, **{f.name: published[f.name] for f in fields(defaults)})
 
 
 def data_period(viewer: Viewer, athlete_id: str | None = None) -> tuple[date | None, date | None]:

@@ -10,9 +10,11 @@ from dashboard.accounts.viewer import Viewer
 from dashboard.formatting import (
     before_after_sentence,
     duration_text_expr,
+    load_units_text,
     pace_text_expr,
     pace_trend_sentence,
 )
+from pipelines.methods import method
 
 
 def render(viewer: Viewer, key: str = "me") -> None:
@@ -45,12 +47,19 @@ def render(viewer: Viewer, key: str = "me") -> None:
     ui.chart(charts.efficiency_trend(weekly), key=f"{key}_ef")
 
     st.subheader("Fitness, fatigue and form")
-    ui.chart(charts.fitness_fatigue(weekly), key=f"{key}_load")
+    ui.chart(charts.fitness_fatigue(weekly, settings), key=f"{key}_load")
+    st.caption(
+        f"Fitness and fatigue are exponentially weighted averages of daily load with time constants "
+        f"of {settings.ctl_days} and {settings.atl_days} days ({method('fitness_fatigue').label}): "
+        "both start from zero at the first upload, so fitness reads low for the first weeks. Load "
+        f"here is {load_units_text(weekly)} ({method('session_load').label}; see Methods)."
+    )
     spikes = weekly.filter(pl.col("load_spike").fill_null(False))
     st.caption(
         f"Load spike = this week's acute:chronic load ratio above {settings.acwr_spike} "
-        f"({spikes.height} weeks in this range). It is a prompt to check how you feel, not an "
-        "injury prediction: research disagrees on what the ratio means."
+        f"({spikes.height} weeks in this range): {method('acwr').label}, shown once there are "
+        f"{settings.acwr_min_history_days} days of history. It is a prompt to check how you feel, "
+        "not an injury prediction: research disagrees on what the ratio means."
     )
     ui.download(weekly, "weekly_training.csv", key=f"{key}_weekly_csv")
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 from dashboard.accounts.viewer import Viewer
-from dashboard.formatting import CATEGORIES, adherence_bands_text, percent
+from dashboard.formatting import CATEGORIES, WEEK_IN_PROGRESS, adherence_bands_text, percent
 from dashboard.views import assessments
 
 
@@ -31,8 +31,8 @@ def render(viewer: Viewer, key: str = "me") -> None:
             help=adherence_bands_text(settings),
         )
         right.caption(
-            f"Band: {row['adherence_band']}. Last 4 weeks: {percent(row['last4_session_adherence'])}. "
-            f"{adherence_bands_text(settings)}"
+            f"Band: {row['adherence_band']}. Last 4 complete weeks: {percent(row['last4_session_adherence'])}. "
+            f"{adherence_bands_text(settings)} {WEEK_IN_PROGRESS}"
         )
 
     st.subheader("Due this week")

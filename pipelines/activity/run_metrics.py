@@ -129,7 +129,8 @@ def efficiency_factor(mask: pl.Expr = moving) -> pl.Expr:
 def banister_trimp(hr_rest: float, hr_max: float, sex: str | None) -> pl.Expr:
     """Banister TRIMP summed over moving intervals: minutes * dHR * k e^(b dHR).
 
-    Men's weighting for sex M, women's otherwise (X and unknown take the lower one). dHR is clipped
+    Men's weighting for sex M, women's otherwise: X and unknown take the higher one (at dHR 0.6,
+    1.41 per minute against men's 1.22). dHR is clipped
     to 0..1: a reading below rest adds nothing, one above the roster's max counts as max.
     """
     k, b = (0.64, 1.92) if sex == "M" else (0.86, 1.67)

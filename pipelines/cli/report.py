@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipelines.methods import method
 from pipelines.settings import SQL_ROOT, Settings
 from pipelines.warehouse import connect
 
@@ -88,6 +89,7 @@ def _num(value: float | None, digits: int = 1) -> str:
 
 
 def _adjusted_line(adjusted: dict | None) -> str:
+    """The adjusted rate ratio in one line, or why there is none."""
     if adjusted is None:
         return "adjusted rate ratio: not computed"
     if adjusted["not_estimable"]:
@@ -109,9 +111,11 @@ def format_report(digest: dict) -> str:
         f"{digest['running_hours']:.0f} running hours",
         f"  files: {files['received']} received, {files['ingested']} ingested, "
         f"{files['rejected']} rejected (see Data health)",
-        f"  median program adherence: {_pct(digest['median_session_adherence'])} of prescribed sessions",
+        f"  median program adherence: {_pct(digest['median_session_adherence'])} of prescribed sessions "
+        f"({method('session_adherence').label})",
         f"  running-related injuries: {inc['cases']} in {_num(inc['hours'], 0)} h = "
-        f"{_num(inc['rate'])} per 1000 h (95% CI {_num(inc['ci_low'])} to {_num(inc['ci_high'])})",
+        f"{_num(inc['rate'])} per 1000 h (95% CI {_num(inc['ci_low'])} to {_num(inc['ci_high'])}, "
+        f"{inc['ci_method']}; {method('incidence_rate').label})",
         f"  high vs low adherence, crude injury rate ratio {_num(irr['irr'], 2)} "
         f"(95% CI {_num(irr['ci_low'], 2)} to {_num(irr['ci_high'], 2)}, {irr['ci_method']}); "
         "an association, not proof the program caused it",

@@ -1,6 +1,8 @@
 -- int_adherence_cumulative: each athlete's cumulative session and dose adherence through every enrolled week, and the band it puts them in.
 -- Cumulative = sum of min(counted, prescribed) / sum of prescribed over enrolled weeks to date; bands
--- from settings (high >= adherence_high, medium >= adherence_medium, else low; Viiala 2025).
+-- from settings (high >= adherence_high, medium >= adherence_medium, else low; Viiala 2025). Only
+-- complete weeks count: the week in progress carries the figures of the weeks before it until it ends.
+-- enrolled_weeks counts every enrolled week to date, completed_weeks the ended ones.
 -- attributed_week = week_start + adherence_lag_weeks: injuries and running hours of that week are
 -- attributed to this week's band (injured runners stop lifting, so the band is taken before onset).
 WITH thresholds AS (
@@ -11,6 +13,21 @@ WITH thresholds AS (
     FROM settings
 ),
 
+counted_weeks AS (
+    SELECT
+        athlete_id,
+        program_id,
+        week_start,
+        program_week,
+        phase_name,
+        week_complete,
+        CASE WHEN week_complete THEN credited_sessions ELSE 0 END AS credited_sessions,
+        CASE WHEN week_complete THEN prescribed_sessions ELSE 0 END AS prescribed_sessions,
+        CASE WHEN week_complete THEN credited_sets ELSE 0 END AS credited_sets,
+        CASE WHEN week_complete THEN prescribed_sets ELSE 0 END AS prescribed_sets
+    FROM int_adherence_weekly
+),
+
 to_date AS (
     SELECT
         athlete_id,
@@ -19,11 +36,12 @@ to_date AS (
         program_week,
         phase_name,
         count(*) OVER running AS enrolled_weeks,
+        count_if(week_complete) OVER running AS completed_weeks,
         (sum(credited_sessions) OVER running)::BIGINT AS credited_sessions_to_date,
         (sum(prescribed_sessions) OVER running)::BIGINT AS prescribed_sessions_to_date,
         (sum(credited_sets) OVER running)::BIGINT AS credited_sets_to_date,
         (sum(prescribed_sets) OVER running)::BIGINT AS prescribed_sets_to_date
-    FROM int_adherence_weekly
+    FROM counted_weeks
     WINDOW running AS (
         PARTITION BY athlete_id ORDER BY week_start ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
     )

@@ -1,7 +1,8 @@
 -- int_adherence_weekly: session and dose adherence of every athlete in every enrolled week.
 -- session_adherence = min(1, counted / prescribed); credited_sessions = min(counted, prescribed) feeds the
 -- cumulative figure. dose_adherence = sum over categories of min(done, prescribed sets) / sum prescribed sets.
--- single_leg_share = single-leg sets / glute sets (null without glute sets).
+-- single_leg_share = single-leg sets / glute sets (null without glute sets). The week in progress
+-- (week_complete false) shows what is logged so far but has no adherence until it ends.
 WITH sessions AS (
     SELECT
         athlete_id,
@@ -34,6 +35,7 @@ SELECT
     w.enrolment_start,
     w.week_start,
     w.program_week,
+    w.week_complete,
     w.phase_index,
     w.phase_name,
     w.single_leg_phase,
@@ -42,12 +44,14 @@ SELECT
     coalesce(s.counted_sessions, 0) AS counted_sessions,
     least(coalesce(s.counted_sessions, 0), w.prescribed_sessions) AS credited_sessions,
     CASE
-        WHEN w.prescribed_sessions > 0
+        WHEN w.week_complete AND w.prescribed_sessions > 0
             THEN least(1.0, coalesce(s.counted_sessions, 0) / w.prescribed_sessions)
     END AS session_adherence,
     coalesce(d.prescribed_sets, 0) AS prescribed_sets,
     coalesce(d.credited_sets, 0) AS credited_sets,
-    CASE WHEN d.prescribed_sets > 0 THEN d.credited_sets / d.prescribed_sets END AS dose_adherence,
+    CASE
+        WHEN w.week_complete AND d.prescribed_sets > 0 THEN d.credited_sets / d.prescribed_sets
+    END AS dose_adherence,
     coalesce(s.glute_sets, 0) AS glute_sets,
     coalesce(s.single_leg_sets, 0) AS single_leg_sets,
     CASE WHEN s.glute_sets > 0 THEN s.single_leg_sets / s.glute_sets END AS single_leg_share

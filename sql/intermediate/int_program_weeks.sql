@@ -2,12 +2,15 @@
 -- program_week = floor((week_start - start_week) / 7) + 1; after the last phase the last phase's
 -- prescription holds until the enrolment ends (CLUB_FILES.md). single_leg_phase marks phases that
 -- require or prescribe single-leg work (the functional phase of the club's glute program).
+-- week_complete: the week has ended by the latest data date; the week in progress is left out of
+-- adherence figures until it ends (METRICS.md: never prescribed in full on its first day).
 WITH enrolled_weeks AS (
     SELECT
         e.athlete_id,
         e.program_id,
         e.start_date AS enrolment_start,
         e.start_week,
+        d.as_of_date,
         unnest(generate_series(
             e.start_week, least(coalesce(e.end_week, d.as_of_week), d.as_of_week), INTERVAL 7 DAY
         ))::DATE AS week_start
@@ -18,7 +21,8 @@ WITH enrolled_weeks AS (
 numbered AS (
     SELECT
         *,
-        datediff('day', start_week, week_start) // 7 + 1 AS program_week
+        datediff('day', start_week, week_start) // 7 + 1 AS program_week,
+        week_start + 6 <= as_of_date AS week_complete
     FROM enrolled_weeks
 ),
 
@@ -46,6 +50,7 @@ SELECT
     n.start_week,
     n.week_start,
     n.program_week,
+    n.week_complete,
     p.phase_index,
     p.phase_name,
     p.sessions_per_week AS prescribed_sessions,

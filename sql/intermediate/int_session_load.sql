@@ -1,7 +1,7 @@
 -- int_session_load: the training load of every session (runs, other sports, strength) and how it was estimated.
 -- Activities: the athlete's RPE stored on the watch (FIT workout_rpe, CR-10) x minutes when there is one
 -- (the club enters RPE for strength sets only), else TRIMP (Banister, computed at parse time) when the
--- file has HR, else minutes x default_load_per_minute (about the TRIMP of a moderate run, dHR 0.6).
+-- file has HR, else minutes x default_load_per_minute (Banister TRIMP per minute at dHR 0.6, unknown-sex weighting).
 -- Strength: session RPE x minutes (Foster 2001) with the mean set RPE and an estimated
 -- strength_minutes_per_set per working set (logs rarely hold a session duration); no RPE logged:
 -- minutes x default_load_per_minute. Session RPE and

@@ -1,8 +1,9 @@
 -- mart_adherence_athlete: each enrolled athlete's adherence to date, band, phase, progression and whether they are falling behind.
--- last4_session_adherence covers the latest falling_behind_weeks enrolled weeks (including the
--- current, possibly partial, week). falling_behind: it is below the athlete's band threshold
--- (adherence_high for high, adherence_medium for medium and low: a low-band athlete who is not
--- catching up); only once the athlete has that many enrolled weeks. reached_single_leg: any single-leg
+-- Cumulative figures and band are those of the weeks that have ended (the week in progress is left out
+-- until it ends). last4_session_adherence covers the latest falling_behind_weeks complete weeks.
+-- falling_behind: it is below the athlete's band threshold (adherence_high for high, adherence_medium
+-- for medium and low: a low-band athlete who is not catching up); only once the athlete has that many
+-- complete weeks. reached_single_leg: any single-leg
 -- set logged in a phase that requires or prescribes single-leg work.
 WITH thresholds AS (
     SELECT
@@ -27,6 +28,7 @@ recent AS (
             *,
             row_number() OVER (PARTITION BY athlete_id ORDER BY week_start DESC) AS weeks_back
         FROM int_adherence_weekly
+        WHERE week_complete
     ) AS w
     CROSS JOIN thresholds AS t
     WHERE w.weeks_back <= t.falling_behind_weeks
@@ -46,6 +48,7 @@ SELECT
     a.display_name,
     l.program_id,
     l.enrolled_weeks,
+    l.completed_weeks,
     l.cumulative_session_adherence,
     l.cumulative_dose_adherence AS dose_adherence,
     l.adherence_band,
@@ -56,7 +59,7 @@ SELECT
     CASE l.adherence_band WHEN 'high' THEN t.adherence_high ELSE t.adherence_medium END
         AS falling_behind_threshold,
     coalesce(
-        l.enrolled_weeks >= t.falling_behind_weeks
+        l.completed_weeks >= t.falling_behind_weeks
         AND r.last4_session_adherence
         < CASE l.adherence_band WHEN 'high' THEN t.adherence_high ELSE t.adherence_medium END,
         FALSE

@@ -1,9 +1,12 @@
 -- mart_adherence_weekly: session and dose adherence and single-leg share of every athlete in every enrolled week.
+-- The week in progress (week_complete false) has sessions so far but no adherence until it ends;
+-- its cumulative figures and band are those of the weeks before it.
 SELECT
     w.athlete_id,
     w.week_start,
     w.program_id,
     w.program_week,
+    w.week_complete,
     w.phase_name,
     w.prescribed_sessions,
     w.counted_sessions,

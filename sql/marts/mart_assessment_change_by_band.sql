@@ -2,7 +2,7 @@
 -- Per athlete and measure: the least-squares slope of the session values over days x 84 (torque_nm_kg:
 -- a session's mean of its sides), from the athlete's first session with the measure to the latest, when
 -- the latest is at least assessment_retest_weeks after the first. The band is the session adherence
--- (credited / prescribed sessions) of the enrolled weeks from the first session's week to the latest's,
+-- (credited / prescribed sessions) of the complete enrolled weeks from the first session's week to the latest's,
 -- cut as in int_adherence_cumulative; not_enrolled without enrolled weeks there. Per band: athletes, mean,
 -- SD and the t-interval mean +- t(0.975, n - 1) x SD / sqrt(n) (n >= 2); t from the table for 1-30 degrees
 -- of freedom, beyond by the Cornish-Fisher expansion (error < 1e-5). Observational: members choose
@@ -70,6 +70,7 @@ interval_adherence AS (
         ON
             c.athlete_id = w.athlete_id
             AND w.week_start BETWEEN date_trunc('week', c.first_on) AND c.last_on
+            AND w.week_complete
     GROUP BY ALL
 ),
 

@@ -1,7 +1,8 @@
 -- mart_athlete_weekly: each athlete's weekly running volume, training load, fitness/fatigue/form, ACWR flag and median GAP/EF.
 -- ctl, atl, tsb and acwr are the values on the week's last day (Sunday, or the latest data day);
 -- acwr is null before acwr_min_history_days of history. load_spike = acwr > acwr_spike: a flag to look
--- at, not an injury prediction (Impellizzeri 2020, Lolli 2019).
+-- at, not an injury prediction (Impellizzeri 2020, Lolli 2019). load_methods: how the week's session
+-- loads were estimated (int_session_load.load_method), so the load can be labelled by what it is.
 WITH week_end AS (
     SELECT *
     FROM int_daily_load
@@ -17,6 +18,15 @@ load_weeks AS (
     GROUP BY ALL
 ),
 
+week_methods AS (
+    SELECT
+        athlete_id,
+        week_start,
+        list(DISTINCT load_method ORDER BY load_method) AS load_methods
+    FROM int_session_load
+    GROUP BY ALL
+),
+
 weeks AS (
     SELECT
         l.athlete_id,
@@ -26,9 +36,11 @@ weeks AS (
         e.atl,
         e.tsb,
         e.acwr,
-        e.load_spike
+        e.load_spike,
+        m.load_methods
     FROM load_weeks AS l
     INNER JOIN week_end AS e ON l.athlete_id = e.athlete_id AND l.week_start = e.week_start
+    LEFT JOIN week_methods AS m ON l.athlete_id = m.athlete_id AND l.week_start = m.week_start
 )
 
 SELECT
@@ -43,6 +55,7 @@ SELECT
     w.tsb,
     w.acwr,
     w.load_spike,
+    w.load_methods,
     r.median_gap_s_per_km,
     r.median_ef
 FROM weeks AS w

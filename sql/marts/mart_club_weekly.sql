@@ -1,6 +1,7 @@
 -- mart_club_weekly: club-wide running volume, active members and median session adherence per ISO week.
 -- active_members = athletes who logged any run, other activity or strength session that week; every
--- week from the first to the latest data week is present.
+-- week from the first to the latest data week is present. median_session_adherence is null for the
+-- week in progress (left out until it ends, never read as 0% on a Monday).
 WITH weeks AS (
     SELECT unnest(generate_series(first_week, as_of_week, INTERVAL 7 DAY))::DATE AS week_start
     FROM int_data_as_of

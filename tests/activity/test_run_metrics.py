@@ -18,6 +18,7 @@ from pipelines.activity.run_metrics import (
 )
 from pipelines.activity.summarize import summarize
 from pipelines.parsers.schemas import SAMPLE_SCHEMA, ParsedActivity
+from pipelines.settings import Thresholds
 
 T0 = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 
@@ -164,6 +165,16 @@ def test_trimp_caps_heart_rate_at_max():
     activity = run(seconds, [3.0 * s for s in seconds], hr=[200.0] * 61)
     summary, _ = summarize(activity, "Europe/London", hr_rest=50, hr_max=190, sex="M")
     assert summary["trimp"] == pytest.approx(1 * 1.0 * 0.64 * math.exp(1.92))
+
+
+def test_default_load_per_minute_is_trimp_per_minute_at_dhr_0_6():
+    # 10 minutes at HR 134 with rest 50 and max 190: dHR = 84 / 140 = 0.6 exactly. By hand, per
+    # minute: 0.6 x 0.86 e^(1.002) = 1.4054 (the unknown-sex weighting), men's 0.6 x 0.64 e^(1.152) = 1.2152
+    seconds = list(range(601))
+    activity = run(seconds, [3.0 * s for s in seconds], hr=[134.0] * 601)
+    unknown, _ = summarize(activity, "Europe/London", hr_rest=50, hr_max=190, sex=None)
+    assert unknown["trimp"] / 10 == pytest.approx(1.4054, abs=1e-4)
+    assert Thresholds().default_load_per_minute == pytest.approx(1.4054, rel=0.05)
 
 
 def test_decoupling_formula():

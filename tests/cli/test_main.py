@@ -84,6 +84,7 @@ def test_report_json_has_the_digest_shape(demo_home: Path, monkeypatch: pytest.M
     inc = digest["incidence_per_1000h"]
     assert inc["ci_low"] <= inc["rate"] <= inc["ci_high"]
     assert inc["rate"] == pytest.approx(1000 * inc["cases"] / inc["hours"])
+    assert inc["ci_method"] == "exact Poisson (Garwood)"
 
 
 def test_report_json_carries_methods_and_caveats_with_the_numbers(

@@ -203,6 +203,28 @@ def test_a_page_run_on_its_own_shows_nothing_without_a_session(
     assert not charts(at) and not at.dataframe
 
 
+def test_methods_page_lists_each_figure_in_strobe_siis_order(
+    coach_app: AppTest, member_app: AppTest
+) -> None:
+    at = open_page(coach_app, "methods")
+    assert not at.exception, at.exception
+    assert [h.value for h in at.header] == [
+        "Case definitions",
+        "Exposure",
+        "Follow-up",
+        "Analysis",
+    ]
+    figures = [h.value for h in at.subheader]
+    assert figures[0] == "Running-related injury"
+    assert "Acute:chronic workload ratio (load spike)" in figures
+    text = "\n".join(m.value for m in at.markdown)
+    # settings show the values the demo club was published with (the pipeline's defaults)
+    assert "`acwr_seed_days` = 7" in text and "`default_load_per_minute` = 1.4" in text
+    assert "The week in progress is left out until it ends" in text
+    refused = open_page(member_app, "methods")
+    assert any(NOT_AVAILABLE in e.value for e in refused.error) and not refused.markdown
+
+
 def test_coach_athlete_page_follows_the_deep_link(club_env: DashClub) -> None:
     at = open_page(login(*COACH, query={"athlete": club_env.other_athlete}), "athlete")
     assert widget(at.selectbox, "Athlete").value == club_env.other_athlete

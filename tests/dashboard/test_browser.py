@@ -22,6 +22,7 @@ COACH_PAGES = [  # (url path, menu title, has charts)
     ("pace_trends", "Pace trends", True),
     ("athlete", "Athlete", True),
     ("data_health", "Data health", True),
+    ("methods", "Methods", False),
 ]
 MEMBER_PAGES = [
     ("my_trends", "My running", True),

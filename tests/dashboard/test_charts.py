@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import plotly.graph_objects as go
 import polars as pl
 import pytest
@@ -38,7 +40,7 @@ def figures(club) -> dict[str, go.Figure]:
         "weekly_volume": charts.weekly_volume(weekly),
         "pace_trend": charts.pace_trend(weekly),
         "efficiency_trend": charts.efficiency_trend(weekly),
-        "fitness_fatigue": charts.fitness_fatigue(weekly),
+        "fitness_fatigue": charts.fitness_fatigue(weekly, settings),
         "strength_calendar": charts.strength_calendar(data.strength_days(athlete)),
         "weekly_adherence": charts.weekly_adherence(data.adherence_weekly(athlete)),
         "program_due": charts.program_due(data.program_due(athlete)),
@@ -115,3 +117,26 @@ def test_pace_axis_reads_minutes_and_seconds(club_env) -> None:
     fig = charts.pace_trend(data.athlete_weekly(COACH.viewing(club_env.member_athlete)))
     assert fig.layout.yaxis.autorange == "reversed"
     assert all(":" in label for label in fig.layout.yaxis.ticktext)
+
+
+def test_the_load_axis_names_what_the_load_is() -> None:
+    settings = data.metric_settings(COACH)
+    weekly = pl.DataFrame(
+        {
+            "week_start": [date(2026, 2, 2), date(2026, 2, 9)],
+            "ctl": [10.0, 12.0],
+            "atl": [30.0, 20.0],
+            "tsb": [0.0, -20.0],
+            "load_methods": [["trimp"], ["default_intensity", "session_rpe", "trimp"]],
+        }
+    )
+    fig = charts.fitness_fatigue(weekly, settings)
+    assert fig.layout.yaxis.title.text == (
+        "Daily training load (TRIMP + session RPE x minutes + default per minute)"
+    )
+    assert [t.name for t in fig.data[1:]] == [
+        "Fitness (CTL): EWMA, 42-day time constant",
+        "Fatigue (ATL): EWMA, 7-day time constant",
+    ]
+    only_trimp = charts.fitness_fatigue(weekly.head(1), settings)
+    assert only_trimp.layout.yaxis.title.text == "Daily training load (TRIMP)"

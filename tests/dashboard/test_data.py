@@ -17,7 +17,8 @@ from dashboard.accounts.viewer import Viewer
 FUNCTIONS = [
     name
     for name in data.__all__
-    if inspect.isfunction(getattr(data, name)) and name not in ("serving_status", "metric_settings")
+    if inspect.isfunction(getattr(data, name))
+    and name not in ("serving_status", "metric_settings", "published_thresholds")
 ]
 CLUB_ONLY = [name for name in FUNCTIONS if getattr(data, name).__module__ == "dashboard.data.club"]
 MEMBER_VISIBLE = [name for name in FUNCTIONS if name not in CLUB_ONLY]
@@ -167,6 +168,9 @@ def test_metric_settings_come_from_the_serving_file(
         1.3,
         0.74,
     )
+    thresholds = data.published_thresholds(Viewer("coach", "coach", None))
+    assert (thresholds["acwr_spike"], thresholds["acwr_seed_days"]) == (1.3, 7)  # 7: the default
+    assert "unknown_setting" not in thresholds
     assert data.serving_status(Viewer("coach", "coach", None)).generation == 7
 
 

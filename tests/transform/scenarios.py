@@ -34,7 +34,8 @@ def adherence_club(con: duckdb.DuckDBPyConnection) -> None:
 
     a1: week 1 one counted session of two (the other lacks glute_max; its glute_max set is a warm-up),
     week 2 three counted (capped at 2), week 3 one counted single-leg session, week 4 nothing.
-    a2: two counted sessions every week. a3 is not enrolled. Latest data: a run on 2026-01-28 (week 4).
+    a2: two counted sessions every week. a3 is not enrolled. Latest data: a run on Sunday 2026-02-01,
+    the last day of week 4, so every week has ended.
     """
     athletes(con, "a1", "a2", "a3")
     insert(con, "programs", [{"program_id": "p", "name": "Glute", "total_weeks": 3}])
@@ -103,7 +104,7 @@ def adherence_club(con: duckdb.DuckDBPyConnection) -> None:
     ]
     a3 = [strength_set("a3", "u1", d, ["glute_max"])]
     sessions(con, a1 + a2 + a3)
-    insert(con, "activities", [run("a1", date(2026, 1, 28))])
+    insert(con, "activities", [run("a1", date(2026, 2, 1))])
 
 
 def injury_club(con: duckdb.DuckDBPyConnection) -> None:
@@ -170,6 +171,52 @@ def injury_club(con: duckdb.DuckDBPyConnection) -> None:
             injury("i3", "c1", date(2026, 3, 11), modified=0, stopped=0, body_region="lower_back"),
         ],
     )
+
+
+def steady_adherence_club(con: duckdb.DuckDBPyConnection, last_day: date) -> None:
+    """b1 and b2 enrolled from Monday 2026-03-02 in program q (2 sessions a week, glute_max required,
+    4 glute_max sets a week) and do both sessions, on Wednesday and Saturday, in each of the three
+    weeks from 03-02 to 03-21. Latest data: a run by b1 on `last_day` (in the week of 03-23).
+    """
+    athletes(con, "b1", "b2")
+    insert(con, "programs", [{"program_id": "q", "name": "Glute", "total_weeks": 12}])
+    insert(
+        con,
+        "program_phases",
+        [
+            {
+                "program_id": "q",
+                "phase_index": 0,
+                "phase_name": "activation",
+                "first_week": 1,
+                "last_week": 12,
+                "sessions_per_week": 2,
+                "required_categories": ["glute_max"],
+            }
+        ],
+    )
+    insert(
+        con,
+        "program_phase_sets",
+        [{"program_id": "q", "phase_index": 0, "category": "glute_max", "sets_per_week": 4}],
+    )
+    start = date(2026, 3, 2)
+    insert(
+        con,
+        "enrolments",
+        [{"athlete_id": a, "program_id": "q", "start_date": start} for a in ("b1", "b2")],
+    )
+    sessions(
+        con,
+        [
+            strength_set(a, f"{a}-{week}-{day}", start + timedelta(7 * week + day), ["glute_max"])
+            for a in ("b1", "b2")
+            for week in range(3)
+            for day in (2, 5)
+            for _ in range(2)
+        ],
+    )
+    insert(con, "activities", [run("b1", last_day)])
 
 
 def load_club(con: duckdb.DuckDBPyConnection) -> None:
@@ -254,6 +301,21 @@ def watch_rpe_club(con: duckdb.DuckDBPyConnection) -> None:
         ],
     )
     sessions(con, [strength_set("w1", "w1-s", date(2026, 2, 11), ["glute_max"], rpe=7.0)] * 4)
+
+
+def load_startup_club(con: duckdb.DuckDBPyConnection) -> None:
+    """t1: a TRIMP-50 run every day for 28 days, 2026-01-19 (Monday) to 02-15 (Sunday).
+
+    s1: TRIMP-100 runs on Sundays and Fridays from Sunday 2026-01-18 to Sunday 02-15 (day 29).
+    """
+    athletes(con, "t1", "s1")
+    days = [date(2026, 1, 18) + timedelta(days=i) for i in range(29)]
+    insert(
+        con,
+        "activities",
+        [run("t1", day, trimp=50.0) for day in days[1:]]
+        + [run("s1", day, trimp=100.0) for day in days if day.isoweekday() in (5, 7)],
+    )
 
 
 def pace_club(con: duckdb.DuckDBPyConnection) -> None:

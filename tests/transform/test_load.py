@@ -13,9 +13,9 @@ from tests.transform import scenarios
 SCENARIOS = (scenarios.load_club, scenarios.watch_rpe_club)
 
 
-def recurse(loads: list[float], alpha: float) -> list[float]:
-    """x_t = x_{t-1} + alpha (L_t - x_{t-1}) from 0, written out by hand."""
-    out, x = [], 0.0
+def recurse(loads: list[float], alpha: float, start: float = 0.0) -> list[float]:
+    """x_t = x_{t-1} + alpha (L_t - x_{t-1}) from `start`, written out by hand."""
+    out, x = [], start
     for load in loads:
         x = x + alpha * (load - x)
         out.append(x)
@@ -32,8 +32,8 @@ def test_session_load_uses_trimp_then_session_rpe_then_default(
     assert got == [
         ("run", 50.0, 100.0, "trimp"),
         ("strength", 10.0, 70.0, "session_rpe"),  # 4 sets x 2.5 min x mean RPE 7
-        ("other_sport", 60.0, 120.0, "default_intensity"),  # 60 min x 2.0 per minute
-        ("run", 30.0, 60.0, "default_intensity"),
+        ("other_sport", 60.0, 84.0, "default_intensity"),  # 60 min x 1.4 per minute
+        ("run", 30.0, 42.0, "default_intensity"),
     ]
 
 
@@ -49,14 +49,14 @@ def test_watch_rpe_x_minutes_where_the_watch_stored_an_rpe(
         ("w1-b", 30.0, 135.0, "watch_rpe"),  # RPE 4.5 x 30 min
         ("w1-c", 50.0, 100.0, "trimp"),  # no watch rating: TRIMP as before
         ("w1-s", 10.0, 70.0, "session_rpe"),  # the club's RPE for its strength sets: 10 min x 7
-        ("w1-d", 20.0, 40.0, "default_intensity"),  # running form but no RPE: 20 min x 2.0
+        ("w1-d", 20.0, 28.0, "default_intensity"),  # running form but no RPE: 20 min x 1.4
         ("w1-e", 60.0, 300.0, "watch_rpe"),  # a ride: RPE 5 x 60 min
     ]
 
 
 def test_weekly_load_fitness_fatigue_and_form(club: duckdb.DuckDBPyConnection) -> None:
-    # d1's daily loads from 02-02: 100, 70, 180, then rest to the latest data day (02-15).
-    loads = [100.0, 70.0, 180.0] + [0.0] * 11
+    # d1's daily loads from 02-02: 100, 70, 126 (84 + 42), then rest to the latest data day (02-15).
+    loads = [100.0, 70.0, 126.0] + [0.0] * 11
     ctl, atl = recurse(loads, 1 / 42), recurse(loads, 1 / 7)
     weeks = (
         club.sql("select * from mart_athlete_weekly where athlete_id = 'd1' order by week_start")
@@ -70,7 +70,7 @@ def test_weekly_load_fitness_fatigue_and_form(club: duckdb.DuckDBPyConnection) -
         16.0,
         pytest.approx(80 / 60),
     )
-    assert first["session_load"] == pytest.approx(350.0)
+    assert first["session_load"] == pytest.approx(296.0)
     assert (first["ctl"], first["atl"]) == pytest.approx((ctl[6], atl[6]))  # Sunday 02-08
     assert first["tsb"] == pytest.approx(ctl[5] - atl[5])  # form = yesterday's fitness - fatigue
     assert (second["ctl"], second["atl"]) == pytest.approx((ctl[13], atl[13]))
@@ -83,17 +83,18 @@ def test_weekly_load_fitness_fatigue_and_form(club: duckdb.DuckDBPyConnection) -
 
 
 def test_acwr_spike_is_flagged_with_its_number(club: duckdb.DuckDBPyConnection) -> None:
-    # e1: TRIMP 50 for 35 days then 200 for 7 days; lambda 2/8 (acute) and 2/29 (chronic) from 0.
+    # e1: TRIMP 50 for 35 days then 200 for 7 days; lambda 2/8 (acute) and 2/29 (chronic), both
+    # seeded with the first week's mean daily load, 50: they stay 50 until the spike, then
+    # 200 - 150 x 0.75^7 = 179.98 over 200 - 150 x (27/29)^7 = 109.04.
     loads = [50.0] * 35 + [200.0] * 7
-    acwr = recurse(loads, 2 / 8)[-1] / recurse(loads, 2 / 29)[-1]
-    assert acwr == pytest.approx(1.689, abs=1e-3)
+    acwr = (200 - 150 * 0.75**7) / (200 - 150 * (27 / 29) ** 7)
+    assert acwr == pytest.approx(recurse(loads, 2 / 8, 50)[-1] / recurse(loads, 2 / 29, 50)[-1])
+    assert acwr == pytest.approx(1.6506, abs=1e-4)
     weeks = club.sql(
         "select week_start, acwr, load_spike from mart_athlete_weekly where athlete_id = 'e1' order by 1"
     ).fetchall()
     assert weeks[2][1] is None  # day 21 of history: hidden
-    assert weeks[3][1] == pytest.approx(
-        recurse(loads, 2 / 8)[27] / recurse(loads, 2 / 29)[27]
-    )  # day 28 is the first shown
+    assert weeks[3][1] == pytest.approx(1.0)  # day 28, the first shown: steady so far
     assert weeks[-1][1] == pytest.approx(acwr) and weeks[-1][2] is True
     assert [w[2] for w in weeks[3:5]] == [False, False]
     at_risk = club.sql("select athlete_id, reason, detail, as_of from mart_at_risk").fetchall()

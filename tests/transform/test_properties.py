@@ -214,9 +214,10 @@ def test_ctl_atl_are_ewmas_and_tsb_is_yesterdays_ctl_minus_atl(values, ctl_days,
 @PROPERTY
 @given(non_negative_loads, st.integers(0, 40))
 def test_acwr_is_acute_over_chronic_after_the_history_window(values, min_history):
-    ratio = acwr(np.array(values, dtype=float), 7, 28, min_history)
-    acute = ewma_loop(values, 2 / 8)
-    chronic = ewma_loop(values, 2 / 29)
+    ratio = acwr(np.array(values, dtype=float), 7, 28, min_history).ratio
+    seed = sum(values[:7]) / len(values[:7]) if values else 0.0
+    acute = ewma_loop(values, 2 / 8, seed)
+    chronic = ewma_loop(values, 2 / 29, seed)
     assert ratio.shape == (len(values),)
     for day, got in enumerate(ratio):
         if day < min_history - 1 or chronic[day] <= 0:

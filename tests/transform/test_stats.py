@@ -123,12 +123,21 @@ def test_ctl_atl_tsb_by_hand() -> None:
     assert ctl3 == pytest.approx(2.952948, abs=1e-6) and atl3 == pytest.approx(16.408163, abs=1e-6)
 
 
-def test_acwr_is_hidden_before_28_days_and_one_on_steady_load() -> None:
-    ratio = acwr(np.full(60, 50.0))
+def test_acwr_is_hidden_before_28_days_and_one_on_steady_load_from_its_first_shown_day() -> None:
+    ratio = acwr(np.full(28, 50.0)).ratio
     assert np.isnan(ratio[:27]).all()
-    # steady load from zero: acute 1 - 0.75^28, chronic 1 - (27/29)^28 on day 28
-    assert ratio[27] == pytest.approx((1 - 0.75**28) / (1 - (27 / 29) ** 28))
-    assert ratio[-1] == pytest.approx(1.0, abs=0.02)
+    # both EWMAs start at the first week's mean, 50, and stay there: 50 / 50 on day 28 (from zero it
+    # was (1 - 0.75^28) / (1 - (27/29)^28) = 1.157)
+    assert ratio[27] == pytest.approx(1.0, rel=1e-12)
+
+
+def test_acwr_seed_is_the_first_weeks_mean_daily_load_rest_days_included() -> None:
+    # 70 on days 1, 3 and 5 of the first week: seed 210 / 7 = 30; day 1's acute EWMA
+    # = 2/8 x 70 + 6/8 x 30 = 40, chronic = 2/29 x 70 + 27/29 x 30 = 32.7586
+    got = acwr(np.array([70.0, 0, 70, 0, 70, 0, 0, 0]), min_history_days=1)
+    assert got.acute[0] == pytest.approx(40.0)
+    assert got.chronic[0] == pytest.approx(2 / 29 * 70 + 27 / 29 * 30)
+    assert got.ratio[0] == pytest.approx(40.0 / (2 / 29 * 70 + 27 / 29 * 30))
 
 
 def test_theil_sen_hand_example() -> None:

@@ -7,7 +7,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.settings import Thresholds
-from pipelines.transform.statistics.stats import acwr, ctl_atl_tsb, ewma, ewma_lambda
+from pipelines.transform.statistics.stats import acwr, ctl_atl_tsb
 
 DAILY_LOAD_SCHEMA: dict[str, pl.DataType] = {
     "athlete_id": pl.String,
@@ -32,8 +32,9 @@ def daily_load(
 ) -> pl.DataFrame:
     """One row per athlete and day from their first session to the latest data date, rest days as 0.
 
-    The recursions start from zero load before the first session; ACWR (and load_spike) stay null
-    until the athlete has acwr_min_history_days days of history.
+    CTL and ATL start from zero at the first session; the acute and chronic EWMAs start from the mean
+    daily load of the first acwr_seed_days days. ACWR (and load_spike) stay null until the athlete has
+    acwr_min_history_days days of history.
     """
     sessions = int_session_load.aggregate(
         "athlete_id, local_date as date, sum(load) as load", "athlete_id, local_date"
@@ -65,17 +66,13 @@ def daily_load(
 def _recursions(days: pl.DataFrame, thresholds: Thresholds) -> dict[str, pl.Series]:
     """CTL, ATL, TSB, the EWMA loads and ACWR of each athlete's days (sorted by athlete and date).
 
-    Each athlete's recursion starts from zero; numpy slices of one array per column, rather than a
+    Each athlete's recursions start afresh (see daily_load for their start values); numpy slices of one array per column, rather than a
     frame per athlete, keep this cheap for thousands of athletes.
     """
     loads = days["load"].to_numpy()
     names = ("ctl", "atl", "tsb", "acute_load", "chronic_load", "acwr")
     out = {name: np.empty(len(loads)) for name in names}
     history = np.empty(len(loads), dtype=np.int64)
-    acute, chronic = (
-        ewma_lambda(thresholds.acwr_acute_days),
-        ewma_lambda(thresholds.acwr_chronic_days),
-    )
     ends = days.group_by("athlete_id", maintain_order=True).len()["len"].cum_sum().to_list()
     start = 0
     for end in ends:
@@ -84,14 +81,16 @@ def _recursions(days: pl.DataFrame, thresholds: Thresholds) -> dict[str, pl.Seri
         out["ctl"][start:end] = fitness.ctl
         out["atl"][start:end] = fitness.atl
         out["tsb"][start:end] = fitness.tsb
-        out["acute_load"][start:end] = ewma(part, acute)
-        out["chronic_load"][start:end] = ewma(part, chronic)
-        out["acwr"][start:end] = acwr(
+        ratio = acwr(
             part,
             thresholds.acwr_acute_days,
             thresholds.acwr_chronic_days,
             thresholds.acwr_min_history_days,
+            thresholds.acwr_seed_days,
         )
+        out["acute_load"][start:end] = ratio.acute
+        out["chronic_load"][start:end] = ratio.chronic
+        out["acwr"][start:end] = ratio.ratio
         history[start:end] = np.arange(1, end - start + 1)
         start = end
     return {name: pl.Series(name, values) for name, values in out.items()} | {

@@ -173,16 +173,35 @@ def ctl_atl_tsb(loads: np.ndarray, ctl_days: int = 42, atl_days: int = 7) -> Fit
     return FitnessFatigue(ctl, atl, tsb)
 
 
+@dataclass(frozen=True)
+class AcuteChronic:
+    """Daily acute and chronic EWMA loads and their ratio (NaN while hidden)."""
+
+    acute: np.ndarray
+    chronic: np.ndarray
+    ratio: np.ndarray
+
+
 def acwr(
-    loads: np.ndarray, acute_days: int = 7, chronic_days: int = 28, min_history_days: int = 28
-) -> np.ndarray:
-    """EWMA acute:chronic workload ratio per day; NaN before `min_history_days` days of history."""
-    acute = ewma(loads, ewma_lambda(acute_days))
-    chronic = ewma(loads, ewma_lambda(chronic_days))
+    loads: np.ndarray,
+    acute_days: int = 7,
+    chronic_days: int = 28,
+    min_history_days: int = 28,
+    seed_days: int = 7,
+) -> AcuteChronic:
+    """EWMA acute:chronic workload ratio per day; NaN before `min_history_days` days of history.
+
+    Both EWMAs start from the mean daily load of the first `seed_days` days (rest days count as 0):
+    from zero, the slower chronic average lags, so a steady load would read 1.16 on day 28.
+    """
+    x = np.asarray(loads, dtype=float)
+    seed = float(x[:seed_days].mean()) if x.size else 0.0
+    acute = ewma(x, ewma_lambda(acute_days), seed)
+    chronic = ewma(x, ewma_lambda(chronic_days), seed)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(chronic > 0, acute / chronic, np.nan)
     ratio[: max(0, min_history_days - 1)] = np.nan
-    return ratio
+    return AcuteChronic(acute, chronic, ratio)
 
 
 @dataclass(frozen=True)
