@@ -1,0 +1,93 @@
+"""Publish time: a whole serving file written, against a night where nothing or one mart changed.
+
+    .venv/bin/python -m benchmarks.publish --home /tmp/demo   # an ingested STRONGSTRIDE_HOME
+
+The home's warehouse is copied to a temporary folder (the home is left as it was) and published
+there `--repeat` times per case: `full` into an empty folder (every mart written: what every night
+cost before partial publication), `unchanged` again with nothing changed, `largest_changed` after
+one row of the largest mart was deleted, and `fingerprints` the fingerprint pass alone. The last
+line is JSON with the median seconds per case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from benchmarks.clubs import machine
+from pipelines.publish.serving import SERVING_PREFIX, mart_fingerprints, publish
+from pipelines.warehouse import ident, table_names
+
+
+def median_seconds(step: Callable[[], object], repeat: int) -> float:
+    """The median wall-clock time of `repeat` calls."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return round(statistics.median(times), 3)
+
+
+def largest_mart(warehouse: Path) -> tuple[str, int, int]:
+    """The mart with the most rows, its row count, and the number of marts."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        names = table_names(con, SERVING_PREFIX)
+        counts = {n: con.sql(f"select count(*) from {ident(n)}").fetchall()[0][0] for n in names}  # noqa: S608
+    name = max(counts, key=counts.__getitem__)
+    return name, sum(counts.values()), len(names)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, required=True, help="an ingested STRONGSTRIDE_HOME")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        warehouse = Path(scratch) / "warehouse.duckdb"
+        shutil.copyfile(args.home / "warehouse.duckdb", warehouse)
+        serving = Path(scratch) / "serving.duckdb"
+        largest, mart_rows, marts = largest_mart(warehouse)
+
+        def fresh() -> None:
+            serving.unlink(missing_ok=True)
+            publish(warehouse, serving, "bench-full")
+
+        def one_changed() -> None:
+            table = ident(largest)
+            delete = f"delete from {table} where rowid = (select min(rowid) from {table})"  # noqa: S608
+            with duckdb.connect(str(warehouse)) as con:
+                con.sql(delete)
+            assert publish(warehouse, serving, "bench-one").replaced == (largest,)
+
+        def fingerprints() -> None:
+            with duckdb.connect(str(warehouse), read_only=True) as con:
+                mart_fingerprints(con, table_names(con, SERVING_PREFIX))
+
+        result = {
+            "full": median_seconds(fresh, args.repeat),
+            "serving_mb": round(serving.stat().st_size / 1e6, 1),
+            "unchanged": median_seconds(lambda: publish(warehouse, serving, "bench"), args.repeat),
+            "largest_changed": median_seconds(one_changed, args.repeat),
+            "fingerprints": median_seconds(fingerprints, args.repeat),
+            "serving_mb_after": round(serving.stat().st_size / 1e6, 1),
+        }
+    print(
+        json.dumps(
+            {"marts": marts, "mart_rows": mart_rows, "largest": largest}
+            | result
+            | {"machine": machine()}
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
