@@ -1,12 +1,15 @@
 """Publish time: a whole serving file written, against a night where nothing or one mart changed.
 
-    .venv/bin/python -m benchmarks.publish --home /tmp/demo   # an ingested STRONGSTRIDE_HOME
+    .venv/bin/python -m benchmarks.publish --home /tmp/demo              # an ingested STRONGSTRIDE_HOME
+    .venv/bin/python -m benchmarks.publish --home /tmp/demo --scale 50   # its marts x 50 athletes
 
 The home's warehouse is copied to a temporary folder (the home is left as it was) and published
 there `--repeat` times per case: `full` into an empty folder (every mart written: what every night
 cost before partial publication), `unchanged` again with nothing changed, `largest_changed` after
 one row of the largest mart was deleted, and `fingerprints` the fingerprint pass alone. The last
-line is JSON with the median seconds per case.
+line is JSON with the median seconds per case. `--scale N` first repeats every mart's rows N times
+with the athlete ids made distinct (the demo club's 40 athletes become 40 x N), a stand-in for the
+marts of a big club without ingesting one.
 """
 
 from __future__ import annotations
@@ -46,14 +49,34 @@ def largest_mart(warehouse: Path) -> tuple[str, int, int]:
     return name, sum(counts.values()), len(names)
 
 
+def scale_marts(warehouse: Path, times: int) -> None:
+    """Repeat the rows of every mart with an athlete_id `times` times, each copy its own athletes."""
+    with duckdb.connect(str(warehouse)) as con:
+        for name in table_names(con, SERVING_PREFIX):
+            (athletes,) = con.sql(
+                "select count(*) from information_schema.columns "
+                "where table_name = ? and column_name = 'athlete_id'",
+                params=[name],
+            ).fetchone()
+            if athletes:
+                con.sql(
+                    f"create or replace table {ident(name)} as select m.* replace "  # noqa: S608
+                    f"(m.athlete_id || '~' || k as athlete_id) from {ident(name)} as m, range(?) r(k)",
+                    params=[times],
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, required=True, help="an ingested STRONGSTRIDE_HOME")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scale", type=int, default=1, help="athletes per demo athlete")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         warehouse = Path(scratch) / "warehouse.duckdb"
         shutil.copyfile(args.home / "warehouse.duckdb", warehouse)
+        if args.scale > 1:
+            scale_marts(warehouse, args.scale)
         serving = Path(scratch) / "serving.duckdb"
         largest, mart_rows, marts = largest_mart(warehouse)
 
@@ -82,7 +105,7 @@ def main() -> None:
         }
     print(
         json.dumps(
-            {"marts": marts, "mart_rows": mart_rows, "largest": largest}
+            {"scale": args.scale, "marts": marts, "mart_rows": mart_rows, "largest": largest}
             | result
             | {"machine": machine()}
         )
