@@ -57,7 +57,7 @@ def scale_marts(warehouse: Path, times: int) -> None:
                 "select count(*) from information_schema.columns "
                 "where table_name = ? and column_name = 'athlete_id'",
                 params=[name],
-            ).fetchone()
+            ).fetchall()[0]
             if athletes:
                 con.sql(
                     f"create or replace table {ident(name)} as select m.* replace "  # noqa: S608
