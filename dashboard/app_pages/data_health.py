@@ -14,7 +14,7 @@ ui.page_start(viewer, "Data health")
 st.subheader("Last publish")
 runs = data.publish_runs(viewer)
 ui.table(
-    runs.drop("settings", strict=False),
+    runs.drop("settings", "mart_fingerprints", strict=False),
     column_config={
         "generation": "Publish #",
         "published_at": st.column_config.DatetimeColumn(
@@ -23,6 +23,7 @@ ui.table(
         "run_id": "Run",
         "source_files": "Files seen",
         "blocked_reason": "Not published because",
+        "replaced_marts": "Tables rewritten (the others had not changed)",
     },
 )
 

@@ -1,7 +1,29 @@
-"""Stage 6, publish: the marts copied into a fresh serving file that atomically replaces the last one.
+"""Stage 6, publish: the marts that changed replaced in a copy of the serving file, swapped in atomically.
 
 The dashboard opens only this file, read-only: DuckDB lets one process hold the warehouse for
 writing and blocks every other process from opening it, so the two never share a file.
+
+A publish copies the last serving file byte for byte to a temporary file, replaces there only the
+marts whose fingerprint changed, drops the marts the warehouse no longer has, and renames the copy
+over the last file: a reader opens either the old file or the new one, never a mix. A mart's
+fingerprint (`serving_meta.mart_fingerprints`) is its row count, an order-independent sum of every
+row's DuckDB hash, and a hash of its column names and types, computed in the warehouse; a mart whose
+fingerprint equals the previous generation's is left as copied. `serving_meta.replaced_marts` names
+the marts this generation wrote. The first publish, or one after a serving file without fingerprints,
+writes every mart into an empty file.
+
+Why copy the last file and replace what changed, rather than write every mart each night: writing
+a mart (compressing it into a new file) costs in proportion to its rows, fingerprinting it only
+reads it, and copying the last file is a byte copy. Measured with `python -m benchmarks.publish
+--scale 50` on the demo club (40 athletes x 52 weeks), the previous full-rewrite publish timed
+side by side on the same warehouse, on 2 cores at load average 12 to 17 (noisy figures): its marts scaled to 2,000 athletes (1.34 M rows, a 62 MB serving file), a night where
+nothing changed took 4.3 to 8.0 s writing every mart and 0.9 to 1.7 s now (fingerprints 0.8 s,
+the copy well under 0.1 s); replacing the largest mart alone 2.3 s. At the demo club's own size
+(27 k rows, 10 MB) fixed costs dominate: 1.3 s before, 1.1 s now. DuckDB cannot share a table's
+storage between two files, and changing the live file in place would let a reader see a half-written
+generation, so the copy is the cheapest whole file a reader can be switched to at once. Replaced and
+dropped marts leave free blocks in the copy that the next writes reuse: ten publishes each replacing
+the largest mart kept the file between 62 and 66 MB.
 """
 
 from __future__ import annotations
@@ -9,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +43,16 @@ from pipelines.transform.runner import read_model, run_sql_model
 from pipelines.warehouse import connect, ident, replace_table, table_exists, table_names
 
 SERVING_PREFIX = "mart_"
-CHECK_RESULTS_MART = SQL_ROOT / "publish" / "mart_check_results.sql"
+CHECK_RESULTS = "mart_check_results"
+CHECK_RESULTS_MART = SQL_ROOT / "publish" / f"{CHECK_RESULTS}.sql"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One published generation and the marts it wrote (the others were kept from the last one)."""
+
+    generation: int
+    replaced: tuple[str, ...]
 
 
 def failed_blocking_checks(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -38,7 +70,7 @@ def failed_blocking_checks(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def publish_serving(
     warehouse_path: Path, serving_path: Path, run_id: str, run_failure: str | None = None
-) -> tuple[int, str | None]:
+) -> tuple[Publication, str | None]:
     """Refresh mart_check_results, then publish, or keep the last good marts when blocked.
 
     Publication is blocked by a failed ERROR check, or by `run_failure` (a run that did not finish).
@@ -50,8 +82,10 @@ def publish_serving(
     return publish(warehouse_path, serving_path, run_id, blocked_reason=reason), reason
 
 
-def publish(warehouse: Path, serving: Path, run_id: str, blocked_reason: str | None = None) -> int:
-    """Copy every mart into a fresh serving file and atomically swap it in; returns the generation.
+def publish(
+    warehouse: Path, serving: Path, run_id: str, blocked_reason: str | None = None
+) -> Publication:
+    """Replace the changed marts in a copy of the serving file and atomically swap it in.
 
     When `blocked_reason` is given the previous serving file's marts are kept and only the check
     results and the reason are refreshed, so the dashboard keeps the last good data and can say why.
@@ -59,56 +93,100 @@ def publish(warehouse: Path, serving: Path, run_id: str, blocked_reason: str | N
     """
     tmp = serving.with_suffix(".duckdb.tmp")
     try:
-        generation = _write_copy(warehouse, serving, tmp, run_id, blocked_reason)
+        publication = _write_next(warehouse, serving, tmp, run_id, blocked_reason)
         os.replace(tmp, serving)
     except BaseException:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             leftover.unlink(missing_ok=True)
         raise
-    return generation
+    return publication
 
 
-def _write_copy(
+def _write_next(
     warehouse: Path, serving: Path, tmp: Path, run_id: str, blocked_reason: str | None
-) -> int:
-    """Write the next serving file at `tmp`, flushed to disk; returns its generation."""
+) -> Publication:
+    """Write the next serving file at `tmp`, flushed to disk."""
     tmp.unlink(missing_ok=True)
-    generation = _current_generation(serving) + 1
-    if blocked_reason and serving.exists():
+    generation, previous = _previous_generation(serving)
+    with connect(warehouse, read_only=True) as con:
+        names = table_names(con, SERVING_PREFIX)
+        if blocked_reason:
+            names = [n for n in names if n == CHECK_RESULTS]
+        fingerprints = mart_fingerprints(con, names)
+    keep_last = serving.exists() and (bool(previous) or bool(blocked_reason))
+    if keep_last:
         shutil.copyfile(serving, tmp)
-        marts: list[str] = ["mart_check_results"]
-    else:
-        with connect(warehouse, read_only=True) as con:
-            marts = table_names(con, SERVING_PREFIX)
+    replaced = [n for n in names if not keep_last or previous.get(n) != fingerprints[n]]
     with connect(tmp) as out:
         out.sql("attach ? as wh (read_only)", params=[str(warehouse)])
-        for name in marts:
-            if name == "mart_check_results" or not blocked_reason:
-                out.sql(f"create or replace table {ident(name)} as select * from wh.{ident(name)}")  # noqa: S608
-        meta = pl.DataFrame(
-            {
-                "generation": [generation],
-                "published_at": [datetime.now(UTC)],
-                "run_id": [run_id],
-                "source_files": [out.sql("select count(*) from wh.files").fetchall()[0][0]],
-                "settings": [_settings_json(out)],
-                "blocked_reason": [blocked_reason],
-            },
-            schema={
-                "generation": pl.Int64,
-                "published_at": pl.Datetime("us", "UTC"),
-                "run_id": pl.String,
-                "source_files": pl.Int64,
-                "settings": pl.String,
-                "blocked_reason": pl.String,
-            },
-        )
+        if not blocked_reason:
+            for name in set(table_names(out, SERVING_PREFIX)) - set(names):
+                out.sql(f"drop table {ident(name)}")
+        for name in replaced:
+            out.sql(f"create or replace table {ident(name)} as select * from wh.{ident(name)}")  # noqa: S608
+        published = (previous if blocked_reason else {}) | fingerprints
+        meta = _meta_row(out, generation + 1, run_id, blocked_reason, replaced, published)
         out.sql("detach wh")
         replace_table(out, "serving_meta", meta)
         out.sql("checkpoint")
     with open(tmp, "rb+") as fh:
         os.fsync(fh.fileno())
-    return generation
+    return Publication(generation + 1, tuple(replaced))
+
+
+def mart_fingerprints(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, str]:
+    """Each mart's `rows:sum of row hashes:hash of columns and types`, equal iff the content is.
+
+    The sum (a HUGEINT, so it never overflows) does not depend on row order and, unlike an xor,
+    does not let two identical rows cancel out.
+    """
+    schemas = dict(
+        con.sql(
+            "select table_name, hash(string_agg(column_name || ' ' || data_type, ',' "
+            "order by ordinal_position)) from information_schema.columns "
+            "where table_schema = 'main' group by table_name"
+        ).fetchall()
+    )
+    fingerprints = {}
+    for name in names:
+        rows, total = con.sql(
+            f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from {ident(name)} as t"  # noqa: S608
+        ).fetchall()[0]
+        fingerprints[name] = f"{rows}:{total}:{schemas[name]}"
+    return fingerprints
+
+
+def _meta_row(
+    out: duckdb.DuckDBPyConnection,
+    generation: int,
+    run_id: str,
+    blocked_reason: str | None,
+    replaced: list[str],
+    fingerprints: dict[str, str],
+) -> pl.DataFrame:
+    """serving_meta's one row."""
+    return pl.DataFrame(
+        {
+            "generation": [generation],
+            "published_at": [datetime.now(UTC)],
+            "run_id": [run_id],
+            "source_files": [out.sql("select count(*) from wh.files").fetchall()[0][0]],
+            "settings": [_settings_json(out)],
+            "blocked_reason": [blocked_reason],
+            "replaced_marts": [replaced],
+            "mart_fingerprints": [json.dumps(fingerprints)],
+        },
+        schema={
+            "generation": pl.Int64,
+            "published_at": pl.Datetime("us", "UTC"),
+            "run_id": pl.String,
+            "source_files": pl.Int64,
+            "settings": pl.String,
+            "blocked_reason": pl.String,
+            "replaced_marts": pl.List(pl.String),
+            "mart_fingerprints": pl.String,
+        },
+    )
 
 
 def _settings_json(con: duckdb.DuckDBPyConnection) -> str:
@@ -117,11 +195,16 @@ def _settings_json(con: duckdb.DuckDBPyConnection) -> str:
     return json.dumps(rows[0] if rows else {})
 
 
-def _current_generation(serving: Path) -> int:
+def _previous_generation(serving: Path) -> tuple[int, dict[str, str]]:
+    """The last serving file's generation and mart fingerprints (0 and none when absent or unreadable)."""
     if not serving.exists():
-        return 0
+        return 0, {}
     try:
         with connect(serving, read_only=True) as con:
-            return int(con.sql("select max(generation) from serving_meta").fetchall()[0][0] or 0)
+            meta = con.sql("select * from serving_meta").pl()
     except duckdb.Error:
-        return 0
+        return 0, {}
+    if meta.is_empty():
+        return 0, {}
+    fingerprints = meta["mart_fingerprints"][0] if "mart_fingerprints" in meta.columns else None
+    return int(meta["generation"][0] or 0), json.loads(fingerprints) if fingerprints else {}

@@ -89,6 +89,9 @@ def test_a_live_reader_sees_only_complete_generations(club: Path, realdata: Path
     generations, errors = out.strip().splitlines()
     assert errors == "ERRORS [] 0"
     assert json.loads(generations) == [1, 2, 3]
+    with duckdb.connect(str(serving), read_only=True) as con:
+        (replaced,) = con.sql("select replaced_marts from serving_meta").fetchall()[0]
+    assert "mart_athlete_runs" not in replaced  # the third run had no new file: a partial publish
 
 
 def test_a_failing_blocking_check_keeps_the_last_good_serving_file(club: Path) -> None:

@@ -1,4 +1,4 @@
-"""Publication: the marts copied into a fresh serving file that atomically replaces the last one."""
+"""Publication: the changed marts replaced in a copy of the serving file that atomically replaces it."""
 
 from pathlib import Path
 
@@ -20,11 +20,21 @@ def build_publish_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
     def serving_file(
         context: dg.AssetExecutionContext, warehouse: Warehouse, serving: ServingFile
     ) -> dg.MaterializeResult:
-        generation, reason = publish_serving(
+        publication, reason = publish_serving(
             Path(warehouse.path), Path(serving.path), context.run.run_id
         )
         if reason:
             context.log.warning(f"publication blocked, previous data kept: {reason}")
-        return dg.MaterializeResult(metadata={"generation": generation, "blocked": reason or ""})
+        context.log.info(
+            f"published generation {publication.generation}: "
+            f"{len(publication.replaced)} marts replaced, the others unchanged"
+        )
+        return dg.MaterializeResult(
+            metadata={
+                "generation": publication.generation,
+                "marts_replaced": len(publication.replaced),
+                "blocked": reason or "",
+            }
+        )
 
     return serving_file

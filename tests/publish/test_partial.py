@@ -1,0 +1,131 @@
+"""Partial publication: only the marts whose content changed are rewritten, the rest kept as copied."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.publish.serving import mart_fingerprints, publish
+from tests.publish.warehouse_state import table_contents
+
+MARTS = {
+    "mart_a": "select range as id, range * 2 as twice from range(3)",
+    "mart_b": "select 'x' as name, 1.5 as value",
+    "mart_c": "select [1, 2] as list, {'k': 'v'} as pair",
+    "mart_check_results": "select 'a_check' as check_name, true as passed",
+}
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    """A warehouse holding four small marts and the files and settings tables publish reads."""
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        for name, sql in MARTS.items():
+            con.sql(f"create table {name} as {sql}")
+        con.sql("create table files as select 'f1' as sha256")
+        con.sql("create table settings as select 7 as acute_days")
+        con.sql("create table int_not_published as select 1 as x")
+    return path
+
+
+def _sql(path: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(path)) as con:
+        return con.sql(sql).fetchall()
+
+
+def _meta(serving: Path) -> tuple[int, list[str], dict[str, str]]:
+    (generation, replaced, fingerprints), *_ = _sql(
+        serving, "select generation, replaced_marts, mart_fingerprints from serving_meta"
+    )
+    return generation, replaced, json.loads(fingerprints)
+
+
+def test_a_second_publish_rewrites_only_the_mart_that_changed(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    serving = tmp_path / "serving.duckdb"
+    first = publish(warehouse, serving, "run-1")
+    assert first.generation == 1
+    assert first.replaced == ("mart_a", "mart_b", "mart_c", "mart_check_results")
+    before = table_contents(serving)
+
+    _sql(warehouse, "update mart_b set value = 2.5")
+    second = publish(warehouse, serving, "run-2")
+
+    assert second.generation == 2 and second.replaced == ("mart_b",)
+    generation, replaced, fingerprints = _meta(serving)
+    assert (generation, replaced) == (2, ["mart_b"])
+    assert sorted(fingerprints) == ["mart_a", "mart_b", "mart_c", "mart_check_results"]
+    after = table_contents(serving)
+    for name in ("mart_a", "mart_c"):
+        assert after[name].equals(before[name])
+    assert _sql(serving, "select name, value from mart_b") == [("x", 2.5)]
+    assert publish(warehouse, serving, "run-3").replaced == ()
+    assert sorted(p.name for p in tmp_path.glob("serving*")) == ["serving.duckdb"]
+
+
+def test_a_mart_dropped_from_the_warehouse_leaves_the_serving_file(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    serving = tmp_path / "serving.duckdb"
+    publish(warehouse, serving, "run-1")
+    _sql(warehouse, "drop table mart_c")
+
+    assert publish(warehouse, serving, "run-2").replaced == ()
+
+    tables = {r[0] for r in _sql(serving, "select table_name from information_schema.tables")}
+    assert tables == {"mart_a", "mart_b", "mart_check_results", "serving_meta"}
+    assert "mart_c" not in _meta(serving)[2]
+
+
+def test_a_blocked_publish_replaces_only_the_check_results_and_keeps_the_fingerprints(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    serving = tmp_path / "serving.duckdb"
+    publish(warehouse, serving, "run-1")
+    _sql(warehouse, "update mart_a set twice = 0; update mart_check_results set passed = false")
+
+    blocked = publish(warehouse, serving, "run-2", blocked_reason="check a_check failed")
+
+    assert blocked.replaced == ("mart_check_results",)
+    assert _sql(serving, "select sum(twice) from mart_a") == [(6,)]  # 0 + 2 + 4, the last good
+    assert _sql(serving, "select passed from mart_check_results") == [(False,)]
+    assert publish(warehouse, serving, "run-3").replaced == ("mart_a",)
+    assert _sql(serving, "select sum(twice) from mart_a") == [(0,)]
+
+
+def test_a_serving_file_without_fingerprints_is_rewritten_whole(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    serving = tmp_path / "serving.duckdb"
+    with duckdb.connect(str(serving)) as con:  # as published before fingerprints were recorded
+        con.sql("create table mart_gone as select 1 as x")
+        con.sql("create table serving_meta as select 4 as generation")
+
+    published = publish(warehouse, serving, "run-1")
+
+    assert published.generation == 5
+    assert published.replaced == ("mart_a", "mart_b", "mart_c", "mart_check_results")
+    assert "mart_gone" not in {r[0] for r in _sql(serving, "show tables")}
+
+
+def test_a_fingerprint_ignores_row_order_but_sees_duplicates_names_and_types(
+    tmp_path: Path,
+) -> None:
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.sql("create table base as select * from (values (1, 'a'), (2, 'b')) t(n, s)")
+        con.sql("create table reordered as select * from (values (2, 'b'), (1, 'a')) t(n, s)")
+        con.sql("create table duplicated as select * from base union all select * from base")
+        con.sql("create table renamed as select n, s as label from base")
+        con.sql("create table widened as select n::bigint as n, s from base")
+        con.sql("create table twice_a as select * from (values (1, 'a'), (1, 'a')) t(n, s)")
+        con.sql("create table twice_b as select * from (values (2, 'b'), (2, 'b')) t(n, s)")
+        names = ["base", "reordered", "duplicated", "renamed", "widened", "twice_a", "twice_b"]
+        prints = mart_fingerprints(con, names)
+    assert prints["reordered"] == prints["base"]
+    assert prints["base"].startswith("2:") and prints["duplicated"].startswith("4:")
+    assert len({prints[n] for n in names if n != "reordered"}) == 6
