@@ -1,7 +1,7 @@
 """Ingestion throughput: a generated backlog of 1 Hz runs ingested end to end, against peers and the floor.
 
     .venv/bin/python -m benchmarks.ingest           # 2,000 files of 30-90 min; memory at 1,000-4,000
-    .venv/bin/python -m benchmarks.ingest --quick   # 60 and 300 files of 20-40 min, under 2 minutes
+    .venv/bin/python -m benchmarks.ingest --quick   # 50 and 300 files of 20-40 min, under 2 minutes
 
 The headline backlog is ingested in a fresh process (`benchmarks.ingest_stages`) through the
 pipeline's own code: archive, register, roster, parse + clean + insert on `--workers` processes,
@@ -31,14 +31,14 @@ import time
 from pathlib import Path
 
 from benchmarks.clubs import machine
-from benchmarks.ingest_backlog import FILES_PER_ATHLETE, BacklogFile, athlete_id, generate_backlog
+from benchmarks.ingest_backlog import BacklogFile, generate_backlog
 from benchmarks.ingest_costs import Costs, fit_costs, import_cpu_s
 from benchmarks.ingest_reference import BASELINE, FLOOR, time_readers
 from benchmarks.process_memory import TreePeak
 
 FULL_SIZES = (1000, 2000, 4000)  # peak memory at three backlog sizes
 HEADLINE = 2000  # the size whose throughput is compared with the baseline and the floor
-QUICK_SIZES = (60, 300)  # the two sizes give fixed and per-point costs (ingest_costs)
+QUICK_SIZES = (50, 300)  # the two sizes give fixed and per-point costs (ingest_costs)
 FIGURES = ("points", "seconds", "cpu_s")  # what time_readers gives per format
 REFERENCES = (
     ("baseline", BASELINE, "baseline (gpxpy, fitdecode, ElementTree; one process, parse only)"),
@@ -66,14 +66,13 @@ def run_stage(stage: str, home: Path, workers: int) -> dict:
     return result
 
 
-def club_with(source: Path, target: Path, athletes: int) -> Path:
-    """A fresh club folder holding the first `athletes` inbox folders of `source` (hard links)."""
+def club_with(source: Path, target: Path, files: list[BacklogFile]) -> Path:
+    """A fresh club folder holding exactly `files` of `source` (hard links) and the roster."""
     (target / "club").mkdir(parents=True)
     shutil.copyfile(source / "club" / "roster.csv", target / "club" / "roster.csv")
-    for index in range(athletes):
-        folder = source / "inbox" / athlete_id(index)
-        if folder.is_dir():
-            shutil.copytree(folder, target / "inbox" / folder.name, copy_function=os.link)
+    for f in files:
+        (target / "inbox" / f.path).parent.mkdir(parents=True, exist_ok=True)
+        os.link(source / "inbox" / f.path, target / "inbox" / f.path)
     return target
 
 
@@ -86,8 +85,7 @@ def _rates(points: int, files: int, seconds: float) -> dict:
 
 def measure_size(source: Path, work: Path, files: list[BacklogFile], workers: int) -> dict:
     """Ingest the first len(files) files of the backlog into a fresh club folder."""
-    athletes = -(-len(files) // FILES_PER_ATHLETE)
-    home = club_with(source, work / f"club_{len(files)}", athletes)
+    home = club_with(source, work / f"club_{len(files)}", files)
     points = sum(f.points for f in files)
     result = run_stage("ingest", home, workers)
     shutil.rmtree(home)  # its raw archive and warehouse: gigabytes at the largest size
@@ -206,8 +204,10 @@ def _summary(
     }
 
 
-def _whole_run(source: Path, work: Path, head: dict, workers: int) -> dict:
-    home = club_with(source, work / "whole_run", -(-head["files"] // FILES_PER_ATHLETE))
+def _whole_run(
+    source: Path, work: Path, files: list[BacklogFile], head: dict, workers: int
+) -> dict:
+    home = club_with(source, work / "whole_run", files)
     whole = run_stage("dagster", home, workers)
     whole |= _rates(head["points"], head["files"], whole["seconds"])
     shutil.rmtree(home)
@@ -216,7 +216,7 @@ def _whole_run(source: Path, work: Path, head: dict, workers: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="60 and 300 files of 20-40 min")
+    parser.add_argument("--quick", action="store_true", help="50 and 300 files of 20-40 min")
     parser.add_argument("--workers", type=int, default=2, help="parse worker processes")
     parser.add_argument("--sizes", type=int, nargs="*", help="backlog sizes (files); the smallest "
                         "is fitted against the headline for fixed and per-point costs")  # fmt: skip
@@ -251,7 +251,7 @@ def main() -> None:
                 _print(f"ingest {size} files", runs[size])
         whole = None
         if args.whole_run or not args.quick:
-            whole = _whole_run(source, work, runs[headline], args.workers)
+            whole = _whole_run(source, work, files, runs[headline], args.workers)
             _print("whole Dagster run", whole)
     finally:
         if args.workdir is None:
