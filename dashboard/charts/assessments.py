@@ -8,7 +8,7 @@ from datetime import timedelta
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.charts.common import COLOURS, empty_figure, finish
+from dashboard.charts.common import COLOURS, empty_figure, finish, mark_changes
 
 SIDE_COLOURS = {"left": COLOURS["primary"], "right": COLOURS["secondary"], "both": COLOURS["good"]}
 SIDE_NAMES = {"left": "Left", "right": "Right", "both": "Both sides"}
@@ -58,14 +58,8 @@ def assessment_trend(rows: pl.DataFrame, title: str, unit: str) -> go.Figure:
                 name=SIDE_NAMES[side],
             )
         )
-    for day in rows.filter(pl.col("assessor_changed"))["assessed_on"].unique().sort():
-        fig.add_vline(
-            x=day.isoformat(),
-            line_dash="dot",
-            line_color=COLOURS["neutral"],
-            annotation_text=ASSESSOR_CHANGED,
-            annotation_position="top left",
-        )
+    changed = rows.filter(pl.col("assessor_changed"))["assessed_on"]
+    mark_changes(fig, changed, ASSESSOR_CHANGED, COLOURS["neutral"])
     return finish(fig, title, "Assessment date", f"{title.split(':')[-1].strip()} ({unit})")
 
 

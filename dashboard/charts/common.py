@@ -30,6 +30,19 @@ def finish(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
     return fig
 
 
+def mark_changes(fig: go.Figure, days: pl.Series, label: str, colour: str) -> go.Figure:
+    """A dotted vertical line, labelled, on each distinct day something changed (device, assessor)."""
+    for day in days.unique().sort():
+        fig.add_vline(
+            x=day.isoformat(),
+            line_dash="dot",
+            line_color=colour,
+            annotation_text=label,
+            annotation_position="top left",
+        )
+    return fig
+
+
 def empty_figure(title: str, message: str = NO_DATA) -> go.Figure:
     """A titled figure that says there is nothing to plot, instead of blank axes."""
     fig = go.Figure()

@@ -8,7 +8,7 @@ from datetime import timedelta
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.charts.common import COLOURS, empty_figure, finish
+from dashboard.charts.common import COLOURS, empty_figure, finish, mark_changes
 
 DEVICE_CHANGED = "device changed"
 # the band reaches half a week either side of the weeks shown, so one week still shows its band
@@ -73,12 +73,6 @@ def form_trend(rows: pl.DataFrame) -> go.Figure:
             name="Weekly median",
         )
     )
-    for week in rows.filter(pl.col("device_changed"))["week_start"].unique().sort():
-        fig.add_vline(
-            x=week.isoformat(),
-            line_dash="dot",
-            line_color=COLOURS["warn"],
-            annotation_text=DEVICE_CHANGED,
-            annotation_position="top left",
-        )
+    changed = rows.filter(pl.col("device_changed"))["week_start"]
+    mark_changes(fig, changed, DEVICE_CHANGED, COLOURS["warn"])
     return finish(fig, title, "Week starting (Monday)", f"{name} ({unit})")
