@@ -219,7 +219,9 @@ def test_band_colours_map_to_levels_from_notes_and_names():
 
 
 def test_band_section_problems_are_listed():
-    bad = SMALL + b"""
+    bad = (
+        SMALL
+        + b"""
 bands:
   - colour: yellow
     level: 0
@@ -228,6 +230,7 @@ bands:
     aliases: [yellow]
     stretch: high
 """
+    )
     with pytest.raises(ParseError) as raised:
         ExerciseCatalog.load(bad)
     reason = raised.value.reason
@@ -237,12 +240,15 @@ bands:
 
 
 def test_band_word_shared_by_two_colours_is_named():
-    bad = SMALL + b"""
+    bad = (
+        SMALL
+        + b"""
 bands:
   - {colour: none, level: 1}
   - {colour: yellow, level: 2, aliases: [gelb]}
   - {colour: red, level: 3, aliases: [Gelb]}
 """
+    )
     with pytest.raises(ParseError, match="band word 'gelb' names more than one colour"):
         ExerciseCatalog.load(bad)
 
