@@ -24,8 +24,12 @@ from dashboard.charts.club import (
     pace_slopes,
     pace_vs_adherence,
 )
+from dashboard.charts.strength import exercise_progress, progression_heatmap, weekly_group_sets
 
 __all__ = [
+    "exercise_progress",
+    "progression_heatmap",
+    "weekly_group_sets",
     "adherence_by_phase",
     "adherence_distribution",
     "adherence_heatmap",
