@@ -41,6 +41,7 @@ def exercise_progress(sessions: pl.DataFrame) -> go.Figure:
             mode="lines",
             line={"color": COLOURS["neutral"], "width": 1},
             hoverinfo="skip",
+            name="all sessions",
             showlegend=False,
         )
     )
