@@ -18,8 +18,8 @@ def measures_text(settings: MetricSettings) -> str:
         "(Epley: load x (1 + reps / 30), from sets of 1 to "
         f"{settings.strength_e1rm_max_reps} reps) - an estimate of the most you could lift once, "
         "not a tested maximum. Body-weight and band exercises: the best set's reps x band level "
-        "(band colours to levels in the club's exercise catalogue; no band = level 1 by default). Timed "
-        "holds: the longest hold in seconds."
+        "(band colours to levels in the club's exercise catalogue; no band = level 1 by "
+        "default). Timed holds: the longest hold in seconds."
     )
 
 
