@@ -14,14 +14,28 @@ WITH thresholds AS (
     FROM settings
 ),
 
+t AS (SELECT s.strength_recent_sessions FROM settings AS s),
+
+measured AS (
+    SELECT
+        m.*,
+        t.strength_recent_sessions
+    FROM int_strength_exercise_sessions AS m
+    CROSS JOIN t
+    WHERE m.progress_measure IS NOT NULL
+),
+
 ordered AS (
     SELECT
         *,
         row_number() OVER running AS session_number,
         max(progress_measure) OVER before_this AS previous_best,
-        list(progress_measure) OVER running AS measures_to_date
-    FROM int_strength_exercise_sessions
-    WHERE progress_measure IS NOT NULL
+        max(progress_measure) OVER (
+            PARTITION BY athlete_id, exercise_id
+            ORDER BY session_start_utc, session_id
+            ROWS BETWEEN strength_recent_sessions PRECEDING AND 1 PRECEDING
+        ) AS recent_best
+    FROM measured
     WINDOW
         running AS (
             PARTITION BY athlete_id, exercise_id
@@ -37,17 +51,8 @@ ordered AS (
 
 flagged AS (
     SELECT
-        * EXCLUDE (measures_to_date),
-        previous_best IS NULL OR progress_measure > previous_best AS is_new_best,
-        list_max(
-            list_slice(
-                measures_to_date,
-                greatest(
-                    1, session_number - (SELECT s.strength_recent_sessions FROM settings AS s)
-                ),
-                session_number - 1
-            )
-        ) AS recent_best
+        * EXCLUDE (strength_recent_sessions),
+        previous_best IS NULL OR progress_measure > previous_best AS is_new_best
     FROM ordered
 ),
 
