@@ -33,6 +33,12 @@ def exercise_progress(sessions: pl.DataFrame) -> go.Figure:
         return empty_figure("Progress per session")
     first = sessions.row(0, named=True)
     measure = first["progress_measure_name"]
+    # the top set and volume load only mean something for loaded exercises
+    top_set = (
+        "<br>top set %{customdata[2]} kg x %{customdata[3]}, volume load %{customdata[4]:.0f} kg"
+        if first["progress"] == "load"
+        else ""
+    )
     title = f"{first['exercise_name']}: {measure} per session"
     fig = go.Figure(
         go.Scatter(
@@ -57,11 +63,15 @@ def exercise_progress(sessions: pl.DataFrame) -> go.Figure:
                 marker={"color": colour, "size": 10},
                 name=state,
                 customdata=rows.select(
-                    "working_sets", "total_reps", "top_set_load_kg", "top_set_reps"
+                    "working_sets",
+                    "total_reps",
+                    "top_set_load_kg",
+                    "top_set_reps",
+                    "volume_load_kg",
                 ).to_numpy(),
                 hovertemplate=f"%{{x|%d %b %Y}}<br>{measure}: %{{y:.1f}}<br>{state}"
-                "<br>%{customdata[0]} working sets, %{customdata[1]} reps"
-                "<br>top set %{customdata[2]} kg x %{customdata[3]}<extra></extra>",
+                f"<br>%{{customdata[0]}} working sets, %{{customdata[1]}} reps{top_set}"
+                "<extra></extra>",
             )
         )
     return finish(fig, title, "Session date", measure)
@@ -157,7 +167,12 @@ def progression_heatmap(weekly: pl.DataFrame) -> go.Figure:
     for state, colour in STATE_COLOURS.items():  # a legend for the discrete state colours
         fig.add_trace(
             go.Scatter(
-                x=[None], y=[None], mode="markers", marker={"color": colour, "size": 12}, name=state
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={"color": colour, "size": 12},
+                name=state,
+                hoverinfo="skip",
             ),
             row=1,
             col=1,
