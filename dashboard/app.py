@@ -23,6 +23,7 @@ COACH_SECTIONS = {
     "Club": [
         ("club_overview", "Club overview", ":material/groups:"),
         ("adherence", "Strength adherence", ":material/fitness_center:"),
+        ("strength_progress", "Strength progression", ":material/stacked_line_chart:"),
         ("injuries", "Injuries and health", ":material/healing:"),
         ("follow_up", "Follow-up", ":material/assignment_late:"),
         ("assessments", "Assessments", ":material/assignment_add:"),
@@ -41,6 +42,7 @@ MEMBER_PAGES = [
     ("my_trends", "My running", ":material/directions_run:"),
     ("my_form", "My running form", ":material/sprint:"),
     ("my_program", "My strength program", ":material/fitness_center:"),
+    ("my_strength", "My strength progress", ":material/stacked_line_chart:"),
     ("my_injuries", "My health check-ins", ":material/healing:"),
     ("my_assessments", "My assessments", ":material/accessibility_new:"),
     ("upload", "Upload files", ":material/upload_file:"),

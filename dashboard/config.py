@@ -45,6 +45,11 @@ class MetricSettings:
     trend_recent_weeks: int = Thresholds.trend_recent_weeks
     form_asymmetry_points: float = Thresholds.form_asymmetry_points
     form_asymmetry_weeks: int = Thresholds.form_asymmetry_weeks
+    strength_e1rm_max_reps: int = Thresholds.strength_e1rm_max_reps
+    strength_flat_sessions: int = Thresholds.strength_flat_sessions
+    strength_regress_drop: float = Thresholds.strength_regress_drop
+    strength_recent_sessions: int = Thresholds.strength_recent_sessions
+    strength_ready_max_rpe: float = Thresholds.strength_ready_max_rpe
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,16 @@ class Thresholds:
     bootstrap_seed: int = 19
     # the adjusted rate ratios need this many athletes: cluster-robust intervals from fewer are too narrow
     adjusted_min_athletes: int = 10
+    # Strength progression (METRICS.md): the estimated 1RM (Epley) only from sets of 1 to this many
+    # reps (Reynolds 2006); "flat" after this many sessions without a new best of the progress
+    # measure; "regressing" when a session's measure is more than strength_regress_drop below the
+    # best of the strength_recent_sessions sessions before it (10%: beyond the few percent a
+    # measure moves between ordinary sessions); "ready to progress" at RPE this high or lower.
+    strength_e1rm_max_reps: int = 10
+    strength_flat_sessions: int = 3
+    strength_regress_drop: float = 0.10
+    strength_recent_sessions: int = 3
+    strength_ready_max_rpe: float = 8.0
     rri_min_days: int = 7  # Yamato 2015: running restricted or stopped this many days  # a form entry larger than this is rejected unread
     # Running form (METRICS.md "Running form"): cadence, ground contact and oscillation move with
     # speed, so weekly medians take only easy runs, those within this many s/km of the member's

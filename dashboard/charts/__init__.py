@@ -25,8 +25,12 @@ from dashboard.charts.club import (
     pace_vs_adherence,
     rate_ratio_forest,
 )
+from dashboard.charts.strength import exercise_progress, progression_heatmap, weekly_group_sets
 
 __all__ = [
+    "exercise_progress",
+    "progression_heatmap",
+    "weekly_group_sets",
     "adherence_by_phase",
     "adherence_distribution",
     "adherence_heatmap",

@@ -65,8 +65,18 @@ from dashboard.data.serving import (
     published_thresholds,
     serving_status,
 )
+from dashboard.data.strength import (
+    athlete_strength_groups,
+    athlete_strength_progress,
+    club_ready_to_progress,
+    club_strength_weekly,
+)
 
 __all__ = [
+    "athlete_strength_groups",
+    "athlete_strength_progress",
+    "club_ready_to_progress",
+    "club_strength_weekly",
     "assessment_catalog",
     "athlete_assessments",
     "athlete_assessment_status",

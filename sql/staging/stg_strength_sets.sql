@@ -15,7 +15,10 @@ WITH sets AS (
         set_type,
         reps,
         load_kg,
-        rpe
+        rpe,
+        duration_s,
+        band,
+        band_level
     FROM strength_sets
     WHERE set_type IS DISTINCT FROM 'warmup'
 )

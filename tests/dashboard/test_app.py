@@ -31,9 +31,17 @@ COACH_PAGES = {  # page -> plotly charts it must render on the demo club
     "data_health": 1,
     "assessment_results": 3,
     "running_form": 0,
+    "strength_progress": 1,
 }
-MEMBER_PAGES = {"my_trends": 4, "my_program": 2, "my_injuries": 1, "my_assessments": 5, "upload": 0}
-MEMBER_PAGES |= {"my_form": 0}
+MEMBER_PAGES = {
+    "my_trends": 4,
+    "my_program": 2,
+    "my_injuries": 1,
+    "my_assessments": 5,
+    "my_strength": 2,
+    "my_form": 0,
+    "upload": 0,
+}
 INJECTIONS = ["'; DROP TABLE mart_athletes; --", "' OR '1'='1"]
 
 

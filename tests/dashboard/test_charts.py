@@ -18,7 +18,13 @@ def figures(club) -> dict[str, go.Figure]:
     athlete = COACH.viewing(club.member_athlete)
     settings = data.metric_settings(COACH)
     weekly = data.athlete_weekly(athlete)
+    lifts = data.athlete_strength_progress(athlete)
     return {
+        "exercise_progress": charts.exercise_progress(
+            lifts.filter(pl.col("exercise_id") == lifts["exercise_id"].first())
+        ),
+        "weekly_group_sets": charts.weekly_group_sets(data.athlete_strength_groups(athlete)),
+        "progression_heatmap": charts.progression_heatmap(data.club_strength_weekly(COACH)),
         "club_volume": charts.club_volume(data.club_weekly(COACH)),
         "adherence_distribution": charts.adherence_distribution(
             data.club_adherence(COACH), settings
@@ -140,3 +146,54 @@ def test_the_load_axis_names_what_the_load_is() -> None:
     ]
     only_trimp = charts.fitness_fatigue(weekly.head(1), settings)
     assert only_trimp.layout.yaxis.title.text == "Daily training load (TRIMP)"
+
+
+def _strength_sessions(progress: str, name: str) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "exercise_name": ["Hip thrust"] * 2,
+            "progress": [progress] * 2,
+            "progress_measure_name": [name] * 2,
+            "local_date": [date(2026, 1, 5), date(2026, 1, 8)],
+            "progress_measure": [80.0, 88.7],
+            "state": ["first session", "progressing"],
+            "working_sets": [3, 3],
+            "total_reps": [30, 24],
+            "top_set_load_kg": [60.0, 70.0],
+            "top_set_reps": [10, 8],
+            "volume_load_kg": [1800.0, 1680.0],
+        }
+    )
+
+
+def test_exercise_progress_names_the_estimate_and_colours_states():
+    fig = charts.exercise_progress(_strength_sessions("load", "estimated 1RM (Epley), kg"))
+    assert fig.layout.title.text == "Hip thrust: estimated 1RM (Epley), kg per session"
+    assert fig.layout.yaxis.title.text == "estimated 1RM (Epley), kg"
+    assert [t.name for t in fig.data] == ["all sessions", "first session", "progressing"]
+    assert "top set" in fig.data[2].hovertemplate
+    bands = charts.exercise_progress(_strength_sessions("reps", "reps x band level"))
+    assert "top set" not in bands.data[2].hovertemplate
+
+
+def test_progression_heatmap_puts_states_beside_adherence():
+    weekly = pl.DataFrame(
+        {
+            "display_name": ["Ann", "Ann", "Bo"],
+            "week_start": [date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 5)],
+            "week_state": ["progressing", None, "regressing"],
+            "exercises_progressing": [2, 0, 0],
+            "exercises_flat": [0, 0, 1],
+            "exercises_regressing": [0, 0, 2],
+            "ready_exercises": [["Hip thrust"], [], []],
+            "session_adherence": [1.0, 0.0, 0.5],
+            "phase_name": ["activation"] * 3,
+            "adherence_band": ["high", "high", "low"],
+        }
+    )
+    fig = charts.progression_heatmap(weekly)
+    state, adherence = fig.data[0], fig.data[1]
+    # codes follow STATE_COLOURS: regressing 0, flat 1, first session 2, progressing 3; no session empty
+    assert list(state.z) == pytest.approx([3.0, float("nan"), 0.0], nan_ok=True)
+    assert list(adherence.z) == pytest.approx([100.0, 0.0, 50.0])
+    assert {t.name for t in fig.data[2:]} == {"regressing", "flat", "first session", "progressing"}

@@ -15,6 +15,7 @@ from pipelines.ingest.tables import (
     APPENDED,
     DATA_MODEL_DOC,
     STAGING_TABLES,
+    STRENGTH_SETS,
     TABLES,
     StagingTable,
     duckdb_types,
@@ -100,6 +101,22 @@ def test_loaders_create_the_declared_tables() -> None:
             ).fetchall()
         )
         assert have == duckdb_types(table), table.name
+
+
+def test_an_older_table_gets_the_columns_declared_since() -> None:
+    # A warehouse from before strength sets carried their band: loading must not fail on it.
+    con = duckdb.connect()
+    old = STRENGTH_SETS.empty().drop("band", "band_level")
+    append_rows(con, STRENGTH_SETS.name, old.clear(1))
+    ensure_staging_tables(con)
+    types = dict(
+        con.sql(
+            "select column_name, data_type from information_schema.columns "
+            "where table_name = 'strength_sets'"
+        ).fetchall()
+    )
+    assert (types["band"], types["band_level"]) == ("VARCHAR", "DOUBLE")
+    assert con.sql("select count(*) from strength_sets where band is null").fetchall() == [(1,)]
 
 
 def test_the_activity_payload_is_the_activities_row() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import duckdb
 
@@ -806,3 +806,96 @@ def form_club(con: duckdb.DuckDBPyConnection) -> None:
     ]
     insert(con, "activities", [activity for activity, _ in runs])
     insert(con, "activity_dynamics", [dynamics for _, dynamics in runs])
+
+
+STRENGTH_MONDAY = date(2026, 1, 5)
+STRENGTH_CATALOG = [
+    ("hip_thrust", "Hip thrust", ["glute_max"], "load"),
+    ("clamshell", "Clamshell", ["glute_med_min"], "reps"),
+    ("side_plank", "Side plank", ["core_mobility"], "hold"),
+]
+
+
+def strength_lift(session: str, day: int, exercise: str, reps: float | None, **extra) -> dict:
+    """One set of athlete sp1 in a session `day` days after STRENGTH_MONDAY (sessions start at 18:00)."""
+    on = STRENGTH_MONDAY + timedelta(days=day)
+    categories = next(c for e, _, c, _ in STRENGTH_CATALOG if e == exercise)
+    return strength_set(
+        "sp1",
+        session,
+        on,
+        categories,
+        exercise_id=exercise,
+        exercise_logged=exercise,
+        session_start_utc=datetime.combine(on, time(18), UTC),
+        reps=reps,
+        **extra,
+    )
+
+
+def strength_club(con: duckdb.DuckDBPyConnection) -> None:
+    """p1, enrolled from STRENGTH_MONDAY on a one-phase program prescribing 8-10 reps, lifts for three weeks.
+
+    Hip thrust (load): h1 60x10 x3 at RPE 7, 8, 8 after a 40x12 warm-up; h2-h5 70x8; h6 60x8; h7 a
+    100x12 set (RPE 9, too many reps for an estimate) and 72x8.
+    Clamshell (reps x band level; none 1, yellow 2, red 3): c1 15 and 15 without a band; c2 12 yellow
+    and 10 red; c3 15 red twice at RPE 9. Side plank (hold): k1 30 s and 45 s; k2 42 s (not below 0.9 x 45 = 40.5).
+    """
+    athletes(con, "sp1")
+    insert(
+        con,
+        "exercise_catalog",
+        [
+            {"exercise_id": e, "name": n, "categories": c, "progress": p, "laterality": "bilateral"}
+            for e, n, c, p in STRENGTH_CATALOG
+        ],
+    )
+    insert(con, "programs", [{"program_id": "strength_p", "name": "Glute", "total_weeks": 4}])
+    insert(
+        con,
+        "program_phases",
+        [
+            {
+                "program_id": "strength_p",
+                "phase_index": 1,
+                "phase_name": "strength",
+                "first_week": 1,
+                "last_week": 4,
+                "sessions_per_week": 2,
+                "required_categories": ["glute_max"],
+                "rep_range_low": 8,
+                "rep_range_high": 10,
+            }
+        ],
+    )
+    insert(
+        con,
+        "enrolments",
+        [{"athlete_id": "sp1", "program_id": "strength_p", "start_date": STRENGTH_MONDAY}],
+    )
+    hip = (
+        [strength_lift("h1", 0, "hip_thrust", 12, load_kg=40.0, set_type="warmup")]
+        + [strength_lift("h1", 0, "hip_thrust", 10, load_kg=60.0, rpe=r) for r in (7.0, 8.0, 8.0)]
+        + [
+            strength_lift(s, d, "hip_thrust", 8, load_kg=70.0, rpe=8.0)
+            for s, d in (("h2", 3), ("h3", 7), ("h4", 10), ("h5", 14))
+            for _ in range(3)
+        ]
+        + [strength_lift("h6", 17, "hip_thrust", 8, load_kg=60.0)]
+        + [strength_lift("h7", 21, "hip_thrust", 12, load_kg=100.0, rpe=9.0)]
+        + [strength_lift("h7", 21, "hip_thrust", 8, load_kg=72.0, rpe=8.0)]
+    )
+    clams = [
+        strength_lift("h1", 0, "clamshell", 15, band_level=1.0),
+        strength_lift("h1", 0, "clamshell", 15, band_level=1.0),
+        strength_lift("h2", 3, "clamshell", 12, band="yellow", band_level=2.0),
+        strength_lift("h2", 3, "clamshell", 10, band="red", band_level=3.0),
+        strength_lift("h3", 7, "clamshell", 15, band="red", band_level=3.0, rpe=9.0),
+        strength_lift("h3", 7, "clamshell", 15, band="red", band_level=3.0, rpe=9.0),
+    ]
+    planks = [
+        strength_lift("h1", 0, "side_plank", None, duration_s=30.0),
+        strength_lift("h1", 0, "side_plank", None, duration_s=45.0),
+        strength_lift("h2", 3, "side_plank", None, duration_s=42.0),
+    ]
+    sessions(con, hip + clams + planks)

@@ -26,6 +26,7 @@ SCENARIOS = (
     scenarios.app_entries_club,
     scenarios.assessment_club,
     scenarios.form_club,
+    scenarios.strength_club,
 )
 
 
@@ -43,7 +44,7 @@ def contract() -> dict[str, list[str]]:
 
 def test_contract_lists_the_marts() -> None:
     marts = contract()
-    assert len(marts) == 35 and marts["mart_pace_trends"][-1] == "direction"
+    assert len(marts) == 38 and marts["mart_pace_trends"][-1] == "direction"
 
 
 def test_every_mart_exists_with_its_contract_columns(club: duckdb.DuckDBPyConnection) -> None:
@@ -93,7 +94,7 @@ def test_checks_catch_bad_rows(club: duckdb.DuckDBPyConnection) -> None:
     club.sql(
         "update mart_adherence_weekly set dose_adherence = 1.5 where week_start = '2026-01-05'"
     )
-    assert len(failing(club, "mart_adherence_weekly_range")) == 3  # a1, a2 and c1
+    assert len(failing(club, "mart_adherence_weekly_range")) == 4  # a1, a2, c1 and sp1
     club.sql(
         "update mart_injury_incidence set ci_high = rate_per_1000h / 2 where comparison = 'club'"
     )

@@ -13,12 +13,18 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 
 import polars as pl
+import yaml
 
+from pipelines.parsers.club.band_levels import BandLevels
 from pipelines.parsers.club.yaml_files import raise_problems, used_twice, yaml_list
 from pipelines.parsers.csv_table import without_accents
 
 CATEGORIES = ("glute_med_min", "glute_max", "single_leg", "foot_ankle", "core_mobility", "other")
 LATERALITIES = ("bilateral", "unilateral")
+# How an exercise's progress is measured (METRICS.md, strength progression): load = estimated 1RM,
+# reps = reps x band level (body-weight and band exercises), hold = hold seconds (timed holds).
+PROGRESS_KINDS = ("load", "reps", "hold")
+UNLOADED_EQUIPMENT = ("bodyweight", "band")
 EQUIPMENT_WORDS = (
     r"smith machine|resistance bands?|plate loaded|body ?weight|ez ?bar|trap bar|"
     r"barbells?|dumbbells?|kettlebells?|machines?|cables?|bands?|smith|weighted|db|bb|kb|bw"
@@ -31,6 +37,7 @@ CATALOG_SCHEMA: dict[str, pl.DataType] = {
     "laterality": pl.String(),
     "categories": pl.List(pl.String),
     "aliases": pl.List(pl.String),
+    "progress": pl.String(),
 }
 
 
@@ -73,6 +80,13 @@ class CatalogEntry:
     categories: tuple[str, ...]
     equipment: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    progress: str = "load"
+
+
+def default_progress(equipment: list[str]) -> str:
+    """An exercise's progress measure when the catalog names none: reps x band level when its usual
+    (first) equipment is body weight or a band, else the estimated 1RM of its load."""
+    return "reps" if equipment and equipment[0] in UNLOADED_EQUIPMENT else "load"
 
 
 def _as_list(value: object) -> list[object]:
@@ -106,6 +120,10 @@ def _entry_problems(index: int, raw: object) -> tuple[CatalogEntry | None, list[
         )
     if laterality not in LATERALITIES:
         problems.append(f"{where} has laterality '{laterality}': use bilateral or unilateral")
+    equipment = [str(e) for e in _as_list(raw.get("equipment"))]
+    progress = str(raw.get("progress") or default_progress(equipment))
+    if progress not in PROGRESS_KINDS:
+        problems.append(f"{where} has progress '{progress}': use {', '.join(PROGRESS_KINDS)}")
     if problems:
         return None, problems
     entry = CatalogEntry(
@@ -113,10 +131,19 @@ def _entry_problems(index: int, raw: object) -> tuple[CatalogEntry | None, list[
         name=str(raw["name"]),
         laterality=laterality,
         categories=tuple(dict.fromkeys(categories)),
-        equipment=tuple(str(e) for e in _as_list(raw.get("equipment"))),
+        equipment=tuple(equipment),
         aliases=tuple(str(a) for a in _as_list(raw.get("aliases"))),
+        progress=progress,
     )
     return entry, []
+
+
+def _band_section(yaml_bytes: bytes) -> object:
+    """The file's `bands:` list; the shipped one when the club's file has none (an older copy)."""
+    document = yaml.safe_load(yaml_bytes.decode("utf-8-sig"))
+    if isinstance(document, dict) and "bands" in document:
+        return document["bands"]
+    return yaml.safe_load(default_catalog_yaml().decode("utf-8"))["bands"]
 
 
 def _alias_table(entries: list[CatalogEntry]) -> pl.DataFrame:
@@ -155,6 +182,7 @@ class ExerciseCatalog:
     """The canonical exercises and the vectorised name matching over them."""
 
     entries: tuple[CatalogEntry, ...]
+    bands: BandLevels
     _keys: pl.DataFrame = field(repr=False)
 
     @classmethod
@@ -170,13 +198,15 @@ class ExerciseCatalog:
         problems += used_twice([entry.exercise_id for entry in entries], "id")
         aliases = _alias_table(entries)
         problems += _alias_problems(aliases)
+        bands, band_problems = BandLevels.load(_band_section(yaml_bytes))
+        problems += band_problems
         raise_problems(
             "exercises.yaml",
             problems,
             "fix them in club/exercises.yaml; until then the previous catalog stays in use",
         )
         keys = aliases.select("exercise_id", key=full_key(pl.col("alias"))).unique()
-        return cls(entries=tuple(entries), _keys=keys)
+        return cls(entries=tuple(entries), bands=bands, _keys=keys)
 
     @classmethod
     def default(cls) -> ExerciseCatalog:
@@ -234,6 +264,7 @@ class ExerciseCatalog:
                 "laterality": [e.laterality for e in self.entries],
                 "categories": [list(e.categories) for e in self.entries],
                 "aliases": [list(e.aliases) for e in self.entries],
+                "progress": [e.progress for e in self.entries],
             },
             schema=CATALOG_SCHEMA,
         )

@@ -14,8 +14,14 @@ import polars as pl
 from pipelines.parsers.club.yaml_files import raise_problems, unknown_keys, used_twice, yaml_list
 
 PROGRAM_KEYS = ("id", "name", "phases")
-PHASE_KEYS = ("name", "weeks", "sessions_per_week", "required_categories", "sets_per_week")
+PHASE_KEYS = (
+    "name", "weeks", "sessions_per_week", "required_categories", "sets_per_week", "reps",
+)  # fmt: skip
 MAX_SESSIONS_PER_WEEK = 14
+# The prescribed rep range of a phase without `reps:` (double progression: add load once every
+# working set reaches the top of the range at RPE 8 or below).
+DEFAULT_REP_RANGE = (8, 12)
+MAX_REPS = 100
 PROGRAM_SCHEMA = {"program_id": pl.String, "name": pl.String, "total_weeks": pl.Int32}
 PHASE_SCHEMA = {
     "program_id": pl.String,
@@ -25,6 +31,8 @@ PHASE_SCHEMA = {
     "last_week": pl.Int32,
     "sessions_per_week": pl.Int32,
     "required_categories": pl.List(pl.String),
+    "rep_range_low": pl.Int32,
+    "rep_range_high": pl.Int32,
 }
 PHASE_SET_SCHEMA = {
     "program_id": pl.String,
@@ -41,6 +49,20 @@ def default_programs_yaml() -> bytes:
 
 def _whole(value: object, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _rep_range_problems(reps: object, where: str) -> list[str]:
+    """What is wrong with a phase's `reps: [low, high]` (absent is fine: DEFAULT_REP_RANGE)."""
+    if reps is None:
+        return []
+    if (
+        isinstance(reps, list)
+        and len(reps) == 2
+        and all(_whole(r, 1, MAX_REPS) for r in reps)
+        and reps[0] <= reps[1]
+    ):
+        return []
+    return [f"{where} needs reps as [low, high]: whole numbers from 1 to {MAX_REPS}, low <= high"]
 
 
 def _phase_problems(phase: object, where: str, categories: set[str]) -> list[str]:
@@ -72,6 +94,7 @@ def _phase_problems(phase: object, where: str, categories: set[str]) -> list[str
             f"{where} names unknown categor{'ies' if len(unknown) > 1 else 'y'} {', '.join(unknown)} "
             f"(known: {', '.join(sorted(categories))})"
         )
+    problems += _rep_range_problems(phase.get("reps"), where)
     problems += [
         f"{where} sets_per_week for {category} is not a whole number from 0"
         for category, count in sets.items()
@@ -132,6 +155,7 @@ def parse_programs(
                     last_week,
                     phase["sessions_per_week"],
                     [str(c) for c in dict.fromkeys(phase["required_categories"])],
+                    *(phase.get("reps") or DEFAULT_REP_RANGE),
                 )
             )
             set_rows += [

@@ -84,7 +84,7 @@ HEVY_HEADERS: dict[str, tuple[str, ...]] = {
 CLUB_HEADERS: dict[str, tuple[str, ...]] = {
     name: (name,)
     for name in ("date", "time", "athlete_id", "exercise", "set", "reps", "load", "unit")
-    + ("rpe", "seconds", "notes")
+    + ("rpe", "seconds", "notes", "band")
 }
 REQUIRED = {
     "strong": ("date", "exercise", "set_order", "weight", "reps"),

@@ -45,6 +45,8 @@ STRENGTH_SET_SCHEMA: dict[str, pl.DataType] = {
     "rpe": pl.Float64(),
     "duration_s": pl.Float64(),
     "notes": pl.String(),
+    "band": pl.String(),
+    "band_level": pl.Float64(),
 }
 SESSION_SCHEMA: dict[str, pl.DataType] = {
     "session_id": pl.String(),
@@ -134,6 +136,23 @@ def _sessions(sets: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _band(catalog: ExerciseCatalog) -> pl.Expr:
+    """The set's band colour: the club CSV's band column, else a colour word in the set's notes,
+    else in the logged exercise name; null when none is named."""
+    texts = (pl.col("band_given"), pl.col("notes"), pl.col("exercise_logged"))
+    return pl.coalesce(catalog.bands.colour(text) for text in texts)
+
+
+def _unknown_band_warnings(sets: pl.DataFrame) -> list[str]:
+    """A warning per value of the club CSV's band column that the catalogue's bands do not name."""
+    unknown = sets.filter(pl.col("band").is_null() & pl.col("band_given").is_not_null())
+    return [
+        f"band '{value}' is not a colour in the bands of club/exercises.yaml: its sets count "
+        "as without a band until it is added"
+        for value in unknown["band_given"].unique(maintain_order=True).to_list()
+    ]
+
+
 def _check_settings(weight_unit: str, time_zone: str, zones: Mapping[str, str]) -> None:
     if weight_unit not in ("kg", "lb"):
         raise ValueError(f"weight_unit must be 'kg' or 'lb', not {weight_unit!r}")
@@ -190,9 +209,16 @@ def parse_strength_csv(
             zones, default=time_zone, return_dtype=pl.String
         )
     )
-    sets = catalog.annotate(_with_sessions(kept, layout.format))
+    given = pl.col("band") if layout.format == "club" else pl.lit(None, pl.String)
+    sets = (
+        catalog.annotate(_with_sessions(kept, layout.format))
+        .with_columns(band_given=given)
+        .with_columns(band=_band(catalog))
+    )
+    warnings += _unknown_band_warnings(sets)
     frame = (
-        sets.drop("reps", "rpe")
+        sets.with_columns(band_level=catalog.bands.level(pl.col("band")))
+        .drop("reps", "rpe")
         .rename({"rpe_value": "rpe", "reps_value": "reps"})
         .select(list(STRENGTH_SET_SCHEMA))
         .cast(STRENGTH_SET_SCHEMA)

@@ -126,6 +126,7 @@ def test_to_frame_is_the_exercise_catalog_table():
             "laterality": "bilateral",
             "categories": ["glute_max"],
             "aliases": ["Barbell Hip Thrust"],
+            "progress": "load",
         },
         {
             "exercise_id": "clamshell",
@@ -134,6 +135,7 @@ def test_to_frame_is_the_exercise_catalog_table():
             "laterality": "unilateral",
             "categories": ["glute_med_min"],
             "aliases": [],
+            "progress": "reps",
         },
     ]
 
@@ -188,3 +190,68 @@ def test_unreadable_catalog_files_raise():
         ExerciseCatalog.load(b"exercises: [unclosed")
     with pytest.raises(ParseError, match="no 'exercises:' list"):
         ExerciseCatalog.load(b"programs: []")
+
+
+def test_progress_measure_follows_usual_equipment_unless_declared():
+    # clamshell's usual equipment is a band (reps x band level), hip thrust's a barbell (estimated
+    # 1RM); the plank is declared a timed hold in the shipped catalogue.
+    catalog = ExerciseCatalog.default()
+    progress = {e.exercise_id: e.progress for e in catalog.entries}
+    assert progress["clamshell"] == "reps" and progress["side_lying_leg_raise"] == "reps"
+    assert progress["monster_walk"] == "reps" and progress["hip_thrust"] == "load"
+    assert progress["plank"] == "hold" and progress["side_plank"] == "hold"
+    bad = SMALL.replace(b"categories: [glute_max]", b"categories: [glute_max]\n    progress: 1rm")
+    with pytest.raises(ParseError, match="progress '1rm': use load, reps, hold"):
+        ExerciseCatalog.load(bad)
+
+
+def test_band_colours_map_to_levels_from_notes_and_names():
+    bands = ExerciseCatalog.default().bands
+    texts = pl.DataFrame(
+        {"text": ["Clamshell (Red Band)", "grün", "Blue-band walk", "redo", "no band today", None]}
+    )
+    got = texts.with_columns(colour=bands.colour(pl.col("text"))).with_columns(
+        level=bands.level(pl.col("colour"))
+    )
+    assert got["colour"].to_list() == ["red", "green", "blue", None, "none", None]
+    # A text naming no band takes the level of 'none' (body weight alone): 1.
+    assert got["level"].to_list() == [3.0, 4.0, 5.0, 1.0, 1.0, 1.0]
+
+
+def test_band_section_problems_are_listed():
+    bad = (
+        SMALL
+        + b"""
+bands:
+  - colour: yellow
+    level: 0
+  - colour: red
+    level: 2
+    aliases: [yellow]
+    stretch: high
+"""
+    )
+    with pytest.raises(ParseError) as raised:
+        ExerciseCatalog.load(bad)
+    reason = raised.value.reason
+    assert "band 'yellow' needs a level" in reason
+    assert "band 'red' has an unknown key 'stretch'" in reason
+    assert "bands need the colour 'none'" in reason
+
+
+def test_band_word_shared_by_two_colours_is_named():
+    bad = (
+        SMALL
+        + b"""
+bands:
+  - {colour: none, level: 1}
+  - {colour: yellow, level: 2, aliases: [gelb]}
+  - {colour: red, level: 3, aliases: [Gelb]}
+"""
+    )
+    with pytest.raises(ParseError, match="band word 'gelb' names more than one colour"):
+        ExerciseCatalog.load(bad)
+
+
+def test_catalog_without_bands_uses_the_shipped_levels():
+    assert ExerciseCatalog.load(SMALL).bands == ExerciseCatalog.default().bands

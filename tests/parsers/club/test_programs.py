@@ -15,9 +15,9 @@ def test_default_program_phases_run_on_from_each_other():
     programs, phases, phase_sets = parse_programs(default_programs_yaml(), KNOWN)
     assert programs.rows() == [("glute_12wk", "Glute strength for runners (12 weeks)", 12)]
     assert phases.rows() == [
-        ("glute_12wk", 1, "activation", 1, 4, 2, ["glute_med_min", "glute_max"]),
-        ("glute_12wk", 2, "strength", 5, 8, 2, ["glute_max", "glute_med_min"]),
-        ("glute_12wk", 3, "functional", 9, 12, 2, ["single_leg", "glute_max"]),
+        ("glute_12wk", 1, "activation", 1, 4, 2, ["glute_med_min", "glute_max"], 12, 15),
+        ("glute_12wk", 2, "strength", 5, 8, 2, ["glute_max", "glute_med_min"], 6, 10),
+        ("glute_12wk", 3, "functional", 9, 12, 2, ["single_leg", "glute_max"], 8, 12),
     ]
     assert phase_sets.filter(phase_index=3).rows() == [
         ("glute_12wk", 3, "single_leg", 8),
@@ -75,3 +75,22 @@ def test_unreadable_programs_files_raise():
         parse_programs(b"programs: [unclosed", KNOWN)
     with pytest.raises(ParseError, match="no 'programs:' list"):
         parse_programs(b"exercises: []", KNOWN)
+
+
+ONE_PHASE = b"""
+programs:
+  - id: p
+    phases:
+      - name: only
+        weeks: 4
+        sessions_per_week: 2
+        required_categories: [glute_max]
+"""
+
+
+def test_a_phase_without_reps_takes_the_default_range_and_bad_ranges_are_named():
+    _, phases, _ = parse_programs(ONE_PHASE, KNOWN)
+    assert phases.select("rep_range_low", "rep_range_high").rows() == [(8, 12)]
+    for bad in (b"[12, 8]", b"[0, 8]", b"[8]", b"eight"):
+        with pytest.raises(ParseError, match="phase 1 'only' needs reps as \\[low, high\\]"):
+            parse_programs(ONE_PHASE + b"        reps: " + bad + b"\n", KNOWN)

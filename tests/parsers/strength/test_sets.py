@@ -467,3 +467,40 @@ def test_a_strong_sized_file_without_strong_values_is_still_refused(catalog):
     # A Strong-sized header with no rows gives no values to recognise it by.
     with pytest.raises(ParseError, match="not a Strong, Hevy or club strength export"):
         parse(unknown.split("\n", 1)[0].encode() + b"\n", catalog)
+
+
+def test_band_comes_from_the_club_band_column_then_notes_then_the_exercise_name(catalog):
+    club = (
+        b"date,time,athlete_id,exercise,set,reps,load,unit,rpe,notes,band\n"
+        b"2026-03-02,18:30,a001,Clamshell,1,15,,bw,,,Rot\n"  # band column (German): red
+        b"2026-03-02,18:30,a001,Clamshell,2,15,,bw,,blue band,green\n"  # the column wins
+        b"2026-03-02,18:30,a001,Monster Walk,1,20,,bw,,black band,\n"  # notes
+        b"2026-03-02,18:30,a001,Clamshell (Yellow Band),3,15,,bw,,,\n"  # exercise name
+        b"2026-03-02,18:30,a001,Side Lying Leg Raise,1,12,,bw,,,\n"  # no band
+        b"2026-03-02,18:30,a001,Clamshell,4,12,,bw,,,purple\n"  # not a catalogue colour
+    )
+    result = parse(club, catalog)
+    assert result.sets["band"].to_list() == ["red", "green", "black", "yellow", None, None]
+    # Shipped levels: none 1, yellow 2, red 3, green 4, blue 5, black 6.
+    assert result.sets["band_level"].to_list() == [3.0, 4.0, 6.0, 2.0, 1.0, 1.0]
+    assert result.warnings == [
+        "band 'purple' is not a colour in the bands of club/exercises.yaml: its sets count as "
+        "without a band until it is added"
+    ]
+
+
+def test_strong_and_hevy_bands_come_from_set_notes_or_the_logged_name(catalog):
+    strong = (
+        b"Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,"
+        b"Workout Notes,RPE\n"
+        b'2026-03-02 18:30:00,"Glutes",45m,"Clamshell",1,0,20,0,0,"red band","",7\n'
+        b'2026-03-02 18:30:00,"Glutes",45m,"Lateral Band Walk (Green)",1,0,12,0,0,"","",8\n'
+    )
+    assert parse(strong, catalog).sets["band"].to_list() == ["red", "green"]
+    hevy = (
+        "title,start_time,end_time,description,exercise_title,superset_id,exercise_notes,"
+        "set_index,set_type,weight_kg,reps,distance_km,duration_seconds,rpe\n"
+        '"Glutes","2 Mar 2026, 18:30","2 Mar 2026, 19:15","","Clamshell",,"Band: blau 💪",0,'
+        "normal,,15,,,\n"
+    ).encode()
+    assert parse(hevy, catalog).sets[["band", "band_level"]].rows() == [("blue", 5.0)]
