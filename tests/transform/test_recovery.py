@@ -249,3 +249,40 @@ def test_the_coachs_asymmetry_list_is_the_planted_one(demo: tuple) -> None:
     assert listed == planted
     if truth["seed"] == DEMO_SEED:  # the others plant none: there the check is for false alarms
         assert len(planted) == 2
+
+
+def test_the_strength_mart_gives_the_working_sets_own_estimated_1rm(demo: tuple) -> None:
+    """mart_strength_progress, the figure the member's chart draws, holds per session exactly the
+    Epley 1RM the recovery above computes from the working sets, so it carries the planted trend."""
+    con, truth = demo
+    checked = 0
+    for athlete, planted in truth["athletes"].items():
+        trend = planted["strength"]
+        if trend is None or trend["strength_trend_start"] is None:
+            continue
+        for exercise in trend["planted_e1rm"]:
+            found = _session_best_e1rm(con, athlete, exercise, trend)
+            if not found:
+                continue
+            rows = con.execute(
+                "select date_diff('day', cast(? as date), local_date) / 7.0, best_e1rm_kg "
+                "from mart_strength_progress where athlete_id = ? and exercise_id = ("
+                "  select any_value(exercise_id) from stg_strength_sets "
+                "  where athlete_id = ? and exercise_logged = ?) "
+                "and local_date >= cast(? as date) and local_date < cast(? as date) "
+                "order by local_date",
+                [
+                    trend["strength_trend_start"],
+                    athlete,
+                    athlete,
+                    exercise,
+                    trend["strength_trend_start"],
+                    trend["strength_trend_end"],
+                ],
+            ).fetchall()
+            weeks, e1rm = found
+            order = np.argsort(weeks, kind="stable")
+            assert [r[0] for r in rows] == pytest.approx(weeks[order].tolist())
+            assert [r[1] for r in rows] == pytest.approx(e1rm[order].tolist(), abs=1e-9)
+            checked += 1
+    assert checked >= 4
