@@ -124,7 +124,7 @@ def open_from_menu(page, title: str, charts: int) -> tuple[float, float]:
     visible, so only the first chart must be visible (the timed pages show theirs at the top).
     """
     started = time.perf_counter()
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
     page.locator("h1").filter(has_text=title).first.wait_for(timeout=60_000)
     if not charts:
         return 0.0, time.perf_counter() - started
@@ -173,7 +173,7 @@ def settle(page) -> None:
 
 def open_page(page, title: str) -> str:
     """Open a page from the menu (unfolding the sidebar first on a phone); returns its text."""
-    link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title)
+    link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True)
     if page.locator('[data-testid="stSidebar"][data-collapsed="true"]').count():
         page.locator('[data-testid="stExpandSidebarButton"]').click()
     link.click()

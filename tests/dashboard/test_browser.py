@@ -61,7 +61,7 @@ def log_in(page, base: str, user: tuple[str, str], path: str = "") -> None:
 
 def visit(page, title: str, has_charts: bool, shot: Path) -> str:
     """Open a page from the menu, wait until it has rendered, screenshot it and return its text."""
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
     page.locator("h1").filter(has_text=title.split(" ")[-1].capitalize()).first.wait_for(
         timeout=30_000
     )

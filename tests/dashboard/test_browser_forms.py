@@ -136,7 +136,14 @@ def test_checkin_report_follow_up_and_privacy(club: Club, browser) -> None:  # n
 
     other = browser.new_page(viewport={"width": 1280, "height": 900})
     log_in(other, club.base, OTHER)
-    for title in ("Weekly check-in", "My running", "My strength program", "My health check-ins"):
+    for title in (
+        "Weekly check-in",
+        "My running",
+        "My running form",
+        "My strength program",
+        "My strength progress",
+        "My health check-ins",
+    ):
         text = open_page(other, title)
         assert DIAGNOSIS not in text and club.member_name not in text, title
         for content in downloads(other):
