@@ -57,6 +57,7 @@ from dashboard.data.club import (
     received_period,
     unmapped_exercises,
 )
+from dashboard.data.form import athlete_form_weekly, club_form_asymmetry
 from dashboard.data.serving import (
     DataUnavailable,
     ServingStatus,
@@ -73,6 +74,8 @@ from dashboard.data.strength import (
 )
 
 __all__ = [
+    "athlete_form_weekly",
+    "club_form_asymmetry",
     "athlete_strength_groups",
     "athlete_strength_progress",
     "club_ready_to_progress",

@@ -12,7 +12,6 @@ import streamlit as st
 from dashboard import charts, data, ui
 from dashboard.accounts.viewer import Viewer
 from dashboard.charts.form import form_trend
-from dashboard.data.form import athlete_form_weekly
 from dashboard.formatting import pace_text
 
 # METRICS.md "Running form": what the evidence says, shown with the numbers (its wording rule holds).
@@ -80,7 +79,7 @@ def _program(viewer: Viewer, weekly: pl.DataFrame, key: str) -> None:
 
 def render(viewer: Viewer, key: str = "me") -> None:
     """The running-form view of the athlete in view (the member's own, or the coach's pick)."""
-    weekly = athlete_form_weekly(viewer)
+    weekly = data.athlete_form_weekly(viewer)
     if weekly.is_empty():
         st.info(NO_FORM)
         return

@@ -10,7 +10,6 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.accounts.viewer import Viewer
 from dashboard.config import MetricSettings
-from dashboard.data.form import club_form_asymmetry
 from dashboard.views import form
 
 ASSESSMENTS_PAGE = "app_pages/assessments.py"
@@ -32,7 +31,7 @@ def asymmetry(viewer: Viewer) -> None:
     st.subheader("Persistent asymmetry: consider an assessment")
     settings = data.metric_settings(viewer)
     st.caption(rule_text(settings))
-    rows = club_form_asymmetry(viewer)
+    rows = data.club_form_asymmetry(viewer)
     ui.download(rows, "persistent_asymmetry.csv", key="form_asymmetry_csv")
     if rows.is_empty():
         st.success("No member's ground contact balance stayed off 50% that long.")
@@ -52,7 +51,7 @@ def member_form(viewer: Viewer) -> None:
     """One member's running-form charts, the asymmetric members listed first."""
     st.subheader("A member's running form")
     members = data.athletes(viewer).select("athlete_id", "display_name")
-    flagged = club_form_asymmetry(viewer)["athlete_id"].unique(maintain_order=True).to_list()
+    flagged = data.club_form_asymmetry(viewer)["athlete_id"].unique(maintain_order=True).to_list()
     members = members.with_columns(pl.col("athlete_id").is_in(flagged).alias("flagged")).sort(
         ["flagged", "display_name"], descending=[True, False]
     )

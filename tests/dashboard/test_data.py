@@ -20,7 +20,12 @@ FUNCTIONS = [
     if inspect.isfunction(getattr(data, name))
     and name not in ("serving_status", "metric_settings", "published_thresholds")
 ]
-CLUB_ONLY = [name for name in FUNCTIONS if getattr(data, name).__module__ == "dashboard.data.club"]
+# Coach-only: the club module's functions and every other module's club_* function.
+CLUB_ONLY = [
+    name
+    for name in FUNCTIONS
+    if getattr(data, name).__module__ == "dashboard.data.club" or name.startswith("club_")
+]
 MEMBER_VISIBLE = [name for name in FUNCTIONS if name not in CLUB_ONLY]
 INJECTIONS = ["'; DROP TABLE mart_athletes; --", "' OR '1'='1", "%' OR 1=1 --", "\\'; SELECT 1; --"]
 
