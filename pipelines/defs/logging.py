@@ -27,6 +27,16 @@ _PARSED = re.compile(r"parsed (\d+)/(\d+) activity files")
 BAR = 24
 
 
+def time_left(done: int, total: int, elapsed_s: float) -> str:
+    """'about N min left' (or seconds) at the pace so far; empty before the first file and at the end."""
+    if done <= 0 or done >= total or elapsed_s <= 0:
+        return ""
+    seconds = elapsed_s / done * (total - done)
+    if seconds < 90:
+        return f"about {max(5, round(seconds / 5) * 5):.0f} s left"
+    return f"about {round(seconds / 60):.0f} min left"
+
+
 class StageProgress(logging.Handler):
     """Turns Dagster's step events and the parsers' 'parsed n/N' messages into stage lines."""
 
@@ -54,8 +64,11 @@ class StageProgress(logging.Handler):
             filled = BAR * done // max(total, 1)
             bar = "#" * filled + "." * (BAR - filled)
             if self.live or done == total:
+                elapsed = time.monotonic() - self.started.get("activities", time.monotonic())
+                left = time_left(done, total, elapsed)
                 self._line(
-                    f"parsing activities [{bar}] {done}/{total}", end="\r" if self.live else "\n"
+                    f"parsing activities [{bar}] {done}/{total}{left and f', {left}'}",
+                    end="\r" if self.live else "\n",
                 )
 
     def _line(self, text: str, end: str = "\n") -> None:

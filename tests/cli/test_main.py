@@ -192,3 +192,14 @@ def test_ingest_prints_a_line_per_stage_and_a_summary(tmp_path: Path, realdata: 
     assert "rejected broken.gpx:" in text
     assert "the club now has 1 member and 1 run;" in text
     assert "DEBUG" in (tmp_path / ".dagster" / "logs" / "ingest.log").read_text()
+
+
+def test_the_progress_bar_estimates_the_time_left_at_the_pace_so_far() -> None:
+    from pipelines.defs.logging import time_left
+
+    # 100 of 1,000 files in 20 s: 0.2 s a file, 900 left = 180 s = 3 min.
+    assert time_left(100, 1000, 20.0) == "about 3 min left"
+    # 900 of 1,000 in 180 s: 100 left = 20 s.
+    assert time_left(900, 1000, 180.0) == "about 20 s left"
+    assert time_left(999, 1000, 100.0) == "about 5 s left"  # 0.1 s, shown as the smallest step
+    assert time_left(0, 1000, 3.0) == "" and time_left(1000, 1000, 60.0) == ""
