@@ -42,6 +42,7 @@ from dashboard.data.club import (
     club_latest_assessments,
     club_pace_before_after,
     club_pace_trends,
+    club_strength_weekly,
     club_weekly,
     club_worsened,
     file_problems,
@@ -70,7 +71,6 @@ from dashboard.data.strength import (
     athlete_strength_groups,
     athlete_strength_progress,
     club_ready_to_progress,
-    club_strength_weekly,
 )
 
 __all__ = [

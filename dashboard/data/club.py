@@ -56,19 +56,35 @@ def club_adherence(viewer: Viewer) -> pl.DataFrame:
     )
 
 
+def _athlete_weekly_rows(
+    mart: str, viewer: Viewer, start: date | None, end: date | None
+) -> pl.DataFrame:
+    """Every athlete's rows of a per-athlete weekly mart for the weeks overlapping the period,
+    with their names, by name then week."""
+    coach_only(viewer)
+    return select(
+        """SELECT w.*, a.display_name FROM query_table($mart) AS w
+        JOIN mart_athletes AS a USING (athlete_id)
+        WHERE ($start IS NULL OR w.week_start + 6 >= $start) AND ($end IS NULL OR w.week_start <= $end)
+        ORDER BY a.display_name, w.week_start""",
+        mart=mart,
+        start=start,
+        end=end,
+    )
+
+
 def club_adherence_weekly(
     viewer: Viewer, start: date | None = None, end: date | None = None
 ) -> pl.DataFrame:
     """Each enrolled athlete's weekly session adherence, with names."""
-    coach_only(viewer)
-    return select(
-        """SELECT w.*, a.display_name FROM mart_adherence_weekly AS w
-        JOIN mart_athletes AS a USING (athlete_id)
-        WHERE ($start IS NULL OR w.week_start + 6 >= $start) AND ($end IS NULL OR w.week_start <= $end)
-        ORDER BY a.display_name, w.week_start""",
-        start=start,
-        end=end,
-    )
+    return _athlete_weekly_rows("mart_adherence_weekly", viewer, start, end)
+
+
+def club_strength_weekly(
+    viewer: Viewer, start: date | None = None, end: date | None = None
+) -> pl.DataFrame:
+    """Every athlete's weekly strength progression state beside that week's adherence, with names."""
+    return _athlete_weekly_rows("mart_strength_progress_weekly", viewer, start, end)
 
 
 def adherence_by_phase(viewer: Viewer) -> pl.DataFrame:

@@ -1,9 +1,8 @@
 """Strength progression rows (issue 18): one athlete's exercises and weekly sets by exercise group (a
-member always their own), and the club's weekly states and ready-to-progress list (coach only)."""
+member always their own), and the club's ready-to-progress list (coach only; the club's weekly
+states are read in dashboard.data.club with the other per-athlete weekly marts)."""
 
 from __future__ import annotations
-
-from datetime import date
 
 import polars as pl
 
@@ -26,21 +25,6 @@ def athlete_strength_groups(viewer: Viewer, athlete_id: str | None = None) -> pl
         """SELECT * FROM mart_strength_weekly_groups WHERE athlete_id = $athlete
         ORDER BY week_start, group_order""",
         athlete=subject(viewer, athlete_id),
-    )
-
-
-def club_strength_weekly(
-    viewer: Viewer, start: date | None = None, end: date | None = None
-) -> pl.DataFrame:
-    """Every athlete's weekly progression state beside that week's adherence, with names."""
-    coach_only(viewer)
-    return select(
-        """SELECT w.*, a.display_name FROM mart_strength_progress_weekly AS w
-        JOIN mart_athletes AS a USING (athlete_id)
-        WHERE ($start IS NULL OR w.week_start + 6 >= $start) AND ($end IS NULL OR w.week_start <= $end)
-        ORDER BY a.display_name, w.week_start""",
-        start=start,
-        end=end,
     )
 
 
