@@ -1,7 +1,8 @@
 """Publish time: a whole serving file written, against a night where nothing or one mart changed.
 
-    .venv/bin/python -m benchmarks.publish --home /tmp/demo              # an ingested STRONGSTRIDE_HOME
-    .venv/bin/python -m benchmarks.publish --home /tmp/demo --scale 50   # its marts x 50 athletes
+    .venv/bin/python -m benchmarks.publish --quick                       # 20-athlete club, marts x 100
+    .venv/bin/python -m benchmarks.publish                               # the large club (2,000 athletes)
+    .venv/bin/python -m benchmarks.publish --home /tmp/demo --scale 50   # any ingested home, marts x 50
 
 The home's warehouse is copied to a temporary folder (the home is left as it was) and published
 there `--repeat` times per case: `full` into an empty folder (every mart written: what every night
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks.clubs import machine
+from benchmarks.clubs import BENCH_ROOT, LARGE, QUICK_HISTORY, ensure_club, machine
 from pipelines.publish.serving import SERVING_PREFIX, mart_fingerprints, publish
 from pipelines.warehouse import ident, table_names
 
@@ -68,10 +69,17 @@ def scale_marts(warehouse: Path, times: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--home", type=Path, required=True, help="an ingested STRONGSTRIDE_HOME")
+    parser.add_argument("--home", type=Path, help="an ingested STRONGSTRIDE_HOME")
+    parser.add_argument(
+        "--quick", action="store_true", help="the 20-athlete benchmark club, --scale 100 by default"
+    )
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--scale", type=int, default=1, help="athletes per demo athlete")
+    parser.add_argument("--scale", type=int, help="athletes per demo athlete (default 1)")
     args = parser.parse_args()
+    if args.home is None:
+        args.home = BENCH_ROOT / ("quick-history" if args.quick else "large")
+        ensure_club(args.home, QUICK_HISTORY if args.quick else LARGE)
+    args.scale = args.scale or (100 if args.quick else 1)
     with tempfile.TemporaryDirectory() as scratch:
         warehouse = Path(scratch) / "warehouse.duckdb"
         shutil.copyfile(args.home / "warehouse.duckdb", warehouse)
