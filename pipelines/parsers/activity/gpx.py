@@ -12,6 +12,7 @@ from lxml import etree
 from pipelines.parsers.activity.sports import sport_from_label
 from pipelines.parsers.activity.xml_common import (
     ELE,
+    PointFormat,
     PointReader,
     T,
     XmlDocument,
@@ -52,6 +53,9 @@ def _field_of_tag(namespace: str) -> Callable[[str], int | None]:
         return core[tag] if tag in core else extension_field(tag)
 
     return field_of_tag
+
+
+POINTS = PointFormat("trkpt", _field_of_tag)
 
 
 def _text(element: etree._Element, path: str) -> str | None:
@@ -98,21 +102,21 @@ def _no_activity(doc: XmlDocument, reader: PointReader) -> ParseError:
     if doc.damage:
         return broken_xml_error("GPX", doc.damage)
     ns = doc.namespace
-    if reader.texts or doc.root.find(f"{ns}rte/{ns}rtept") is not None:
+    if reader.points or doc.root.find(f"{ns}rte/{ns}rtept") is not None:
         return ParseError(NOT_AN_ACTIVITY + ": a planned route with no recorded times", ROUTE_HINT)
     return ParseError(NOT_AN_ACTIVITY + ": the GPX file has no track points", ROUTE_HINT)
 
 
-def parse_gpx(data: bytes) -> list[ParsedActivity]:
-    """Every recorded activity in a GPX file, in time order."""
-    doc = read_xml(data, "gpx", "GPX")
+def parse_gpx(data: bytes, read_runs: bool = True) -> list[ParsedActivity]:
+    """Every recorded activity in a GPX file, in time order (`read_runs`: see `read_xml`)."""
+    doc = read_xml(data, "gpx", "GPX", POINTS, read_runs)
     ns = doc.namespace
-    reader = PointReader(_field_of_tag(ns))
+    reader = PointReader(doc)
     tracks: list[_Track] = []
     for trk in doc.root.iterchildren(ns + "trk"):
         tracks.append(_track(trk, ns))
         for trkseg in trk.iterchildren(ns + "trkseg"):
-            reader.read(trkseg.iterchildren(ns + "trkpt"), group=len(tracks) - 1)
+            reader.read(trkseg, ns + POINTS.point, group=len(tracks) - 1)
     samples, file_warnings = samples_from_points(reader)
     if samples.is_empty():
         raise _no_activity(doc, reader)

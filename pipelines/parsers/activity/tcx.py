@@ -35,6 +35,7 @@ from pipelines.parsers.activity.xml_common import (
     HR,
     LAT,
     LON,
+    PointFormat,
     PointReader,
     T,
     broken_xml_error,
@@ -109,6 +110,9 @@ def _field_of_tag(ns: str) -> Callable[[str], int | None]:
         return core[tag] if tag in core else extension_field(tag)
 
     return field_of_tag
+
+
+POINTS = PointFormat("Trackpoint", _field_of_tag)
 
 
 def _known_sum(values: list[float | None]) -> float | None:
@@ -254,17 +258,18 @@ def _activity(
     )
 
 
-def parse_tcx(data: bytes) -> list[ParsedActivity]:
-    """Every activity in a TCX file (several for multisport files), in file order."""
-    doc = read_xml(data, "TrainingCenterDatabase", "TCX")
+def parse_tcx(data: bytes, read_runs: bool = True) -> list[ParsedActivity]:
+    """Every activity in a TCX file (several for multisport files), in file order (`read_runs`:
+    see `read_xml`)."""
+    doc = read_xml(data, "TrainingCenterDatabase", "TCX", POINTS, read_runs)
     ns = doc.namespace
-    reader = PointReader(_field_of_tag(ns))
+    reader = PointReader(doc)
     found = []
     for index, element in enumerate(doc.root.iter(ns + "Activity")):
         laps = _laps(element, ns)
         for lap in laps.elements:
             for track in lap.iterchildren(ns + "Track"):
-                reader.read(track.iterchildren(ns + "Trackpoint"), group=index)
+                reader.read(track, ns + POINTS.point, group=index)
         found.append((element, laps))
     samples, file_warnings = samples_from_points(reader)
     if doc.damage:

@@ -7,14 +7,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 import polars as pl
 from lxml import etree
 
+from pipelines.parsers.activity.xml_runs import RUN_TARGET, PointPattern, PointRuns, find_runs
 from pipelines.parsers.schemas import SAMPLE_SCHEMA, ParseError
 
 # Text columns read from each point, in this order; `t` is the time text.
 FIELDS = ("t", "lat", "lon", "ele", "dist_m", "hr", "cad")
 T, LAT, LON, ELE, DIST, HR, CAD = range(len(FIELDS))
+POINT_ATTRIBUTES = {LAT: "lat", LON: "lon"}  # read from the point element itself (GPX)
 
 # Heart rate and cadence live in vendor extensions (Garmin TrackPointExtension v1/v2, cluetrust gpxdata,
 # Garmin ActivityExtension): matched by local name so any namespace version works.
@@ -37,14 +40,31 @@ def _xml_parser(recover: bool) -> etree.XMLParser:
     return etree.XMLParser(huge_tree=True, recover=recover, resolve_entities=False, no_network=True)
 
 
+FieldOfTag = Callable[[str], int | None]  # a point element's tag -> its field, None for no field
+
+
+@dataclass(frozen=True)
+class PointFormat:
+    """How a format writes its points: the point element's local name and, for the document's
+    namespace, which field each tag inside a point carries."""
+
+    point: str
+    fields: Callable[[str], FieldOfTag]
+
+
 @dataclass
 class XmlDocument:
     """A parsed file: its root, the root's `{namespace}` prefix, and what was wrong if it was salvaged."""
 
     root: etree._Element
     namespace: str
+    field_of_tag: FieldOfTag
     damage: str | None = None
     cut_short: bool = False  # salvaged and its closing root tag is missing: the end was lost
+    runs: PointRuns | None = (
+        None  # points read by pattern (xml_runs), each standing as an instruction
+    )
+    run_fields: list[list[pl.Expr]] = field(default_factory=list)  # per run: its values as FIELDS
 
     @property
     def damage_warning(self) -> str | None:
@@ -66,13 +86,21 @@ def broken_xml_error(label: str, damage: str) -> ParseError:
     return ParseError(f"the file is not valid {label} XML ({damage})", DAMAGED_HINT)
 
 
-def read_xml(data: bytes, root_name: str, label: str) -> XmlDocument:
-    """Parse strictly; if that fails, salvage with lxml's recover mode and record the damage."""
+def read_xml(
+    data: bytes, root_name: str, label: str, points: PointFormat, read_runs: bool = True
+) -> XmlDocument:
+    """Parse strictly; if that fails, salvage with lxml's recover mode and record the damage.
+
+    Runs of alike points are read by pattern (xml_runs) unless `read_runs` is False; the result
+    is the same either way (tested on every real file), only quicker.
+    """
     # Some exporters write whitespace (or a BOM) before `<?xml`, which strict parsers refuse.
     if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         data = data.removeprefix(UTF8_BOM).lstrip()
     if not data:
         raise ParseError("the file is empty", "export the activity again from your watch app")
+    if read_runs and (doc := _read_with_runs(data, root_name, points)) is not None:
+        return doc
     damage = None
     try:
         root = etree.fromstring(data, _xml_parser(recover=False))
@@ -91,9 +119,80 @@ def read_xml(data: bytes, root_name: str, label: str) -> XmlDocument:
             f"the file is not {label}: its first element is <{local_name(root.tag)}>",
             "export the activity from your watch app as GPX, TCX or FIT",
         )
-    namespace = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    namespace = _namespace(root)
     cut_short = damage is not None and not _closes_root(data, root_name)
-    return XmlDocument(root, namespace, damage, cut_short)
+    return XmlDocument(root, namespace, points.fields(namespace), damage, cut_short)
+
+
+def _namespace(root: etree._Element) -> str:
+    return root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+
+
+def _read_with_runs(data: bytes, root_name: str, points: PointFormat) -> XmlDocument | None:
+    """The document with its runs of alike points cut out before lxml parses it; None when it has
+    none, or when anything is not plain (a parse error, a run out of place): then lxml reads it all."""
+    runs = find_runs(data, points.point)
+    if runs is None:
+        return None
+    try:
+        root = etree.fromstring(runs.remainder, _xml_parser(recover=False))
+    except (etree.LxmlError, ValueError):
+        return None
+    parents = runs.parents(root) if isinstance(root.tag, str) else None
+    if parents is None or local_name(root.tag) != root_name:
+        return None
+    namespace = _namespace(root)
+    field_of_tag = points.fields(namespace)
+    plans: dict[tuple, list[pl.Expr] | None] = {}
+    run_fields = []
+    for (pattern, _, _), parent in zip(runs.spans, parents, strict=True):
+        nsmap = parent.nsmap
+        key = (pattern, frozenset(nsmap.items()))
+        if key not in plans:
+            plans[key] = _run_fields(pattern, nsmap, namespace + points.point, field_of_tag)
+        if plans[key] is None:
+            return None
+        run_fields.append(plans[key])
+    return XmlDocument(root, namespace, field_of_tag, runs=runs, run_fields=run_fields)
+
+
+def _clark(qname: str, nsmap: dict[str | None, str]) -> str | None:
+    """A qualified name as lxml's `{namespace}local` tag where it stands; None for an unknown prefix."""
+    prefix, _, local = qname.rpartition(":")
+    namespace = nsmap.get(prefix or None)
+    if prefix and namespace is None:
+        return None
+    return f"{{{namespace}}}{local}" if namespace else local
+
+
+def _run_fields(
+    pattern: PointPattern, nsmap: dict[str | None, str], point_tag: str, field_of_tag: FieldOfTag
+) -> list[pl.Expr] | None:
+    """The FIELDS of a run's points from its pattern's values, as the lxml loop reads them (the
+    lat/lon attributes first, then the first element with text wins); None if it reads differently."""
+    tags = [_clark(element.qname, nsmap) for element in pattern.elements]
+    if tags[0] != point_tag or None in tags:
+        return None
+    given: dict[int, list[pl.Expr]] = {index: [] for index in range(len(FIELDS))}
+    for element, tag in zip(pattern.elements, tags, strict=True):
+        index = field_of_tag(tag)
+        if index is not None and element.container:
+            return None
+        if index is not None and element.value is not None:
+            value = pl.col(f"v{element.value}")
+            given[index].append(pl.when(value.str.len_bytes() > 0).then(value))
+    attributes = dict(pattern.attributes)
+    columns = []
+    for index, name in enumerate(FIELDS):
+        attribute = POINT_ATTRIBUTES.get(index)
+        if attribute in attributes:
+            column = pl.col(f"v{attributes[attribute]}")
+        elif given[index]:
+            column = pl.coalesce(given[index])
+        else:
+            column = pl.lit(None, dtype=pl.String)
+        columns.append(column.alias(name))
+    return columns
 
 
 def _closes_root(data: bytes, root_name: str) -> bool:
@@ -104,26 +203,48 @@ def _closes_root(data: bytes, root_name: str) -> bool:
 
 @dataclass
 class PointReader:
-    """Collects the text of every sample field of point elements, classifying each tag once per file."""
+    """Collects the text of every sample field of the points: runs by pattern, the rest by lxml."""
 
-    field_of_tag: Callable[[str], int | None]
-    # Field texts of all points back to back (len(FIELDS) per point): cheaper than a list per point.
+    doc: XmlDocument
+    # Field texts of the points lxml reads, back to back (len(FIELDS) per point): cheaper than a
+    # list per point.
     texts: list[str | None] = field(default_factory=list)
-    segments: list[int] = field(default_factory=list)
-    groups: list[int] = field(default_factory=list)
+    # What was read, in order: (run index or None for lxml's points, first point, points, segment, group)
+    pieces: list[tuple[int | None, int, int, int, int]] = field(default_factory=list)
     _fields: dict[str, int | None] = field(default_factory=dict)
     _segment: int = -1
 
-    def read(self, points: Iterable[etree._Element], group: int) -> None:
+    @property
+    def points(self) -> int:
+        """How many points were read."""
+        return sum(piece[2] for piece in self.pieces)
+
+    def read(self, container: etree._Element, point_tag: str, group: int) -> None:
         """Append one segment's points (a GPX trkseg, a TCX Track) to the activity group `group`."""
         self._segment += 1
+        if self.doc.runs is None:
+            self._read_elements(container.iterchildren(point_tag), group)
+            return
+        points = []
+        for child in container.iterchildren(point_tag, etree.PI):
+            if child.tag is not etree.PI:
+                points.append(child)
+            elif child.target == RUN_TARGET:
+                self._read_elements(points, group)
+                points = []
+                run = int(child.text)
+                self.pieces.append((run, 0, self.doc.runs.sizes[run], self._segment, group))
+        self._read_elements(points, group)
+
+    def _read_elements(self, points: Iterable[etree._Element], group: int) -> None:
         fields = self._fields
-        field_of_tag = self.field_of_tag
+        field_of_tag = self.doc.field_of_tag
         texts = self.texts
         start = len(texts)
+        lat, lon = POINT_ATTRIBUTES[LAT], POINT_ATTRIBUTES[LON]
         # The hot loop: one pass over each point's descendants; the first value of a field wins.
         for point in points:
-            values = [None, point.get("lat"), point.get("lon"), None, None, None, None]
+            values = [None, point.get(lat), point.get(lon), None, None, None, None]
             for element in point.iter(etree.Element):
                 tag = element.tag
                 index = fields.get(tag, -1)
@@ -133,12 +254,31 @@ class PointReader:
                     values[index] = element.text
             texts.extend(values)
         added = (len(texts) - start) // len(FIELDS)
-        self.segments.extend([self._segment] * added)
-        self.groups.extend([group] * added)
+        if added:
+            self.pieces.append((None, start // len(FIELDS), added, self._segment, group))
 
-    def column(self, index: int) -> list[str | None]:
-        """The texts of one field for every point read."""
-        return self.texts[index :: len(FIELDS)]
+    def frame(self) -> pl.DataFrame:
+        """The text of every field of every point read, in order, with `segment` and `group`."""
+        width = len(FIELDS)
+        read = pl.DataFrame(
+            {
+                name: pl.Series(self.texts[i::width], dtype=pl.String)
+                for i, name in enumerate(FIELDS)
+            }
+        )
+        parts = [
+            read.slice(first, size)
+            if run is None
+            else self.doc.runs.values(run).select(self.doc.run_fields[run])
+            for run, first, size, _, _ in self.pieces
+        ]
+        sizes = [piece[2] for piece in self.pieces]
+        return (pl.concat(parts) if parts else read).with_columns(
+            segment=pl.Series(
+                np.repeat([piece[3] for piece in self.pieces], sizes), dtype=pl.Int64
+            ),
+            group=pl.Series(np.repeat([piece[4] for piece in self.pieces], sizes), dtype=pl.Int64),
+        )
 
 
 def extension_field(tag: str) -> int | None:
@@ -200,13 +340,7 @@ def _given(text: pl.Expr) -> pl.Expr:
 
 def samples_from_points(reader: PointReader) -> tuple[pl.DataFrame, list[str]]:
     """Typed samples (SAMPLE_SCHEMA plus `group` and raw `segment`) of the timed points, and file warnings."""
-    text = pl.DataFrame(
-        {name: pl.Series(reader.column(i), dtype=pl.String) for i, name in enumerate(FIELDS)}
-        | {
-            "segment": pl.Series(reader.segments, dtype=pl.Int64),
-            "group": pl.Series(reader.groups, dtype=pl.Int64),
-        }
-    )
+    text = reader.frame()
     numeric = FIELDS[1:]
     typed = text.with_columns(
         [pl.col("t").alias("t_text"), offset_utc_time(pl.col("t")).alias("t")]
