@@ -117,6 +117,8 @@ def parse_gpx(data: bytes, read_runs: bool = True) -> list[ParsedActivity]:
         tracks.append(_track(trk, ns))
         for trkseg in trk.iterchildren(ns + "trkseg"):
             reader.read(trkseg, ns + POINTS.point, group=len(tracks) - 1)
+    if reader.runs_unread:
+        return parse_gpx(data, read_runs=False)
     samples, file_warnings = samples_from_points(reader)
     if samples.is_empty():
         raise _no_activity(doc, reader)

@@ -112,7 +112,7 @@ def _field_of_tag(ns: str) -> Callable[[str], int | None]:
     return field_of_tag
 
 
-POINTS = PointFormat("Trackpoint", _field_of_tag)
+POINTS = PointFormat("Trackpoint", _field_of_tag, searched=("Activity",))
 
 
 def _known_sum(values: list[float | None]) -> float | None:
@@ -271,6 +271,8 @@ def parse_tcx(data: bytes, read_runs: bool = True) -> list[ParsedActivity]:
             for track in lap.iterchildren(ns + "Track"):
                 reader.read(track, ns + POINTS.point, group=index)
         found.append((element, laps))
+    if reader.runs_unread:
+        return parse_tcx(data, read_runs=False)
     samples, file_warnings = samples_from_points(reader)
     if doc.damage:
         if samples.is_empty():

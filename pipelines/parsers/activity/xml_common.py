@@ -50,6 +50,8 @@ class PointFormat:
 
     point: str
     fields: Callable[[str], FieldOfTag]
+    # Elements the parser looks for at any depth: a point holding one is read by lxml.
+    searched: tuple[str, ...] = ()
 
 
 @dataclass
@@ -149,7 +151,7 @@ def _read_with_runs(data: bytes, root_name: str, points: PointFormat) -> XmlDocu
         nsmap = parent.nsmap
         key = (pattern, frozenset(nsmap.items()))
         if key not in plans:
-            plans[key] = _run_fields(pattern, nsmap, namespace + points.point, field_of_tag)
+            plans[key] = _run_fields(pattern, nsmap, namespace, points, field_of_tag)
         if plans[key] is None:
             return None
         run_fields.append(plans[key])
@@ -166,12 +168,17 @@ def _clark(qname: str, nsmap: dict[str | None, str]) -> str | None:
 
 
 def _run_fields(
-    pattern: PointPattern, nsmap: dict[str | None, str], point_tag: str, field_of_tag: FieldOfTag
+    pattern: PointPattern,
+    nsmap: dict[str | None, str],
+    namespace: str,
+    points: PointFormat,
+    field_of_tag: FieldOfTag,
 ) -> list[pl.Expr] | None:
     """The FIELDS of a run's points from its pattern's values, as the lxml loop reads them (the
     lat/lon attributes first, then the first element with text wins); None if it reads differently."""
     tags = [_clark(element.qname, nsmap) for element in pattern.elements]
-    if tags[0] != point_tag or None in tags:
+    searched = {namespace + name for name in points.searched}
+    if tags[0] != namespace + points.point or None in tags or searched.intersection(tags):
         return None
     given: dict[int, list[pl.Expr]] = {index: [] for index in range(len(FIELDS))}
     for element, tag in zip(pattern.elements, tags, strict=True):
@@ -179,16 +186,21 @@ def _run_fields(
         if index is not None and element.container:
             return None
         if index is not None and element.value is not None:
-            value = pl.col(f"v{element.value}")
-            given[index].append(pl.when(value.str.len_bytes() > 0).then(value))
+            value = pattern.value(element.value)
+            given[index].append(value)
     attributes = dict(pattern.attributes)
     columns = []
     for index, name in enumerate(FIELDS):
         attribute = POINT_ATTRIBUTES.get(index)
         if attribute in attributes:
-            column = pl.col(f"v{attributes[attribute]}")
+            column = pattern.value(attributes[attribute])
+        elif len(given[index]) == 1:
+            # An empty text is lxml's None; samples_from_points reads "" and None alike.
+            column = given[index][0]
         elif given[index]:
-            column = pl.coalesce(given[index])
+            column = pl.coalesce(
+                [pl.when(text.str.len_bytes() > 0).then(text) for text in given[index]]
+            )
         else:
             column = pl.lit(None, dtype=pl.String)
         columns.append(column.alias(name))
@@ -218,6 +230,13 @@ class PointReader:
     def points(self) -> int:
         """How many points were read."""
         return sum(piece[2] for piece in self.pieces)
+
+    @property
+    def runs_unread(self) -> bool:
+        """Whether a run lies where the parser did not look for points (then its elements could
+        matter elsewhere, as in a track's extensions: the file must be read by lxml alone)."""
+        read = {piece[0] for piece in self.pieces if piece[0] is not None}
+        return self.doc.runs is not None and len(read) < len(self.doc.runs.spans)
 
     def read(self, container: etree._Element, point_tag: str, group: int) -> None:
         """Append one segment's points (a GPX trkseg, a TCX Track) to the activity group `group`."""
@@ -269,7 +288,7 @@ class PointReader:
         parts = [
             read.slice(first, size)
             if run is None
-            else self.doc.runs.values(run).select(self.doc.run_fields[run])
+            else self.doc.runs.points(run, self.doc.run_fields[run])
             for run, first, size, _, _ in self.pieces
         ]
         sizes = [piece[2] for piece in self.pieces]

@@ -62,15 +62,11 @@ MAX_UNREAD_POINTS = 8  # points that fit no pattern before the search gives up o
 MIN_POINTS_PER_RUN = 16  # shorter runs on average (points of alternating shapes): lxml is quicker
 FEW_RUNS = 8  # up to this many runs are read by pattern whatever their length
 
-# A piece of a pattern is literal bytes or one of these slots.
-BLANK_SLOT = 0  # whitespace between tags
+# A piece of a pattern is literal bytes (tags, and the whitespace between them: files indent every
+# point alike, and literal whitespace matches ~30% quicker than a class) or one of these slots.
 VALUE_SLOT = 1  # an element's text
 ATTRIBUTE_SLOT = 2  # an attribute value of the point element
-SLOT_REGEX = {
-    BLANK_SLOT: SPACE + rb"*",
-    VALUE_SLOT: VALUE_CHARS + rb"*",
-    ATTRIBUTE_SLOT: ATTRIBUTE_CHARS + rb"*",
-}
+SLOT_REGEX = {VALUE_SLOT: VALUE_CHARS + rb"*+", ATTRIBUTE_SLOT: ATTRIBUTE_CHARS + rb"*+"}
 
 
 @dataclass(frozen=True)
@@ -84,38 +80,53 @@ class Element:
 
 @dataclass(frozen=True)
 class PointPattern:
-    """The shape of one point element, and how its values are split out of a run of such points."""
+    """The shape of one point element, and how its values are split out of a run of such points.
+
+    A run splits at '<' into the same number of tokens per point (`tags`); an element's text is
+    the end of one token after its tag's name, the attributes are in the point's first token.
+    """
 
     runs: re.Pattern[bytes]  # one or more such points, whitespace after each
     elements: tuple[Element, ...]  # in document order, the point element first
     attributes: tuple[tuple[str, int], ...]  # the point element's attributes: (name, value index)
     tags: int  # '<' in one point
-    delimiters: int  # '<' and attribute quotes in one point: tokens per point when split at them
-    quotes: tuple[str, ...]  # the quote characters its attributes use
+    quote: str  # the quote character of its attributes
     values: tuple[tuple[int, int], ...]  # per value: (token within a point, characters before it)
 
+    def value(self, index: int) -> pl.Expr:
+        """Value `index` as text, from the token columns of `PointRuns.tokens`."""
+        token, skip = self.values[index]
+        if index >= len(self.attributes):
+            return pl.col(f"t{token}").str.slice(skip)
+        # After splitting the start tag at its quotes, attribute k's value is part 2k + 1.
+        parts = pl.col(f"t{token}").str.split_exact(self.quote, 2 * len(self.attributes))
+        return parts.struct.field(f"field_{2 * index + 1}")
 
-def _start_tag(tag: re.Match[bytes], values: int) -> tuple[list, list[tuple[str, int]]]:
-    """The pieces of the point's start tag (attribute values as slots) and its attributes."""
-    pieces, attributes, text, at = [], [], tag[0], 0
+
+def _start_tag(tag: re.Match[bytes]) -> tuple[list, list[tuple[str, int]], set[bytes]]:
+    """The pieces of the point's start tag (attribute values as slots), its attributes (name,
+    value index) and the quote characters they use."""
+    pieces, attributes, quotes, text, at = [], [], set(), tag[0], 0
     for attribute in ATTRIBUTE.finditer(tag["attributes"]):
         begin = tag.start("attributes") - tag.start() + attribute.end()
         end = text.index(attribute["quote"], begin)
         pieces += [text[at:begin], ATTRIBUTE_SLOT]
-        attributes.append((attribute["name"].decode(), values + len(attributes)))
+        attributes.append((attribute["name"].decode(), len(attributes)))
+        quotes.add(attribute["quote"])
         at = end
-    return [*pieces, text[at:]], attributes
+    return [*pieces, text[at:]], attributes, quotes
 
 
 def _shape_at(data: bytes, start: int) -> tuple | None:
-    """The pieces, elements and attributes of the point element at `start`; None when it is not
-    plain: markup other than elements, text that is not a plain value, attributes below the point."""
+    """The pieces, elements, attributes and quote of the point element at `start`; None when it is
+    not plain: markup other than elements, text that is not a plain value, attributes below the
+    point, an attribute twice or a namespace declaration, two kinds of quotes."""
     pieces: list = []
     elements: list[list] = []
     attributes: list[tuple[str, int]] = []
+    quotes: set[bytes] = set()
     open_names: list[bytes] = []
     open_elements: list[int] = []
-    values = 0
     at = start
     while True:
         tag = TAG.match(data, at)
@@ -134,12 +145,11 @@ def _shape_at(data: bytes, start: int) -> tuple | None:
                 elements[open_elements[-1]][2] = True
             elements.append([name.decode(), None, False])
             if tag["attributes"]:
-                tag_pieces, attributes = _start_tag(tag, values)
+                tag_pieces, attributes, quotes = _start_tag(tag)
                 names = [attribute for attribute, _ in attributes]
-                if len(set(names)) < len(names) or "xmlns" in names:
+                if len(set(names)) < len(names) or "xmlns" in names or len(quotes) > 1:
                     return None
                 pieces += tag_pieces
-                values += len(attributes)
             else:
                 pieces.append(tag[0])
             if not tag["empty"]:
@@ -160,41 +170,48 @@ def _shape_at(data: bytes, start: int) -> tuple | None:
         if is_value:
             if VALUE.match(text) is None:
                 return None
-            elements[-1][1] = values
-            values += 1
+            elements[-1][1] = len(attributes) + sum(piece == VALUE_SLOT for piece in pieces)
             pieces.append(VALUE_SLOT)
         elif BLANK.match(text) is None:
             return None
         else:
-            pieces.append(BLANK_SLOT)
+            pieces.append(text)
         at += len(text)
     shape_elements = tuple(Element(qname, value, container) for qname, value, container in elements)
-    return tuple(pieces), shape_elements, tuple(attributes)
+    quote = quotes.pop().decode() if quotes else '"'
+    return _merged(pieces), shape_elements, tuple(attributes), quote
+
+
+def _merged(pieces: list) -> tuple:
+    """Adjacent literal pieces joined (a shorter cache key, fewer regex pieces)."""
+    merged: list = []
+    for piece in pieces:
+        if isinstance(piece, bytes) and merged and isinstance(merged[-1], bytes):
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    return tuple(merged)
 
 
 @lru_cache(maxsize=64)
-def _pattern(pieces: tuple, elements: tuple[Element, ...], attributes: tuple) -> PointPattern:
+def _pattern(
+    pieces: tuple, elements: tuple[Element, ...], attributes: tuple, quote: str
+) -> PointPattern:
     """The compiled pattern of a point shape (shared by every file written the same way)."""
     regex = b"".join(SLOT_REGEX[p] if isinstance(p, int) else re.escape(p) for p in pieces)
-    literal = b"".join(p for p in pieces if isinstance(p, bytes))
-    quotes = tuple(q for q in "\"'" if q.encode() in literal)
-    delimiters, since, values = 0, 0, []
+    tags, since, values = 0, 0, []
     for piece in pieces:
-        if isinstance(piece, bytes):
-            for char in piece.decode("ascii"):
-                if char == "<" or char in quotes:
-                    delimiters, since = delimiters + 1, 0
-                else:
-                    since += 1
-        elif piece != BLANK_SLOT:
-            values.append((delimiters, since))
+        if isinstance(piece, int):
+            values.append((tags, since))
+            continue
+        for char in piece.decode("ascii"):
+            tags, since = (tags + 1, 0) if char == "<" else (tags, since + 1)
     return PointPattern(
-        runs=re.compile(b"(?:" + regex + SPACE + b"*)+"),
+        runs=re.compile(b"(?:" + regex + SPACE + b"*+)++"),
         elements=elements,
         attributes=attributes,
-        tags=literal.count(b"<"),
-        delimiters=delimiters,
-        quotes=quotes,
+        tags=tags,
+        quote=quote,
         values=tuple(values),
     )
 
@@ -222,7 +239,8 @@ class PointRuns:
     spans: list[tuple[PointPattern, int, int]]  # pattern, start and end in `data`
     sizes: list[int]  # points in each run
     offsets: list[int]  # each run's first point among all the points of its pattern
-    _values: dict[PointPattern, pl.DataFrame] = field(default_factory=dict)
+    _token_frames: dict[PointPattern, pl.DataFrame] = field(default_factory=dict)
+    _points: dict[tuple[PointPattern, int], pl.DataFrame] = field(default_factory=dict)
 
     @property
     def remainder(self) -> bytes:
@@ -241,26 +259,28 @@ class PointRuns:
                 parents[int(instruction.text)] = instruction.getparent()
         return parents if all(parent is not None for parent in parents) else None
 
-    def values(self, index: int) -> pl.DataFrame:
-        """Run `index`'s values as text, one column per value of its pattern (`v0`, `v1`, ...)."""
+    def points(self, index: int, columns: list[pl.Expr]) -> pl.DataFrame:
+        """Run `index`'s points as `columns` (expressions of its pattern's values), computed once
+        for all the runs of a pattern that are read with the same columns."""
         pattern = self.spans[index][0]
-        if pattern not in self._values:
-            self._values[pattern] = self._split(pattern)
-        return self._values[pattern].slice(self.offsets[index], self.sizes[index])
+        key = (pattern, id(columns))
+        if key not in self._points:
+            self._points[key] = self._tokens(pattern).select(columns)
+        return self._points[key].slice(self.offsets[index], self.sizes[index])
 
-    def _split(self, pattern: PointPattern) -> pl.DataFrame:
-        """Every value of this pattern's points: the runs split at '<' and quotes, one token column
-        per value (each point gives the same number of tokens)."""
-        text = b"".join(self.data[a:b] for p, a, b in self.spans if p is pattern).decode("ascii")
-        series = pl.Series([text], dtype=pl.String)
-        for quote in pattern.quotes:
-            series = series.str.replace_all(quote, "<", literal=True)
-        tokens = series.str.split("<").explode()
-        columns = {}
-        for number, (token, skip) in enumerate(pattern.values):
-            column = tokens.gather_every(pattern.delimiters, offset=token)
-            columns[f"v{number}"] = column.str.slice(skip) if skip else column
-        return pl.DataFrame(columns)
+    def _tokens(self, pattern: PointPattern) -> pl.DataFrame:
+        """The tokens that hold this pattern's values, one column per token (`t<index>`), a row per
+        point: its runs back to back, split at '<'."""
+        if pattern not in self._token_frames:
+            text = b"".join(self.data[a:b] for p, a, b in self.spans if p is pattern)
+            tokens = pl.Series([text.decode("ascii")], dtype=pl.String).str.split("<").explode()
+            self._token_frames[pattern] = pl.DataFrame(
+                {
+                    f"t{token}": tokens.gather_every(pattern.tags, offset=token)
+                    for token in sorted({token for token, _ in pattern.values})
+                }
+            )
+        return self._token_frames[pattern]
 
 
 def find_runs(data: bytes, point: str) -> PointRuns | None:
