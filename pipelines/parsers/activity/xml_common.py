@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 import numpy as np
 import polars as pl
@@ -66,7 +67,7 @@ class XmlDocument:
     runs: PointRuns | None = (
         None  # points read by pattern (xml_runs), each standing as an instruction
     )
-    run_fields: list[list[pl.Expr]] = field(default_factory=list)  # per run: its values as FIELDS
+    run_fields: list[tuple[pl.Expr, ...]] = field(default_factory=list)  # per run: values as FIELDS
 
     @property
     def damage_warning(self) -> str | None:
@@ -144,18 +145,13 @@ def _read_with_runs(data: bytes, root_name: str, points: PointFormat) -> XmlDocu
     if parents is None or local_name(root.tag) != root_name:
         return None
     namespace = _namespace(root)
-    field_of_tag = points.fields(namespace)
-    plans: dict[tuple, list[pl.Expr] | None] = {}
     run_fields = []
     for (pattern, _, _), parent in zip(runs.spans, parents, strict=True):
-        nsmap = parent.nsmap
-        key = (pattern, frozenset(nsmap.items()))
-        if key not in plans:
-            plans[key] = _run_fields(pattern, nsmap, namespace, points, field_of_tag)
-        if plans[key] is None:
+        fields = _run_fields(pattern, frozenset(parent.nsmap.items()), namespace, points)
+        if fields is None:
             return None
-        run_fields.append(plans[key])
-    return XmlDocument(root, namespace, field_of_tag, runs=runs, run_fields=run_fields)
+        run_fields.append(fields)
+    return XmlDocument(root, namespace, points.fields(namespace), runs=runs, run_fields=run_fields)
 
 
 def _clark(qname: str, nsmap: dict[str | None, str]) -> str | None:
@@ -167,15 +163,18 @@ def _clark(qname: str, nsmap: dict[str | None, str]) -> str | None:
     return f"{{{namespace}}}{local}" if namespace else local
 
 
+@lru_cache(maxsize=64)
 def _run_fields(
     pattern: PointPattern,
-    nsmap: dict[str | None, str],
+    namespaces: frozenset[tuple[str | None, str]],
     namespace: str,
     points: PointFormat,
-    field_of_tag: FieldOfTag,
-) -> list[pl.Expr] | None:
+) -> tuple[pl.Expr, ...] | None:
     """The FIELDS of a run's points from its pattern's values, as the lxml loop reads them (the
-    lat/lon attributes first, then the first element with text wins); None if it reads differently."""
+    lat/lon attributes first, then the first element with text wins); None if it reads differently.
+    `namespaces` are the prefixes declared where the run is. Built once for files written alike."""
+    nsmap = dict(namespaces)
+    field_of_tag = points.fields(namespace)
     tags = [_clark(element.qname, nsmap) for element in pattern.elements]
     searched = {namespace + name for name in points.searched}
     if tags[0] != namespace + points.point or None in tags or searched.intersection(tags):
@@ -204,7 +203,7 @@ def _run_fields(
         else:
             column = pl.lit(None, dtype=pl.String)
         columns.append(column.alias(name))
-    return columns
+    return tuple(columns)
 
 
 def _closes_root(data: bytes, root_name: str) -> bool:

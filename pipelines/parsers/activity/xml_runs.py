@@ -259,7 +259,7 @@ class PointRuns:
                 parents[int(instruction.text)] = instruction.getparent()
         return parents if all(parent is not None for parent in parents) else None
 
-    def points(self, index: int, columns: list[pl.Expr]) -> pl.DataFrame:
+    def points(self, index: int, columns: tuple[pl.Expr, ...]) -> pl.DataFrame:
         """Run `index`'s points as `columns` (expressions of its pattern's values), computed once
         for all the runs of a pattern that are read with the same columns."""
         pattern = self.spans[index][0]
@@ -273,7 +273,8 @@ class PointRuns:
         point: its runs back to back, split at '<'."""
         if pattern not in self._token_frames:
             text = b"".join(self.data[a:b] for p, a, b in self.spans if p is pattern)
-            tokens = pl.Series([text.decode("ascii")], dtype=pl.String).str.split("<").explode()
+            # Runs are ASCII: the bytes are their own UTF-8, no decoding copy needed.
+            tokens = pl.Series([text], dtype=pl.Binary).cast(pl.String).str.split("<").explode()
             self._token_frames[pattern] = pl.DataFrame(
                 {
                     f"t{token}": tokens.gather_every(pattern.tags, offset=token)
