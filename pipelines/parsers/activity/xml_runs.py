@@ -1,20 +1,21 @@
 """Runs of alike track points read by pattern: the fast path past lxml for GPX and TCX points.
 
 Nearly every file writes all its points the same way (Garmin Connect: the same elements, in the
-same order, with numbers and times as values). A run is a stretch of such points, whitespace
-between them, that match one pattern built from the first of them: its tags verbatim, values
-restricted to printable ASCII without markup characters (no entities, CDATA, comments or quotes)
-and whitespace between tags. Each run is cut out of the document and replaced by a processing
-instruction; lxml parses what is left (strictly: any error and the whole file is read the usual
-way) and so checks everything outside the runs, while the runs' values are split out column-wise
-in polars. A point that fits no pattern stays in the document and is read by the lxml loop.
+same order, indented alike, with numbers and times as values). A run is a stretch of such points,
+whitespace between them, that match one pattern built from the first of them: its tags and the
+whitespace inside it verbatim, values restricted to printable ASCII without markup characters (no
+entities, CDATA, comments or quotes). Each run is cut out of the document and replaced by a
+processing instruction; lxml parses what is left (strictly: any error and the whole file is read the
+usual way) and so checks everything outside the runs, while the runs' values are split out
+column-wise in polars. A point that fits no pattern stays in the document for the lxml loop.
 
 Why this is exact: a run is well-formed XML by construction (one pattern, tags checked to balance,
 no attribute twice, no namespace declarations), so the file is well-formed exactly when what is left
 is and each run's instruction lands inside the root element (an instruction inside a comment or
 CDATA section is not a node, and one outside the root is reported: both fall back). Its prefixes
-are resolved where its instruction lands. Measured on the benchmark's files: lxml's parse and
-element loop cost 5.2 us a GPX point; finding and splitting runs ~1 us (benchmarks/RESULTS.md).
+are resolved where its instruction lands. A run the parser does not read (the TCX parser also
+searches the whole tree for Activity elements) sends the file to lxml alone. The gain is measured in
+benchmarks/RESULTS.md ("Points read by pattern").
 """
 
 from __future__ import annotations
