@@ -64,10 +64,10 @@ class XmlDocument:
     field_of_tag: FieldOfTag
     damage: str | None = None
     cut_short: bool = False  # salvaged and its closing root tag is missing: the end was lost
-    runs: PointRuns | None = (
-        None  # points read by pattern (xml_runs), each standing as an instruction
-    )
-    run_fields: list[tuple[pl.Expr, ...]] = field(default_factory=list)  # per run: values as FIELDS
+    # Points read by pattern (xml_runs), each run standing in `root` as an instruction, and per
+    # run the expressions that turn its values into FIELDS.
+    runs: PointRuns | None = None
+    run_fields: list[tuple[pl.Expr, ...]] = field(default_factory=list)
 
     @property
     def damage_warning(self) -> str | None:
