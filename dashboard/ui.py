@@ -101,13 +101,14 @@ def chart(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
 
 
-EMPTY = "\u2014"  # what an empty text cell shows (Streamlit would show "None")
+EMPTY = "\u2013"  # what an empty cell of any type shows (Streamlit would show "None")
 
 
 def table(frame: pl.DataFrame, column_config: dict | None = None) -> None:
-    """A full-width table without the row index; empty text cells show a dash."""
-    shown = frame.with_columns(pl.col(pl.String).fill_null(EMPTY))
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config)
+    """A full-width table without the row index; empty cells show an en dash."""
+    st.dataframe(
+        frame, hide_index=True, width="stretch", column_config=column_config, placeholder=EMPTY
+    )
 
 
 def table_or_notice(

@@ -19,7 +19,7 @@ EVIDENCE = (
     "What these numbers can and cannot say: lower step rates (below about 170 steps/min) went "
     "with more shin injuries in high-school runners (Luedke 2016), a finding not replicated in "
     "college runners; ground contact balance has no known prospective link to injury. They are "
-    "watch measurements of how you run, not a diagnosis."
+    "watch measurements of running style, not a diagnosis."
 )
 BASELINES = {
     "before_program": "the {weeks} weeks before the strength program started",
@@ -32,16 +32,17 @@ NO_FORM = (
 )
 
 
-def method_text(row: dict) -> str:
-    """The pace band and baseline weeks the weekly medians are computed with, in numbers."""
+def method_text(row: dict, whose: str = "your") -> str:
+    """The pace band and baseline weeks the weekly medians are computed with, in numbers; `whose`
+    runs they are in the reader's words ("your" for the member, "their" for the coach)."""
     baseline = BASELINES[row["baseline_source"]].format(weeks=row["baseline_weeks"])
     last_day = row["baseline_end"] - timedelta(days=1)
     return (
-        f"These measures change with running speed, so each week shows the median of your easy "
-        f"runs only: runs at {pace_text(row['easy_pace_from_s_per_km'])} to "
-        f"{pace_text(row['easy_pace_to_s_per_km'])}, your baseline pace "
+        f"These measures change with running speed, so each week shows the median of {whose} "
+        f"easy runs only: runs at {pace_text(row['easy_pace_from_s_per_km'])} to "
+        f"{pace_text(row['easy_pace_to_s_per_km'])}, {whose} baseline pace "
         f"{pace_text(row['baseline_pace_s_per_km'])} +- {row['pace_band_s_per_km']:g} s/km "
-        f"(the median moving pace of your runs in the baseline weeks). Baseline: {baseline} "
+        f"(the median moving pace of {whose} runs in the baseline weeks). Baseline: {baseline} "
         f"({row['baseline_start']:%d %b %Y} to {last_day:%d %b %Y}); the dashed line is its "
         "median and the shaded band the middle half (25th to 75th percentile) of its easy runs."
     )
@@ -50,7 +51,7 @@ def method_text(row: dict) -> str:
 def _devices(weekly: pl.DataFrame) -> None:
     changes = weekly.filter(pl.col("device_changed")).unique("week_start").sort("week_start")
     st.caption(
-        "A dotted line marks a week your recording setup changed. Ground contact balance needs a "
+        "A dotted line marks a week the recording setup changed. Ground contact balance needs a "
         "chest strap or foot pod; a watch on its own leaves it empty. Values from different "
         "devices are not directly comparable."
     )
@@ -83,7 +84,7 @@ def render(viewer: Viewer, key: str = "me") -> None:
     if weekly.is_empty():
         st.info(NO_FORM)
         return
-    st.write(method_text(weekly.row(0, named=True)))
+    st.write(method_text(weekly.row(0, named=True), "their" if viewer.is_coach else "your"))
     st.caption(EVIDENCE)
     _devices(weekly)
     for metric in weekly["metric"].unique(maintain_order=True):

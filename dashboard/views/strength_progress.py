@@ -45,7 +45,8 @@ def _state_sentence(row: dict) -> str:
     )
     if row["previous_best"] is not None:
         text += f"; the best before was {row['previous_best']:.1f}"
-    return text + f". Hint: {row['ready_note']}."
+    note = row["ready_note"]
+    return text + f". Ready to progress? {note[:1].upper()}{note[1:]}."
 
 
 def render(viewer: Viewer, key: str = "me") -> None:

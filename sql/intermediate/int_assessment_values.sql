@@ -61,7 +61,7 @@ combined AS (
         r.measure,
         r.side,
         CASE
-            WHEN m.combine = 'mean' THEN avg(r.value_num)
+            WHEN m.combine = 'mean' THEN avg(r.value_num ORDER BY r.value_num)
             WHEN m.combine = 'best' AND m.better = 'lower' THEN min(r.value_num)
             ELSE max(r.value_num)
         END AS value,

@@ -4,8 +4,8 @@ SELECT
     athlete_id,
     week_start,
     count(*) AS runs,
-    coalesce(sum(distance_km), 0) AS running_km,
-    coalesce(sum(exposure_hours), 0) AS running_hours,
+    coalesce(sum(distance_km ORDER BY distance_km), 0) AS running_km,
+    coalesce(sum(exposure_hours ORDER BY exposure_hours), 0) AS running_hours,
     median(gap_s_per_km) AS median_gap_s_per_km,
     median(ef) FILTER (WHERE coalesce(is_steady, TRUE)) AS median_ef
 FROM stg_running_activities

@@ -27,7 +27,7 @@ hours AS (
         case_definition,
         'club' AS comparison,
         'all' AS group_label,
-        sum(exposure_hours) AS hours
+        sum(exposure_hours ORDER BY exposure_hours) AS hours
     FROM int_running_exposure
     GROUP BY ALL
     UNION ALL
@@ -35,7 +35,7 @@ hours AS (
         case_definition,
         'adherence_band' AS comparison,
         adherence_band AS group_label,
-        sum(exposure_hours) AS hours
+        sum(exposure_hours ORDER BY exposure_hours) AS hours
     FROM int_running_exposure
     WHERE adherence_band IS NOT NULL
     GROUP BY ALL
@@ -44,7 +44,7 @@ hours AS (
         case_definition,
         'enrolment' AS comparison,
         enrolment_group AS group_label,
-        sum(exposure_hours) AS hours
+        sum(exposure_hours ORDER BY exposure_hours) AS hours
     FROM int_running_exposure
     GROUP BY ALL
 ),

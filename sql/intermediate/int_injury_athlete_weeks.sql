@@ -9,7 +9,7 @@ WITH hours AS (
         case_definition,
         athlete_id,
         week_start,
-        sum(exposure_hours) AS hours_at_risk
+        sum(exposure_hours ORDER BY exposure_hours) AS hours_at_risk
     FROM int_running_exposure
     GROUP BY ALL
 ),

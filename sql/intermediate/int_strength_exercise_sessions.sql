@@ -46,7 +46,7 @@ figures AS (
         min(week_start) AS week_start,
         count(*) AS working_sets,
         sum(reps) AS total_reps,
-        sum(reps * load_kg) AS volume_load_kg,
+        sum(reps * load_kg ORDER BY reps * load_kg) AS volume_load_kg,
         max(load_kg) AS top_set_load_kg,
         arg_max(reps, { 'load': load_kg, 'reps': reps }) FILTER (WHERE load_kg > 0) AS top_set_reps,
         max(e1rm_kg) AS best_e1rm_kg,

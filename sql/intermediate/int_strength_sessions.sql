@@ -11,7 +11,7 @@ WITH sessions AS (
         count_if(is_glute)::BIGINT AS glute_sets,
         count_if(is_single_leg)::BIGINT AS single_leg_sets,
         list_sort(list_distinct(flatten(list(categories)))) AS categories,
-        avg(rpe) AS mean_rpe
+        avg(rpe ORDER BY rpe) AS mean_rpe
     FROM stg_strength_sets
     GROUP BY athlete_id, session_id
 )

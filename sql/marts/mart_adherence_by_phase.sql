@@ -6,7 +6,7 @@ SELECT
     program_week,
     count(DISTINCT athlete_id) AS athletes,
     median(session_adherence) AS median_session_adherence,
-    avg(session_adherence) AS mean_session_adherence,
+    avg(session_adherence ORDER BY session_adherence) AS mean_session_adherence,
     median(dose_adherence) AS median_dose_adherence
 FROM int_adherence_weekly
 WHERE week_complete

@@ -30,7 +30,7 @@ session_values AS (
         session_id,
         assessed_on,
         measure,
-        avg(value) AS value
+        avg(value ORDER BY value) AS value
     FROM int_assessment_values
     WHERE
         value IS NOT NULL
@@ -48,7 +48,9 @@ spans AS (
         min(assessed_on) AS first_on,
         max(assessed_on) AS last_on,
         count(*) AS sessions,
-        regr_slope(value, assessed_on - DATE '1970-01-01') * 84 AS change_per_12_weeks
+        regr_slope(
+            value, assessed_on - DATE '1970-01-01' ORDER BY assessed_on, value
+        ) * 84 AS change_per_12_weeks
     FROM session_values
     GROUP BY ALL
 ),
@@ -94,8 +96,8 @@ per_band AS (
         measure,
         adherence_band,
         count(*) AS athletes,
-        avg(change_per_12_weeks) AS mean_change_per_12_weeks,
-        stddev_samp(change_per_12_weeks) AS sd_change_per_12_weeks
+        avg(change_per_12_weeks ORDER BY change_per_12_weeks) AS mean_change_per_12_weeks,
+        stddev_samp(change_per_12_weeks ORDER BY change_per_12_weeks) AS sd_change_per_12_weeks
     FROM banded
     GROUP BY ALL
 ),

@@ -13,7 +13,7 @@ load_weeks AS (
     SELECT
         l.athlete_id,
         l.week_start,
-        sum(l.load) AS session_load
+        sum(l.load ORDER BY l.load) AS session_load
     FROM int_daily_load AS l
     GROUP BY ALL
 ),

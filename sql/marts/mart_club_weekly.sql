@@ -20,8 +20,8 @@ running AS (
         week_start,
         count(DISTINCT athlete_id) AS runners,
         sum(runs)::BIGINT AS runs,
-        sum(running_km) AS running_km,
-        sum(running_hours) AS running_hours
+        sum(running_km ORDER BY running_km) AS running_km,
+        sum(running_hours ORDER BY running_hours) AS running_hours
     FROM int_athlete_week_runs
     GROUP BY ALL
 ),

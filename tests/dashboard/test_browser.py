@@ -1,4 +1,7 @@
-"""The real app in headless Chromium: log in as member and coach, visit every page, save screenshots."""
+"""The real app in headless Chromium: log in as member and coach, visit every page, save screenshots.
+
+Tables are drawn on a canvas (Streamlit's data grid), so what a person sees in a cell is read from
+the canvas's own text calls, recorded by a script the page runs before Streamlit's."""
 
 from __future__ import annotations
 
@@ -17,16 +20,20 @@ SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
 COACH_PAGES = [  # (url path, menu title, has charts)
     ("club_overview", "Club overview", True),
     ("adherence", "Strength adherence", True),
+    ("strength_progress", "Strength progression", True),
     ("injuries", "Injuries and health", True),
     ("follow_up", "Follow-up", False),
     ("pace_trends", "Pace trends", True),
+    ("running_form", "Running form", True),
     ("athlete", "Athlete", True),
     ("data_health", "Data health", True),
     ("methods", "Methods", False),
 ]
 MEMBER_PAGES = [
     ("my_trends", "My running", True),
+    ("my_form", "My running form", True),
     ("my_program", "My strength program", True),
+    ("my_strength", "My strength progress", True),
     ("my_injuries", "My health check-ins", True),
     ("upload", "Upload files", False),
     ("checkin", "Weekly check-in", False),
@@ -51,6 +58,34 @@ def browser():
         yield launched
 
 
+# every text drawn on a canvas, with the canvas and the row (y) it was drawn at
+CANVAS_TEXT = """(() => {
+  const fillText = CanvasRenderingContext2D.prototype.fillText;
+  let canvases = 0;
+  window.canvasText = [];
+  CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
+    this.canvas.canvasId ??= ++canvases;
+    const at = this.getTransform().transformPoint({x, y});
+    window.canvasText.push({canvas: this.canvas.canvasId, text: String(text), y: Math.round(at.y)});
+    return fillText.call(this, text, x, y, ...rest);
+  };
+})()"""
+
+
+def new_page(browser, **options):
+    """A browser tab that records the text its canvases draw (the tables' cells)."""
+    page = browser.new_page(**options)
+    page.add_init_script(CANVAS_TEXT)
+    return page
+
+
+def table_row(page, first_cell: str) -> list[str]:
+    """The cells drawn on the table row that starts with `first_cell`, left to right as drawn."""
+    drawn = page.evaluate("() => window.canvasText")
+    (row, *_) = [(d["canvas"], d["y"]) for d in drawn if d["text"] == first_cell]
+    return list(dict.fromkeys(d["text"] for d in drawn if (d["canvas"], d["y"]) == row))
+
+
 def log_in(page, base: str, user: tuple[str, str], path: str = "") -> None:
     page.goto(f"{base}/{path}")
     page.get_by_role("textbox", name="Username").fill(user[0])
@@ -73,7 +108,10 @@ def visit(page, title: str, has_charts: bool, shot: Path) -> str:
     text = page.inner_text("body")
     assert "Traceback" not in text, text[:4000]
     assert_every_chart_draws(page, title)
+    page.evaluate("() => { window.canvasText = []; }")  # this page's tables only
     screenshot(page, shot)
+    cells = {d["text"] for d in page.evaluate("() => window.canvasText")}
+    assert "None" not in cells, f"{title}: an empty table cell shows None"
     return text
 
 
@@ -102,7 +140,7 @@ def screenshot(page, shot: Path) -> None:
 
 def test_member_sees_only_their_own_pages_and_data(server, browser) -> None:
     base, club = server
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = new_page(browser, viewport={"width": 1280, "height": 900})
     log_in(page, base, MEMBER)
     for path, title, has_charts in MEMBER_PAGES:
         text = visit(page, title, has_charts, SCREENSHOTS / f"member_{path}.png")
@@ -125,17 +163,21 @@ def test_member_typing_a_coach_url_is_told_it_is_not_available(server, browser) 
 
 def test_coach_visits_every_page(server, browser) -> None:
     base, _ = server
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = new_page(browser, viewport={"width": 1280, "height": 900})
     log_in(page, base, COACH)
     for path, title, has_charts in COACH_PAGES:
         visit(page, title, has_charts, SCREENSHOTS / f"coach_{path}.png")
+        if path == "injuries":  # the club has no rate ratio: its empty cells show a dash
+            whole_club = table_row(page, "Whole club")
+            assert whole_club[:2] == ["Whole club", "all"] and "\u2013" in whole_club, whole_club
     page.close()
 
 
 def test_phone_width_screens(server, browser) -> None:
     base, _ = server
+    phone_pages = [p for p in MEMBER_PAGES if p[0] in ("my_trends", "my_form", "my_strength")]
     for user, role, (path, title, _) in [
-        (MEMBER, "member", MEMBER_PAGES[0]),
+        *[(MEMBER, "member", page) for page in phone_pages],
         (COACH, "coach", COACH_PAGES[0]),
     ]:
         page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)

@@ -75,6 +75,7 @@ def adjusted_rate_ratios(
     )
     banded = (
         int_injury_athlete_weeks.filter("adherence_band IS NOT NULL")
+        .order("case_definition, athlete_id, week_start")  # the fit's float sums follow row order
         .select(
             "case_definition, athlete_id, adherence_band, cases, hours_at_risk, "
             "previous_injury, previous_week_km, age_years, sex"

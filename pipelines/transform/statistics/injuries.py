@@ -65,9 +65,15 @@ def injury_incidence(
         for r in counts.iter_rows(named=True)
         if r["group_label"] == r["reference_group"]
     }
-    athlete_weeks = int_injury_athlete_weeks.select(
-        "case_definition, athlete_id, cases, hours_at_risk, " + ", ".join(GROUP_COLUMNS.values())
-    ).pl()
+    # in a fixed order: the bootstrap draws athletes by position and float sums depend on order
+    athlete_weeks = (
+        int_injury_athlete_weeks.select(
+            "case_definition, athlete_id, week_start, cases, hours_at_risk, "
+            + ", ".join(GROUP_COLUMNS.values())
+        )
+        .order("case_definition, athlete_id, week_start")
+        .pl()
+    )
     rows = []
     for r in counts.iter_rows(named=True):
         row = _incidence_row(r, reference.get((r["case_definition"], r["comparison"])))
@@ -93,7 +99,7 @@ def _clustered_irr_ci(
             pl.col("case_definition") == group["case_definition"],
             pl.col(column).is_in([group["group_label"], group["reference_group"]]),
         )
-        .group_by("athlete_id")
+        .group_by("athlete_id", maintain_order=True)
         .agg(
             (pl.col(name).filter(pl.col(column) == label).sum().cast(pl.Float64)).alias(alias)
             for label, prefix in ((group["group_label"], ""), (group["reference_group"], "ref_"))

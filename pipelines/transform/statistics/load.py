@@ -37,7 +37,7 @@ def daily_load(
     acwr_min_history_days days of history.
     """
     sessions = int_session_load.aggregate(
-        "athlete_id, local_date as date, sum(load) as load", "athlete_id, local_date"
+        "athlete_id, local_date as date, sum(load order by load) as load", "athlete_id, local_date"
     ).pl()
     as_of = int_data_as_of.select("as_of_date").fetchall()[0][0]
     if sessions.is_empty() or as_of is None:
