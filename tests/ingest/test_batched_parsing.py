@@ -24,6 +24,8 @@ from pipelines.ingest.registry import record_outcomes, register_received
 from pipelines.settings import load_settings
 from tests.ingest.test_ingest_realdata import _strava_zip
 
+pytestmark = pytest.mark.slow  # a demo club and the real files parsed twice
+
 KINDS = ["activity", "strava_export"]
 TABLES = {
     "activities": "select * exclude (loaded_at) from activities order by activity_id",
