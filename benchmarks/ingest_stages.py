@@ -32,15 +32,15 @@ def ingest_only(settings: Settings) -> dict:
     # Imported here, not at the top: spawned parse workers re-import this (main) module, and a real
     # run's workers import only what `parse_batch` needs, not the club loader's scipy.
     from pipelines.ingest.activities import (
-        build_jobs,
+        Backlog,
+        BatchLoader,
         limit_load_memory,
-        load_batch,
         mark_duplicates,
         run_parsing,
     )
     from pipelines.ingest.club import install_defaults, load_club_reference
     from pipelines.ingest.inbox import scan_and_archive
-    from pipelines.ingest.registry import files_to_parse, record_outcomes, register_received
+    from pipelines.ingest.registry import record_outcomes, register_received
 
     stages: dict[str, float] = {}
     cpu_before = _cpu_s()
@@ -61,16 +61,18 @@ def ingest_only(settings: Settings) -> dict:
         load_club_reference(con, settings)
         lap("roster_s")
         limit_load_memory(con)  # as the `activities` asset does
-        jobs, rejected = build_jobs(con, settings, files_to_parse(con, ["activity"]))
-        record_outcomes(con, rejected)
+        backlog = Backlog(con, settings, ["activity"])
+        record_outcomes(con, backlog.rejected())
 
-        def load(batch) -> None:
-            nonlocal loading
-            begin = time.perf_counter()
-            load_batch(con, batch)
-            loading += time.perf_counter() - begin
+        with BatchLoader(con, backlog) as loader:
 
-        run_parsing(jobs, settings, load)
+            def load(batch) -> None:
+                nonlocal loading
+                begin = time.perf_counter()
+                loader(batch)
+                loading += time.perf_counter() - begin
+
+            run_parsing(backlog, settings, load)
         lap("parse_clean_insert_s")
         mark_duplicates(con)
         lap("duplicates_s")

@@ -26,6 +26,7 @@ SENSOR_LIMITS: dict[str, tuple[float, float, str]] = {
 # covers a watch whose clock runs a little ahead, not one that reset to 2038 or 2106.
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # A device's elapsed time may exceed the points' span (an auto-paused end, a lap closed later),
 # but not by more than this factor plus this margin: beyond, one of the two is wrong.
 ELAPSED_SLACK_FACTOR, ELAPSED_SLACK_S = 2.0, 3600.0
@@ -77,6 +78,10 @@ def _is_possible(time: datetime, latest: datetime) -> bool:
     return EARLIEST <= time <= latest
 
 
+def _epoch_us(time: datetime) -> int:
+    return (time - EPOCH) // timedelta(microseconds=1)
+
+
 def _as_utc(time: datetime) -> datetime:
     return time.replace(tzinfo=UTC) if time.tzinfo is None else time.astimezone(UTC)
 
@@ -88,7 +93,8 @@ def with_possible_times(
     and what was changed; ParseError when no time in the file is possible (a placeholder date or a
     reset clock), since such a file cannot be placed in anyone's training week."""
     samples = activity.samples
-    in_range = pl.col("t").is_between(EARLIEST, latest)
+    # in microseconds since the epoch: an aware datetime literal costs ~0.5 ms per activity
+    in_range = pl.col("t").dt.epoch("us").is_between(_epoch_us(EARLIEST), _epoch_us(latest))
     impossible = samples.filter(pl.col("t").is_not_null() & ~in_range)
     warnings = []
     if impossible.height:

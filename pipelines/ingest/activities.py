@@ -4,7 +4,6 @@ and samples."""
 from __future__ import annotations
 
 import multiprocessing
-from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
@@ -16,12 +15,20 @@ import polars as pl
 
 from pipelines.activity.summarize import ActivitySummary, summarize
 from pipelines.ingest.inbox import raw_path
-from pipelines.ingest.registry import FileOutcome, record_outcomes
+from pipelines.ingest.registry import (
+    TO_PARSE,
+    TO_PARSE_ORDER,
+    FileOutcome,
+    FileRef,
+    record_outcomes,
+    to_parse_params,
+)
 from pipelines.ingest.tables import (
     ACTIVITIES,
     ACTIVITY_DEVELOPER_FIELDS,
     ACTIVITY_DYNAMICS,
     ACTIVITY_SAMPLES,
+    ATHLETES,
 )
 from pipelines.parsers.activity.activity_file import parse_activity_file
 from pipelines.parsers.activity.strava_export import parse_strava_export
@@ -30,6 +37,7 @@ from pipelines.settings import Settings, Thresholds
 from pipelines.warehouse import append_rows, table_exists, transaction
 
 BATCH_FILES = 64
+PENDING_CHUNK = 4096  # jobs read from DuckDB at a time (a multiple of BATCH_FILES)
 BATCHES_PER_WORKER = 4  # smaller batches for smaller backlogs, so no worker idles at the end
 # Starting the worker processes costs a second or two; a backlog under this many bytes parses faster
 # in this process (8 MB is ~2 s of the densest format, FIT; far less of GPX or TCX).
@@ -157,24 +165,98 @@ def parse_batch(jobs: list[ActivityJob], thresholds: Thresholds) -> BatchResult:
     return result
 
 
-def _batches(jobs: list[ActivityJob], size: int) -> list[list[ActivityJob]]:
-    return [jobs[start : start + size] for start in range(0, len(jobs), size)]
+class Backlog:
+    """The activity files to parse, listed once in a DuckDB temp table and read a chunk at a time.
+
+    A first import holds over a million files: a Python object per file, held for the whole run,
+    cost gigabytes, so the list stays in DuckDB and at most `chunk` jobs are in memory (a batch
+    never spans two chunks: with `chunk=1` every file is a batch of its own). Files whose folder
+    names no athlete on the roster are not jobs: `rejected` says why.
+    """
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        settings: Settings,
+        kinds: list[str],
+        chunk: int = PENDING_CHUNK,
+    ) -> None:
+        self.con, self.settings, self.chunk = con, settings, chunk
+        con.register("_no_roster", ATHLETES.empty())
+        try:
+            roster = "athletes" if table_exists(con, "athletes") else "_no_roster"
+            con.sql(
+                f"""
+                create or replace temp table _backlog as
+                select row_number() over (order by {TO_PARSE_ORDER}) as n,
+                       f.sha256, f.athlete_id, f.original_name, f.kind, f.size_bytes,
+                       r.athlete_id is not null as known, r.time_zone, r.hr_rest, r.hr_max, r.sex
+                from (select * from files where {TO_PARSE}) f
+                left join {roster} r on r.athlete_id = f.athlete_id
+                """,  # noqa: S608
+                params=to_parse_params(kinds),
+            )
+        finally:
+            con.unregister("_no_roster")
+        self.files, self.bytes = con.sql(
+            "select count(*), coalesce(sum(size_bytes), 0) from _backlog where known"
+        ).fetchall()[0]
+        # files whose rows a run killed before recording their outcome left behind
+        self.loaded_before = (
+            frozenset(
+                row[0]
+                for row in con.sql(
+                    "select distinct file_sha256 from activities semi join _backlog "
+                    "on file_sha256 = _backlog.sha256"
+                ).fetchall()
+            )
+            if table_exists(con, ACTIVITIES.name)
+            else frozenset()
+        )
+
+    def rejected(self) -> list[FileOutcome]:
+        """The files of athletes not on the roster, rejected with the reason."""
+        return [
+            FileOutcome.rejected(FileRef(*row), *unknown_athlete(row[1]))
+            for row in self.con.sql(
+                "select sha256, athlete_id, original_name from _backlog where not known order by n"
+            ).fetchall()
+        ]
+
+    def jobs(self) -> Iterator[list[ActivityJob]]:
+        """The files to parse, in order, `chunk` at a time, each with its roster entry."""
+        last = 0
+        while chunk := self.con.sql(
+            "select n, sha256, athlete_id, original_name, kind, time_zone, hr_rest, hr_max, sex "
+            "from _backlog where known and n > ? order by n limit ?",
+            params=[last, self.chunk],
+        ).fetchall():
+            last = chunk[-1][0]
+            yield [
+                ActivityJob(sha, athlete_id, str(raw_path(self.settings, sha)), *rest)
+                for _, sha, athlete_id, *rest in chunk
+            ]
+
+    def athletes(self) -> list[str]:
+        """The athletes with files to parse."""
+        return [
+            row[0]
+            for row in self.con.sql(
+                "select distinct athlete_id from _backlog where known order by athlete_id"
+            ).fetchall()
+        ]
 
 
-def _archived_bytes(job: ActivityJob) -> int:
-    try:
-        return Path(job.raw_path).stat().st_size
-    except OSError:  # parse_job records the missing file
-        return 0
+def _batches(chunks: Iterator[list[ActivityJob]], size: int) -> Iterator[list[ActivityJob]]:
+    for chunk in chunks:
+        yield from (chunk[start : start + size] for start in range(0, len(chunk), size))
 
 
-def _worth_a_pool(jobs: list[ActivityJob], settings: Settings) -> bool:
-    if settings.parse_workers <= 1 or len(jobs) < 2:
-        return False
-    return sum(_archived_bytes(job) for job in jobs) >= POOL_MIN_BYTES
+def _worth_a_pool(backlog: Backlog, settings: Settings) -> bool:
+    return settings.parse_workers > 1 and backlog.files >= 2 and backlog.bytes >= POOL_MIN_BYTES
 
 
-def _in_pool(batches: list[list[ActivityJob]], settings: Settings) -> Iterator[BatchResult]:
+def _in_pool(batches: Iterator[list[ActivityJob]], settings: Settings) -> Iterator[BatchResult]:
     """Every batch's result as it finishes, parsed by the workers and by this process.
 
     This process parses a batch itself whenever no worker result is ready (while the workers start,
@@ -182,15 +264,17 @@ def _in_pool(batches: list[list[ActivityJob]], settings: Settings) -> Iterator[B
     memory stays flat however long the backlog.
     """
     context = multiprocessing.get_context("spawn")
-    waiting = deque(batches)
+    upcoming = next(batches, None)
     with ProcessPoolExecutor(settings.parse_workers, mp_context=context) as pool:
         running: set[Future[BatchResult]] = set()
-        while waiting or running:
-            while waiting and len(running) < 2 * settings.parse_workers:
-                running.add(pool.submit(parse_batch, waiting.popleft(), settings.thresholds))
+        while upcoming is not None or running:
+            while upcoming is not None and len(running) < 2 * settings.parse_workers:
+                running.add(pool.submit(parse_batch, upcoming, settings.thresholds))
+                upcoming = next(batches, None)
             finished = {future for future in running if future.done()}
-            if not finished and waiting:
-                yield parse_batch(waiting.popleft(), settings.thresholds)
+            if not finished and upcoming is not None:
+                batch, upcoming = upcoming, next(batches, None)
+                yield parse_batch(batch, settings.thresholds)
                 continue
             if not finished:
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -200,27 +284,30 @@ def _in_pool(batches: list[list[ActivityJob]], settings: Settings) -> Iterator[B
 
 
 def run_parsing(
-    jobs: list[ActivityJob],
+    backlog: Backlog,
     settings: Settings,
     on_batch: Callable[[BatchResult], None],
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    """Parse jobs in batches, on several processes for large backlogs, handing each batch over.
+    """Parse the backlog in batches, on several processes for large ones, handing each batch over.
 
     Batches are self-contained (a file's activities, samples and outcome travel together), so they
-    are handed over in the order they finish, not the order of `jobs`.
+    are handed over in the order they finish, not the backlog's.
     """
-    if _worth_a_pool(jobs, settings):
-        per_batch = -(-len(jobs) // (BATCHES_PER_WORKER * settings.parse_workers))
-        results = _in_pool(_batches(jobs, min(BATCH_FILES, per_batch)), settings)
+    if _worth_a_pool(backlog, settings):
+        per_batch = -(-backlog.files // (BATCHES_PER_WORKER * settings.parse_workers))
+        results = _in_pool(_batches(backlog.jobs(), min(BATCH_FILES, per_batch)), settings)
     else:
-        results = (parse_batch(batch, settings.thresholds) for batch in _batches(jobs, BATCH_FILES))
+        results = (
+            parse_batch(batch, settings.thresholds)
+            for batch in _batches(backlog.jobs(), BATCH_FILES)
+        )
     done = 0
     for result in results:
         on_batch(result)
         done += len(result.outcomes)  # one outcome per file, whatever became of it
         if progress:
-            progress(done, len(jobs))
+            progress(done, backlog.files)
 
 
 def limit_load_memory(con: duckdb.DuckDBPyConnection) -> None:
@@ -228,73 +315,78 @@ def limit_load_memory(con: duckdb.DuckDBPyConnection) -> None:
     con.sql("set memory_limit = ?", params=[LOAD_MEMORY_LIMIT])
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, result: BatchResult) -> None:
-    """Write one batch in a single transaction: activities, samples, running form and the files'
-    outcomes."""
-    shas = [o.sha256 for o in result.outcomes]
-    with transaction(con):
-        # a file parsed again (after a parser fix, or a run killed mid-batch) replaces its rows;
-        # a new file has none, and then the samples table, the largest there is, is not scanned
-        loaded = [
-            row[0]
-            for row in con.sql(
-                "select activity_id from activities where list_contains(?, file_sha256)",
-                params=[shas],
-            ).fetchall()
-        ]
-        per_activity = (ACTIVITY_SAMPLES, ACTIVITY_DYNAMICS, ACTIVITY_DEVELOPER_FIELDS, ACTIVITIES)
-        for table in per_activity if loaded else ():
-            con.sql(
-                f"delete from {table.name} where list_contains(?, activity_id)",  # noqa: S608
-                params=[loaded],
-            )
-        if result.activities:
-            frame = pl.DataFrame(result.activities, schema=ROW_SCHEMA).with_columns(
-                duplicate_of=pl.lit(None, pl.String),
-                loaded_at=pl.lit(datetime.now(UTC)),
-            )
-            append_rows(con, ACTIVITIES.name, ACTIVITIES.conform(frame))
-            samples = pl.concat(result.samples, how="diagonal_relaxed")
-            append_rows(con, ACTIVITY_SAMPLES.name, ACTIVITY_SAMPLES.conform(samples))
-        for table, rows in (
-            (ACTIVITY_DYNAMICS, result.dynamics),
-            (ACTIVITY_DEVELOPER_FIELDS, result.developer_fields),
-        ):
-            if rows:
-                append_rows(con, table.name, pl.DataFrame(rows, schema=table.schema))
-        record_outcomes(con, result.outcomes)
+class BatchLoader:
+    """Writes parsed batches into the warehouse: call it with each batch, inside a `with` block.
 
+    Each batch's rows go in one transaction. The files' outcomes (the `files` registry and
+    `ingest_errors`) are recorded every chunk of the backlog and when the block ends, not every
+    batch: recording them scans the registry, over a million rows in a large club, which made
+    loading cost grow with the history. A run killed in between leaves files pending whose rows are
+    loaded: the next run parses them again and replaces their rows (`Backlog.loaded_before`).
+    """
 
-def build_jobs(
-    con: duckdb.DuckDBPyConnection, settings: Settings, pending: pl.DataFrame
-) -> tuple[list[ActivityJob], list[FileOutcome]]:
-    """Pair each pending file with its athlete's roster entry; unknown athletes are rejected."""
-    roster = (
-        {
-            row[0]: row[1:]
-            for row in con.sql(
-                "select athlete_id, time_zone, hr_rest, hr_max, sex from athletes"
-            ).fetchall()
-        }
-        if table_exists(con, "athletes")
-        else {}
-    )
-    jobs: list[ActivityJob] = []
-    rejected: list[FileOutcome] = []
-    for sha, athlete_id, name, kind in pending.iter_rows():
-        job = ActivityJob(
-            sha,
-            athlete_id,
-            str(raw_path(settings, sha)),
-            name,
-            kind,
-            *(roster.get(athlete_id) or (settings.club_time_zone, None, None, None)),
-        )
-        if athlete_id not in roster:
-            rejected.append(FileOutcome.rejected(job, *unknown_athlete(athlete_id)))
-        else:
-            jobs.append(job)
-    return jobs, rejected
+    def __init__(self, con: duckdb.DuckDBPyConnection, backlog: Backlog) -> None:
+        self.con, self.loaded_before, self.chunk = con, backlog.loaded_before, backlog.chunk
+        self.outcomes: list[FileOutcome] = []
+
+    def __enter__(self) -> BatchLoader:
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.flush()  # the batches loaded before a failure keep their outcomes
+
+    def __call__(self, result: BatchResult) -> None:
+        """Write one batch's activities, samples, running form and developer fields."""
+        con = self.con
+        again = [o.sha256 for o in result.outcomes if o.sha256 in self.loaded_before]
+        with transaction(con):
+            # a file parsed again (after a run killed before its outcome was recorded) replaces
+            # its rows; a new file has none, and then the samples table, the largest, is not scanned
+            loaded = (
+                [
+                    row[0]
+                    for row in con.sql(
+                        "select activity_id from activities where list_contains(?, file_sha256)",
+                        params=[again],
+                    ).fetchall()
+                ]
+                if again
+                else []
+            )
+            per_activity = (
+                ACTIVITY_SAMPLES,
+                ACTIVITY_DYNAMICS,
+                ACTIVITY_DEVELOPER_FIELDS,
+                ACTIVITIES,
+            )
+            for table in per_activity if loaded else ():
+                con.sql(
+                    f"delete from {table.name} where list_contains(?, activity_id)",  # noqa: S608
+                    params=[loaded],
+                )
+            if result.activities:
+                frame = pl.DataFrame(result.activities, schema=ROW_SCHEMA).with_columns(
+                    duplicate_of=pl.lit(None, pl.String),
+                    loaded_at=pl.lit(datetime.now(UTC)),
+                )
+                append_rows(con, ACTIVITIES.name, ACTIVITIES.conform(frame))
+                samples = pl.concat(result.samples, how="diagonal_relaxed")
+                append_rows(con, ACTIVITY_SAMPLES.name, ACTIVITY_SAMPLES.conform(samples))
+            for table, rows in (
+                (ACTIVITY_DYNAMICS, result.dynamics),
+                (ACTIVITY_DEVELOPER_FIELDS, result.developer_fields),
+            ):
+                if rows:
+                    append_rows(con, table.name, pl.DataFrame(rows, schema=table.schema))
+        self.outcomes.extend(result.outcomes)
+        if len(self.outcomes) >= self.chunk:
+            self.flush()
+
+    def flush(self) -> None:
+        """Record the outcomes of the files loaded so far."""
+        with transaction(self.con):
+            record_outcomes(self.con, self.outcomes)
+        self.outcomes = []
 
 
 def unknown_athlete(athlete_id: str | None) -> tuple[str, str]:

@@ -11,14 +11,14 @@ import pytest
 from benchmarks.ingest_backlog import generate_backlog
 from pipelines.ingest.activities import (
     POOL_MIN_BYTES,
-    build_jobs,
-    load_batch,
+    Backlog,
+    BatchLoader,
     mark_duplicates,
     run_parsing,
 )
 from pipelines.ingest.club import load_club_reference
 from pipelines.ingest.inbox import scan_and_archive
-from pipelines.ingest.registry import files_to_parse, register_received
+from pipelines.ingest.registry import register_received
 from pipelines.settings import load_settings
 
 FILES = 24  # 30-minute 1 Hz runs: about 12 MB, above the size that starts worker processes
@@ -29,15 +29,11 @@ def _ingest(home: Path, workers: int) -> tuple[duckdb.DuckDBPyConnection, list[t
     con = duckdb.connect(str(settings.warehouse))
     register_received(con, scan_and_archive(con, settings)[0])
     load_club_reference(con, settings)
-    jobs, rejected = build_jobs(con, settings, files_to_parse(con, ["activity"]))
-    assert not rejected
+    backlog = Backlog(con, settings, ["activity"])
+    assert not backlog.rejected()
     progress: list[tuple[int, int]] = []
-    run_parsing(
-        jobs,
-        settings,
-        lambda batch: load_batch(con, batch),
-        lambda done, total: progress.append((done, total)),
-    )
+    with BatchLoader(con, backlog) as load:
+        run_parsing(backlog, settings, load, lambda done, total: progress.append((done, total)))
     mark_duplicates(con)
     return con, progress
 

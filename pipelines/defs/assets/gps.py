@@ -8,13 +8,13 @@ from pipelines.defs.assets.inbox import raw_archive
 from pipelines.defs.assets.models import WRITES
 from pipelines.defs.resources import ClubFolder, Warehouse
 from pipelines.ingest.activities import (
-    build_jobs,
+    Backlog,
+    BatchLoader,
     limit_load_memory,
-    load_batch,
     mark_duplicates,
     run_parsing,
 )
-from pipelines.ingest.registry import files_to_parse, record_outcomes
+from pipelines.ingest.registry import record_outcomes
 
 
 @dg.asset(
@@ -39,18 +39,19 @@ def activities(
     settings = club.settings
     with warehouse.connection() as con:
         limit_load_memory(con)
-        pending = files_to_parse(con, ["activity", "strava_export"])
-        jobs, rejected = build_jobs(con, settings, pending)
+        backlog = Backlog(con, settings, ["activity", "strava_export"])
+        rejected = backlog.rejected()
         record_outcomes(con, rejected)
 
         def progress(done: int, total: int) -> None:
             context.log.info(f"parsed {done}/{total} activity files")
 
-        run_parsing(jobs, settings, lambda batch: load_batch(con, batch), progress)
-        duplicates = mark_duplicates(con, sorted({job.athlete_id for job in jobs}))
+        with BatchLoader(con, backlog) as load:
+            run_parsing(backlog, settings, load, progress)
+        duplicates = mark_duplicates(con, backlog.athletes())
     return dg.MaterializeResult(
         metadata={
-            "files_parsed": len(jobs),
+            "files_parsed": backlog.files,
             "files_rejected_unknown_athlete": len(rejected),
             "duplicates_marked": duplicates,
         }

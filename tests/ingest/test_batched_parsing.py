@@ -1,0 +1,85 @@
+"""A backlog parsed in batches, its outcomes recorded a chunk at a time, gives exactly the rows of
+every file parsed and recorded alone (a batch of one), on real files and a demo club's."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.demo.generate import generate_demo_club
+from pipelines.ingest.activities import (
+    BATCH_FILES,
+    Backlog,
+    BatchLoader,
+    mark_duplicates,
+    run_parsing,
+)
+from pipelines.ingest.club import install_defaults, load_club_reference
+from pipelines.ingest.inbox import scan_and_archive
+from pipelines.ingest.registry import record_outcomes, register_received
+from pipelines.settings import load_settings
+from tests.ingest.test_ingest_realdata import _strava_zip
+
+pytestmark = pytest.mark.slow  # a demo club and the real files parsed twice
+
+KINDS = ["activity", "strava_export"]
+TABLES = {
+    "activities": "select * exclude (loaded_at) from activities order by activity_id",
+    "activity_samples": "select * from activity_samples order by all",
+    "activity_dynamics": "select * from activity_dynamics order by all",
+    "activity_developer_fields": "select * from activity_developer_fields order by all",
+    "files": "select sha256, status, items, error, hint, parser_version from files order by 1",
+    "ingest_errors": "select * exclude (recorded_at) from ingest_errors order by all",
+}
+
+
+@pytest.fixture(scope="module")
+def club(realdata: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo club (its planted bad files included), with the real files in one member's
+    folder and a file in the folder of an athlete not on the roster."""
+    home = tmp_path_factory.mktemp("club")
+    generate_demo_club(home, athletes=4, weeks=16, streams=False, workers=1)
+    member = sorted(p for p in (home / "inbox").iterdir() if p.is_dir())[0]
+    for folder in ("gpx", "tcx", "fit"):
+        for path in sorted((realdata / folder).iterdir()):
+            if not path.name.endswith(".records.csv"):
+                shutil.copy(path, member / path.name)
+    _strava_zip(realdata, member / "strava_export.zip")
+    (home / "inbox" / "ghost").mkdir()
+    shutil.copy(realdata / "gpx" / "garmin-connect_run_hr.gpx", home / "inbox" / "ghost" / "a.gpx")
+    return home
+
+
+def _ingest(source: Path, target: Path, chunk: int) -> tuple[dict[str, list[tuple]], int]:
+    """Every activity table and the registry after parsing the club's backlog `chunk` files at a
+    time, and how many files were parsed."""
+    shutil.copytree(source, target)
+    settings = replace(load_settings(target), parse_workers=1)
+    install_defaults(settings)
+    with duckdb.connect(str(settings.warehouse)) as con:
+        register_received(con, scan_and_archive(con, settings)[0])
+        load_club_reference(con, settings)
+        backlog = Backlog(con, settings, KINDS, chunk=chunk)
+        record_outcomes(con, backlog.rejected())
+        with BatchLoader(con, backlog) as load:
+            run_parsing(backlog, settings, load)
+        mark_duplicates(con)
+        return {name: con.sql(sql).fetchall() for name, sql in TABLES.items()}, backlog.files
+
+
+def test_batches_give_the_rows_of_every_file_parsed_alone(club: Path, tmp_path: Path) -> None:
+    alone, files = _ingest(club, tmp_path / "alone", chunk=1)
+    chunk = BATCH_FILES + 16  # each chunk two batches: a full one and a short one
+    batched, _ = _ingest(club, tmp_path / "batched", chunk=chunk)
+    assert files > 2 * chunk
+    # what the comparison covers: real and demo activities, rejected files, errors, running form
+    statuses = {row[1] for row in alone["files"]}
+    assert {"ingested", "rejected"} <= statuses
+    assert all(alone[name] for name in ("activities", "activity_samples", "ingest_errors"))
+    assert alone["activity_dynamics"] and alone["activity_developer_fields"]
+    for name in TABLES:
+        assert batched[name] == alone[name], name
