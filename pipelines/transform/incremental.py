@@ -21,15 +21,18 @@ model is rebuilt whole.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from pipelines.transform.sql_files import ModelError
 from pipelines.warehouse import ident, table_exists, transaction
+
+if TYPE_CHECKING:
+    from pipelines.transform.runner import Model
 
 STATE_TABLE = "model_build_state"  # the code and club fingerprints of the last complete build
 ATHLETE_STATE_TABLE = "model_build_athletes"  # its per athlete and loaded table fingerprints
@@ -52,23 +55,23 @@ class BuildPlan:
         return f"incremental: {len(self.athletes)} athlete(s) changed ({self.reason})"
 
 
-def check_incremental(models: Mapping[str, object]) -> None:
+def check_incremental(models: Mapping[str, Model]) -> None:
     """Refuse an incremental model that reads a model rebuilt whole (club-wide or data-date relative)."""
     for name, model in models.items():
-        if getattr(model, "incremental", None) is None:
+        if model.incremental is None:
             continue
-        for table in model.depends_on:  # type: ignore[attr-defined]
+        for table in model.depends_on:
             upstream = models.get(table)
-            if upstream is None or getattr(upstream, "layer", "") == "staging":
+            if upstream is None or upstream.layer == "staging":
                 continue
-            if getattr(upstream, "incremental", None) is None:
+            if upstream.incremental is None:
                 raise ModelError(
                     f"model {name} is declared incremental but reads {table}, which is rebuilt "
                     "whole each run: make that model incremental too or drop the declaration."
                 )
 
 
-def _reads(models: Mapping[str, object], names: list[str]) -> set[str]:
+def _reads(models: Mapping[str, Model], names: list[str]) -> set[str]:
     """Loaded tables that the named models read, through staging views and incremental models."""
     seen: set[str] = set()
     todo = list(names)
@@ -78,7 +81,7 @@ def _reads(models: Mapping[str, object], names: list[str]) -> set[str]:
         if name in seen:
             continue
         seen.add(name)
-        for table in models[name].depends_on:  # type: ignore[attr-defined]
+        for table in models[name].depends_on:
             if table in models:
                 todo.append(table)
             else:
@@ -94,22 +97,20 @@ def _has_key(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return rows[0][0] > 0
 
 
-def code_fingerprint(models: Mapping[str, object]) -> dict[str, str]:
+def code_fingerprint(models: Mapping[str, Model]) -> dict[str, str]:
     """Each model's code: its SQL, or its Python function's whole module; and DuckDB's version."""
     code = {"duckdb": duckdb.__version__}
     for name, model in sorted(models.items()):
-        sql = getattr(model, "sql", None)
-        text = sql if sql is not None else inspect.getsource(inspect.getmodule(model.fn))  # type: ignore[attr-defined]
-        code[name] = hashlib.sha256(text.encode()).hexdigest()
+        code[name] = hashlib.sha256(model.code.encode()).hexdigest()
     return code
 
 
 def plan_build(
-    con: duckdb.DuckDBPyConnection, models: Mapping[str, object], full_rebuild: bool = False
+    con: duckdb.DuckDBPyConnection, models: Mapping[str, Model], full_rebuild: bool = False
 ) -> BuildPlan:
     """Compare the warehouse with the last complete build; leaves the new athlete fingerprints in
     a temporary table for `record_build` and the affected athletes in `_affected_athletes`."""
-    incremental = [n for n, m in models.items() if getattr(m, "incremental", None) is not None]
+    incremental = [n for n, m in models.items() if m.incremental is not None]
     sources = sorted(t for t in _reads(models, incremental) if table_exists(con, t))
     athlete_tables = [t for t in sources if _has_key(con, t)]
     club_tables = sorted({t for t in sources if t not in athlete_tables} | {"settings"})
@@ -168,13 +169,9 @@ def _new_athlete_state(con: duckdb.DuckDBPyConnection, tables: list[str]) -> Non
 def record_build(con: duckdb.DuckDBPyConnection, plan: BuildPlan) -> None:
     """After a complete build: the fingerprints the next run compares with."""
     with transaction(con):
-        con.sql(
-            f"create or replace table {STATE_TABLE} as select ? as code, ? as club",
-            params=list(plan.fingerprint),
-        )
-        con.sql(
-            f"create or replace table {ATHLETE_STATE_TABLE} as select * from _new_athlete_state"
-        )  # noqa: S608
+        state = f"create or replace table {STATE_TABLE} as select ? as code, ? as club"
+        con.sql(state, params=list(plan.fingerprint))
+        con.sql(f"create or replace table {ATHLETE_STATE_TABLE} as from _new_athlete_state")
 
 
 def rebuild_for_athletes(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:

@@ -52,6 +52,11 @@ class SqlModel:
     notes: str = ""
     incremental: str | None = None  # the key it is maintained by (`-- incremental: athlete_id`)
 
+    @property
+    def code(self) -> str:
+        """What a change of rebuilds the table whole: its SQL."""
+        return self.sql
+
 
 @dataclass(frozen=True)
 class PythonModel:
@@ -73,6 +78,11 @@ class PythonModel:
     @property
     def depends_on(self) -> list[str]:
         return [p for p in inspect.signature(self.fn).parameters if p != "thresholds"]
+
+    @property
+    def code(self) -> str:
+        """What a change of rebuilds the table whole: the function's module, helpers included."""
+        return inspect.getsource(inspect.getmodule(self.fn))
 
 
 Model = SqlModel | PythonModel
