@@ -23,7 +23,9 @@ from pipelines.settings import SQL_ROOT, load_settings
 from pipelines.transform.club_graph import club_model_graph
 from pipelines.transform.incremental import STATE_TABLE, BuildPlan
 from pipelines.transform.runner import BuildPlanned, ModelBuilt, ModelGraph
+from pipelines.transform.sql_files import ModelError
 from pipelines.transform.statistics import PYTHON_MODELS
+from tests.transform.test_runner import write
 
 NIGHT_ATHLETES = ("a001", "a002", "a003")
 
@@ -162,3 +164,18 @@ def test_a_changed_model_rebuilds_all(warehouse: duckdb.DuckDBPyConnection, tmp_
 def test_full_rebuild_is_asked_for(warehouse: duckdb.DuckDBPyConnection) -> None:
     planned = _plan(club_model_graph(), warehouse, full_rebuild=True)
     assert (planned.full, planned.reason) == (True, "asked for (--full-rebuild)")
+
+
+def test_an_incremental_model_reads_only_per_athlete_tables(tmp_path: Path) -> None:
+    write(tmp_path, "intermediate", "int_club", "-- int_club: club-wide.\nselect 1 as athlete_id")
+    write(
+        tmp_path,
+        "marts",
+        "mart_x",
+        "-- mart_x: reads a club-wide model.\n-- incremental: athlete_id\nselect * from int_club",
+    )
+    with pytest.raises(ModelError, match="mart_x is declared incremental but reads int_club"):
+        ModelGraph.load(tmp_path)
+    write(tmp_path, "marts", "mart_x", "-- mart_x: per run.\n-- incremental: run_id\nselect 1")
+    with pytest.raises(ModelError, match="only by athlete_id"):
+        ModelGraph.load(tmp_path)
