@@ -123,16 +123,13 @@ def plan_build(
     _new_athlete_state(con, athlete_tables)
     if full_rebuild:
         return BuildPlan(True, "asked for (--full-rebuild)", fingerprint=fingerprint)
-    recorded = (
-        con.sql(f"select code, club from {STATE_TABLE}").fetchall()  # noqa: S608
-        if table_exists(con, STATE_TABLE)
-        else []
-    )
-    if not recorded:
+    # a state table of another layout (an earlier version's) counts as none
+    recorded = con.table(STATE_TABLE).pl().to_dicts() if table_exists(con, STATE_TABLE) else []
+    if not recorded or set(recorded[0]) != {"code", "club"}:
         return BuildPlan(True, "no earlier build recorded", fingerprint=fingerprint)
-    if recorded[0][0] != fingerprint[0]:
+    if recorded[0]["code"] != fingerprint[0]:
         return BuildPlan(True, "a model's code changed", fingerprint=fingerprint)
-    if recorded[0][1] != fingerprint[1]:
+    if recorded[0]["club"] != fingerprint[1]:
         return BuildPlan(True, "the settings or a club file changed", fingerprint=fingerprint)
     missing = [n for n in incremental if not table_exists(con, n)]
     if missing:
