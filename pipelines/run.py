@@ -10,6 +10,7 @@ import duckdb
 
 from pipelines.defs import build_definitions
 from pipelines.defs.assets.inbox import InboxSweep
+from pipelines.defs.assets.models import ModelBuild
 from pipelines.publish.serving import publish_serving
 from pipelines.settings import Settings
 
@@ -51,6 +52,7 @@ def run_ingest(
     settings: Settings,
     full_sweep: bool = False,
     *,
+    full_rebuild: bool = False,
     instance: dg.DagsterInstance | None = None,
     terminal: bool = False,
 ) -> IngestOutcome:
@@ -59,6 +61,8 @@ def run_ingest(
     `full_sweep` lists every inbox folder instead of only those that changed (see InboxSweep).
     `instance` records the run (the caller keeps it open and closes it); by default the club's own,
     so the run shows in the operator's Dagster UI. Tests pass `DagsterInstance.ephemeral()`.
+    `full_rebuild` rebuilds every model whole instead of only what the changed athletes' data
+    touches (it happens by itself when the settings, a club file or a model's code changed).
     `terminal`: for a person at a terminal: a line per stage (defs/logging.py) and only warnings of
     Dagster's own log, which goes whole to the instance and to `.dagster/logs/ingest.log`.
     """
@@ -75,7 +79,11 @@ def run_ingest(
         else {}
     )
     run_config = dg.RunConfig(
-        ops={"raw_archive": InboxSweep(full_sweep=full_sweep)}, loggers=loggers
+        ops={
+            "raw_archive": InboxSweep(full_sweep=full_sweep),
+            "model_graph": ModelBuild(full_rebuild=full_rebuild),
+        },
+        loggers=loggers,
     )
     recorder = club_instance(settings) if instance is None else nullcontext(instance)
     with recorder as active:

@@ -85,8 +85,14 @@ def demo_accounts() -> None:
     help="List every inbox folder, not only changed ones (weekly by itself): finds files "
     "rewritten in place under the same name.",
 )
+@click.option(
+    "--full-rebuild",
+    is_flag=True,
+    help="Rebuild every model whole, not only what the changed athletes' data touches (done by "
+    "itself when the settings, a club file or a model's SQL changed).",
+)
 @click.option("--verbose", is_flag=True, help="Print Dagster's whole event log as the run goes")
-def ingest(full_sweep: bool, verbose: bool) -> None:
+def ingest(full_sweep: bool, full_rebuild: bool, verbose: bool) -> None:
     """Run the whole pipeline once through Dagster: archive, parse, model, publish."""
     from pipelines.cli.describe import run_summary
     from pipelines.run import run_ingest
@@ -94,7 +100,9 @@ def ingest(full_sweep: bool, verbose: bool) -> None:
     settings = load_settings()
     _say(f"ingesting the club at {settings.home}")
     started = time.monotonic()
-    outcome = run_ingest(settings, full_sweep=full_sweep, terminal=not verbose)
+    outcome = run_ingest(
+        settings, full_sweep=full_sweep, full_rebuild=full_rebuild, terminal=not verbose
+    )
     if outcome.success:
         for line in run_summary(settings, outcome.run_id, time.monotonic() - started):
             _say(line)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -23,10 +24,19 @@ import polars as pl
 
 from pipelines.settings import SQL_ROOT, Thresholds
 from pipelines.transform.checks import SqlCheck, discover_checks, offending_rows, record_results
+from pipelines.transform.incremental import (
+    KEY,
+    BuildPlan,
+    check_incremental,
+    plan_build,
+    rebuild_for_athletes,
+    record_build,
+)
 from pipelines.transform.sql_files import ModelError, read_title, sql_inputs
 from pipelines.warehouse import ident, replace_table, table_exists
 
 LAYERS = {"staging": "stg_", "intermediate": "int_", "marts": "mart_"}
+_INCREMENTAL = re.compile(r"^--\s*incremental:\s*(\S+)\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,12 @@ class SqlModel:
     depends_on: list[str]
     description: str
     notes: str = ""
+    incremental: str | None = None  # the key it is maintained by (`-- incremental: athlete_id`)
+
+    @property
+    def code(self) -> str:
+        """What a change of rebuilds the table whole: its SQL."""
+        return self.sql
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,7 @@ class PythonModel:
     name: str
     fn: Callable[..., pl.DataFrame]
     description: str
+    incremental = None  # always rebuilt whole
 
     @property
     def layer(self) -> str:
@@ -61,6 +78,11 @@ class PythonModel:
     @property
     def depends_on(self) -> list[str]:
         return [p for p in inspect.signature(self.fn).parameters if p != "thresholds"]
+
+    @property
+    def code(self) -> str:
+        """What a change of rebuilds the table whole: the function's module, helpers included."""
+        return inspect.getsource(inspect.getmodule(self.fn))
 
 
 Model = SqlModel | PythonModel
@@ -84,6 +106,12 @@ def read_model(path: Path, layer: str) -> SqlModel:
     """One model file: its title line, and its inputs derived from the SQL."""
     text, description, notes = read_title(path)
     sql = text.strip().rstrip(";")
+    incremental = _INCREMENTAL.search(text)
+    if incremental and incremental.group(1) != KEY:
+        raise ModelError(
+            f"{path}: models are maintained incrementally only by {KEY} "
+            f"(`-- incremental: {KEY}`), not by {incremental.group(1)}."
+        )
     return SqlModel(
         name=path.stem,
         layer=layer,
@@ -92,16 +120,25 @@ def read_model(path: Path, layer: str) -> SqlModel:
         depends_on=sql_inputs(sql, path),
         description=description,
         notes=notes,
+        incremental=incremental.group(1) if incremental else None,
     )
 
 
 @dataclass(frozen=True)
+class BuildPlanned:
+    """How this run builds the models: whole, or the incremental ones for the changed athletes."""
+
+    plan: BuildPlan
+
+
+@dataclass(frozen=True)
 class ModelBuilt:
-    """A model rebuilt: its row count and how long it took."""
+    """A model rebuilt (whole, or for the changed athletes only): its row count and its time."""
 
     model: Model
     rows: int
     seconds: float
+    incremental: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,7 +164,7 @@ class CheckDone:
         return not self.passed and self.check.severity == "ERROR"
 
 
-GraphEvent = ModelBuilt | ModelSkipped | CheckDone
+GraphEvent = BuildPlanned | ModelBuilt | ModelSkipped | CheckDone
 
 
 @dataclass(frozen=True)
@@ -152,6 +189,7 @@ class ModelGraph:
             models[model.name] = model
         if checks is None:
             checks = discover_checks(sql_root / "checks")
+        check_incremental(models)
         return cls(models, tuple(checks))
 
     @cached_property
@@ -186,18 +224,33 @@ class ModelGraph:
         run_id: str = "",
         models: set[str] | None = None,
         checks: set[str] | None = None,
+        *,
+        track_changes: bool = False,
+        full_rebuild: bool = False,
     ) -> Iterator[GraphEvent]:
         """Build the selected models in order (all by default), each followed by its checks.
 
         Checks on loaded tables run first. A failed ERROR check skips every selected model that
         reads its table, directly or not; the rest of the graph is still built. Python models get
         `thresholds`, by default read back from the `settings` table so SQL and Python agree.
+        `track_changes` (the pipeline's run): incremental models are rebuilt only for the athletes
+        whose data changed since the last complete build, when nothing else changed (see
+        incremental.py); `full_rebuild` rebuilds all. A complete build records what it was built
+        from; without `track_changes` every selected model is rebuilt whole and nothing recorded.
         """
         selected = set(self.models) if models is None else models
         wanted = [c for c in self.checks if checks is None or c.name in checks]
         self._require_sources(con, selected)
         if thresholds is None and any(isinstance(self.models[n], PythonModel) for n in selected):
             thresholds = thresholds_from_settings(con)
+        plan = None
+        if track_changes:
+            subset = selected != set(self.models)
+            plan = plan_build(con, self.models, full_rebuild or subset)
+            if subset:
+                plan = dataclasses.replace(plan, reason="a subset of the models was selected")
+            yield BuildPlanned(plan)
+        per_athlete = plan is not None and not plan.full
         failed: dict[str, list[str]] = {}
         evaluated: list[tuple[SqlCheck, int]] = []
         try:
@@ -211,14 +264,19 @@ class ModelGraph:
                     yield ModelSkipped(model, tuple(blocked))
                     continue
                 started = time.perf_counter()
-                if isinstance(model, SqlModel):
+                incremental = per_athlete and model.incremental is not None
+                if incremental:
+                    rebuild_for_athletes(con, name, model.sql)
+                elif isinstance(model, SqlModel):
                     run_sql_model(con, model)
                 else:
                     run_python_model(con, model, thresholds)
                 rows = con.sql(f"select count(*) from {ident(name)}").fetchall()[0][0]  # noqa: S608
-                yield ModelBuilt(model, rows, time.perf_counter() - started)
+                yield ModelBuilt(model, rows, time.perf_counter() - started, incremental)
                 for check in [c for c in wanted if c.table == name]:
                     yield self._check(con, check, failed, evaluated)
+            if plan is not None and not failed and selected == set(self.models):
+                record_build(con, plan)
         finally:
             # one batch for the Data health page, also when a model fails half way
             record_results(con, evaluated, run_id)

@@ -1,4 +1,5 @@
 -- int_checkin_entries: every app check-in entry, one row each, with the entry that superseded it and whether it came after the deadline.
+-- incremental: athlete_id
 -- A week's check-in is on time until the end of week_start + 6 + checkin_grace_days (the Sunday
 -- ending the recall week plus the grace days), in the athlete's time zone; a later answer is kept and
 -- flagged late. superseded_by: the next entry for the same athlete and week (null = the one that counts).

@@ -1,4 +1,5 @@
 -- int_ostrc_answers: the OSTRC answers that count, per athlete, week and body area: the week's latest app check-in, else the club file's rows.
+-- incremental: athlete_id
 -- An app check-in (checkin_answers) replaces every other answer for its athlete and week: a correction
 -- is a newer entry that supersedes the earlier one (all entries stay, see int_checkin_entries). Weeks
 -- with no app check-in keep club/ostrc.csv's rows. source says which; entered_at is the app's time.

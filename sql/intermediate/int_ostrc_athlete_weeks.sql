@@ -1,4 +1,5 @@
 -- int_ostrc_athlete_weeks: one row per athlete x week answered, rolled up from the per-area answers.
+-- incremental: athlete_id
 -- problem / substantial_problem: any area has one; severity: the highest area severity. q1-q4 and their
 -- scores are those of the worst area (highest severity, then substantial first, then by area code),
 -- named in worst_area. An answer without an area is area 'all' (the whole body), so a week answered the

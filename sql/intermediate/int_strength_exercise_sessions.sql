@@ -1,4 +1,5 @@
 -- int_strength_exercise_sessions: per athlete, exercise and session, the working-set figures strength progression reads.
+-- incremental: athlete_id
 -- Working sets only (stg_strength_sets drops warm-ups; Strong rest-timer rows are never sets), mapped
 -- exercises only (an unmapped name is listed for the coach to map). METRICS.md, strength progression:
 -- estimated 1RM (Epley) = load x (1 + reps / 30) from sets of 1 to strength_e1rm_max_reps reps with a

@@ -1,4 +1,5 @@
 -- mart_athlete_ostrc: each athlete's weekly OSTRC answers, scores and problem flags, with the version they were scored by.
+-- incremental: athlete_id
 -- One row per athlete x week: a problem when any body area has one, severity the highest area severity,
 -- q1-q4 and scores of that worst area (worst_area; 'all' = answered for the whole body). The per-area
 -- answers and severities are in int_ostrc_answers and mart_ostrc_area_weekly.

@@ -1,4 +1,5 @@
 -- mart_athlete_runs: every canonical running activity with its per-run figures, for the athlete's run list.
+-- incremental: athlete_id
 SELECT
     athlete_id,
     activity_id,

@@ -1,4 +1,5 @@
 -- mart_checkin_entries: every check-in entered in the app, corrections included, with the entry that superseded it and whether it was late.
+-- incremental: athlete_id
 SELECT
     athlete_id,
     week_start,

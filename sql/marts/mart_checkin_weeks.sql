@@ -1,4 +1,5 @@
 -- mart_checkin_weeks: one row per athlete and week with an OSTRC answer that counts: where it came from, when, whether late.
+-- incremental: athlete_id
 -- source 'app' = a check-in given in the app (entered_at, late and how many entries the week had,
 -- corrections included); 'club file' = club/ostrc.csv. The dashboard counts who answered the week
 -- whose check-in is due and each member's response rate from these rows.

@@ -1,4 +1,5 @@
 -- mart_pace_before_after: each enrolled athlete's median GAP in the weeks before the program vs program weeks 7-12.
+-- incremental: athlete_id
 -- Before = the before_after_weeks ISO weeks before the first enrolment's week 1; after = program weeks
 -- before_after_weeks + 1 to 2 * before_after_weeks. Median over the runs in each window; change < 0 = faster.
 WITH thresholds AS (

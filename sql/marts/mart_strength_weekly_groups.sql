@@ -1,4 +1,5 @@
 -- mart_strength_weekly_groups: working sets per athlete, ISO week and exercise group of the glute program.
+-- incremental: athlete_id
 -- Groups (METRICS.md, glute exercise categories): activation = glute_med_min, hip extension = glute_max,
 -- single-leg = single_leg, foot/ankle = foot_ankle, core = core_mobility; an exercise with two
 -- categories counts in both groups (int_weekly_sets_by_category). Exercises outside the program

@@ -12,6 +12,7 @@ import dagster as dg
 
 from pipelines.defs.resources import Warehouse
 from pipelines.transform.runner import (
+    BuildPlanned,
     CheckDone,
     Model,
     ModelBuilt,
@@ -20,7 +21,14 @@ from pipelines.transform.runner import (
     SqlModel,
 )
 
+BUILD_TAG = "strongstride/model_build"  # run tag: how the run built the models, full or incremental
 WRITES = "writes"  # metadata key on an ingest asset: the warehouse tables it loads
+
+
+class ModelBuild(dg.Config):
+    """`full_rebuild`: rebuild every model whole, even when only some athletes' data changed."""
+
+    full_rebuild: bool = False
 
 
 def written_tables(assets: list[dg.AssetsDefinition]) -> dict[str, list[dg.AssetKey]]:
@@ -91,14 +99,19 @@ def build_model_graph_asset(
         allow_arbitrary_check_specs=True,
     )
     def model_graph(
-        context: dg.AssetExecutionContext, warehouse: Warehouse
+        context: dg.AssetExecutionContext, config: ModelBuild, warehouse: Warehouse
     ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
         models = {key.path[-1] for key in context.selected_asset_keys}
         checks = {key.name for key in context.selected_asset_check_keys}
         failed = []
         with warehouse.connection() as con:
             for event in graph.iter_run(
-                con, run_id=context.run.run_id, models=models, checks=checks
+                con,
+                run_id=context.run.run_id,
+                models=models,
+                checks=checks,
+                track_changes=True,
+                full_rebuild=config.full_rebuild,
             ):
                 if isinstance(event, CheckDone) and event.blocks:
                     failed.append(f"{event.check.table}: {event.check.name}")
@@ -114,13 +127,21 @@ def build_model_graph_asset(
 
 def _report(
     context: dg.AssetExecutionContext,
-    event: ModelBuilt | ModelSkipped | CheckDone,
+    event: BuildPlanned | ModelBuilt | ModelSkipped | CheckDone,
     keys: Mapping[str, list[dg.AssetKey]],
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
-    if isinstance(event, ModelBuilt):
+    if isinstance(event, BuildPlanned):
+        context.log.info(f"models: {event.plan.describe()}")
+        build = "full" if event.plan.full else "incremental"
+        context.instance.add_run_tags(context.run.run_id, {BUILD_TAG: build})
+    elif isinstance(event, ModelBuilt):
         yield dg.MaterializeResult(
             asset_key=model_key(event.model),
-            metadata={"rows": event.rows, "seconds": round(event.seconds, 4)},
+            metadata={
+                "rows": event.rows,
+                "seconds": round(event.seconds, 4),
+                "build": "changed athletes" if event.incremental else "whole",
+            },
         )
     elif isinstance(event, ModelSkipped):
         context.log.warning(

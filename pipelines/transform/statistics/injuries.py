@@ -105,6 +105,8 @@ def _clustered_irr_ci(
             for label, prefix in ((group["group_label"], ""), (group["reference_group"], "ref_"))
             for name, alias in (("cases", f"{prefix}cases"), ("hours_at_risk", f"{prefix}hours"))
         )
+        # the seeded draws pick athletes by position: in a fixed order, a rebuild gives the same CI
+        .sort("athlete_id")
     )
     if per_athlete.height < 2:
         return None, None

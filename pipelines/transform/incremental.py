@@ -1,0 +1,179 @@
+"""Which models a run rebuilds whole and which only for the athletes whose data changed.
+
+A SQL model whose header has the line `-- incremental: athlete_id` is maintained per athlete: each of
+its rows depends only on the same athlete's rows of what it reads. It may read only loaded tables,
+staging views and other incremental models, never anything relative to the data date
+(`int_data_as_of`) nor a club-wide model (`check_incremental` refuses the graph otherwise). On an
+incremental run its rows of the affected athletes are deleted and its SELECT, restricted to them,
+inserted; every other row stays.
+
+Affected athletes are found from the data, not from what the loaders say they did: per loaded table
+those models read that has an `athlete_id` column, a fingerprint (sum of row hashes, row count) per
+athlete is compared with the one recorded after the last complete build. New, replaced and removed
+rows all change it, whatever wrote them. Everything else decides between incremental and full:
+the models' code (SQL text, Python model modules, DuckDB's version) and every loaded table they
+read without an `athlete_id` (club files: programs, exercises, areas...) plus `settings`. When that
+fingerprint differs from the recorded one, when the warehouse has none (a fresh warehouse), when an
+incremental model's table is missing, or when asked (`strongstride ingest --full-rebuild`), every
+model is rebuilt whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from pipelines.transform.sql_files import ModelError
+from pipelines.warehouse import ident, table_exists, transaction
+
+if TYPE_CHECKING:
+    from pipelines.transform.runner import Model
+
+STATE_TABLE = "model_build_state"  # the code and club fingerprints of the last complete build
+ATHLETE_STATE_TABLE = "model_build_athletes"  # its per athlete and loaded table fingerprints
+AFFECTED_TABLE = "_affected_athletes"  # temporary: the athletes an incremental run rebuilds
+KEY = "athlete_id"
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """What a run of the model graph rebuilds: all of it, or the incremental models per athlete."""
+
+    full: bool
+    reason: str
+    athletes: frozenset[str] = frozenset()
+    fingerprint: tuple[str, str] = ("", "")  # of the models' code, and of settings and club files
+
+    def describe(self) -> str:
+        if self.full:
+            return f"full rebuild: {self.reason}"
+        return f"incremental: {len(self.athletes)} athlete(s) changed ({self.reason})"
+
+
+def check_incremental(models: Mapping[str, Model]) -> None:
+    """Refuse an incremental model that reads a model rebuilt whole (club-wide or data-date relative)."""
+    for name, model in models.items():
+        if model.incremental is None:
+            continue
+        for table in model.depends_on:
+            upstream = models.get(table)
+            if upstream is None or upstream.layer == "staging":
+                continue
+            if upstream.incremental is None:
+                raise ModelError(
+                    f"model {name} is declared incremental but reads {table}, which is rebuilt "
+                    "whole each run: make that model incremental too or drop the declaration."
+                )
+
+
+def _reads(models: Mapping[str, Model], names: list[str]) -> set[str]:
+    """Loaded tables that the named models read, through staging views and incremental models."""
+    seen: set[str] = set()
+    todo = list(names)
+    tables: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for table in models[name].depends_on:
+            if table in models:
+                todo.append(table)
+            else:
+                tables.add(table)
+    return tables
+
+
+def _has_key(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    rows = con.sql(
+        "select count(*) from information_schema.columns where table_name = ? and column_name = ?",
+        params=[table, KEY],
+    ).fetchall()
+    return rows[0][0] > 0
+
+
+def code_fingerprint(models: Mapping[str, Model]) -> dict[str, str]:
+    """Each model's code: its SQL, or its Python function's whole module; and DuckDB's version."""
+    code = {"duckdb": duckdb.__version__}
+    for name, model in sorted(models.items()):
+        code[name] = hashlib.sha256(model.code.encode()).hexdigest()
+    return code
+
+
+def plan_build(
+    con: duckdb.DuckDBPyConnection, models: Mapping[str, Model], full_rebuild: bool = False
+) -> BuildPlan:
+    """Compare the warehouse with the last complete build; leaves the new athlete fingerprints in
+    a temporary table for `record_build` and the affected athletes in `_affected_athletes`."""
+    incremental = [n for n, m in models.items() if m.incremental is not None]
+    sources = sorted(t for t in _reads(models, incremental) if table_exists(con, t))
+    athlete_tables = [t for t in sources if _has_key(con, t)]
+    club_tables = sorted({t for t in sources if t not in athlete_tables} | {"settings"})
+    club = {
+        t: str(con.sql(f"select sum(hash(t)), count(*) from {ident(t)} t").fetchall()[0])  # noqa: S608
+        for t in club_tables
+        if table_exists(con, t)
+    }
+    fingerprint = (_digest(code_fingerprint(models)), _digest(club))
+    _new_athlete_state(con, athlete_tables)
+    if full_rebuild:
+        return BuildPlan(True, "asked for (--full-rebuild)", fingerprint=fingerprint)
+    # a state table of another layout (an earlier version's) counts as none
+    recorded = con.table(STATE_TABLE).pl().to_dicts() if table_exists(con, STATE_TABLE) else []
+    if not recorded or set(recorded[0]) != {"code", "club"}:
+        return BuildPlan(True, "no earlier build recorded", fingerprint=fingerprint)
+    if recorded[0]["code"] != fingerprint[0]:
+        return BuildPlan(True, "a model's code changed", fingerprint=fingerprint)
+    if recorded[0]["club"] != fingerprint[1]:
+        return BuildPlan(True, "the settings or a club file changed", fingerprint=fingerprint)
+    missing = [n for n in incremental if not table_exists(con, n)]
+    if missing:
+        return BuildPlan(True, f"table(s) {', '.join(missing)} missing", fingerprint=fingerprint)
+    con.sql(
+        f"create or replace temp table {AFFECTED_TABLE} as "  # noqa: S608
+        f"select distinct {KEY} from ("
+        f"(select * from _new_athlete_state except select * from {ATHLETE_STATE_TABLE}) "
+        f"union all (select * from {ATHLETE_STATE_TABLE} except select * from _new_athlete_state))"
+    )
+    athletes = frozenset(r[0] for r in con.sql(f"select {KEY} from {AFFECTED_TABLE}").fetchall())  # noqa: S608
+    return BuildPlan(
+        False, f"reading {', '.join(athlete_tables)}", athletes, fingerprint=fingerprint
+    )
+
+
+def _digest(parts: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _new_athlete_state(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    parts = [
+        f"select '{t}' as source, {KEY}, sum(hash(t)) as fingerprint, count(*) as rows "  # noqa: S608
+        f"from {ident(t)} t group by {KEY}"
+        for t in tables
+    ]
+    empty = "select ''::varchar as source, ''::varchar as athlete_id, 0::hugeint, 0::bigint"
+    con.sql(
+        "create or replace temp table _new_athlete_state as "
+        + " union all ".join([*parts, f"({empty} where false)"])
+    )
+
+
+def record_build(con: duckdb.DuckDBPyConnection, plan: BuildPlan) -> None:
+    """After a complete build: the fingerprints the next run compares with."""
+    with transaction(con):
+        state = f"create or replace table {STATE_TABLE} as select ? as code, ? as club"
+        con.sql(state, params=list(plan.fingerprint))
+        con.sql(f"create or replace table {ATHLETE_STATE_TABLE} as from _new_athlete_state")
+
+
+def rebuild_for_athletes(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
+    """Replace the affected athletes' rows of table `name` with its SELECT's rows for them."""
+    restricted = f"select * from ({sql}\n) where {KEY} in (select {KEY} from {AFFECTED_TABLE})"  # noqa: S608
+    with transaction(con):
+        con.sql(f"delete from {ident(name)} where {KEY} in (select {KEY} from {AFFECTED_TABLE})")  # noqa: S608
+        con.sql(f"insert into {ident(name)} by name {restricted}")

@@ -1,0 +1,181 @@
+"""Incremental models: a night rebuilt only for the athletes whose data changed equals a full rebuild.
+
+The night: the demo club's history (the shared small club), then new activity files, a replaced
+strength export and app check-ins for three athletes, ingested by the real pipeline. Its every
+int_ and mart_ table is compared row for row with a full rebuild of the same warehouse.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from polars.testing import assert_frame_equal
+
+from pipelines.defs.assets.models import BUILD_TAG
+from pipelines.demo.generate import DEFAULT_END_DATE, generate_demo_club
+from pipelines.run import run_ingest
+from pipelines.settings import SQL_ROOT, load_settings
+from pipelines.transform.club_graph import club_model_graph
+from pipelines.transform.incremental import STATE_TABLE, BuildPlan
+from pipelines.transform.runner import BuildPlanned, ModelBuilt, ModelGraph
+from pipelines.transform.sql_files import ModelError
+from pipelines.transform.statistics import PYTHON_MODELS
+from tests.transform.test_runner import write
+
+NIGHT_ATHLETES = ("a001", "a002", "a003")
+
+
+def _night_files(target: Path) -> Path:
+    """The week after the demo club's history for three athletes: runs, a Strong export, check-ins."""
+    generate_demo_club(
+        target,
+        athletes=len(NIGHT_ATHLETES),
+        weeks=1,
+        seed=5,
+        streams=False,
+        end_date=DEFAULT_END_DATE + timedelta(days=7),
+        bad_files=False,
+    )
+    return target / "inbox"
+
+
+def _ingest(home: Path, full_rebuild: bool = False) -> str:
+    """One real run; returns how it built the models (its run tag)."""
+    with dg.DagsterInstance.ephemeral() as instance:
+        outcome = run_ingest(load_settings(home), full_rebuild=full_rebuild, instance=instance)
+        assert outcome.success, outcome.blocked_reason
+        return instance.get_run_by_id(outcome.run_id).tags[BUILD_TAG]
+
+
+def test_an_incremental_night_equals_a_full_rebuild(demo_home: Path, tmp_path: Path) -> None:
+    home = tmp_path / "club"
+    shutil.copytree(demo_home, home)
+    for folder in sorted(p for p in _night_files(tmp_path / "night").iterdir() if p.is_dir()):
+        assert folder.name in NIGHT_ATHLETES
+        shutil.copytree(folder, home / "inbox" / folder.name, dirs_exist_ok=True)
+
+    assert _ingest(home) == "incremental"
+    incremental = tmp_path / "incremental.duckdb"
+    shutil.copyfile(home / "warehouse.duckdb", incremental)
+    assert _ingest(home, full_rebuild=True) == "full"
+
+    graph = club_model_graph()
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        con.sql(f"attach '{incremental}' as night (read_only)")
+        unequal = [
+            n for n, m in graph.models.items() if m.layer != "staging" and _rows_differ(con, n)
+        ]
+        for table in unequal:
+            _assert_equal_but_float_sums(con, table)
+        new_runs = con.sql(
+            "select count(*) from mart_athlete_runs where local_date >= ?",
+            params=[DEFAULT_END_DATE],
+        ).fetchall()[0][0]
+    # the incremental models and everything else equal exactly; the others within float noise
+    assert not {n for n in unequal if graph.models[n].incremental}
+    assert new_runs > 0  # the night's runs are in (and so equal in both builds)
+
+
+def _rows_differ(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether `table` and `night.table` differ by any row, as multisets (EXCEPT ALL both ways)."""
+    return (
+        con.sql(
+            f"select count(*) from ((select * from night.{table} except all select * from {table}) "  # noqa: S608
+            f"union all (select * from {table} except all select * from night.{table}))"
+        ).fetchall()[0][0]
+        > 0
+    )
+
+
+def _assert_equal_but_float_sums(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Equal but for the last digits of floating-point figures.
+
+    A sum of doubles depends on the order it adds them in: DuckDB's parallel aggregation and the
+    rows' physical order (an incremental table has the changed athletes' rows last) move the last
+    bit of a club-wide sum (int_incidence_counts.hours, mart_club_weekly.running_hours) and what
+    is computed from it. Every other column is compared exactly.
+    """
+    full, night = con.table(table), con.sql(f"select * from night.{table}")  # noqa: S608
+    floats = [c for c, t in zip(full.columns, full.types, strict=True) if str(t) == "DOUBLE"]
+    order = [c for c in full.columns if c not in floats] + floats
+    assert_frame_equal(
+        night.pl().sort(order, nulls_last=True),
+        full.pl().sort(order, nulls_last=True),
+        check_exact=False,
+        rel_tol=1e-9,
+        abs_tol=1e-12,
+    )
+
+
+@pytest.fixture
+def warehouse(demo_home: Path, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    """A copy of the demo club's warehouse, built and recorded by the pipeline."""
+    shutil.copyfile(demo_home / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        yield con
+
+
+def _plan(graph: ModelGraph, con: duckdb.DuckDBPyConnection, **kwargs: bool) -> BuildPlan:
+    """Build the graph as the pipeline does; its plan, checked against how each model was built."""
+    events = list(graph.iter_run(con, track_changes=True, **kwargs))
+    planned = events[0]
+    assert isinstance(planned, BuildPlanned)
+    built = {e.model.name: e.incremental for e in events if isinstance(e, ModelBuilt)}
+    assert built == {
+        name: model.incremental is not None and not planned.plan.full
+        for name, model in graph.models.items()
+    }
+    return planned.plan
+
+
+def test_changed_athletes_only_are_rebuilt(warehouse: duckdb.DuckDBPyConnection) -> None:
+    graph = club_model_graph()
+    assert warehouse.table(STATE_TABLE).shape == (1, 2)  # recorded by the demo club's build
+    assert _plan(graph, warehouse).athletes == frozenset()
+    warehouse.sql(
+        "delete from activities where athlete_id = 'a004' and local_date < date '2026-06-01'"
+    )
+    warehouse.sql("update checkin_answers set q1 = q1 where athlete_id = 'a005'")  # no change
+    planned = _plan(graph, warehouse)
+    assert (planned.full, planned.athletes) == (False, frozenset({"a004"}))
+
+
+def test_a_settings_change_rebuilds_all(warehouse: duckdb.DuckDBPyConnection) -> None:
+    warehouse.sql("update settings set checkin_grace_days = checkin_grace_days + 1")
+    planned = _plan(club_model_graph(), warehouse)
+    assert (planned.full, planned.reason) == (True, "the settings or a club file changed")
+    assert not _plan(club_model_graph(), warehouse).full  # recorded: the next build is not
+
+
+def test_a_changed_model_rebuilds_all(warehouse: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    sql_root = tmp_path / "sql"
+    shutil.copytree(SQL_ROOT, sql_root)
+    model = sql_root / "marts" / "mart_athlete_runs.sql"
+    model.write_text(model.read_text().replace("trimp\n", "trimp, 1 AS version\n"))
+    planned = _plan(ModelGraph.load(sql_root, PYTHON_MODELS), warehouse)
+    assert (planned.full, planned.reason) == (True, "a model's code changed")
+
+
+def test_full_rebuild_is_asked_for(warehouse: duckdb.DuckDBPyConnection) -> None:
+    planned = _plan(club_model_graph(), warehouse, full_rebuild=True)
+    assert (planned.full, planned.reason) == (True, "asked for (--full-rebuild)")
+
+
+def test_an_incremental_model_reads_only_per_athlete_tables(tmp_path: Path) -> None:
+    write(tmp_path, "intermediate", "int_club", "-- int_club: club-wide.\nselect 1 as athlete_id")
+    write(
+        tmp_path,
+        "marts",
+        "mart_x",
+        "-- mart_x: reads a club-wide model.\n-- incremental: athlete_id\nselect * from int_club",
+    )
+    with pytest.raises(ModelError, match="mart_x is declared incremental but reads int_club"):
+        ModelGraph.load(tmp_path)
+    write(tmp_path, "marts", "mart_x", "-- mart_x: per run.\n-- incremental: run_id\nselect 1")
+    with pytest.raises(ModelError, match="only by athlete_id"):
+        ModelGraph.load(tmp_path)
