@@ -37,7 +37,7 @@ from benchmarks.clubs import (
 NEW_FILES = 200
 NEW_FILES_SEED = 2026
 PREFIX = "nightly_"  # added files are named so an interrupted run's leftovers can be found
-TARGET_RATIO = 1.5
+TARGET_RATIO = 1.2  # issue 20 (issue 8 asked for 1.5)
 CLUB_FILES_OF_AN_EMPTY_CLUB = ("roster.csv", "programs.yaml", "enrolments.csv")
 
 
