@@ -38,6 +38,8 @@ STATE_TABLE = "model_build_state"  # the code and club fingerprints of the last 
 ATHLETE_STATE_TABLE = "model_build_athletes"  # its per athlete and loaded table fingerprints
 AFFECTED_TABLE = "_affected_athletes"  # temporary: the athletes an incremental run rebuilds
 KEY = "athlete_id"
+# When a loader wrote a row, not what it holds: a file parsed again into the same rows changes nothing.
+LOAD_CLOCK = frozenset({"loaded_at"})
 
 
 @dataclass(frozen=True)
@@ -152,8 +154,8 @@ def _digest(parts: dict[str, str]) -> str:
 
 def _new_athlete_state(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
     parts = [
-        f"select '{t}' as source, {KEY}, sum(hash(t)) as fingerprint, count(*) as rows "  # noqa: S608
-        f"from {ident(t)} t group by {KEY}"
+        f"select '{t}' as source, {KEY}, sum(hash({_content(con, t)})) as fingerprint, "  # noqa: S608
+        f"count(*) as rows from {ident(t)} group by {KEY}"
         for t in tables
     ]
     empty = "select ''::varchar as source, ''::varchar as athlete_id, 0::hugeint, 0::bigint"
@@ -161,6 +163,11 @@ def _new_athlete_state(con: duckdb.DuckDBPyConnection, tables: list[str]) -> Non
         "create or replace temp table _new_athlete_state as "
         + " union all ".join([*parts, f"({empty} where false)"])
     )
+
+
+def _content(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The columns of `table` that hold data (not when it was loaded), for hash()."""
+    return ", ".join(ident(c) for c in con.table(table).columns if c not in LOAD_CLOCK)
 
 
 def record_build(con: duckdb.DuckDBPyConnection, plan: BuildPlan) -> None:
