@@ -27,12 +27,12 @@ demo: env
 	$(RUN) strongstride serve --with-daemon --port $(PORT)
 
 test: env
-	$(RUN) pytest
+	$(RUN) pytest -n auto --dist worksteal
 
 # The quick loop: all but whole-pipeline, multi-process and browser tests (about two minutes on
 # two cores). `make test`, what CI runs, still runs everything.
 test-fast: env
-	$(RUN) pytest -m "not slow and not browser"
+	$(RUN) pytest -n auto --dist worksteal -m "not slow and not browser"
 
 lint: env
 	$(RUN) ruff check .

@@ -11,6 +11,9 @@ import duckdb
 import polars as pl
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+# When and where this warehouse loaded a row (its load clock, the file's path in this home's inbox),
+# not what the row holds: a file parsed again into the same rows, or a club home moved, is no change.
+LOAD_CONTEXT = frozenset({"loaded_at", "inbox_path"})
 
 
 def ident(name: str) -> str:
@@ -82,3 +85,20 @@ def table_names(con: duckdb.DuckDBPyConnection, prefix: str) -> list[str]:
         params=[prefix],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def fingerprint_sql(con: duckdb.DuckDBPyConnection, table: str, key: str | None = None) -> str:
+    """A SELECT of the fingerprint of `table`'s content, one row, or one row per `key` value.
+
+    Columns `rows` (the row count) and `fingerprint`: the sum, as a HUGEINT, of the rows' hashes
+    over every column but `LOAD_CONTEXT`. The sum never overflows, does not depend on row order
+    and, unlike an xor, does not let two identical rows cancel out. Equal fingerprints mean equal
+    content.
+    """
+    columns = ", ".join(ident(c) for c in con.table(ident(table)).columns if c not in LOAD_CONTEXT)
+    keyed = f"{ident(key)}, " if key else ""
+    grouped = f" group by {ident(key)}" if key else ""
+    return (
+        f"select {keyed}count(*) as rows, coalesce(sum(hash({columns})::hugeint), 0) as fingerprint "  # noqa: S608
+        f"from {ident(table)}{grouped}"
+    )

@@ -40,7 +40,14 @@ import polars as pl
 
 from pipelines.settings import SQL_ROOT
 from pipelines.transform.runner import read_model, run_sql_model
-from pipelines.warehouse import connect, ident, replace_table, table_exists, table_names
+from pipelines.warehouse import (
+    connect,
+    fingerprint_sql,
+    ident,
+    replace_table,
+    table_exists,
+    table_names,
+)
 
 SERVING_PREFIX = "mart_"
 CHECK_RESULTS = "mart_check_results"
@@ -135,11 +142,8 @@ def _write_next(
 
 
 def mart_fingerprints(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, str]:
-    """Each mart's `rows:sum of row hashes:hash of columns and types`, equal iff the content is.
-
-    The sum (a HUGEINT, so it never overflows) does not depend on row order and, unlike an xor,
-    does not let two identical rows cancel out.
-    """
+    """Each mart's `rows:sum of row hashes:hash of columns and types` (`fingerprint_sql`), equal
+    iff the content is."""
     schemas = dict(
         con.sql(
             "select table_name, hash(string_agg(column_name || ' ' || data_type, ',' "
@@ -149,9 +153,7 @@ def mart_fingerprints(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[
     )
     fingerprints = {}
     for name in names:
-        rows, total = con.sql(
-            f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from {ident(name)} as t"  # noqa: S608
-        ).fetchall()[0]
+        rows, total = con.sql(fingerprint_sql(con, name)).fetchall()[0]
         fingerprints[name] = f"{rows}:{total}:{schemas[name]}"
     return fingerprints
 

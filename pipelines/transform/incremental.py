@@ -8,7 +8,7 @@ incremental run its rows of the affected athletes are deleted and its SELECT, re
 inserted; every other row stays.
 
 Affected athletes are found from the data, not from what the loaders say they did: per loaded table
-those models read that has an `athlete_id` column, a fingerprint (sum of row hashes, row count) per
+those models read that has an `athlete_id` column, a fingerprint (`warehouse.fingerprint_sql`) per
 athlete is compared with the one recorded after the last complete build. New, replaced and removed
 rows all change it, whatever wrote them. Everything else decides between incremental and full:
 the models' code (SQL text, Python model modules, DuckDB's version) and every loaded table they
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from pipelines.transform.sql_files import ModelError
-from pipelines.warehouse import ident, table_exists, transaction
+from pipelines.warehouse import fingerprint_sql, ident, table_exists, transaction
 
 if TYPE_CHECKING:
     from pipelines.transform.runner import Model
@@ -38,8 +38,6 @@ STATE_TABLE = "model_build_state"  # the code and club fingerprints of the last 
 ATHLETE_STATE_TABLE = "model_build_athletes"  # its per athlete and loaded table fingerprints
 AFFECTED_TABLE = "_affected_athletes"  # temporary: the athletes an incremental run rebuilds
 KEY = "athlete_id"
-# When a loader wrote a row, not what it holds: a file parsed again into the same rows changes nothing.
-LOAD_CLOCK = frozenset({"loaded_at"})
 
 
 @dataclass(frozen=True)
@@ -48,7 +46,7 @@ class BuildPlan:
 
     full: bool
     reason: str
-    athletes: frozenset[str] = frozenset()
+    athletes: frozenset[str | None] = frozenset()  # None: the rows of no athlete (club files)
     fingerprint: tuple[str, str] = ("", "")  # of the models' code, and of settings and club files
 
     def describe(self) -> str:
@@ -117,7 +115,7 @@ def plan_build(
     athlete_tables = [t for t in sources if _has_key(con, t)]
     club_tables = sorted({t for t in sources if t not in athlete_tables} | {"settings"})
     club = {
-        t: str(con.sql(f"select sum(hash(t)), count(*) from {ident(t)} t").fetchall()[0])  # noqa: S608
+        t: str(con.sql(fingerprint_sql(con, t)).fetchall()[0])
         for t in club_tables
         if table_exists(con, t)
     }
@@ -154,20 +152,14 @@ def _digest(parts: dict[str, str]) -> str:
 
 def _new_athlete_state(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
     parts = [
-        f"select '{t}' as source, {KEY}, sum(hash({_content(con, t)})) as fingerprint, "  # noqa: S608
-        f"count(*) as rows from {ident(t)} group by {KEY}"
+        f"select '{t}' as source, * from ({fingerprint_sql(con, t, KEY)})"  # noqa: S608
         for t in tables
     ]
-    empty = "select ''::varchar as source, ''::varchar as athlete_id, 0::hugeint, 0::bigint"
+    empty = "select ''::varchar as source, ''::varchar as athlete_id, 0::bigint, 0::hugeint"
     con.sql(
         "create or replace temp table _new_athlete_state as "
         + " union all ".join([*parts, f"({empty} where false)"])
     )
-
-
-def _content(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    """The columns of `table` that hold data (not when it was loaded), for hash()."""
-    return ", ".join(ident(c) for c in con.table(table).columns if c not in LOAD_CLOCK)
 
 
 def record_build(con: duckdb.DuckDBPyConnection, plan: BuildPlan) -> None:
@@ -179,8 +171,14 @@ def record_build(con: duckdb.DuckDBPyConnection, plan: BuildPlan) -> None:
 
 
 def rebuild_for_athletes(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
-    """Replace the affected athletes' rows of table `name` with its SELECT's rows for them."""
-    restricted = f"select * from ({sql}\n) where {KEY} in (select {KEY} from {AFFECTED_TABLE})"  # noqa: S608
+    """Replace the affected athletes' rows of table `name` with its SELECT's rows for them.
+
+    Rows without an athlete (a club file's row in the file registry) count as one more athlete:
+    an affected NULL rebuilds them.
+    """
+    affected = (
+        f"exists (select 1 from {AFFECTED_TABLE} a where a.{KEY} is not distinct from t.{KEY})"  # noqa: S608
+    )
     with transaction(con):
-        con.sql(f"delete from {ident(name)} where {KEY} in (select {KEY} from {AFFECTED_TABLE})")  # noqa: S608
-        con.sql(f"insert into {ident(name)} by name {restricted}")
+        con.sql(f"delete from {ident(name)} t where {affected}")  # noqa: S608
+        con.sql(f"insert into {ident(name)} by name select * from ({sql}\n) t where {affected}")  # noqa: S608

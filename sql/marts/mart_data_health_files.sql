@@ -1,4 +1,5 @@
 -- mart_data_health_files: every file received, its status and why it was rejected, for the Data health page.
+-- incremental: athlete_id
 -- format is the file's extension under any .gz; activities is the registry's item count for activity
 -- files and Strava or Garmin exports (strength and club files count rows, shown as items).
 SELECT
@@ -15,4 +16,3 @@ SELECT
     error,
     hint
 FROM files
-ORDER BY received_at DESC

@@ -23,8 +23,11 @@ def heading(page, title: str) -> None:
 
 
 def logged_in(page) -> bool:
-    page.locator("h1").first.wait_for(timeout=30_000)
-    return page.get_by_role("button", name="Log out").count() > 0
+    """Whether the page offers "Log out" once it has drawn its account button (the sidebar's
+    button can arrive after the page heading, so wait for one of the two buttons, not the heading)."""
+    log_out = page.get_by_role("button", name="Log out")
+    log_out.or_(page.get_by_role("button", name="Log in")).first.wait_for(timeout=30_000)
+    return log_out.count() > 0
 
 
 def test_a_session_survives_reload_tab_and_restart_and_ends_at_log_out(

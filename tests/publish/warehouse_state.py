@@ -16,6 +16,7 @@ WALL_CLOCK_COLUMNS = {
     "run_id",
     "published_at",
     "as_of_run",
+    "fingerprint",  # model_build_athletes: its hashes cover the files' received_at
 }
 RUN_BOOKKEEPING = {
     "inbox_seen",

@@ -58,6 +58,9 @@ def test_an_incremental_night_equals_a_full_rebuild(demo_home: Path, tmp_path: P
     for folder in sorted(p for p in _night_files(tmp_path / "night").iterdir() if p.is_dir()):
         assert folder.name in NIGHT_ATHLETES
         shutil.copytree(folder, home / "inbox" / folder.name, dirs_exist_ok=True)
+    # a coach's record that is no record: the registry's rows of no athlete are rebuilt too
+    (home / "club" / "records").mkdir(exist_ok=True)
+    (home / "club" / "records" / "stray.json").write_text("{}")
 
     assert _ingest(home) == "incremental"
     incremental = tmp_path / "incremental.duckdb"
@@ -76,9 +79,14 @@ def test_an_incremental_night_equals_a_full_rebuild(demo_home: Path, tmp_path: P
             "select count(*) from mart_athlete_runs where local_date >= ?",
             params=[DEFAULT_END_DATE],
         ).fetchall()[0][0]
+        stray = con.sql(
+            "select athlete_id, status from night.mart_data_health_files "
+            "where original_name = 'stray.json'"
+        ).fetchall()
     # the incremental models and everything else equal exactly; the others within float noise
     assert not {n for n in unequal if graph.models[n].incremental}
     assert new_runs > 0  # the night's runs are in (and so equal in both builds)
+    assert stray == [(None, "rejected")]
 
 
 def _rows_differ(con: duckdb.DuckDBPyConnection, table: str) -> bool:
