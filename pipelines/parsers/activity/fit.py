@@ -19,6 +19,7 @@ from pipelines.parsers.activity.fit_device import device_name
 from pipelines.parsers.activity.fit_dynamics import record_dynamics, summaries
 from pipelines.parsers.activity.fit_messages import FitMessages
 from pipelines.parsers.schemas import (
+    ENGINE,
     NOT_AN_ACTIVITY,
     SAMPLE_SCHEMA,
     DeveloperField,
@@ -174,7 +175,7 @@ def _samples(
         .with_columns(pl.col("seg") - pl.col("seg").min().over("session"))
         .sort("session", "t", maintain_order=True)
         .cast(SAMPLE_SCHEMA | {"session": pl.Int32})  # type: ignore[arg-type]
-        .collect()
+        .collect(engine=ENGINE)
     )
 
 

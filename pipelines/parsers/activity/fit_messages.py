@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from pipelines.parsers.schemas import ENGINE
+
 # Running dynamics, in the FIT profile's units: a chest strap, a foot pod or the watch writes them.
 RUNNING_DYNAMICS: dict[str, pl.DataType] = {
     "fractional_cadence": pl.Float64,  # strides/min to add to cadence
@@ -203,5 +205,5 @@ def records_frame(
         )
         .sort("seq")
         .cast(RECORD_SCHEMA, strict=False)  # type: ignore[arg-type]
-        .collect()
+        .collect(engine=ENGINE)
     )

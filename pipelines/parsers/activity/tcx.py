@@ -280,7 +280,7 @@ def parse_tcx(data: bytes, read_runs: bool = True) -> list[ParsedActivity]:
         file_warnings.append(doc.damage_warning)
     activities = []
     for index, (element, laps) in enumerate(found):
-        points = samples.filter(pl.col("group") == index)
+        points = samples if len(found) == 1 else samples.filter(pl.col("group") == index)
         activity = _activity(element, ns, laps, points, file_warnings)
         if activity is not None:
             activity.index_in_file = len(activities)
