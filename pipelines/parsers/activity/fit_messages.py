@@ -137,7 +137,7 @@ def _decoded(spec: FieldSpec, height: int) -> pl.Expr:
     if spec.scale:
         # A true division: polars turns division by a scalar into multiplication by its inverse,
         # one rounding step away from what the FIT SDK (and fitdecode) compute.
-        column = column.cast(pl.Float64) / pl.lit(pl.repeat(float(spec.scale), height, eager=True))
+        column = column.cast(pl.Float64) / pl.lit(pl.Series(np.full(height, float(spec.scale))))
     return column - spec.offset if spec.offset else column
 
 

@@ -327,11 +327,12 @@ def utc_time(text: pl.Expr) -> pl.Expr:
     )
 
 
-def parse_time(text: str | None) -> datetime | None:
-    """One ISO 8601 time (a lap start, an activity id) as UTC, or None when unreadable."""
-    if text is None:
-        return None
-    return pl.select(utc_time(pl.lit(text, dtype=pl.String))).item()
+UTC_TIME = utc_time(pl.col("t"))
+
+
+def parse_times(texts: list[str | None]) -> list[datetime | None]:
+    """ISO 8601 times (lap starts, an activity id) as UTC, None where unreadable: one query."""
+    return pl.DataFrame([pl.Series("t", texts, pl.String)]).select(UTC_TIME).to_series().to_list()
 
 
 def parse_number(text: str | None) -> float | None:

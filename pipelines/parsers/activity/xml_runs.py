@@ -274,16 +274,22 @@ class PointRuns:
         """The tokens that hold this pattern's values, one column per token (`t<index>`), a row per
         point: its runs back to back, split at '<' (one query with the columns read from them)."""
         text = b"".join(self.data[a:b] for p, a, b in self.spans if p is pattern)
-        # Runs are ASCII: the bytes are their own UTF-8, no decoding copy needed.
-        tokens = pl.col("text").cast(pl.String).str.split("<").explode()
         return (
-            pl.DataFrame({"text": pl.Series([text], dtype=pl.Binary)})
+            pl.DataFrame([pl.Series("text", [text], pl.Binary)])
             .lazy()
-            .select(
-                tokens.gather_every(pattern.tags, offset=token).alias(f"t{token}")
-                for token in sorted({token for token, _ in pattern.values})
-            )
+            .select(_token_columns(pattern))
         )
+
+
+@lru_cache(maxsize=64)
+def _token_columns(pattern: PointPattern) -> tuple[pl.Expr, ...]:
+    """The token columns from a pattern's runs (built once per pattern, as `_pattern` is)."""
+    # Runs are ASCII: the bytes are their own UTF-8, no decoding copy needed.
+    tokens = pl.col("text").cast(pl.String).str.split("<").explode()
+    return tuple(
+        tokens.gather_every(pattern.tags, offset=token).alias(f"t{token}")
+        for token in sorted({token for token, _ in pattern.values})
+    )
 
 
 def find_runs(data: bytes, point: str) -> PointRuns | None:
