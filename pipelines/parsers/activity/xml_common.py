@@ -498,7 +498,7 @@ def in_recorded_order(samples: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
             f"{stepped_back} points had a time earlier than a point before them (clock jitter): "
             "kept in recorded order, each at the latest time before it"
         )
-    seg = np.concatenate([[0], np.cumsum(segment[1:] != segment[:-1])])
+    seg = np.cumsum(np.diff(segment, prepend=segment[:1]) != 0)
     columns = {"t": pl.Series("t", reached, pl.Int64), "seg": pl.Series("seg", seg, pl.Int64)}
     return pl.DataFrame(
         [
