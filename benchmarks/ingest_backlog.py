@@ -46,6 +46,7 @@ class _AthleteTask:
     minutes: tuple[float, float]
     seed: int
     inbox: Path
+    every_s: float
 
 
 def athlete_id(index: int) -> str:
@@ -104,7 +105,7 @@ def _write_athlete(task: _AthleteTask) -> list[BacklogFile]:
     written = []
     for first in range(0, len(plans), SIMULATED_TOGETHER):
         batch = plans[first : first + SIMULATED_TOGETHER]
-        for offset, rec in enumerate(record_activities(batch, rng, every_s=1.0)):
+        for offset, rec in enumerate(record_activities(batch, rng, every_s=task.every_s)):
             number = task.first_file + first + offset
             fmt = FORMATS[number % len(FORMATS)]
             name, data = _file_bytes(rec, fmt, 3_400_000_000 + task.index, number)
@@ -130,8 +131,10 @@ def generate_backlog(
     minutes: tuple[float, float] = (30.0, 90.0),
     seed: int = 11,
     workers: int = 2,
+    every_s: float = 1.0,
 ) -> list[BacklogFile]:
-    """Write `files` 1 Hz runs (GPX, TCX, FIT in turn) into home/inbox and a roster into home/club."""
+    """Write `files` runs (GPX, TCX, FIT in turn) with a point every `every_s` seconds into
+    home/inbox and a roster into home/club."""
     athletes = -(-files // FILES_PER_ATHLETE)
     tasks = [
         _AthleteTask(
@@ -141,6 +144,7 @@ def generate_backlog(
             minutes=minutes,
             seed=seed,
             inbox=home / "inbox",
+            every_s=every_s,
         )
         for i in range(athletes)
     ]

@@ -25,6 +25,12 @@ SAMPLE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+# The engine of the parsers' queries. Each runs on one file's frames (tens to thousands of rows),
+# where the default engine (streaming, in polars 2) costs ~0.5 ms more per query to start than the
+# whole query takes in memory: most of a small file's parsing time.
+ENGINE = "in-memory"
+
+
 def empty_samples() -> pl.DataFrame:
     """A zero-row frame with the sample schema."""
     return pl.DataFrame(schema=SAMPLE_SCHEMA)

@@ -19,6 +19,7 @@ from pipelines.parsers.activity.fit_device import device_name
 from pipelines.parsers.activity.fit_dynamics import record_dynamics, summaries
 from pipelines.parsers.activity.fit_messages import FitMessages
 from pipelines.parsers.schemas import (
+    ENGINE,
     NOT_AN_ACTIVITY,
     SAMPLE_SCHEMA,
     DeveloperField,
@@ -107,7 +108,7 @@ def _clock(messages: FitMessages, sessions: list[dict]) -> tuple[int, bool, list
     clock = times if times.len() else pl.Series([s["start_time"] for s in sessions if _summed(s)])
     if clock.is_empty():
         raise ParseError(NO_DATE, NO_DATE_HINT)
-    offset, relative, warnings = 0, bool((clock < SYSTEM_TIME_LIMIT).all()), []
+    offset, relative, warnings = 0, clock.max() < SYSTEM_TIME_LIMIT, []
     if relative:
         offset, warnings = _clock_offset(messages, min(starts, default=clock.min()))
     kept = times.len() if relative else int((times >= SYSTEM_TIME_LIMIT).sum())
@@ -174,7 +175,7 @@ def _samples(
         .with_columns(pl.col("seg") - pl.col("seg").min().over("session"))
         .sort("session", "t", maintain_order=True)
         .cast(SAMPLE_SCHEMA | {"session": pl.Int32})  # type: ignore[arg-type]
-        .collect()
+        .collect(engine=ENGINE)
     )
 
 
@@ -288,11 +289,17 @@ def _activity(
 
 
 def _legs(samples: pl.DataFrame) -> dict[int, pl.DataFrame]:
-    """The samples of each session, distance counted from the session's start."""
-    legs = {
-        key[0]: leg  # type: ignore[index]
-        for key, leg in samples.partition_by("session", as_dict=True, include_key=False).items()
-    }
+    """The samples (SAMPLE_SCHEMA) of each session, distance counted from the session's start."""
+    sessions = samples.get_column("session")
+    if sessions.n_unique() == 1:  # nearly every file: no partitioning query
+        legs = {sessions[0]: pl.DataFrame([samples.get_column(name) for name in SAMPLE_SCHEMA])}
+    else:
+        legs = {
+            key[0]: leg  # type: ignore[index]
+            for key, leg in samples.select(*SAMPLE_SCHEMA, "session")
+            .partition_by("session", as_dict=True, include_key=False)
+            .items()
+        }
     carried_max = 0.0
     for index in sorted(legs):
         distance = legs[index]["dist_m"]
@@ -326,7 +333,7 @@ def parse_fit(data: bytes) -> list[ParsedActivity]:
     samples = _samples(messages, sessions, offset, relative)
     running = {index for index, session in enumerate(sessions) if session.get("sport") == _RUNNING}
     form = summaries(samples, messages.developer_fields, running)
-    legs = _legs(samples.select(*SAMPLE_SCHEMA, "session"))
+    legs = _legs(samples)
     device = device_name(messages.file_ids)
     activities = []
     for index, session in enumerate(sessions):

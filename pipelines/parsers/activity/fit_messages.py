@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import polars as pl
+
+from pipelines.parsers.schemas import ENGINE
 
 # Running dynamics, in the FIT profile's units: a chest strap, a foot pod or the watch writes them.
 RUNNING_DYNAMICS: dict[str, pl.DataType] = {
@@ -33,6 +36,7 @@ RECORD_SCHEMA: dict[str, pl.DataType] = {
     **RUNNING_DYNAMICS,
 }
 _DTYPES = {"int": pl.Int64, "uint64": pl.UInt64, "float": pl.Float64}
+_NO_RECORDS = pl.DataFrame(schema=RECORD_SCHEMA)  # copied (cheaply) rather than built per file
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,7 +97,7 @@ class FitMessages:
     events: list[dict] = field(default_factory=list)
     activities: list[dict] = field(default_factory=list)
     field_descriptions: list[dict] = field(default_factory=list)
-    records: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=RECORD_SCHEMA))
+    records: pl.DataFrame = field(default_factory=_NO_RECORDS.clone)
     # records column of each decoded developer field -> its description
     developer_fields: dict[str, DeveloperSpec] = field(default_factory=dict)
     fit_files: int = 0
@@ -135,7 +139,7 @@ def _decoded(spec: FieldSpec, height: int) -> pl.Expr:
     if spec.scale:
         # A true division: polars turns division by a scalar into multiplication by its inverse,
         # one rounding step away from what the FIT SDK (and fitdecode) compute.
-        column = column.cast(pl.Float64) / pl.lit(pl.repeat(float(spec.scale), height, eager=True))
+        column = column.cast(pl.Float64) / pl.lit(pl.Series(np.full(height, float(spec.scale))))
     return column - spec.offset if spec.offset else column
 
 
@@ -178,30 +182,38 @@ def records_frame(
     `developer` describes (Float64, by developer_column)."""
     frames = [_group_frame(group, developer or {}) for group in groups if group.rows]
     if not frames:
-        return pl.DataFrame(schema=RECORD_SCHEMA)
+        return _NO_RECORDS.clone()
     merged = pl.concat(frames, how="diagonal_relaxed")
-    present = set(merged.collect_schema().names())
+    present = frozenset(merged.collect_schema().names())
+    developer_columns = tuple(name for name in developer or {} if name in present)
+    return (
+        merged.select(_record_columns(present, developer_columns))
+        .sort("seq")
+        .collect(engine=ENGINE)
+    )
+
+
+@lru_cache(maxsize=64)
+def _record_columns(present: frozenset[str], developer: tuple[str, ...]) -> tuple[pl.Expr, ...]:
+    """The records' columns from those the record groups hold (`present`, built once for files
+    written alike): RECORD_SCHEMA, then the `developer` columns."""
 
     def first(name: str, *names: str) -> pl.Expr:
         """The first valid value among `names` (by default the column itself), named `name`."""
         found = [pl.col(column) for column in names or (name,) if column in present]
-        return (pl.coalesce(found) if found else pl.lit(None)).alias(name)
+        column = pl.coalesce(found) if found else pl.lit(None)
+        return column.cast(RECORD_SCHEMA[name], strict=False).alias(name)
 
     return (
-        merged.select(
-            first("seq"),
-            first("timestamp"),
-            first("position_lat"),
-            first("position_long"),
-            first("altitude", "enhanced_altitude", "altitude"),
-            first("heart_rate"),
-            first("cadence"),
-            first("distance", "distance", "csd_distance"),
-            first("speed", "enhanced_speed", "speed", "csd_speed"),
-            *[first(name) for name in RUNNING_DYNAMICS],
-            *[pl.col(name).cast(pl.Float64) for name in developer or {} if name in present],
-        )
-        .sort("seq")
-        .cast(RECORD_SCHEMA, strict=False)  # type: ignore[arg-type]
-        .collect()
+        first("seq"),
+        first("timestamp"),
+        first("position_lat"),
+        first("position_long"),
+        first("altitude", "enhanced_altitude", "altitude"),
+        first("heart_rate"),
+        first("cadence"),
+        first("distance", "distance", "csd_distance"),
+        first("speed", "enhanced_speed", "speed", "csd_speed"),
+        *[first(name) for name in RUNNING_DYNAMICS],
+        *[pl.col(name).cast(pl.Float64) for name in developer],
     )

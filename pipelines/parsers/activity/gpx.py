@@ -77,15 +77,26 @@ def _track(trk: etree._Element, ns: str) -> _Track:
     )
 
 
-def _outings(samples: pl.DataFrame) -> pl.DataFrame:
-    """Each track's outing number: a new outing starts after a gap longer than SEPARATE_OUTING_GAP."""
+def _outings(samples: pl.DataFrame) -> list[tuple[pl.DataFrame, list[int]]]:
+    """The samples of each outing and its tracks (`group`s), in time order: a new outing starts
+    after a gap longer than SEPARATE_OUTING_GAP. A file with one track with points is one outing."""
+    groups = samples.get_column("group")
+    if groups.n_unique() == 1:
+        return [(samples, [groups[0]])]
     gap = pl.col("start") - pl.col("end").cum_max().shift()
-    return (
+    spans = (
         samples.group_by("group")
         .agg(start=pl.col("t").min(), end=pl.col("t").max())
         .sort("start", "group")
         .with_columns(outing=(gap > pl.lit(SEPARATE_OUTING_GAP)).fill_null(False).cum_sum())
     )
+    samples = samples.join(spans.select("group", "outing"), on="group")
+    return [
+        (samples.filter(pl.col("outing") == outing), group_ids)
+        for outing, group_ids in spans.group_by("outing", maintain_order=True)
+        .agg("group")
+        .iter_rows()
+    ]
 
 
 def _total(values: list[float | None]) -> float | None:
@@ -126,16 +137,12 @@ def parse_gpx(data: bytes, read_runs: bool = True) -> list[ParsedActivity]:
         file_warnings.append(doc.damage_warning)
     file_name = _text(doc.root, f"{ns}metadata/{ns}name") or _text(doc.root, ns + "name")
     metadata = {"creator": doc.root.get("creator", "")}
-    spans = _outings(samples)
-    samples = samples.join(spans.select("group", "outing"), on="group")
     activities = []
-    for outing, group_ids in spans.group_by("outing", maintain_order=True).agg("group").iter_rows():
+    for outing, (outing_points, group_ids) in enumerate(_outings(samples)):
         outing_tracks = [tracks[g] for g in group_ids]
         type_in_file = next((t.type for t in outing_tracks if t.type), None)
         sport, sport_warning = sport_from_label(type_in_file)
-        outing_samples, order_warnings = in_recorded_order(
-            samples.filter(pl.col("outing") == outing)
-        )
+        outing_samples, order_warnings = in_recorded_order(outing_points)
         activities.append(
             ParsedActivity(
                 source_format="gpx",

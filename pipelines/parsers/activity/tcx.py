@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+import numpy as np
 import polars as pl
 from lxml import etree
 
@@ -42,7 +43,7 @@ from pipelines.parsers.activity.xml_common import (
     extension_field,
     in_recorded_order,
     parse_number,
-    parse_time,
+    parse_times,
     read_xml,
     samples_from_points,
 )
@@ -142,8 +143,9 @@ def _laps(activity: etree._Element, ns: str) -> _Laps:
         else None
     )
     duplicates = sum(1 for _ in activity.iterchildren(ns + "Lap")) - len(kept)
-    start = parse_time(kept[0].get("StartTime")) if kept else None
-    last_start = parse_time(kept[-1].get("StartTime")) if kept else None
+    start, last_start = (
+        parse_times([kept[0].get("StartTime"), kept[-1].get("StartTime")]) if kept else (None, None)
+    )
     span_s = (
         (last_start - start).total_seconds() + times[-1]
         if start is not None and last_start is not None and times[-1] is not None
@@ -154,8 +156,13 @@ def _laps(activity: etree._Element, ns: str) -> _Laps:
 
 def _points(samples: pl.DataFrame) -> _Figures:
     """What the samples cover: their greatest DistanceMeters in the spans of their tracks."""
-    spans = samples.group_by("seg").agg(span=pl.col("t").max() - pl.col("t").min())
-    return _Figures(samples["dist_m"].max(), spans["span"].sum().total_seconds())
+    time = samples.get_column("t").to_numpy().view(np.int64)  # microseconds
+    _, which = np.unique(samples.get_column("seg").to_numpy(), return_inverse=True)
+    first, last = np.full(which.max() + 1, time.max()), np.full(which.max() + 1, time.min())
+    np.minimum.at(first, which, time)
+    np.maximum.at(last, which, time)
+    spans = timedelta(microseconds=int((last - first).sum()))
+    return _Figures(samples["dist_m"].max(), spans.total_seconds())
 
 
 def _points_run_beyond(points: _Figures, laps: _Figures) -> bool:
@@ -203,7 +210,7 @@ def _start_and_elapsed(
     first, last = (samples["t"][0], samples["t"][-1]) if not samples.is_empty() else (None, None)
     start = min((time for time in (laps.start, first) if time is not None), default=None)
     if start is None:
-        return parse_time(element.findtext(ns + "Id")), None
+        return parse_times([element.findtext(ns + "Id")])[0], None
     ends = [(last - start).total_seconds()] if last is not None else []
     if laps.start is not None and laps.span_s is not None:
         ends.append((laps.start - start).total_seconds() + laps.span_s)
@@ -280,7 +287,7 @@ def parse_tcx(data: bytes, read_runs: bool = True) -> list[ParsedActivity]:
         file_warnings.append(doc.damage_warning)
     activities = []
     for index, (element, laps) in enumerate(found):
-        points = samples.filter(pl.col("group") == index)
+        points = samples if len(found) == 1 else samples.filter(pl.col("group") == index)
         activity = _activity(element, ns, laps, points, file_warnings)
         if activity is not None:
             activity.index_in_file = len(activities)

@@ -27,6 +27,8 @@ from functools import lru_cache
 import polars as pl
 from lxml import etree
 
+from pipelines.parsers.schemas import ENGINE
+
 RUN_TARGET = "strongstride-points"  # the instruction that stands for a run in what lxml parses
 NAME = rb"[A-Za-z_][A-Za-z0-9._-]*"
 QNAME = NAME + rb"(?::" + NAME + rb")?"
@@ -240,7 +242,6 @@ class PointRuns:
     spans: list[tuple[PointPattern, int, int]]  # pattern, start and end in `data`
     sizes: list[int]  # points in each run
     offsets: list[int]  # each run's first point among all the points of its pattern
-    _token_frames: dict[PointPattern, pl.DataFrame] = field(default_factory=dict)
     _points: dict[tuple[PointPattern, int], pl.DataFrame] = field(default_factory=dict)
 
     @property
@@ -266,23 +267,29 @@ class PointRuns:
         pattern = self.spans[index][0]
         key = (pattern, id(columns))
         if key not in self._points:
-            self._points[key] = self._tokens(pattern).select(columns)
+            self._points[key] = self._tokens(pattern).select(columns).collect(engine=ENGINE)
         return self._points[key].slice(self.offsets[index], self.sizes[index])
 
-    def _tokens(self, pattern: PointPattern) -> pl.DataFrame:
+    def _tokens(self, pattern: PointPattern) -> pl.LazyFrame:
         """The tokens that hold this pattern's values, one column per token (`t<index>`), a row per
-        point: its runs back to back, split at '<'."""
-        if pattern not in self._token_frames:
-            text = b"".join(self.data[a:b] for p, a, b in self.spans if p is pattern)
-            # Runs are ASCII: the bytes are their own UTF-8, no decoding copy needed.
-            tokens = pl.Series([text], dtype=pl.Binary).cast(pl.String).str.split("<").explode()
-            self._token_frames[pattern] = pl.DataFrame(
-                {
-                    f"t{token}": tokens.gather_every(pattern.tags, offset=token)
-                    for token in sorted({token for token, _ in pattern.values})
-                }
-            )
-        return self._token_frames[pattern]
+        point: its runs back to back, split at '<' (one query with the columns read from them)."""
+        text = b"".join(self.data[a:b] for p, a, b in self.spans if p is pattern)
+        return (
+            pl.DataFrame([pl.Series("text", [text], pl.Binary)])
+            .lazy()
+            .select(_token_columns(pattern))
+        )
+
+
+@lru_cache(maxsize=64)
+def _token_columns(pattern: PointPattern) -> tuple[pl.Expr, ...]:
+    """The token columns from a pattern's runs (built once per pattern, as `_pattern` is)."""
+    # Runs are ASCII: the bytes are their own UTF-8, no decoding copy needed.
+    tokens = pl.col("text").cast(pl.String).str.split("<").explode()
+    return tuple(
+        tokens.gather_every(pattern.tags, offset=token).alias(f"t{token}")
+        for token in sorted({token for token, _ in pattern.values})
+    )
 
 
 def find_runs(data: bytes, point: str) -> PointRuns | None:
