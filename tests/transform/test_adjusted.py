@@ -1,5 +1,6 @@
-"""The adjusted rate ratios (mart_injury_adjusted) against statsmodels' formula API called directly, and
-the readable reasons when the data cannot support them."""
+"""The adjusted rate ratios (mart_injury_adjusted, solved in numpy) against statsmodels' formula API
+called directly, on a small and a 400-athlete club, and the readable reasons when the data cannot
+support them."""
 
 from __future__ import annotations
 
@@ -26,17 +27,17 @@ COUNTS = pl.DataFrame(
 )
 
 
-def _athlete_weeks(seed: int = 4) -> pl.DataFrame:
-    """A small club's athlete-weeks: bands, hours, km, age and sex vary; cases drawn from a Poisson."""
+def _athlete_weeks(seed: int = 4, athletes: int = ATHLETES) -> pl.DataFrame:
+    """A club's athlete-weeks: bands, hours, km, age and sex vary; cases drawn from a Poisson."""
     rng = np.random.default_rng(seed)
-    n = ATHLETES * WEEKS
-    athlete = np.repeat([f"a{i:02d}" for i in range(ATHLETES)], WEEKS)
+    n = athletes * WEEKS
+    athlete = np.repeat([f"a{i:03d}" for i in range(athletes)], WEEKS)
     band = rng.choice(["high", "medium", "low"], size=n)
     hours = rng.uniform(1, 6, size=n)
     rate = 0.02 * np.where(band == "high", 0.5, np.where(band == "medium", 0.8, 1.0))
     cases = rng.poisson(rate * hours * 4)
     previous = np.zeros(n, dtype=bool)
-    for i in range(ATHLETES):
+    for i in range(athletes):
         rows = slice(i * WEEKS, (i + 1) * WEEKS)
         previous[rows] = np.concatenate([[0], np.cumsum(cases[rows])[:-1]]) > 0
     return pl.DataFrame(
@@ -50,8 +51,8 @@ def _athlete_weeks(seed: int = 4) -> pl.DataFrame:
             "enrolment_group": "enrolled",
             "previous_injury": previous,
             "previous_week_km": rng.uniform(5, 60, size=n),
-            "sex": np.repeat(rng.choice(["F", "M"], size=ATHLETES), WEEKS),
-            "age_years": np.repeat(rng.integers(20, 65, size=ATHLETES), WEEKS),
+            "sex": np.repeat(rng.choice(["F", "M"], size=athletes), WEEKS),
+            "age_years": np.repeat(rng.integers(20, 65, size=athletes), WEEKS),
         }
     )
 
@@ -70,8 +71,11 @@ def _adjusted(tmp_path: Path, weeks: pl.DataFrame) -> dict[str, dict]:
     return {r["group_label"]: r for r in out.to_dicts()}
 
 
-def test_rate_ratios_match_statsmodels_called_directly(tmp_path: Path) -> None:
-    weeks = _athlete_weeks()
+@pytest.mark.parametrize(("seed", "athletes"), [(4, ATHLETES), (9, 400)])
+def test_rate_ratios_match_statsmodels_called_directly(
+    tmp_path: Path, seed: int, athletes: int
+) -> None:
+    weeks = _athlete_weeks(seed, athletes)
     got = _adjusted(tmp_path, weeks)
     frame = weeks.with_columns(
         pl.col("previous_injury").cast(pl.Int64), pl.col("age_years").cast(pl.Float64)
@@ -94,8 +98,8 @@ def test_rate_ratios_match_statsmodels_called_directly(tmp_path: Path) -> None:
             (bounds.loc[term, 0], bounds.loc[term, 1]), rel=1e-6
         )
         assert (row["athletes"], row["athlete_weeks"], row["cases"]) == (
-            ATHLETES,
-            ATHLETES * WEEKS,
+            athletes,
+            athletes * WEEKS,
             int(weeks["cases"].sum()),
         )
         assert row["not_estimable"] is None

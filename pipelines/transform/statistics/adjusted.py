@@ -11,6 +11,7 @@ not the program's effect.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import duckdb
 import numpy as np
@@ -25,6 +26,8 @@ MODEL = (
 CI_METHOD = "Wald 95% CI on the athlete-clustered robust variance"
 DESIGN = "observational: an association, not the program's effect"
 KM_UNIT, AGE_UNIT = 10.0, 10.0  # rate ratios per 10 km a week and per 10 years of age
+GEE_MAX_ITERATIONS, GEE_TOLERANCE = 100, 1e-10  # Newton steps, and the step length that ends them
+WALD_Z_95 = NormalDist().inv_cdf(0.975)
 
 ADJUSTED_SCHEMA: dict[str, pl.DataType] = {
     "case_definition": pl.String,
@@ -158,20 +161,14 @@ def _design(sample: pl.DataFrame, bands: list[str]) -> tuple[np.ndarray, list[st
 
 def _fit(sample: pl.DataFrame, bands: list[str]) -> Fit:
     """The GEE's rate ratios for the bands (vs the reference) with Wald CIs on the robust variance."""
-    import statsmodels.api as sm  # a heavy import: only the model step pays it
-
     exog, names, words = _design(sample, bands)
-    model = sm.GEE(
-        sample["cases"].to_numpy().astype(float),
-        exog,
-        groups=sample["athlete_id"].rank("dense").to_numpy(),
-        offset=np.log(sample["hours_at_risk"].to_numpy()),
-        family=sm.families.Poisson(),
-        cov_struct=sm.cov_struct.Independence(),
-    )
     try:
-        result = model.fit()
-        params, bounds = np.asarray(result.params), np.asarray(result.conf_int())
+        params, bounds = poisson_gee_independence(
+            sample["cases"].to_numpy().astype(float),
+            exog,
+            sample["athlete_id"].rank("dense").to_numpy() - 1,
+            np.log(sample["hours_at_risk"].to_numpy()),
+        )
     except (ValueError, np.linalg.LinAlgError) as error:
         return Fit({}, words, f"not estimable: the model could not be fitted ({error})")
     ratios = {
@@ -182,6 +179,46 @@ def _fit(sample: pl.DataFrame, bands: list[str]) -> Fit:
     if not all(np.isfinite(v).all() for v in ratios.values()):
         return Fit({}, words, "not estimable: the model did not converge to finite estimates")
     return Fit(ratios, words)
+
+
+def poisson_gee_independence(
+    counts: np.ndarray, exog: np.ndarray, clusters: np.ndarray, offset: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients and their Wald 95% bounds (one row per column of `exog`) of a Poisson GEE
+    with log link, independence working correlation and robust variance clustered by `clusters`
+    (0..G-1).
+
+    With independence working correlation the GEE's estimating equations are the Poisson GLM's,
+    sum x (y - mu) = 0, solved here by Newton's method (Fisher scoring: the canonical link makes
+    them one); the robust variance is the sandwich A^-1 B A^-1 with A = sum mu x x' and B the sum
+    over clusters of each cluster's score outer product, no small-sample correction. This is
+    statsmodels' `GEE(..., Poisson(), Independence()).fit()` (the tests compare the two), in a few
+    matrix products instead of its loops over clusters: at 2,000 athletes x 3 years statsmodels
+    took most of a night's model time.
+    """
+    if counts.sum() <= 0:
+        raise ValueError("no cases")
+    params = np.zeros(exog.shape[1])
+    params[0] = np.log(counts.sum() / np.exp(offset).sum())  # column 0 is the intercept
+    for _ in range(GEE_MAX_ITERATIONS):
+        mean = np.exp(offset + exog @ params)
+        step = np.linalg.solve((exog * mean[:, None]).T @ exog, exog.T @ (counts - mean))
+        params = params + step
+        if not np.isfinite(params).all():
+            raise ValueError("the estimates diverged")
+        if np.sqrt(step @ step) < GEE_TOLERANCE:
+            break
+    else:
+        raise ValueError(f"no convergence in {GEE_MAX_ITERATIONS} iterations")
+    mean = np.exp(offset + exog @ params)
+    bread = np.linalg.inv((exog * mean[:, None]).T @ exog)
+    scores = exog * (counts - mean)[:, None]
+    per_cluster = np.column_stack(
+        [np.bincount(clusters, weights=scores[:, j]) for j in range(exog.shape[1])]
+    )
+    covariance = bread @ (per_cluster.T @ per_cluster) @ bread
+    half_width = WALD_Z_95 * np.sqrt(np.diag(covariance))
+    return params, np.column_stack([params - half_width, params + half_width])
 
 
 def _row(
