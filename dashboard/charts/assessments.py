@@ -32,7 +32,7 @@ def _band(side_rows: pl.DataFrame, side: str) -> go.Scatter:
         opacity=0.15,
         line={"width": 0},
         hoverinfo="skip",
-        name=f"{SIDE_NAMES[side]}: baseline +- test noise ({base['real_change_abs']:.3g})",
+        name=f"{SIDE_NAMES[side]}: baseline ± test noise ({base['real_change_abs']:.3g})",
     )
 
 
@@ -77,8 +77,8 @@ def club_against_norm(latest: pl.DataFrame) -> go.Figure:
             error_y={"type": "data", "array": rows["norm_sd"], "color": COLOURS["neutral"]},
             mode="markers",
             marker={"symbol": "line-ew-open", "size": 18, "color": COLOURS["neutral"]},
-            hovertemplate="%{x}<br>predicted %{y:.2f} Nm/kg +- 1 SD<extra></extra>",
-            name="Predicted for age and sex +- 1 SD",
+            hovertemplate="%{x}<br>predicted %{y:.2f} Nm/kg ± 1 SD<extra></extra>",
+            name="Predicted for age and sex ± 1 SD",
         )
     )
     for side in ("left", "right"):

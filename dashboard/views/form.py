@@ -41,7 +41,7 @@ def method_text(row: dict, whose: str = "your") -> str:
         f"These measures change with running speed, so each week shows the median of {whose} "
         f"easy runs only: runs at {pace_text(row['easy_pace_from_s_per_km'])} to "
         f"{pace_text(row['easy_pace_to_s_per_km'])}, {whose} baseline pace "
-        f"{pace_text(row['baseline_pace_s_per_km'])} +- {row['pace_band_s_per_km']:g} s/km "
+        f"{pace_text(row['baseline_pace_s_per_km'])} ± {row['pace_band_s_per_km']:g} s/km "
         f"(the median moving pace of {whose} runs in the baseline weeks). Baseline: {baseline} "
         f"({row['baseline_start']:%d %b %Y} to {last_day:%d %b %Y}); the dashed line is its "
         "median and the shaded band the middle half (25th to 75th percentile) of its easy runs."

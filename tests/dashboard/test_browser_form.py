@@ -122,7 +122,7 @@ def test_member_sees_form_against_baseline_with_band_and_device_change(
     member = browser.new_page(viewport={"width": 390, "height": 844})
     log_in(member, club.base, MEMBER)
     text = open_page(member, "My running form")
-    assert PACE_BAND in text and "+- 30 s/km" in text
+    assert PACE_BAND in text and "± 30 s/km" in text
     assert "the 8 weeks before the strength program started" in text
     assert "Luedke 2016" in text
     charts = form_charts(member)
