@@ -26,6 +26,7 @@ from pipelines.ingest.registry import (
     TO_PARSE_ORDER,
     FileOutcome,
     FileRef,
+    parse_or_reject,
     record_outcomes,
     to_parse_params,
 )
@@ -140,13 +141,9 @@ class ParsedFile:
 
 def read_job(job: ActivityJob) -> ParsedFile | FileOutcome:
     """The file's activities, or the outcome of a file that yields none; never raises."""
-    try:
-        data = Path(job.raw_path).read_bytes()
-        return ParsedFile(job, *_activities_of(job, data))
-    except ParseError as err:
-        return FileOutcome.rejected(job, err.reason, err.hint)
-    except Exception as err:  # one file no parser foresaw must not stop the whole club's run
-        return FileOutcome.unexpected(job, err)
+    return parse_or_reject(
+        job, lambda: ParsedFile(job, *_activities_of(job, Path(job.raw_path).read_bytes()))
+    )
 
 
 def summarize_file(
@@ -154,10 +151,7 @@ def summarize_file(
 ) -> list[Summarized | ParseError] | FileOutcome:
     """The file's activities summarised on their own, or the outcome of a file whose summary
     failed unexpectedly."""
-    try:
-        return summarize_many(parsed.inputs(), thresholds)
-    except Exception as err:  # one file no parser foresaw must not stop the whole club's run
-        return FileOutcome.unexpected(parsed.job, err)
+    return parse_or_reject(parsed.job, lambda: summarize_many(parsed.inputs(), thresholds))
 
 
 def summarize_files(
