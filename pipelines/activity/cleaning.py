@@ -1,9 +1,10 @@
 """Cleaning activities' samples: GPS spikes, points at 0,0, distance, timer/moving time, elevation.
 
-Every step is a polars expression over a batch's sample frame (each activity's samples in time order,
-one activity after another, keyed by ACTIVITY), windowed over ACTIVITY wherever it looks at other
-samples, so each activity is cleaned as if alone; `clean_tracks` applies them stage by stage, to a
-whole batch at once (`clean_track`: one activity). Choices METRICS.md leaves open are fields of `settings.Thresholds`:
+Every step is a polars expression over a batch's sample frame (each activity's samples in time
+order, one activity after another, keyed by ACTIVITY), windowed over ACTIVITY wherever it looks at
+other samples, so each activity is cleaned as if alone; `clean_tracks` applies them stage by stage to
+a whole batch at once (`clean_track`: one activity). Choices METRICS.md leaves open are fields of
+`settings.Thresholds`:
 
 - Spikes: a fix whose implied speed from the previous fix exceeds the sport's limit (for 'other',
   the highest of any sport's: `spike_speed_limit`) starts a new "run" of fixes; runs of at most
@@ -96,7 +97,6 @@ def sample_basics() -> dict[str, pl.Expr]:
 
 
 ACTIVITY = "activity"  # a batch's samples: the activity's index in the batch, in that order
-by_activity = pl.col(ACTIVITY)
 
 
 def per_activity(expr: pl.Expr) -> pl.Expr:
@@ -202,15 +202,11 @@ def filled_in_time(expr: pl.Expr, has_gaps: pl.Expr) -> pl.Expr:
     return filled.forward_fill().backward_fill()
 
 
-# Where each activity's distance comes from: the device's stream when it grows (indoor rowing writes
-# 0 throughout: no distance measured), else its fixes, else nowhere.
-DISTANCE_SOURCES = ("device", "gps", "none")
-
-
 @cache
 def distance_stage() -> dict[str, pl.Expr]:
-    """Each activity's distance source (one of DISTANCE_SOURCES) and whether its device distance
-    and its fixes have gaps, on each of its samples."""
+    """Each activity's distance source and whether its device distance and its fixes have gaps,
+    on each of its samples. The source is the device's stream when it grows (indoor rowing writes
+    0 throughout: no distance measured), else the fixes ('gps'), else 'none'."""
     device = pl.col("dist_m")
     grows = per_activity(device.max() > device.min()).fill_null(False)
     return {
