@@ -370,8 +370,12 @@ def clean_tracks(
         limit_m_s=pl.Series(np.asarray(limits, dtype=np.float64)[keys]),
         start_ts=pl.Series(np.asarray(starts, dtype=np.float64)[keys]),
     )
-    frame = with_fix_steps(frame).with_columns(spike=is_gps_spike(thresholds.spike_max_points))
-    if frame.get_column("spike").any():
+    frame = with_fix_steps(frame)
+    # without a jump nothing is a spike (`is_gps_spike`), and the runs need not be counted
+    jumped = frame.get_column("jump").any()
+    spike = is_gps_spike(thresholds.spike_max_points) if jumped else pl.lit(False)
+    frame = frame.with_columns(spike=spike)
+    if jumped and frame.get_column("spike").any():
         dropped = {name: pl.when(~pl.col("spike")).then(name) for name in ("lat", "lon")}
         frame = with_fix_steps(frame.with_columns(**dropped))
     frame = frame.with_columns(**distance_stage())
