@@ -1,7 +1,10 @@
-"""Cleaning one activity's samples: GPS spikes, points at 0,0, distance, timer/moving time, elevation.
+"""Cleaning activities' samples: GPS spikes, points at 0,0, distance, timer/moving time, elevation.
 
-Every step is a polars expression over the sample frame (in time order); `clean_track` applies them
-stage by stage. Choices METRICS.md leaves open are fields of `settings.Thresholds`:
+Every step is a polars expression over a batch's sample frame (each activity's samples in time
+order, one activity after another, keyed by ACTIVITY), windowed over ACTIVITY wherever it looks at
+other samples, so each activity is cleaned as if alone; `clean_tracks` applies them stage by stage to
+a whole batch at once (`clean_track`: one activity). Choices METRICS.md leaves open are fields of
+`settings.Thresholds`:
 
 - Spikes: a fix whose implied speed from the previous fix exceeds the sport's limit (for 'other',
   the highest of any sport's: `spike_speed_limit`) starts a new "run" of fixes; runs of at most
@@ -93,9 +96,17 @@ def sample_basics() -> dict[str, pl.Expr]:
     }
 
 
+ACTIVITY = "activity"  # a batch's samples: the activity's index in the batch, in that order
+
+
+def per_activity(expr: pl.Expr) -> pl.Expr:
+    """`expr` evaluated over each activity's samples on its own (a window over the batch's key)."""
+    return expr.over(ACTIVITY)
+
+
 def previous_fix(name: str) -> pl.Expr:
     """Fix-only column `name` at the latest earlier sample that has a position."""
-    return pl.col(name).shift(1).forward_fill()
+    return per_activity(pl.col(name).shift(1).forward_fill())
 
 
 def haversine_from_previous_fix_m() -> pl.Expr:
@@ -106,14 +117,17 @@ def haversine_from_previous_fix_m() -> pl.Expr:
     return 2 * EARTH_RADIUS_M * a.sqrt().arcsin()
 
 
-def is_jump(limit_m_s: float) -> pl.Expr:
-    """A fix implying more than `limit_m_s` from the previous fix (time step floored at 1 s)."""
-    too_fast = pl.col("fix_step_m") > limit_m_s * pl.col("fix_gap_s").clip(lower_bound=1.0)
+def is_jump() -> pl.Expr:
+    """A fix implying more than its activity's `limit_m_s` from the previous fix (time step
+    floored at 1 s)."""
+    too_fast = pl.col("fix_step_m") > pl.col("limit_m_s") * pl.col("fix_gap_s").clip(
+        lower_bound=1.0
+    )
     return too_fast.fill_null(False)
 
 
 @cache
-def fix_step_stages(limit_m_s: float) -> tuple[dict[str, pl.Expr], ...]:
+def fix_step_stages() -> tuple[dict[str, pl.Expr], ...]:
     """Each fix's distance, time and segment change from the previous fix, then whether it jumped."""
     return (
         {
@@ -128,20 +142,21 @@ def fix_step_stages(limit_m_s: float) -> tuple[dict[str, pl.Expr], ...]:
             "fix_gap_s": pl.col("ts") - previous_fix("fix_ts"),
             "fix_new_seg": pl.col("seg") != previous_fix("fix_seg"),
         },
-        {"jump": is_jump(limit_m_s)},
+        {"jump": is_jump()},
     )
 
 
-def with_fix_steps(frame: pl.DataFrame, limit_m_s: float) -> pl.DataFrame:
+def with_fix_steps(frame: pl.DataFrame) -> pl.DataFrame:
     """`frame` with the columns of `fix_step_stages`."""
-    for stage in fix_step_stages(limit_m_s):
+    for stage in fix_step_stages():
         frame = frame.with_columns(**stage)
     return frame
 
 
 @cache
 def is_gps_spike(max_points: int) -> pl.Expr:
-    """Fixes in a run of at most `max_points` between jumps; the largest run always stays.
+    """Fixes in a run of at most `max_points` between jumps; the largest run always stays (an
+    activity without a jump is one run: nothing is a spike).
 
     Runs are contiguous, so a run's fix count is the fix count at the next jump minus the one at its
     own start (cumulative counts instead of a group-by).
@@ -151,56 +166,95 @@ def is_gps_spike(max_points: int) -> pl.Expr:
     run_start = at_jump.forward_fill().fill_null(0)
     run_end = at_jump.shift(-1).backward_fill().fill_null(has_fix.sum())
     fixes_in_run = run_end - run_start
-    return has_fix & (fixes_in_run <= max_points) & (fixes_in_run < fixes_in_run.max())
+    return per_activity(
+        has_fix & (fixes_in_run <= max_points) & (fixes_in_run < fixes_in_run.max())
+    )
+
+
+def any_in_activity(expr: pl.Expr) -> pl.Expr:
+    """Whether `expr` holds on any of the activity's samples, on each of them."""
+    return per_activity(expr.any())
 
 
 @cache
-def gps_distance_m(pause_gap_s: float, has_gaps: bool) -> pl.Expr:
+def gps_distance_m(pause_gap_s: float) -> pl.Expr:
     """Cumulated fix steps, adding nothing across a long pause or an implausible jump."""
     across_pause = pl.col("fix_new_seg") & (pl.col("fix_gap_s") > pause_gap_s)
     step = pl.when(across_pause | pl.col("jump")).then(0.0).otherwise(pl.col("fix_step_m"))
-    return filled_in_time(pl.when(has_fix).then(step.fill_null(0.0).cum_sum()), has_gaps)
+    cumulated = pl.when(has_fix).then(step.fill_null(0.0).cum_sum())
+    return per_activity(filled_in_time(cumulated, pl.col("fix_gaps")))
 
 
 @cache
-def device_distance_m(has_gaps: bool) -> pl.Expr:
+def device_distance_m() -> pl.Expr:
     """The device's cumulative distance, never decreasing."""
-    return filled_in_time(pl.col("dist_m"), has_gaps).cum_max()
+    return per_activity(filled_in_time(pl.col("dist_m"), pl.col("device_gaps")).cum_max())
 
 
-def filled_in_time(expr: pl.Expr, has_gaps: bool) -> pl.Expr:
-    """Nulls between values interpolated in time, nulls at either end held at the nearest value.
+def filled_in_time(expr: pl.Expr, has_gaps: pl.Expr) -> pl.Expr:
+    """Nulls between values interpolated in time (where `has_gaps`: the activity has some), nulls
+    at either end held at the nearest value; within one activity (the caller windows it).
 
     A null between two values at the same instant interpolates to 0/0: it holds the earlier value
     instead (a NaN there broke the sorted distances best efforts search: a 1 km in 200 s at 3 m/s).
     """
-    filled = expr.interpolate_by("ts").fill_nan(None) if has_gaps else expr
+    filled = pl.when(has_gaps).then(expr.interpolate_by("ts").fill_nan(None)).otherwise(expr)
     return filled.forward_fill().backward_fill()
+
+
+@cache
+def distance_stage() -> dict[str, pl.Expr]:
+    """Each activity's distance source and whether its device distance and its fixes have gaps,
+    on each of its samples. The source is the device's stream when it grows (indoor rowing writes
+    0 throughout: no distance measured), else the fixes ('gps'), else 'none'."""
+    device = pl.col("dist_m")
+    grows = per_activity(device.max() > device.min()).fill_null(False)
+    return {
+        "distance_source": pl.when(grows)
+        .then(pl.lit("device"))
+        .when(any_in_activity(has_fix))
+        .then(pl.lit("gps"))
+        .otherwise(pl.lit("none")),
+        "device_gaps": any_in_activity(device.is_null()),
+        "fix_gaps": any_in_activity(~has_fix),
+    }
+
+
+@cache
+def distance_m(pause_gap_s: float) -> pl.Expr:
+    """Cumulative distance from the activity's distance source (null without one)."""
+    source = pl.col("distance_source")
+    return (
+        pl.when(source == "device")
+        .then(device_distance_m())
+        .when(source == "gps")
+        .then(gps_distance_m(pause_gap_s))
+    )
 
 
 def is_timer_interval() -> pl.Expr:
     """The interval ending at this sample ran on the timer: it does not cross a segment break."""
-    return (pl.col("seg") == pl.col("seg").shift(1)).fill_null(True)
+    return per_activity(pl.col("seg") == pl.col("seg").shift(1)).fill_null(True)
 
 
-def is_moving_interval(moving_speed_kmh: float, has_distance: bool) -> pl.Expr:
-    """A timer interval covered faster than `moving_speed_kmh` (every timer interval without distance)."""
+def is_moving_interval(moving_speed_kmh: float) -> pl.Expr:
+    """A timer interval covered faster than `moving_speed_kmh` (every timer interval of an activity
+    without distance)."""
     ticking = pl.col("timer") & (pl.col("dt_s") > 0)
-    if not has_distance:
-        return ticking
-    return ticking & (pl.col("step_m") > moving_speed_kmh / 3.6 * pl.col("dt_s"))
+    fast = pl.col("step_m") > moving_speed_kmh / 3.6 * pl.col("dt_s")
+    return ticking & ((pl.col("distance_source") == "none") | fast)
 
 
 @cache
-def interval_stages(moving_speed_kmh: float, has_distance: bool) -> tuple[dict[str, pl.Expr], ...]:
+def interval_stages(moving_speed_kmh: float) -> tuple[dict[str, pl.Expr], ...]:
     """Interval length, distance step, and whether the timer ran and the athlete moved."""
     return (
         {
-            "dt_s": pl.col("ts").diff().fill_null(0.0).clip(lower_bound=0.0),
-            "step_m": pl.col("dist_m").diff().fill_null(0.0).clip(lower_bound=0.0),
+            "dt_s": per_activity(pl.col("ts").diff()).fill_null(0.0).clip(lower_bound=0.0),
+            "step_m": per_activity(pl.col("dist_m").diff()).fill_null(0.0).clip(lower_bound=0.0),
         },
         {"timer": is_timer_interval()},
-        {"moving": is_moving_interval(moving_speed_kmh, has_distance)},
+        {"moving": is_moving_interval(moving_speed_kmh)},
     )
 
 
@@ -222,11 +276,30 @@ def smoothed_elevation(dist: np.ndarray, ele: np.ndarray, window_m: float) -> np
         return np.where(in_window > 0, (total[after] - total[first]) / in_window, np.nan)
 
 
-@dataclass(frozen=True)
-class CleanTrack:
-    """The cleaned samples plus what cleaning removed."""
+def activity_bounds(keys: np.ndarray, activities: int) -> list[slice]:
+    """Each activity's rows in a batch frame ordered by its ACTIVITY column `keys`."""
+    ends = np.cumsum(np.bincount(keys, minlength=activities)).tolist()
+    return [slice(start, end) for start, end in zip([0, *ends[:-1]], ends, strict=True)]
 
-    samples: pl.DataFrame  # SAMPLE_COLUMNS plus ts, dt_s, step_m, timer, moving helper columns
+
+def smoothed_elevations(frame: pl.DataFrame, bounds: list[slice], window_m: float) -> pl.Series:
+    """`smoothed_elevation` of every activity with a distance and an elevation; the raw elevation
+    of the others."""
+    ele = frame.get_column("ele").to_numpy().astype(np.float64)
+    dist = frame.get_column("dist_m").to_numpy().astype(np.float64)
+    smooth = ele.copy()
+    sources = frame.get_column("distance_source").to_numpy()
+    for rows in bounds:
+        has_distance = rows.stop > rows.start and sources[rows.start] != "none"
+        if has_distance and not np.isnan(ele[rows]).all():
+            smooth[rows] = smoothed_elevation(dist[rows], ele[rows], window_m)
+    return pl.Series("ele_smooth", smooth, nan_to_null=True)
+
+
+@dataclass(frozen=True)
+class TrackReport:
+    """What cleaning removed from one activity, and where its distance comes from."""
+
     gps_spikes: int
     null_island_points: int
     untimed_points: int
@@ -246,62 +319,110 @@ class CleanTrack:
         )
 
 
-def clean_track(
-    samples: pl.DataFrame, sport: str, start_utc: datetime, thresholds: Thresholds
-) -> CleanTrack:
-    """Clean one activity's samples (SAMPLE_SCHEMA, in time order).
+@dataclass(frozen=True)
+class CleanTrack(TrackReport):
+    """One activity's cleaned samples plus what cleaning removed."""
+
+    samples: pl.DataFrame  # SAMPLE_COLUMNS plus ts, dt_s, step_m, timer, moving helper columns
+
+
+@dataclass(frozen=True)
+class CleanTracks:
+    """A batch's cleaned samples, and what cleaning removed from each activity."""
+
+    samples: pl.DataFrame  # ACTIVITY, SAMPLE_COLUMNS plus the helper columns, by activity
+    bounds: list[slice]  # each activity's rows in `samples`
+    reports: list[TrackReport]
+
+
+def clean_tracks(
+    samples: pl.DataFrame,
+    sports: list[str],
+    starts_utc: list[datetime],
+    thresholds: Thresholds,
+) -> CleanTracks:
+    """Clean a batch's activities at once: `samples` holds their samples (SAMPLE_SCHEMA, each in time
+    order) one activity after another, keyed by ACTIVITY (0 to n - 1), with `sports` and
+    `starts_utc` by activity. Every stage is the same expression as for one activity, windowed
+    over ACTIVITY, so each activity is cleaned exactly as it would be alone.
 
     Eager, stage by stage: on frames of a few thousand rows a lazy query's planning costs more than
     the work, and each stage names the columns the next one needs, so nothing is computed twice.
     """
-    limit = spike_speed_limit(sport, thresholds)
-    untimed = samples.get_column("t").null_count()
-    timed = samples.filter(pl.col("t").is_not_null()) if untimed else samples
-    placeholders = placeholder_counts(timed)
-    frame = timed.with_columns(**sample_basics())
-    has_positions = frame.get_column("lat").null_count() < frame.height
-    spikes = 0
-    if has_positions:
-        frame = with_fix_steps(frame, limit)
-        if frame.get_column("jump").any():
-            frame = frame.with_columns(spike=is_gps_spike(thresholds.spike_max_points))
-            spikes = int(frame.get_column("spike").sum())
-        if spikes:
-            dropped = {name: pl.when(~pl.col("spike")).then(name) for name in ("lat", "lon")}
-            frame = with_fix_steps(frame.with_columns(**dropped), limit)
-
-    device = frame.get_column("dist_m")
-    device_gaps = device.null_count()
-    # a stream that never grows (indoor rowing writes 0 throughout) measured no distance
-    if device_gaps < frame.height and device.max() > device.min():
-        distance_source, distance = "device", device_distance_m(device_gaps > 0)
-    elif has_positions:
-        gaps = frame.get_column("lat").null_count() > 0
-        distance_source, distance = "gps", gps_distance_m(thresholds.pause_gap_s, gaps)
-    else:
-        distance_source, distance = "none", pl.lit(None, dtype=pl.Float64)
-    frame = frame.with_columns(dist_m=distance, elapsed_s=pl.col("ts") - start_utc.timestamp())
-    has_distance = distance_source != "none"
-    for stage in interval_stages(thresholds.moving_speed_kmh, has_distance):
-        frame = frame.with_columns(**stage)
-
-    ele = frame.get_column("ele")
-    ele_smooth = ele
-    if has_distance and ele.null_count() < frame.height:
-        smoothed = smoothed_elevation(
-            frame.get_column("dist_m").to_numpy(), ele.to_numpy(), thresholds.elevation_window_m
-        )
-        ele_smooth = pl.Series(smoothed, nan_to_null=True)
-    return CleanTrack(
-        samples=frame.with_columns(ele_smooth=ele_smooth).select(
-            *SAMPLE_COLUMNS, "ts", "dt_s", "step_m", "timer", "moving"
-        ),
-        gps_spikes=spikes,
-        null_island_points=int(frame.get_column("null_island").sum()),
-        untimed_points=untimed,
-        distance_source=distance_source,
-        placeholders=placeholders,
+    activities = len(sports)
+    counts = dict.fromkeys(range(activities), (0, {}))
+    counts |= {
+        key: (untimed, {label: n for label, n in placeholders.items() if n})
+        for key, untimed, placeholders in samples.group_by(ACTIVITY)
+        .agg(untimed=pl.col("t").null_count(), placeholders=placeholder_counts())
+        .rows()
+    }
+    timed = (
+        samples.filter(pl.col("t").is_not_null())
+        if samples.get_column("t").has_nulls()
+        else samples
     )
+    keys = timed.get_column(ACTIVITY).to_numpy()
+    limits = [spike_speed_limit(sport, thresholds) for sport in sports]
+    starts = [start.timestamp() for start in starts_utc]
+    frame = timed.with_columns(
+        **sample_basics(),
+        limit_m_s=pl.Series(np.asarray(limits, dtype=np.float64)[keys]),
+        start_ts=pl.Series(np.asarray(starts, dtype=np.float64)[keys]),
+    )
+    frame = with_fix_steps(frame)
+    # without a jump nothing is a spike (`is_gps_spike`), and the runs need not be counted
+    jumped = frame.get_column("jump").any()
+    spike = is_gps_spike(thresholds.spike_max_points) if jumped else pl.lit(False)
+    frame = frame.with_columns(spike=spike)
+    if jumped and frame.get_column("spike").any():
+        dropped = {name: pl.when(~pl.col("spike")).then(name) for name in ("lat", "lon")}
+        frame = with_fix_steps(frame.with_columns(**dropped))
+    frame = frame.with_columns(**distance_stage())
+    frame = frame.with_columns(
+        dist_m=distance_m(thresholds.pause_gap_s), elapsed_s=pl.col("ts") - pl.col("start_ts")
+    )
+    for stage in interval_stages(thresholds.moving_speed_kmh):
+        frame = frame.with_columns(**stage)
+    bounds = activity_bounds(keys, activities)
+    frame = frame.with_columns(smoothed_elevations(frame, bounds, thresholds.elevation_window_m))
+    removed = dict.fromkeys(range(activities), (0, 0, "none"))
+    removed |= {
+        key: (spikes, null_island, source)
+        for key, spikes, null_island, source in frame.group_by(ACTIVITY)
+        .agg(
+            pl.col("spike").sum(),
+            pl.col("null_island").sum(),
+            pl.col("distance_source").first(),
+        )
+        .rows()
+    }
+    reports = [
+        TrackReport(
+            gps_spikes=removed[key][0],
+            null_island_points=removed[key][1],
+            untimed_points=counts[key][0],
+            distance_source=removed[key][2],
+            placeholders=counts[key][1],
+        )
+        for key in range(activities)
+    ]
+    return CleanTracks(
+        samples=frame.select(ACTIVITY, *SAMPLE_COLUMNS, "ts", "dt_s", "step_m", "timer", "moving"),
+        bounds=bounds,
+        reports=reports,
+    )
+
+
+def clean_track(
+    samples: pl.DataFrame, sport: str, start_utc: datetime, thresholds: Thresholds
+) -> CleanTrack:
+    """Clean one activity's samples (SAMPLE_SCHEMA, in time order): a batch of one."""
+    tracks = clean_tracks(
+        samples.with_columns(pl.lit(0, pl.UInt32).alias(ACTIVITY)), [sport], [start_utc], thresholds
+    )
+    (report,) = tracks.reports
+    return CleanTrack(**vars(report), samples=tracks.samples.drop(ACTIVITY))
 
 
 def elevation_gain_m(ele_smooth: np.ndarray, hysteresis_m: float) -> float:

@@ -1,8 +1,9 @@
 """Per-run figures from cleaned samples: grade-adjusted pace, best efforts, EF, decoupling, TRIMP.
 
-Figures are computed from the frame `cleaning.clean_track` returns (columns dist_m, elapsed_s,
+Figures are computed from the frame `cleaning.clean_tracks` returns (columns dist_m, elapsed_s,
 ele_smooth, hr, dt_s, step_m, moving; one row per sample, each row also describing the interval that
-ends at it). Definitions follow METRICS.md; choices are fields of `settings.Thresholds`:
+ends at it; a batch's activities one after another, keyed by ACTIVITY). Definitions follow
+METRICS.md; choices are fields of `settings.Thresholds`:
 
 - Grade of an interval: secant of the smoothed elevation over the shortest span of samples that covers
   `grade_window_m` of distance centred on the interval (clipped at the ends of the run), clamped to
@@ -23,6 +24,7 @@ import math
 import numpy as np
 import polars as pl
 
+from pipelines.activity.cleaning import ACTIVITY
 from pipelines.settings import Thresholds
 
 FLAT_COST_J_KG_M = 3.6  # Minetti 2002: cost of running on the flat
@@ -126,15 +128,21 @@ def efficiency_factor(mask: pl.Expr = moving) -> pl.Expr:
     return gap_speed_m_min(mask) / mean_hr(mask)
 
 
-def banister_trimp(hr_rest: float, hr_max: float, sex: str | None) -> pl.Expr:
-    """Banister TRIMP summed over moving intervals: minutes * dHR * k e^(b dHR).
+def trimp_weights(sex: str | None) -> tuple[float, float]:
+    """Banister's k and b: men's weighting for sex M, women's otherwise (X and unknown take the
+    higher one: at dHR 0.6, 1.41 per minute against men's 1.22)."""
+    return (0.64, 1.92) if sex == "M" else (0.86, 1.67)
 
-    Men's weighting for sex M, women's otherwise: X and unknown take the higher one (at dHR 0.6,
-    1.41 per minute against men's 1.22). dHR is clipped
-    to 0..1: a reading below rest adds nothing, one above the roster's max counts as max.
+
+def banister_trimp() -> pl.Expr:
+    """Banister TRIMP summed over moving intervals: minutes * dHR * k e^(b dHR), with the roster's
+    hr_rest and hr_max and the `trimp_weights` k and b as columns (each activity its athlete's).
+
+    dHR is clipped to 0..1: a reading below rest adds nothing, one above the roster's max counts
+    as max.
     """
-    k, b = (0.64, 1.92) if sex == "M" else (0.86, 1.67)
-    reserve = ((hr - hr_rest) / (hr_max - hr_rest)).clip(0.0, 1.0)
+    hr_rest, k, b = pl.col("hr_rest"), pl.col("trimp_k"), pl.col("trimp_b")
+    reserve = ((hr - hr_rest) / (pl.col("hr_max") - hr_rest)).clip(0.0, 1.0)
     per_interval = dt / 60 * reserve * k * (b * reserve).exp()
     return per_interval.filter(moving & hr.is_not_null()).sum()
 
@@ -152,50 +160,84 @@ def decoupling_pct(ef_first_half: float | None, ef_second_half: float | None) ->
     return 100 * (first - second) / first
 
 
-def running_figures(samples: pl.DataFrame, thresholds: Thresholds) -> dict:
-    """GAP, best efforts, EF, decoupling and the steady-run test for one cleaned running activity.
+def running_figures(
+    samples: pl.DataFrame, activities: list[slice], thresholds: Thresholds
+) -> list[dict]:
+    """GAP, best efforts, EF, decoupling and the steady-run test for cleaned running activities:
+    each of `activities` is one activity's rows in a batch's cleaned samples (keyed by ACTIVITY).
 
     Figures that look samples up by distance (grades, best efforts, per-window speeds) run on numpy
-    arrays: on a few thousand rows its searchsorted is several times faster than polars'
-    search_sorted and gather. EF and decoupling, needed only on steady runs, are polars expressions.
+    slices of the batch's arrays: on a few thousand rows its searchsorted is several times faster
+    than polars' search_sorted and gather. EF and decoupling, needed only on steady runs, are
+    polars expressions over every steady run of the batch at once.
     """
     column = samples.get_column
-    dist, step, dt_s = (column(name).to_numpy() for name in ("dist_m", "step_m", "dt_s"))
-    is_moving = column("moving").to_numpy()
-    grades = interval_grades(dist, column("ele_smooth").to_numpy(), thresholds.grade_window_m)
-    flat = np.where(is_moving, step * minetti_cost(grades) / FLAT_COST_J_KG_M, 0.0)
-    moving_time, flat_distance = np.cumsum(dt_s[is_moving]), np.cumsum(flat[is_moving])
-    moving_s = float(moving_time[-1]) if moving_time.size else 0.0
-    moving_m = float(step[is_moving].sum())
-    flat_m = float(flat_distance[-1]) if flat_distance.size else 0.0
-    elapsed = column("elapsed_s").to_numpy()
-    speed_cv = speed_variability(moving_time, flat_distance, thresholds.steady_speed_window_s)
-    steady = bool(
-        moving_s >= thresholds.steady_run_min_minutes * 60
-        and 1 - column("hr").null_count() / samples.height >= thresholds.steady_hr_coverage
-        and speed_cv is not None
-        and speed_cv < thresholds.steady_speed_cv_max
-    )
-    ef = ef_first_half = ef_second_half = None
-    if steady:
-        first_half = pl.col("first_half")
-        ef, ef_first_half, ef_second_half = (
-            samples.with_columns(
-                flat_m=pl.Series(flat),
-                first_half=pl.when(moving).then(dt).otherwise(0.0).cum_sum() <= moving_s / 2,
-            )
-            .select(
-                ef=efficiency_factor(),
-                first=efficiency_factor(first_half),
-                second=efficiency_factor(~first_half),
-            )
-            .row(0)
+    arrays = [
+        column(name).to_numpy()
+        for name in ("dist_m", "step_m", "dt_s", "moving", "ele_smooth", "elapsed_s")
+    ]
+    no_hr = column("hr").is_null().to_numpy()
+    keys = column(ACTIVITY).to_numpy()
+    flat_all = np.zeros(samples.height)
+    first_half_all = np.zeros(samples.height, dtype=bool)
+    steady_rows = np.zeros(samples.height, dtype=bool)
+    figures = []
+    for rows in activities:
+        dist, step, dt_s, is_moving, ele_smooth, elapsed = (array[rows] for array in arrays)
+        grades = interval_grades(dist, ele_smooth, thresholds.grade_window_m)
+        flat = np.where(is_moving, step * minetti_cost(grades) / FLAT_COST_J_KG_M, 0.0)
+        moving_time, flat_distance = np.cumsum(dt_s[is_moving]), np.cumsum(flat[is_moving])
+        moving_s = float(moving_time[-1]) if moving_time.size else 0.0
+        moving_m = float(step[is_moving].sum())
+        flat_m = float(flat_distance[-1]) if flat_distance.size else 0.0
+        speed_cv = speed_variability(moving_time, flat_distance, thresholds.steady_speed_window_s)
+        steady = bool(
+            moving_s >= thresholds.steady_run_min_minutes * 60
+            and 1 - np.count_nonzero(no_hr[rows]) / dist.size >= thresholds.steady_hr_coverage
+            and speed_cv is not None
+            and speed_cv < thresholds.steady_speed_cv_max
         )
+        if steady:
+            flat_all[rows] = flat
+            first_half_all[rows] = np.cumsum(np.where(is_moving, dt_s, 0.0)) <= moving_s / 2
+            steady_rows[rows] = True
+        figures.append(
+            {
+                "pace_s_per_km": 1000 * moving_s / moving_m if moving_m > 0 else None,
+                "gap_s_per_km": 1000 * moving_s / flat_m if flat_m > 0 else None,
+                **{
+                    name: best_effort_s(dist, elapsed, metres)
+                    for name, metres in BEST_EFFORTS_M.items()
+                },
+                "is_steady": steady,
+            }
+        )
+    efs = steady_efficiency(samples, flat_all, first_half_all, steady_rows)
+    for rows, found in zip(activities, figures, strict=True):
+        ef, ef_first_half, ef_second_half = efs.get(int(keys[rows.start]), (None, None, None))
+        found |= {"ef": finite(ef), "decoupling_pct": decoupling_pct(ef_first_half, ef_second_half)}
+    return figures
+
+
+def steady_efficiency(
+    samples: pl.DataFrame, flat_m: np.ndarray, first_half: np.ndarray, steady: np.ndarray
+) -> dict[int, tuple[float | None, float | None, float | None]]:
+    """EF over the whole run, its first half and its second half of moving time, by activity, for
+    the activities whose rows are `steady` (`flat_m`: each interval's flat-equivalent metres)."""
+    if not steady.any():
+        return {}
+    in_first_half = pl.col("first_half")
     return {
-        "pace_s_per_km": 1000 * moving_s / moving_m if moving_m > 0 else None,
-        "gap_s_per_km": 1000 * moving_s / flat_m if flat_m > 0 else None,
-        **{name: best_effort_s(dist, elapsed, metres) for name, metres in BEST_EFFORTS_M.items()},
-        "ef": finite(ef),
-        "decoupling_pct": decoupling_pct(ef_first_half, ef_second_half),
-        "is_steady": steady,
+        key: (ef, first, second)
+        for key, ef, first, second in samples.with_columns(
+            flat_m=pl.Series(flat_m), first_half=pl.Series(first_half)
+        )
+        .filter(pl.Series(steady))
+        .group_by(ACTIVITY)
+        .agg(
+            ef=efficiency_factor(),
+            first=efficiency_factor(in_first_half),
+            second=efficiency_factor(~in_first_half),
+        )
+        .rows()
     }

@@ -11,15 +11,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import polars as pl
 
-from pipelines.activity.summarize import ActivitySummary, summarize
+from pipelines.activity.summarize import (
+    ActivitySummary,
+    Summarized,
+    SummaryInput,
+    summarize_many,
+)
 from pipelines.ingest.inbox import raw_path
 from pipelines.ingest.registry import (
     TO_PARSE,
     TO_PARSE_ORDER,
     FileOutcome,
     FileRef,
+    parse_or_reject,
     record_outcomes,
     to_parse_params,
 )
@@ -115,30 +122,70 @@ def _add_form(activity: ParsedActivity, activity_id: str, result: BatchResult) -
     )
 
 
-def parse_job(job: ActivityJob, thresholds: Thresholds, result: BatchResult) -> None:
-    """Parse one file into `result`; a file that yields nothing records why, never raises."""
+@dataclass(frozen=True)
+class ParsedFile:
+    """One file's activities with their source, and why any member of an export was left out."""
+
+    job: ActivityJob
+    activities: list[tuple[ParsedActivity, str]]
+    left_out: list[str]
+
+    def inputs(self) -> list[SummaryInput]:
+        """The file's activities to summarise, with the roster's figures for its athlete."""
+        job = self.job
+        return [
+            SummaryInput(activity, job.time_zone, job.hr_rest, job.hr_max, job.sex)
+            for activity, _ in self.activities
+        ]
+
+
+def read_job(job: ActivityJob) -> ParsedFile | FileOutcome:
+    """The file's activities, or the outcome of a file that yields none; never raises."""
+    return parse_or_reject(
+        job, lambda: ParsedFile(job, *_activities_of(job, Path(job.raw_path).read_bytes()))
+    )
+
+
+def summarize_file(
+    parsed: ParsedFile, thresholds: Thresholds
+) -> list[Summarized | ParseError] | FileOutcome:
+    """The file's activities summarised on their own, or the outcome of a file whose summary
+    failed unexpectedly."""
+    return parse_or_reject(parsed.job, lambda: summarize_many(parsed.inputs(), thresholds))
+
+
+def summarize_files(
+    files: list[ParsedFile], thresholds: Thresholds
+) -> list[list[Summarized | ParseError] | FileOutcome]:
+    """Every file's activities summarised in one batch, each file's in its own list; each file on
+    its own when the batch fails unexpectedly, so one bad file cannot cost the others."""
     try:
-        data = Path(job.raw_path).read_bytes()
-        activities, left_out = _activities_of(job, data)
-        parsed, refused = [], []
-        for activity, source in activities:
-            try:
-                summary = summarize(
-                    activity, job.time_zone, thresholds, job.hr_rest, job.hr_max, job.sex
-                )
-            except ParseError as err:  # one impossible leg must not cost the file its others
-                refused.append(err)
-                continue
-            parsed.append((summary, source, activity))
-        if not parsed and refused:
-            raise refused[0]
-    except ParseError as err:
-        result.outcomes.append(FileOutcome.rejected(job, err.reason, err.hint))
+        summaries = summarize_many([item for f in files for item in f.inputs()], thresholds)
+    except Exception:  # each file alone says which failed, and why
+        return [summarize_file(parsed, thresholds) for parsed in files]
+    ends = np.cumsum([len(parsed.activities) for parsed in files]).tolist()
+    return [summaries[end - len(f.activities) : end] for f, end in zip(files, ends, strict=True)]
+
+
+def _add_file(
+    parsed: ParsedFile,
+    summaries: list[Summarized | ParseError],
+    result: BatchResult,
+    samples: list[tuple[str, pl.DataFrame]],
+) -> None:
+    """The file's activities into `result` and their samples into `samples` (with their ids); a
+    ParseError refuses only its activity, a file whose every activity is refused is rejected."""
+    job = parsed.job
+    refused = [found for found in summaries if isinstance(found, ParseError)]
+    kept = [
+        (found, source, activity)
+        for found, (activity, source) in zip(summaries, parsed.activities, strict=True)
+        if not isinstance(found, ParseError)
+    ]
+    if not kept and refused:
+        result.outcomes.append(FileOutcome.rejected(job, refused[0].reason, refused[0].hint))
         return
-    except Exception as err:  # one file no parser foresaw must not stop the whole club's run
-        result.outcomes.append(FileOutcome.unexpected(job, err))
-        return
-    for index, ((summary, samples), source, activity) in enumerate(parsed):
+    for index, ((summary, cleaned), source, activity) in enumerate(kept):
         activity_id = f"{job.sha256[:16]}-{index}"
         _add_form(activity, activity_id, result)
         result.activities.append(
@@ -150,19 +197,48 @@ def parse_job(job: ActivityJob, thresholds: Thresholds, result: BatchResult) -> 
                 source=source,
             )
         )
-        result.samples.append(samples.with_columns(activity_id=pl.lit(activity_id)))
-    notes = left_out + [f"activity left out: {err.reason}" for err in refused]
+        samples.append((activity_id, cleaned))
+    notes = parsed.left_out + [f"activity left out: {err.reason}" for err in refused]
     result.outcomes.append(
-        FileOutcome.ingested(job, len(parsed), [(None, None, reason) for reason in notes])
+        FileOutcome.ingested(job, len(kept), [(None, None, reason) for reason in notes])
     )
+
+
+def parse_job(job: ActivityJob, thresholds: Thresholds, result: BatchResult) -> None:
+    """Parse one file into `result` (a batch of one); a file that yields nothing records why."""
+    _parse_into([job], thresholds, result)
 
 
 def parse_batch(jobs: list[ActivityJob], thresholds: Thresholds) -> BatchResult:
     """Worker entry point: parse a batch of files (runs in a spawned process)."""
     result = BatchResult()
-    for job in jobs:
-        parse_job(job, thresholds, result)
+    _parse_into(jobs, thresholds, result)
     return result
+
+
+def _parse_into(jobs: list[ActivityJob], thresholds: Thresholds, result: BatchResult) -> None:
+    """Parse every file, summarise all their activities at once, then record each file's outcome
+    in the order of `jobs`; the batch's samples become one frame."""
+    read = [read_job(job) for job in jobs]
+    files = [found for found in read if isinstance(found, ParsedFile)]
+    summaries = iter(summarize_files(files, thresholds))
+    samples: list[tuple[str, pl.DataFrame]] = []
+    for found in read:
+        if isinstance(found, FileOutcome):
+            result.outcomes.append(found)
+            continue
+        summarised = next(summaries)
+        if isinstance(summarised, FileOutcome):
+            result.outcomes.append(summarised)
+            continue
+        _add_file(found, summarised, result, samples)
+    if samples:
+        ids = np.repeat([activity_id for activity_id, _ in samples], [s.height for _, s in samples])
+        result.samples.append(
+            pl.concat((frame for _, frame in samples), how="diagonal_relaxed").with_columns(
+                activity_id=pl.Series(ids)
+            )
+        )
 
 
 class Backlog:
