@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -83,9 +84,11 @@ def disk_bytes(path: Path) -> int:
     return total
 
 
-def _stage(args: list[str], log: Path) -> tuple[float, float]:
-    """Run one build stage in a fresh process; returns (seconds, peak RSS of its process tree, MB)."""
+def _stage(args: list[str], log: Path) -> tuple[float, float, float]:
+    """Run one build stage in a fresh process; returns (seconds, CPU seconds of its process tree,
+    peak RSS of that tree in MB)."""
     command = [sys.executable, "-m", "benchmarks.clubs", "--stage", *args]
+    cpu_before = _children_cpu_s()
     started = time.perf_counter()
     with (
         open(log, "w") as out,
@@ -98,7 +101,13 @@ def _stage(args: list[str], log: Path) -> tuple[float, float]:
             f"building the benchmark club failed at '{args[0]}' (exit {process.returncode}); "
             f"the end of {log}:\n{log.read_text()[-3000:]}"
         )
-    return time.perf_counter() - started, peak.peak_mb
+    return time.perf_counter() - started, _children_cpu_s() - cpu_before, peak.peak_mb
+
+
+def _children_cpu_s() -> float:
+    """CPU seconds (user + system) of every ended process this one waited for, and theirs."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def ensure_club(home: Path, size: ClubSize) -> dict:
@@ -115,14 +124,14 @@ def ensure_club(home: Path, size: ClubSize) -> dict:
         f"one GPS point a minute); progress in {home}/generate.log and {home}/ingest.log",
         flush=True,
     )
-    generate_s, _ = _stage(
+    generate_s, _, _ = _stage(
         ["generate", str(home), str(size.athletes), str(size.weeks)], home / "generate.log"
     )
     summary = json.loads((home / "generate.log").read_text().strip().splitlines()[-1])
     print(
         f"  generated {summary['activity_files']} activity files in {generate_s:.0f} s", flush=True
     )
-    ingest_s, ingest_peak_mb = _stage(["ingest", str(home)], home / "ingest.log")
+    ingest_s, ingest_cpu_s, ingest_peak_mb = _stage(["ingest", str(home)], home / "ingest.log")
     files = summary["activity_files"] + summary["strength_files"]
     built = {
         **asdict(size),
@@ -130,6 +139,7 @@ def ensure_club(home: Path, size: ClubSize) -> dict:
         "generate_s": round(generate_s, 1),
         "ingest_s": round(ingest_s, 1),
         "ingest_files_per_s": round(files / ingest_s, 1),
+        "ingest_cpu_s": round(ingest_cpu_s, 1),
         "ingest_peak_rss_mb": round(ingest_peak_mb, 1),
         "disk_gb": {
             part: round(disk_bytes(home / part) / 1024**3, 2) for part in ("inbox", "raw", "club")
