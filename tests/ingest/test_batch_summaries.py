@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.ingest import activities
 from pipelines.ingest.activities import ActivityJob, BatchResult, parse_batch
+from pipelines.parsers.activity import activity_file
 from pipelines.settings import Thresholds
 
 RUN = "gpx/garmin-connect_run_hr.gpx"  # one run with GPS
@@ -66,10 +67,11 @@ def test_a_batch_gives_each_file_the_rows_it_gets_alone(realdata: Path) -> None:
 
 
 def test_a_batch_types_its_files_points_together_as_each_file_alone(
-    realdata: Path, tmp_path: Path
+    realdata: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GPX, TCX (one gzipped) and FIT; a GPX with untimed points, checked on its own; a route, a
-    # copy cut short (salvaged) and a file that is no activity file
+    # GPX, TCX (one gzipped, one of 384 points typed at once) and FIT; a GPX with untimed points,
+    # checked on its own; a route, a copy cut short (salvaged) and a file that is no activity file
+    monkeypatch.setattr(activity_file, "BATCHED_POINTS", 350)
     cut = tmp_path / "cut-short.gpx"
     cut.write_bytes((realdata / RUN).read_bytes()[:20_000])
     junk = tmp_path / "junk.gpx"
