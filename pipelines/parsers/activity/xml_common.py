@@ -306,7 +306,10 @@ def point_texts(readers: list[PointReader]) -> tuple[pl.DataFrame, list[int]]:
     sizes = np.asarray([piece[2] for _, piece in pieces], np.int64)
     # row of each point: its piece's start in the frames, plus its place in the piece
     rows = np.repeat(np.asarray(starts, np.int64) - (np.cumsum(sizes) - sizes), sizes)
-    texts_frame = pl.concat([read, *run_frames])[rows + np.arange(sizes.sum())]
+    rows += np.arange(len(rows))
+    texts_frame = pl.concat([read, *run_frames])
+    if not np.array_equal(rows, np.arange(texts_frame.height)):  # in order already, as usual
+        texts_frame = texts_frame[rows]
     return texts_frame.hstack(
         [
             pl.Series("segment", np.repeat([piece[3] for _, piece in pieces], sizes), pl.Int64),
@@ -440,17 +443,18 @@ def _checks() -> tuple[pl.Expr, ...]:
 OFFSET_TYPED, UTC_TYPED = _typed(offset_utc_time), _typed(utc_time)
 SAMPLES, CHECKS = _samples(), _checks()
 CHECK_NAMES = tuple(check.meta.output_name() for check in CHECKS)
-# Per point, for the files whose every point was read (`UNREAD` none): the one check left.
+# Per point, for the files whose every point was read (`_all_read`): the one check left.
 NAIVE_TIME = (~pl.col("t_text").str.contains(OFFSET_SUFFIX)).fill_null(False).alias("naive_time")
-# A point not read cleanly: no time with an offset, or a value given whose sample is null (its text
-# is blank or malformed, or the value out of range).
-UNREAD = pl.any_horizontal(
-    pl.col("t").is_null(),
-    *(
-        pl.col(name).is_not_null() & ~_valid(name, pl.col(f"{name}_value")).fill_null(False)
+
+
+def _all_read(text: pl.DataFrame, samples: pl.DataFrame) -> bool:
+    """Whether every point has a time with an offset, and every value given is valid: a sample is
+    null only where its text is (a text that is blank or malformed, or a value out of range, gives
+    a null sample)."""
+    return samples.get_column("t").null_count() == 0 and all(
+        samples.get_column(name).null_count() == text.get_column(name).null_count()
         for name in NUMERIC
-    ),
-).alias("unread")
+    )
 
 
 Points = tuple[pl.DataFrame, list[str]]  # a file's typed samples and its warnings
@@ -463,24 +467,23 @@ def samples_from_points(readers: list[PointReader]) -> list[Points]:
     counted, and times without an offset read in a second pass."""
     text, sizes = point_texts(readers)
     read = (
-        text.lazy()
-        .with_columns(OFFSET_TYPED)
-        .select(*SAMPLES, UNREAD, NAIVE_TIME)
-        .collect(engine=ENGINE)
+        text.lazy().with_columns(OFFSET_TYPED).select(*SAMPLES, NAIVE_TIME).collect(engine=ENGINE)
     )
-    reader_of = np.repeat(np.arange(len(readers)), sizes)
-    unread, naive = (
-        np.bincount(reader_of, read.get_column(flag).to_numpy(), len(readers)).astype(np.int64)
-        for flag in ("unread", "naive_time")
-    )
-    samples = read.select(SAMPLE_COLUMNS)
+    naive = np.bincount(
+        np.repeat(np.arange(len(readers)), sizes),
+        read.get_column("naive_time").to_numpy(),
+        len(readers),
+    ).astype(np.int64)
+    samples = pl.DataFrame([read.get_column(name) for name in SAMPLE_COLUMNS])
+    every_point_read = _all_read(text, read)
     found, start = [], 0
-    for size, unread_points, naive_times in zip(sizes, unread, naive, strict=True):
-        if unread_points:
-            found.append(_checked_samples(text.slice(start, size)))
-        else:
+    for size, naive_times in zip(sizes, naive, strict=True):
+        file_text, file_samples = text.slice(start, size), samples.slice(start, size)
+        if every_point_read or _all_read(file_text, file_samples):
             checks = dict.fromkeys(CHECK_NAMES, 0) | {"naive_times": int(naive_times)}
-            found.append((samples.slice(start, size), _point_warnings(checks)))
+            found.append((file_samples, _point_warnings(checks)))
+        else:
+            found.append(_checked_samples(file_text))
         start += size
     return found
 
