@@ -308,7 +308,7 @@ def point_texts(readers: list[PointReader]) -> tuple[pl.DataFrame, list[int]]:
     rows = np.repeat(np.asarray(starts, np.int64) - (np.cumsum(sizes) - sizes), sizes)
     rows += np.arange(len(rows))
     texts_frame = pl.concat([read, *run_frames])
-    if not np.array_equal(rows, np.arange(texts_frame.height)):  # in order already, as usual
+    if not np.array_equal(rows, np.arange(texts_frame.height)):  # usually in order already
         texts_frame = texts_frame[rows]
     return texts_frame.hstack(
         [
