@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import partial
+from itertools import repeat
 from pathlib import Path
 
 import duckdb
@@ -37,8 +39,9 @@ from pipelines.ingest.tables import (
     ACTIVITY_SAMPLES,
     ATHLETES,
 )
-from pipelines.parsers.activity.activity_file import parse_activity_file
+from pipelines.parsers.activity.activity_file import ActivityFile, read_activity_file
 from pipelines.parsers.activity.strava_export import parse_strava_export
+from pipelines.parsers.activity.xml_common import Points, samples_from_points
 from pipelines.parsers.schemas import ParsedActivity, ParseError
 from pipelines.settings import Settings, Thresholds
 from pipelines.warehouse import append_rows, table_exists, transaction
@@ -97,14 +100,15 @@ class BatchResult:
     outcomes: list[FileOutcome] = field(default_factory=list)
 
 
-def _activities_of(
-    job: ActivityJob, data: bytes
-) -> tuple[list[tuple[ParsedActivity, str]], list[str]]:
-    """The file's activities with their source, and why any member of an export was left out."""
+def _read(job: ActivityJob) -> ActivityFile | ParsedFile:
+    """The file read as far as it can be on its own: an activity file up to its points' typing,
+    an export wholly (its members are parsed one by one)."""
+    data = Path(job.raw_path).read_bytes()
     if job.kind != "strava_export":
-        return [(a, "file") for a in parse_activity_file(job.original_name, data)], []
+        return read_activity_file(job.original_name, data)
     source, found, problems = parse_strava_export(data)
-    return (
+    return ParsedFile(
+        job,
         [(activity, source) for _, activity in found],
         [f"{member}: {err.reason}" for member, err in problems],
     )
@@ -139,11 +143,27 @@ class ParsedFile:
         ]
 
 
-def read_job(job: ActivityJob) -> ParsedFile | FileOutcome:
-    """The file's activities, or the outcome of a file that yields none; never raises."""
-    return parse_or_reject(
-        job, lambda: ParsedFile(job, *_activities_of(job, Path(job.raw_path).read_bytes()))
-    )
+def read_jobs(jobs: list[ActivityJob]) -> list[ParsedFile | FileOutcome]:
+    """Each file's activities, or the outcome of a file that yields none; never raises. The files
+    are read one by one, then the points of those that await it typed together; each file's on its
+    own when that fails unexpectedly, so one bad file cannot cost the others."""
+    read = [parse_or_reject(job, partial(_read, job)) for job in jobs]
+    waiting = [found.points for found in read if isinstance(found, ActivityFile) and found.points]
+    typed: Iterator[Points | None]
+    try:
+        typed = iter(samples_from_points([points.reader for points in waiting]))
+    except Exception:  # each file alone says which failed, and why
+        typed = repeat(None)
+    return [
+        parse_or_reject(job, partial(_finished, job, found, next(typed) if found.points else None))
+        if isinstance(found, ActivityFile)
+        else found
+        for job, found in zip(jobs, read, strict=True)
+    ]
+
+
+def _finished(job: ActivityJob, read: ActivityFile, typed: Points | None) -> ParsedFile:
+    return ParsedFile(job, [(activity, "file") for activity in read.finish(typed)], [])
 
 
 def summarize_file(
@@ -219,7 +239,7 @@ def parse_batch(jobs: list[ActivityJob], thresholds: Thresholds) -> BatchResult:
 def _parse_into(jobs: list[ActivityJob], thresholds: Thresholds, result: BatchResult) -> None:
     """Parse every file, summarise all their activities at once, then record each file's outcome
     in the order of `jobs`; the batch's samples become one frame."""
-    read = [read_job(job) for job in jobs]
+    read = read_jobs(jobs)
     files = [found for found in read if isinstance(found, ParsedFile)]
     summaries = iter(summarize_files(files, thresholds))
     samples: list[tuple[str, pl.DataFrame]] = []

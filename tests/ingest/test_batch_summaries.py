@@ -6,8 +6,11 @@ import hashlib
 from pathlib import Path
 
 import polars as pl
+import pytest
 
-from pipelines.ingest.activities import ActivityJob, parse_batch
+from pipelines.ingest import activities
+from pipelines.ingest.activities import ActivityJob, BatchResult, parse_batch
+from pipelines.parsers.activity import activity_file
 from pipelines.settings import Thresholds
 
 RUN = "gpx/garmin-connect_run_hr.gpx"  # one run with GPS
@@ -61,3 +64,62 @@ def test_a_batch_gives_each_file_the_rows_it_gets_alone(realdata: Path) -> None:
     assert together.outcomes == [o for result in alone for o in result.outcomes]
     assert together.activities == [row for result in alone for row in result.activities]
     assert together.samples[0].equals(pl.concat([result.samples[0] for result in alone]))
+
+
+def test_a_batch_types_its_files_points_together_as_each_file_alone(
+    realdata: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GPX, TCX (one gzipped, one of 384 points typed at once) and FIT; a GPX with untimed points,
+    # checked on its own; a route, a copy cut short (salvaged) and a file that is no activity file
+    monkeypatch.setattr(activity_file, "BATCHED_POINTS", 350)
+    cut = tmp_path / "cut-short.gpx"
+    cut.write_bytes((realdata / RUN).read_bytes()[:20_000])
+    junk = tmp_path / "junk.gpx"
+    junk.write_bytes(b"no activity here")
+    names = [
+        RUN,
+        "tcx/garmin-fr410_run_hr_3laps.tcx",
+        "gpx/gpsbabel_8-tracks_mostly-no-timestamps.gpx",
+        "fit/garmin-fenix5_run_hr_short.fit",
+        "gpx/bikerouter_planned-route_no-timestamps.gpx",
+        str(cut),
+        "tcx/garmin_run_scrubbed-gps-hr.tcx.gz",
+        str(junk),
+    ]
+    jobs = [_job(realdata, name) for name in names]
+    together = parse_batch(jobs, Thresholds())
+    alone = [parse_batch([job], Thresholds()) for job in jobs]
+    _assert_same_rows(together, alone)
+    assert [o.status for o in together.outcomes] == [
+        "ingested",
+        "ingested",
+        "ingested",
+        "ingested",
+        "rejected",
+        "ingested",
+        "ingested",
+        "rejected",
+    ]
+
+
+def test_when_typing_a_batchs_points_fails_each_file_is_typed_alone(
+    realdata: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fails(readers: list) -> list:
+        raise RuntimeError("the batch's query failed")
+
+    monkeypatch.setattr(activities, "samples_from_points", fails)
+    jobs = [_job(realdata, RUN), _job(realdata, "tcx/garmin-fr410_run_hr_3laps.tcx")]
+    together = parse_batch(jobs, Thresholds())
+    monkeypatch.undo()
+    alone = [parse_batch([job], Thresholds()) for job in jobs]
+    assert [o.status for o in together.outcomes] == ["ingested", "ingested"]
+    _assert_same_rows(together, alone)
+
+
+def _assert_same_rows(together: BatchResult, alone: list[BatchResult]) -> None:
+    assert together.outcomes == [o for result in alone for o in result.outcomes]
+    assert together.activities == [row for result in alone for row in result.activities]
+    assert together.samples[0].equals(
+        pl.concat([result.samples[0] for result in alone if result.samples])
+    )

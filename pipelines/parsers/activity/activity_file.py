@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import zlib
+from dataclasses import dataclass
 
-from pipelines.parsers.activity.gpx import parse_gpx
-from pipelines.parsers.activity.tcx import parse_tcx
+from pipelines.parsers.activity.gpx import read_gpx
+from pipelines.parsers.activity.tcx import read_tcx
+from pipelines.parsers.activity.xml_common import Points, PointsRead
 from pipelines.parsers.schemas import ParsedActivity, ParseError
 from pipelines.settings import Thresholds
 
@@ -18,6 +20,10 @@ GZIP_CUT = "the compressed file ends without its gzip checksum: its content was 
 ZIP_MAGIC = b"PK\x03\x04"
 SNIFF_BYTES = 64 * 1024
 EXPORT_HINT = "export the activity from your watch app as GPX, TCX or FIT"
+POINT_READERS = {"gpx": read_gpx, "tcx": read_tcx}
+# Files of up to this many points have theirs typed with a batch's; a larger one on its own at once,
+# so that its document is not held while the batch is read (and its typing's cost is per point).
+BATCHED_POINTS = 4096
 
 # The first element after the XML declaration, comments, processing instructions and DOCTYPE.
 _ROOT_ELEMENT = re.compile(
@@ -116,20 +122,50 @@ def sniff_format(name: str, data: bytes) -> str:
     return _format_of(_head(data))
 
 
+@dataclass
+class ActivityFile:
+    """A file read as far as it can be on its own: its activities, or (a GPX or TCX file of up to
+    BATCHED_POINTS points) its points awaiting their typing with other files' (`points`)."""
+
+    activities: list[ParsedActivity]
+    points: PointsRead | None
+    warnings: list[str]  # the file's own (gzip), before its activities'
+
+    def finish(self, typed: Points | None = None) -> list[ParsedActivity]:
+        """The file's activities, of its points `typed` with a batch's (`samples_from_points`),
+        or typed on their own when not given."""
+        if self.points is None:
+            activities = self.activities
+        elif typed is None:
+            activities = self.points.alone()
+        else:
+            activities = self.points.activities(*typed)
+        for activity in activities:
+            activity.warnings[:0] = self.warnings
+        return activities
+
+
 def parse_activity_file(
     name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> list[ParsedActivity]:
     """Every activity in one GPX, TCX or FIT file (gzipped or not), whatever its name says."""
+    return read_activity_file(name, data, max_bytes).finish()
+
+
+def read_activity_file(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> ActivityFile:
+    """One GPX, TCX or FIT file (gzipped or not), whatever its name says, read as far as it can
+    be on its own (see `ActivityFile`)."""
     if not data:
         raise ParseError("the file is empty", "export the activity again from your watch app")
     data, warnings = _decompressed(data, max_bytes)
     if not data:
         raise ParseError("the file is empty", "export the activity again from your watch app")
     kind = _format_of(data[:SNIFF_BYTES])
-    if kind == "gpx":
-        activities = parse_gpx(data)
-    elif kind == "tcx":
-        activities = parse_tcx(data)
+    if kind in POINT_READERS:
+        points = POINT_READERS[kind](data)
+        if points.reader.points <= BATCHED_POINTS:
+            return ActivityFile([], points, warnings)
+        activities = points.alone()  # typed now: its document need not wait for the batch
     elif kind == "fit":
         from pipelines.parsers.activity.fit import (
             parse_fit,  # written separately; imported only when needed
@@ -138,6 +174,4 @@ def parse_activity_file(
         activities = parse_fit(data)
     else:
         raise ParseError("this is not a GPX, TCX or FIT activity file", EXPORT_HINT)
-    for activity in activities:
-        activity.warnings[:0] = warnings
-    return activities
+    return ActivityFile(activities, None, warnings)

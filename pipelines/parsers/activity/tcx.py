@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 import numpy as np
 import polars as pl
@@ -38,14 +39,15 @@ from pipelines.parsers.activity.xml_common import (
     LON,
     PointFormat,
     PointReader,
+    PointsRead,
     T,
+    XmlDocument,
     broken_xml_error,
     extension_field,
     in_recorded_order,
     parse_number,
     parse_times,
     read_xml,
-    samples_from_points,
 )
 from pipelines.parsers.schemas import NOT_AN_ACTIVITY, ParsedActivity, ParseError, empty_samples
 
@@ -268,6 +270,11 @@ def _activity(
 def parse_tcx(data: bytes, read_runs: bool = True) -> list[ParsedActivity]:
     """Every activity in a TCX file (several for multisport files), in file order (`read_runs`:
     see `read_xml`)."""
+    return read_tcx(data, read_runs).alone()
+
+
+def read_tcx(data: bytes, read_runs: bool = True) -> PointsRead:
+    """A TCX file read but for its points' values (see `PointsRead`)."""
     doc = read_xml(data, "TrainingCenterDatabase", "TCX", POINTS, read_runs)
     ns = doc.namespace
     reader = PointReader(doc)
@@ -279,8 +286,18 @@ def parse_tcx(data: bytes, read_runs: bool = True) -> list[ParsedActivity]:
                 reader.read(track, ns + POINTS.point, group=index)
         found.append((element, laps))
     if reader.runs_unread:
-        return parse_tcx(data, read_runs=False)
-    samples, file_warnings = samples_from_points(reader)
+        return read_tcx(data, read_runs=False)
+    return PointsRead(reader, partial(_activities, doc, found))
+
+
+def _activities(
+    doc: XmlDocument,
+    found: list[tuple[etree._Element, _Laps]],
+    samples: pl.DataFrame,
+    file_warnings: list[str],
+) -> list[ParsedActivity]:
+    """The file's activities, of its typed samples, in file order."""
+    ns = doc.namespace
     if doc.damage:
         if samples.is_empty():
             raise broken_xml_error("TCX", doc.damage)

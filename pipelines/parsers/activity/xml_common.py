@@ -12,8 +12,14 @@ import numpy as np
 import polars as pl
 from lxml import etree
 
-from pipelines.parsers.activity.xml_runs import RUN_TARGET, PointPattern, PointRuns, find_runs
-from pipelines.parsers.schemas import ENGINE, SAMPLE_SCHEMA, ParseError
+from pipelines.parsers.activity.xml_runs import (
+    RUN_TARGET,
+    PointPattern,
+    PointRuns,
+    find_runs,
+    run_points,
+)
+from pipelines.parsers.schemas import ENGINE, SAMPLE_SCHEMA, ParsedActivity, ParseError
 
 # Text columns read from each point, in this order; `t` is the time text.
 FIELDS = ("t", "lat", "lon", "ele", "dist_m", "hr", "cad")
@@ -275,30 +281,55 @@ class PointReader:
         if added:
             self.pieces.append((None, start // len(FIELDS), added, self._segment, group))
 
-    def frame(self) -> pl.DataFrame:
-        """The text of every field of every point read, in order, with `segment` and `group`."""
-        width = len(FIELDS)
-        read = pl.DataFrame(
-            [
-                pl.Series(name, self.texts[i::width], dtype=pl.String)
-                for i, name in enumerate(FIELDS)
-            ]
-        )
-        parts = [
-            read.slice(first, size)
-            if run is None
-            else self.doc.runs.points(run, self.doc.run_fields[run])
-            for run, first, size, _, _ in self.pieces
+
+def point_texts(readers: list[PointReader]) -> tuple[pl.DataFrame, list[int]]:
+    """The text of every field of every point the readers read, reader after reader and each in
+    order, with `segment` and `group`; and how many points each read. The same few queries
+    however many readers: lxml's points in one frame, the runs' in one per pattern (`run_points`)."""
+    width = len(FIELDS)
+    texts = [text for reader in readers for text in reader.texts]
+    read = pl.DataFrame(
+        [pl.Series(name, texts[i::width], dtype=pl.String) for i, name in enumerate(FIELDS)]
+    )
+    pieces = [(reader, piece) for reader in readers for piece in reader.pieces]
+    runs = [
+        (reader.doc.runs, run, reader.doc.run_fields[run])
+        for reader, (run, *_) in pieces
+        if run is not None
+    ]
+    run_frames, run_starts = run_points(runs) if runs else ([], [])
+    starts, texts_before, runs_before = [], 0, iter(run_starts)
+    for reader in readers:
+        for run, first, _, _, _ in reader.pieces:
+            starts.append(texts_before + first if run is None else read.height + next(runs_before))
+        texts_before += len(reader.texts) // width
+    sizes = np.asarray([piece[2] for _, piece in pieces], np.int64)
+    # row of each point: its piece's start in the frames, plus its place in the piece
+    rows = np.repeat(np.asarray(starts, np.int64) - (np.cumsum(sizes) - sizes), sizes)
+    rows += np.arange(len(rows))
+    texts_frame = pl.concat([read, *run_frames])
+    if not np.array_equal(rows, np.arange(texts_frame.height)):  # usually in order already
+        texts_frame = texts_frame[rows]
+    return texts_frame.hstack(
+        [
+            pl.Series("segment", np.repeat([piece[3] for _, piece in pieces], sizes), pl.Int64),
+            pl.Series("group", np.repeat([piece[4] for _, piece in pieces], sizes), pl.Int64),
         ]
-        sizes = [piece[2] for piece in self.pieces]
-        return (pl.concat(parts) if parts else read).hstack(
-            [
-                pl.Series(
-                    "segment", np.repeat([piece[3] for piece in self.pieces], sizes), pl.Int64
-                ),
-                pl.Series("group", np.repeat([piece[4] for piece in self.pieces], sizes), pl.Int64),
-            ]
-        )
+    ), [reader.points for reader in readers]
+
+
+@dataclass
+class PointsRead:
+    """A GPX or TCX file read but for its points' values: the points' texts (`reader`), and how the
+    file's activities are made of their typed samples and the file's warnings (`activities`). The
+    points of many files are typed together (`samples_from_points`), a batch at a time."""
+
+    reader: PointReader
+    activities: Callable[[pl.DataFrame, list[str]], list[ParsedActivity]]
+
+    def alone(self) -> list[ParsedActivity]:
+        """The file's activities, its points typed on their own (a batch of one)."""
+        return self.activities(*samples_from_points([self.reader])[0])
 
 
 def extension_field(tag: str) -> int | None:
@@ -412,8 +443,8 @@ def _checks() -> tuple[pl.Expr, ...]:
 OFFSET_TYPED, UTC_TYPED = _typed(offset_utc_time), _typed(utc_time)
 SAMPLES, CHECKS = _samples(), _checks()
 CHECK_NAMES = tuple(check.meta.output_name() for check in CHECKS)
-# The one check left when every time was read and every value is valid (`_all_read`).
-NAIVE_TIMES = (~pl.col("t_text").str.contains(OFFSET_SUFFIX)).sum().alias("naive_times")
+# Per point, for the files whose every point was read (`_all_read`): the one check left.
+NAIVE_TIME = (~pl.col("t_text").str.contains(OFFSET_SUFFIX)).fill_null(False).alias("naive_time")
 
 
 def _all_read(text: pl.DataFrame, samples: pl.DataFrame) -> bool:
@@ -426,29 +457,57 @@ def _all_read(text: pl.DataFrame, samples: pl.DataFrame) -> bool:
     )
 
 
-def samples_from_points(reader: PointReader) -> tuple[pl.DataFrame, list[str]]:
-    """Typed samples (SAMPLE_SCHEMA plus `group` and raw `segment`) of the timed points, and file
-    warnings. One query when every point was read cleanly (nearly every file); otherwise the
-    checks are counted, and times without an offset read in a second pass."""
-    text = reader.frame()
+Points = tuple[pl.DataFrame, list[str]]  # a file's typed samples and its warnings
+
+
+def samples_from_points(readers: list[PointReader]) -> list[Points]:
+    """Each reader's typed samples (SAMPLE_SCHEMA plus `group` and raw `segment`) of its timed
+    points, and its file's warnings. One query for all the readers' points (every point of nearly
+    every file is read cleanly); a file with a point that was not is checked on its own: its checks
+    counted, and times without an offset read in a second pass."""
+    text, sizes = point_texts(readers)
+    read = (
+        text.lazy().with_columns(OFFSET_TYPED).select(*SAMPLES, NAIVE_TIME).collect(engine=ENGINE)
+    )
+    naive = np.bincount(
+        np.repeat(np.arange(len(readers)), sizes),
+        read.get_column("naive_time").to_numpy(),
+        len(readers),
+    ).astype(np.int64)
+    samples = pl.DataFrame([read.get_column(name) for name in SAMPLE_COLUMNS])
+    every_point_read = _all_read(text, read)
+    found, start = [], 0
+    for size, naive_times in zip(sizes, naive, strict=True):
+        file_text, file_samples = text.slice(start, size), samples.slice(start, size)
+        if every_point_read or _all_read(file_text, file_samples):
+            checks = dict.fromkeys(CHECK_NAMES, 0) | {"naive_times": int(naive_times)}
+            found.append((file_samples, _point_warnings(checks)))
+        else:
+            found.append(_checked_samples(file_text))
+        start += size
+    return found
+
+
+def _checked_samples(text: pl.DataFrame) -> Points:
+    """One file's samples and warnings, its checks counted (some point was not read cleanly)."""
     typed = text.lazy().with_columns(OFFSET_TYPED)
-    read = typed.select(*SAMPLES, NAIVE_TIMES).collect(engine=ENGINE)
-    if _all_read(text, read):
-        checks = dict.fromkeys(CHECK_NAMES, 0) | {"bad_time_example": None}
-        checks["naive_times"] = read.item(0, "naive_times") if read.height else 0
-    else:
+    read = typed.select(*SAMPLES, *CHECKS).collect(engine=ENGINE)
+    if read.item(0, "bad_times"):
+        typed = text.lazy().with_columns(UTC_TYPED)
         read = typed.select(*SAMPLES, *CHECKS).collect(engine=ENGINE)
-        if read.item(0, "bad_times"):
-            typed = text.lazy().with_columns(UTC_TYPED)
-            read = typed.select(*SAMPLES, *CHECKS).collect(engine=ENGINE)
-        checks = read.row(0, named=True)
-    warnings = _point_warnings(checks, typed)
+    checks = read.row(0, named=True)
+    bad = next((name for name in NUMERIC if checks[f"bad_{name}"]), None)
+    if bad is not None:
+        checks["bad_value_example"] = (
+            bad,
+            typed.filter(_malformed(bad)).select(bad).collect(engine=ENGINE).item(0, 0),
+        )
     if checks["untimed"] or checks["bad_times"]:
         read = read.filter(pl.col("t").is_not_null())
-    return pl.DataFrame([read.get_column(name) for name in SAMPLE_COLUMNS]), warnings
+    return pl.DataFrame([read.get_column(name) for name in SAMPLE_COLUMNS]), _point_warnings(checks)
 
 
-def _point_warnings(checks: dict, typed: pl.LazyFrame) -> list[str]:
+def _point_warnings(checks: dict) -> list[str]:
     warnings = []
     if checks["untimed"]:
         warnings.append(f"{checks['untimed']} points without a time were dropped")
@@ -459,13 +518,10 @@ def _point_warnings(checks: dict, typed: pl.LazyFrame) -> list[str]:
         )
     if checks["naive_times"]:
         warnings.append(f"{checks['naive_times']} times had no UTC offset: taken as UTC")
-    bad = {name: checks[f"bad_{name}"] for name in NUMERIC if checks[f"bad_{name}"]}
+    bad = sum(checks[f"bad_{name}"] for name in NUMERIC)
     if bad:
-        name = next(iter(bad))
-        example = typed.filter(_malformed(name)).select(name).collect(engine=ENGINE).item(0, 0)
-        warnings.append(
-            f"{sum(bad.values())} malformed values were ignored (such as {name} {example.strip()!r})"
-        )
+        name, example = checks["bad_value_example"]
+        warnings.append(f"{bad} malformed values were ignored (such as {name} {example.strip()!r})")
     return warnings
 
 

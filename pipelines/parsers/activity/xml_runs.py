@@ -21,7 +21,7 @@ benchmarks/RESULTS.md ("Points read by pattern").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import polars as pl
@@ -241,8 +241,6 @@ class PointRuns:
     data: bytes
     spans: list[tuple[PointPattern, int, int]]  # pattern, start and end in `data`
     sizes: list[int]  # points in each run
-    offsets: list[int]  # each run's first point among all the points of its pattern
-    _points: dict[tuple[PointPattern, int], pl.DataFrame] = field(default_factory=dict)
 
     @property
     def remainder(self) -> bytes:
@@ -261,24 +259,38 @@ class PointRuns:
                 parents[int(instruction.text)] = instruction.getparent()
         return parents if all(parent is not None for parent in parents) else None
 
-    def points(self, index: int, columns: tuple[pl.Expr, ...]) -> pl.DataFrame:
-        """Run `index`'s points as `columns` (expressions of its pattern's values), computed once
-        for all the runs of a pattern that are read with the same columns."""
-        pattern = self.spans[index][0]
-        key = (pattern, id(columns))
-        if key not in self._points:
-            self._points[key] = self._tokens(pattern).select(columns).collect(engine=ENGINE)
-        return self._points[key].slice(self.offsets[index], self.sizes[index])
 
-    def _tokens(self, pattern: PointPattern) -> pl.LazyFrame:
-        """The tokens that hold this pattern's values, one column per token (`t<index>`), a row per
-        point: its runs back to back, split at '<' (one query with the columns read from them)."""
-        text = b"".join(self.data[a:b] for p, a, b in self.spans if p is pattern)
-        return (
+RunToRead = tuple[PointRuns, int, tuple[pl.Expr, ...]]  # a document's runs, a run, its columns
+
+
+def run_points(runs: list[RunToRead]) -> tuple[list[pl.DataFrame], list[int]]:
+    """The points of `runs` (of any documents) as their columns (expressions of their pattern's
+    values, named alike): frames, and the row where each run's points start in them, one after
+    another. One query
+    per pattern and columns, for all the runs read with them: their text back to back, split at
+    '<', one column per token (`t<index>`), a row per point."""
+    alike: dict[tuple[PointPattern, int], list[int]] = {}
+    for number, (runs_of, index, columns) in enumerate(runs):
+        alike.setdefault((runs_of.spans[index][0], id(columns)), []).append(number)
+    frames, starts, row = [], [0] * len(runs), 0
+    for (pattern, _), numbers in alike.items():
+        spans = [runs[number][0].spans[runs[number][1]] for number in numbers]
+        text = b"".join(
+            runs[number][0].data[start:end]
+            for number, (_, start, end) in zip(numbers, spans, strict=True)
+        )
+        frames.append(
             pl.DataFrame([pl.Series("text", [text], pl.Binary)])
             .lazy()
             .select(_token_columns(pattern))
+            .select(runs[numbers[0]][2])
+            .collect(engine=ENGINE)
         )
+        for number in numbers:
+            runs_of, index, _ = runs[number]
+            starts[number] = row
+            row += runs_of.sizes[index]
+    return frames, starts
 
 
 @lru_cache(maxsize=64)
@@ -321,9 +333,4 @@ def find_runs(data: bytes, point: str) -> PointRuns | None:
     sizes = [data.count(b"<", start, end) // pattern.tags for pattern, start, end in spans]
     if not spans or (len(spans) > FEW_RUNS and sum(sizes) < MIN_POINTS_PER_RUN * len(spans)):
         return None
-    seen: dict[PointPattern, int] = {}
-    offsets = []
-    for (pattern, _, _), size in zip(spans, sizes, strict=True):
-        offsets.append(seen.get(pattern, 0))
-        seen[pattern] = offsets[-1] + size
-    return PointRuns(data, spans, sizes, offsets)
+    return PointRuns(data, spans, sizes)
