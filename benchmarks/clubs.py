@@ -112,31 +112,40 @@ def _children_cpu_s() -> float:
 
 def ensure_club(home: Path, size: ClubSize) -> dict:
     """The club at `home`, generated and ingested when missing; returns its build record."""
-    record = home / "BUILD.json"
+    record, generated = home / "BUILD.json", home / "GENERATED.json"
     if record.exists():
         return json.loads(record.read_text())
-    if home.exists():  # an interrupted build
-        shutil.rmtree(home)
-    home.mkdir(parents=True)
     code = code_version()  # before the build: the code that ingests the club
     print(
         f"building the benchmark club {home} ({size.athletes} athletes x {size.weeks} weeks, "
         f"one GPS point a minute); progress in {home}/generate.log and {home}/ingest.log",
         flush=True,
     )
-    generate_s, _, _ = _stage(
-        ["generate", str(home), str(size.athletes), str(size.weeks)], home / "generate.log"
-    )
-    summary = json.loads((home / "generate.log").read_text().strip().splitlines()[-1])
+    if generated.exists():  # a build interrupted after generating: ingest again from scratch
+        shutil.rmtree(home / "raw", ignore_errors=True)
+        shutil.rmtree(home / ".dagster", ignore_errors=True)
+        for database in ("warehouse.duckdb", "serving.duckdb", "warehouse.duckdb.wal"):
+            (home / database).unlink(missing_ok=True)
+        summary = json.loads(generated.read_text())
+    else:
+        if home.exists():  # interrupted while generating
+            shutil.rmtree(home)
+        home.mkdir(parents=True)
+        generate_s, _, _ = _stage(
+            ["generate", str(home), str(size.athletes), str(size.weeks)], home / "generate.log"
+        )
+        summary = json.loads((home / "generate.log").read_text().strip().splitlines()[-1])
+        summary["generate_s"] = round(generate_s, 1)
+        generated.write_text(json.dumps(summary) + "\n")
     print(
-        f"  generated {summary['activity_files']} activity files in {generate_s:.0f} s", flush=True
+        f"  generated {summary['activity_files']} activity files in {summary['generate_s']:.0f} s",
+        flush=True,
     )
     ingest_s, ingest_cpu_s, ingest_peak_mb = _stage(["ingest", str(home)], home / "ingest.log")
     files = summary["activity_files"] + summary["strength_files"]
     built = {
         **asdict(size),
         **summary,
-        "generate_s": round(generate_s, 1),
         "ingest_s": round(ingest_s, 1),
         "ingest_files_per_s": round(files / ingest_s, 1),
         "ingest_cpu_s": round(ingest_cpu_s, 1),
