@@ -14,6 +14,7 @@ coach only. The last line is JSON; ratio_vs_baseline = worst p95 (miss) / the 10
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import statistics
@@ -46,7 +47,6 @@ def calls(athlete_id: str) -> list[tuple[str, str, Callable[[], object]]]:
     """(function, role, call) for every public query function and every role allowed to call it."""
     from dashboard import data
     from dashboard.accounts.viewer import Viewer
-    from dashboard.data import athlete as athlete_queries
 
     coach = Viewer("coach", "coach", None)
     member = Viewer("member", "member", athlete_id)
@@ -55,8 +55,11 @@ def calls(athlete_id: str) -> list[tuple[str, str, Callable[[], object]]]:
         for name in data.__all__
         if callable(getattr(data, name)) and not isinstance(getattr(data, name), type)
     ]
-    # the functions of dashboard.data.athlete take the athlete a coach chooses; members call them too
-    per_athlete = [n for n in functions if getattr(data, n).__module__ == athlete_queries.__name__]
+    # the functions that take the athlete a coach chooses (an `athlete_id` parameter, in any module
+    # of dashboard.data); members call them too
+    per_athlete = [
+        n for n in functions if "athlete_id" in inspect.signature(getattr(data, n)).parameters
+    ]
     club = [n for n in functions if n not in per_athlete and n not in EITHER_ROLE]
     found: list[tuple[str, str, Callable[[], object]]] = []
     for name in sorted(club):
