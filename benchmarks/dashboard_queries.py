@@ -58,7 +58,9 @@ def calls(athlete_id: str) -> list[tuple[str, str, Callable[[], object]]]:
     # the functions that take the athlete a coach chooses (an `athlete_id` parameter, in any module
     # of dashboard.data); members call them too
     per_athlete = [
-        n for n in functions if "athlete_id" in inspect.signature(getattr(data, n)).parameters
+        n
+        for n in functions
+        if n not in EITHER_ROLE and "athlete_id" in inspect.signature(getattr(data, n)).parameters
     ]
     club = [n for n in functions if n not in per_athlete and n not in EITHER_ROLE]
     found: list[tuple[str, str, Callable[[], object]]] = []
