@@ -170,15 +170,22 @@ def record_build(con: duckdb.DuckDBPyConnection, plan: BuildPlan) -> None:
         con.sql(f"create or replace table {ATHLETE_STATE_TABLE} as from _new_athlete_state")
 
 
-def rebuild_for_athletes(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
+def rebuild_for_athletes(
+    con: duckdb.DuckDBPyConnection, name: str, sql: str, athletes: frozenset[str | None]
+) -> None:
     """Replace the affected athletes' rows of table `name` with its SELECT's rows for them.
 
     Rows without an athlete (a club file's row in the file registry) count as one more athlete:
-    an affected NULL rebuilds them.
+    an affected None rebuilds them. The athletes are a constant list, not a join with
+    `_affected_athletes`: DuckDB pushes a constant filter through the model's aggregates and
+    windows down to its table scans (a semi join it applies only to the finished result: at
+    2,000 athletes `mart_athlete_runs` took 0.27 s for five athletes that way, 0.09 s this way).
     """
-    affected = (
-        f"exists (select 1 from {AFFECTED_TABLE} a where a.{KEY} is not distinct from t.{KEY})"  # noqa: S608
-    )
+    affected = f"(list_contains($athletes, t.{KEY}) or (t.{KEY} is null and $with_none))"
+    params = {"athletes": sorted(a for a in athletes if a is not None), "with_none": None in athletes}
     with transaction(con):
-        con.sql(f"delete from {ident(name)} t where {affected}")  # noqa: S608
-        con.sql(f"insert into {ident(name)} by name select * from ({sql}\n) t where {affected}")  # noqa: S608
+        con.sql(f"delete from {ident(name)} t where {affected}", params=params)  # noqa: S608
+        con.sql(
+            f"insert into {ident(name)} by name select * from ({sql}\n) t where {affected}",  # noqa: S608
+            params=params,
+        )

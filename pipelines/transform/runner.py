@@ -266,7 +266,7 @@ class ModelGraph:
                 started = time.perf_counter()
                 incremental = per_athlete and model.incremental is not None
                 if incremental:
-                    rebuild_for_athletes(con, name, model.sql)
+                    rebuild_for_athletes(con, name, model.sql, plan.athletes)
                 elif isinstance(model, SqlModel):
                     run_sql_model(con, model)
                 else:
