@@ -196,7 +196,9 @@ METHODS: tuple[Method, ...] = (
         "its athletes, athlete-weeks and cases.",
         source="mart_injury_adjusted (int_injury_athlete_weeks).",
         limits="Observational. Needs adjusted_min_athletes athletes; a band without cases is "
-        "not estimable; Wald intervals can be too narrow with few athletes; cases in a week "
+        "not estimable; a previous injury or a sex with no cases in its athlete-weeks or in the "
+        "others has no finite effect (separation): it is left out and named "
+        "(covariates_left_out); Wald intervals can be too narrow with few athletes; cases in a week "
         "without running hours at risk cannot enter a rate model (cases_without_hours).",
         settings=("adherence_lag_weeks", "adjusted_min_athletes"),
     ),

@@ -43,13 +43,15 @@ st.caption(
     "with all their weeks, because one runner's repeated injuries are not independent; the table's "
     "exact conditional CI assumes they are). Adjusted: a Poisson GEE on athlete-weeks with running "
     "hours at risk as exposure, adjusted for a previous injury, the previous week's running km, age "
-    "and sex, with robust CIs clustered by athlete (independence working correlation). Both are "
+    "and sex where the data allow, with robust CIs clustered by athlete (independence working correlation). Both are "
     "observational associations."
 )
 for row in adjusted.filter(pl.col("not_estimable").is_not_null()).iter_rows(named=True):
     st.info(
         f"Adjusted rate ratio, {row['group_label']} vs {row['reference_group']}: {row['not_estimable']}."
     )
+for note in adjusted["covariates_left_out"].drop_nulls().unique(maintain_order=True):
+    st.info(f"Adjusted rate ratios: {note}.")
 ui.table(
     incidence.drop("case_definition").with_columns(
         pl.col("comparison").replace_strict(COMPARISONS, default=pl.col("comparison"))

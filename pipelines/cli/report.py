@@ -98,7 +98,9 @@ def _adjusted_line(adjusted: dict | None) -> str:
         f"adjusted rate ratio {_num(adjusted['irr'], 2)} (95% CI {_num(adjusted['ci_low'], 2)} to "
         f"{_num(adjusted['ci_high'], 2)}; {adjusted['athletes']} athletes, "
         f"{adjusted['athlete_weeks']} athlete-weeks, {adjusted['cases']} cases; adjusted for "
-        f"{adjusted['adjusted_for']}; {adjusted['model']})"
+        f"{adjusted['adjusted_for']}; "
+        + (f"{adjusted['covariates_left_out']}; " if adjusted["covariates_left_out"] else "")
+        + f"{adjusted['model']})"
     )
 
 

@@ -8,6 +8,7 @@ SELECT
     cases,
     cases_without_hours,
     adjusted_for,
+    covariates_left_out,
     model,
     ci_method,
     design,

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 import streamlit.runtime.context
 from streamlit.testing.v1 import AppTest
@@ -287,6 +288,26 @@ def test_upload_goes_to_the_members_own_inbox(fresh_club: DashClub, realdata: Pa
     assert any("Received evening run.gpx" in s.value for s in at.success)
     assert any("fake.gpx does not contain what a .gpx file should" in e.value for e in at.error)
     assert "pending until the next run" in shown(at)
+
+
+def test_injuries_page_names_a_covariate_the_adjusted_model_left_out(
+    fresh_club: DashClub,
+) -> None:
+    note = (
+        "not adjusted for a previous injury because no case fell in the 13 athlete-weeks "
+        "without a previous injury, so its effect cannot be estimated"
+    )
+    con = duckdb.connect(str(fresh_club.serving))
+    con.execute(
+        "UPDATE mart_injury_adjusted SET covariates_left_out = $note "
+        "WHERE case_definition = 'running_related_injury'",
+        {"note": note},
+    )
+    con.close()
+    at = open_page(login(*COACH), "injuries")
+    assert not at.exception, at.exception
+    # one note for the fit both bands share
+    assert [i.value for i in at.info if note in i.value] == [f"Adjusted rate ratios: {note}."]
 
 
 def test_missing_serving_file_shows_how_to_publish(fresh_club: DashClub) -> None:

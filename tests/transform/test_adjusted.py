@@ -71,18 +71,14 @@ def _adjusted(tmp_path: Path, weeks: pl.DataFrame) -> dict[str, dict]:
     return {r["group_label"]: r for r in out.to_dicts()}
 
 
-@pytest.mark.parametrize(("seed", "athletes"), [(4, ATHLETES), (9, 400)])
-def test_rate_ratios_match_statsmodels_called_directly(
-    tmp_path: Path, seed: int, athletes: int
-) -> None:
-    weeks = _athlete_weeks(seed, athletes)
-    got = _adjusted(tmp_path, weeks)
+def _statsmodels_ratios(weeks: pl.DataFrame, covariates: str) -> dict[str, tuple]:
+    """Each band's rate ratio and Wald 95% bounds vs low from statsmodels' GEE formula API, adjusted
+    for `covariates` (formula terms)."""
     frame = weeks.with_columns(
         pl.col("previous_injury").cast(pl.Int64), pl.col("age_years").cast(pl.Float64)
     ).to_pandas()
     expected = smf.gee(
-        "cases ~ C(adherence_band, Treatment('low')) + previous_injury + I(previous_week_km / 10)"
-        " + I(age_years / 10) + C(sex)",
+        f"cases ~ C(adherence_band, Treatment('low')) + {covariates}",
         groups="athlete_id",
         data=frame,
         offset=np.log(frame["hours_at_risk"]),
@@ -90,12 +86,26 @@ def test_rate_ratios_match_statsmodels_called_directly(
         cov_struct=sm.cov_struct.Independence(),
     ).fit()
     bounds = np.exp(expected.conf_int())
+    terms = {band: f"C(adherence_band, Treatment('low'))[T.{band}]" for band in ("high", "medium")}
+    return {
+        band: (np.exp(expected.params[t]), bounds.loc[t, 0], bounds.loc[t, 1])
+        for band, t in terms.items()
+    }
+
+
+@pytest.mark.parametrize(("seed", "athletes"), [(4, ATHLETES), (9, 400)])
+def test_rate_ratios_match_statsmodels_called_directly(
+    tmp_path: Path, seed: int, athletes: int
+) -> None:
+    weeks = _athlete_weeks(seed, athletes)
+    got = _adjusted(tmp_path, weeks)
+    expected = _statsmodels_ratios(
+        weeks, "previous_injury + I(previous_week_km / 10) + I(age_years / 10) + C(sex)"
+    )
     for band in ("high", "medium"):
-        term = f"C(adherence_band, Treatment('low'))[T.{band}]"
         row = got[band]
-        assert row["irr"] == pytest.approx(np.exp(expected.params[term]), rel=1e-6)
-        assert (row["ci_low"], row["ci_high"]) == pytest.approx(
-            (bounds.loc[term, 0], bounds.loc[term, 1]), rel=1e-6
+        assert (row["irr"], row["ci_low"], row["ci_high"]) == pytest.approx(
+            expected[band], rel=1e-6
         )
         assert (row["athletes"], row["athlete_weeks"], row["cases"]) == (
             athletes,
@@ -107,8 +117,73 @@ def test_rate_ratios_match_statsmodels_called_directly(
             "a previous injury, the previous week's running km (per 10 km), age (per 10 years), "
             "sex (M vs F)"
         )
+        assert row["covariates_left_out"] is None
         assert row["design"].startswith("observational")
         assert "independence working correlation" in row["model"]
+
+
+FIRST_WEEK = pl.int_range(pl.len()) % WEEKS == 0  # _athlete_weeks' rows run athlete by athlete
+MALE = pl.col("athlete_id").is_in(["a000", "a001", "a002"])
+
+
+@pytest.mark.parametrize(
+    ("separated", "covariates", "adjusted_for", "note"),
+    [
+        (
+            # no previous injury only in each athlete's first week, and no case in those weeks
+            {
+                "previous_injury": ~FIRST_WEEK,
+                "cases": pl.when(FIRST_WEEK).then(0).otherwise(pl.col("cases")),
+            },
+            "I(previous_week_km / 10) + I(age_years / 10) + C(sex)",
+            "the previous week's running km (per 10 km), age (per 10 years), sex (M vs F)",
+            "not adjusted for a previous injury because no case fell in the 14 athlete-weeks "
+            "without a previous injury, so its effect cannot be estimated",
+        ),
+        (
+            # three men (3 x 20 weeks) without a case
+            {
+                "sex": pl.when(MALE).then(pl.lit("M")).otherwise(pl.lit("F")),
+                "cases": pl.when(MALE).then(0).otherwise(pl.col("cases")),
+            },
+            "previous_injury + I(previous_week_km / 10) + I(age_years / 10)",
+            "a previous injury, the previous week's running km (per 10 km), age (per 10 years)",
+            "not adjusted for sex (M vs F) because no case fell in the 60 athlete-weeks of M "
+            "athletes, so its effect cannot be estimated",
+        ),
+    ],
+    ids=["previous_injury", "sex"],
+)
+def test_a_covariate_with_no_case_on_one_side_is_left_out_and_named(
+    tmp_path: Path, separated: dict, covariates: str, adjusted_for: str, note: str
+) -> None:
+    # with no case on one side the likelihood rises as that coefficient goes to infinity: no MLE
+    weeks = _athlete_weeks().with_columns(**separated)
+    got = _adjusted(tmp_path, weeks)
+    expected = _statsmodels_ratios(weeks, covariates)
+    for band in ("high", "medium"):
+        row = got[band]
+        assert row["not_estimable"] is None
+        assert (row["irr"], row["ci_low"], row["ci_high"]) == pytest.approx(
+            expected[band], rel=1e-6
+        )
+        assert row["adjusted_for"] == adjusted_for
+        assert row["covariates_left_out"] == note
+
+
+def test_collinear_covariates_are_not_estimable_and_named(tmp_path: Path) -> None:
+    # every woman 30 and every man 40: age / 10 = 3 + (sex M), a combination of the intercept and sex
+    weeks = _athlete_weeks().with_columns(
+        age_years=pl.when(pl.col("sex") == "M").then(40).otherwise(30)
+    )
+    got = _adjusted(tmp_path, weeks)
+    for band in ("high", "medium"):
+        assert got[band]["irr"] is None
+        assert got[band]["not_estimable"] == (
+            "not estimable: age (per 10 years), sex (M vs F) are tied to one another in these "
+            "athlete-weeks (one is a combination of the others), so their effects cannot be told "
+            "apart"
+        )
 
 
 def test_a_band_without_cases_is_not_estimable_and_left_out(tmp_path: Path) -> None:

@@ -6,6 +6,12 @@ for a previous injury, the previous week's running km and, where the roster has 
 and sex. Working correlation independence (consistent under any within-athlete correlation; the
 sandwich variance clustered by athlete carries the repeated measures). Observational: an association,
 not the program's effect.
+
+An indicator covariate (a previous injury, a sex) whose weeks on one side have no case separates the
+data: the likelihood keeps rising as its coefficient goes to minus or plus infinity, so it has no
+finite estimate and Newton's steps never settle (a singular matrix, or no convergence). Such a
+covariate is left out of the fit and named, with its athlete-weeks without cases, in
+covariates_left_out. Covariates tied to one another (collinear) leave the bands not estimable, named.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ ADJUSTED_SCHEMA: dict[str, pl.DataType] = {
     "cases": pl.Int64,
     "hours": pl.Float64,
     "adjusted_for": pl.String,
+    "covariates_left_out": pl.String,
     "model": pl.String,
     "ci_method": pl.String,
     "design": pl.String,
@@ -52,11 +59,35 @@ ADJUSTED_SCHEMA: dict[str, pl.DataType] = {
 
 @dataclass(frozen=True)
 class Fit:
-    """Rate ratios with CIs by design column, and the covariates that went in (or why none could)."""
+    """Rate ratios with CIs by design column, the covariates that went in and those left out (or why
+    none could go in)."""
 
     ratios: dict[str, tuple[float, float, float]]
     adjusted_for: str
+    left_out: str | None = None
     failure: str | None = None
+
+
+@dataclass(frozen=True)
+class Covariate:
+    """A candidate covariate: its design column, its words, its values and, for an indicator, its
+    athlete-weeks at 1 and at 0 in words."""
+
+    name: str
+    words: str
+    values: pl.Series
+    sides: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Design:
+    """The design matrix, its columns in words (the intercept has none), the covariates in words,
+    and the covariates left out and why."""
+
+    exog: np.ndarray
+    columns: dict[str, str]
+    adjusted_for: str
+    left_out: str | None
 
 
 def adjusted_rate_ratios(
@@ -129,39 +160,100 @@ def _not_estimable(
     return None
 
 
-def _design(sample: pl.DataFrame, bands: list[str]) -> tuple[np.ndarray, list[str], str]:
-    """The design matrix (intercept, band indicators, covariates that vary), its column names, and
-    the covariates in words."""
+def _design(sample: pl.DataFrame, bands: list[str]) -> Design:
+    """The design: intercept, band indicators, and the covariates that vary and leave no side of an
+    indicator without cases."""
     columns = {"intercept": np.ones(sample.height)}
+    words = {"intercept": ""}
     for band in bands:
         columns[band] = (sample["adherence_band"] == band).cast(pl.Float64).to_numpy()
-    words = []
+        words[band] = f"the {band} band"
     candidates = [
-        ("previous_injury", "a previous injury", sample["previous_injury"].cast(pl.Float64)),
-        (
+        Covariate(
+            "previous_injury",
+            "a previous injury",
+            sample["previous_injury"].cast(pl.Float64),
+            ("with a previous injury", "without a previous injury"),
+        ),
+        Covariate(
             "previous_week_km",
             "the previous week's running km (per 10 km)",
             sample["previous_week_km"] / KM_UNIT,
         ),
     ]
     if sample["age_years"].null_count() == 0:
-        candidates.append(("age", "age (per 10 years)", sample["age_years"] / AGE_UNIT))
+        candidates.append(Covariate("age", "age (per 10 years)", sample["age_years"] / AGE_UNIT))
     if sample["sex"].null_count() == 0:
         levels = sorted(sample["sex"].unique().to_list())
         candidates += [
-            (f"sex_{level}", f"sex ({level} vs {levels[0]})", (sample["sex"] == level).cast(float))
+            Covariate(
+                f"sex_{level}",
+                f"sex ({level} vs {levels[0]})",
+                (sample["sex"] == level).cast(pl.Float64),
+                (
+                    f"of {level} athletes",
+                    f"of {' or '.join(other for other in levels if other != level)} athletes",
+                ),
+            )
             for level in levels[1:]
         ]
-    for name, text, values in candidates:
-        if values.n_unique() > 1:
-            columns[name] = values.to_numpy().astype(float)
-            words.append(text)
-    return np.column_stack(list(columns.values())), list(columns), ", ".join(words) or "nothing"
+    left_out = []
+    for covariate in candidates:
+        if covariate.values.n_unique() < 2:
+            continue
+        separation = _separation(covariate, sample["cases"])
+        if separation is None:
+            columns[covariate.name] = covariate.values.to_numpy().astype(float)
+            words[covariate.name] = covariate.words
+        else:
+            left_out.append(separation)
+    return Design(
+        np.column_stack(list(columns.values())),
+        words,
+        ", ".join(words[c.name] for c in candidates if c.name in columns) or "nothing",
+        "; ".join(left_out) or None,
+    )
+
+
+def _separation(covariate: Covariate, cases: pl.Series) -> str | None:
+    """Why an indicator with no case on one side is left out (its coefficient has no finite
+    estimate), or None."""
+    if covariate.sides is None:
+        return None
+    for level, side in zip((1.0, 0.0), covariate.sides, strict=True):
+        weeks = covariate.values == level
+        if cases.filter(weeks).sum() == 0:
+            return (
+                f"not adjusted for {covariate.words} because no case fell in the {weeks.sum():,} "
+                f"athlete-weeks {side}, so its effect cannot be estimated"
+            )
+    return None
 
 
 def _fit(sample: pl.DataFrame, bands: list[str]) -> Fit:
     """The GEE's rate ratios for the bands (vs the reference) with Wald CIs on the robust variance."""
-    exog, names, words = _design(sample, bands)
+    design = _design(sample, bands)
+    ratios, failure = _estimate(sample, bands, design)
+    return Fit(ratios, design.adjusted_for, design.left_out, failure)
+
+
+def _estimate(
+    sample: pl.DataFrame, bands: list[str], design: Design
+) -> tuple[dict[str, tuple[float, float, float]], str | None]:
+    """The bands' rate ratios with their bounds, or none and why."""
+    exog, names = design.exog, list(design.columns)
+    rank = np.linalg.matrix_rank(exog)
+    if rank < exog.shape[1]:
+        # the columns whose removal keeps the rank are those a combination of the others reproduces
+        tied = [
+            design.columns[name]
+            for j, name in enumerate(names)
+            if design.columns[name] and np.linalg.matrix_rank(np.delete(exog, j, axis=1)) == rank
+        ]
+        return {}, (
+            f"not estimable: {', '.join(tied)} are tied to one another in these athlete-weeks "
+            "(one is a combination of the others), so their effects cannot be told apart"
+        )
     try:
         params, bounds = poisson_gee_independence(
             sample["cases"].to_numpy().astype(float),
@@ -170,15 +262,15 @@ def _fit(sample: pl.DataFrame, bands: list[str]) -> Fit:
             np.log(sample["hours_at_risk"].to_numpy()),
         )
     except (ValueError, np.linalg.LinAlgError) as error:
-        return Fit({}, words, f"not estimable: the model could not be fitted ({error})")
+        return {}, f"not estimable: the model could not be fitted ({error})"
     ratios = {
         name: tuple(float(v) for v in np.exp([params[i], *bounds[i]]))
         for i, name in enumerate(names)
         if name in bands
     }
     if not all(np.isfinite(v).all() for v in ratios.values()):
-        return Fit({}, words, "not estimable: the model did not converge to finite estimates")
-    return Fit(ratios, words)
+        return {}, "not estimable: the model did not converge to finite estimates"
+    return ratios, None
 
 
 def poisson_gee_independence(
@@ -245,6 +337,7 @@ def _row(
         int(sample["cases"].sum()) if used else None,
         float(sample["hours_at_risk"].sum()) if used else None,
         fit.adjusted_for if used else None,
+        fit.left_out if used else None,
         MODEL,
         CI_METHOD,
         DESIGN,
