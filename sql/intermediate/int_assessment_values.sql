@@ -1,6 +1,8 @@
 -- int_assessment_values: one row per live assessment session x test x measure x side, trials combined, with the derived measures as rows of their own.
+-- incremental: athlete_id
 -- Sessions: the app's (assessment_sessions) and club/assessments.csv's (assessment_csv_sessions); a
--- session named by a later entry's supersedes is dropped (the correction's results replace it).
+-- session named by a later entry's supersedes is dropped (the correction's results replace it); a
+-- correction replaces only a session of the same athlete.
 -- Trials combine per the catalogue (assessment_measures.combine): best = max when higher is better,
 -- min when lower; mean; single. level_rank = the level's place in the catalogue's list (0 = best).
 -- Derived (docs/ASSESSMENTS.md, METRICS.md): torque_nm_kg = best force_n x lever_arm_m / body mass;
@@ -15,11 +17,11 @@ WITH sessions AS (
         assessed_on,
         assessor,
         body_mass_kg
-    FROM assessment_sessions
+    FROM assessment_sessions AS s
     WHERE
-        session_id NOT IN (
-            SELECT c.supersedes FROM assessment_sessions AS c
-            WHERE c.supersedes IS NOT NULL
+        NOT EXISTS (
+            SELECT 1 FROM assessment_sessions AS c
+            WHERE c.supersedes = s.session_id AND c.athlete_id = s.athlete_id
         )
     UNION ALL
     SELECT

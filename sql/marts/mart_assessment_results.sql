@@ -1,4 +1,5 @@
 -- mart_assessment_results: every assessed value (int_assessment_values) with its baseline, change, the test's real-change threshold, direction, assessor change and, for break-test hip abduction torque, the Ramskov 2014 norm.
+-- incremental: athlete_id
 -- Baseline: the athlete's first session with that test, measure and side. change = value - baseline,
 -- change_pct = change / baseline x 100 (numbers). real_change_abs = the catalogue's real_change in the
 -- measure's unit (pct: of the baseline value). beyond_noise = |change| >= real_change_abs; direction =

@@ -427,7 +427,9 @@ def assessment_club(con: duckdb.DuckDBPyConnection) -> None:
     overall fair.
     t2 (no sex or birth year; 50 kg): C1 2026-01-05 (club/assessments.csv): make test, left 200 N.
     B1 2026-03-09 (app): left 250 N, superseded by B2 (same day): left 208 N.
-    t3: D1 2026-01-05 (csv): side bridge 60 s each side. t4: never assessed.
+    t3: D1 2026-01-05 (csv): side bridge 60 s each side; E1 2026-03-09 (app, no results) names t1's
+    A1 as the session it corrects, which a correction of another athlete cannot do. t4: never
+    assessed.
     """
     insert(
         con,
@@ -460,6 +462,7 @@ def assessment_club(con: duckdb.DuckDBPyConnection) -> None:
             session("A2", "t1", date(2026, 3, 2), "Jo", 64.0, **app),
             session("B1", "t2", date(2026, 3, 9), "Sam", 50.0, **app),
             session("B2", "t2", date(2026, 3, 9), "Sam", 50.0, supersedes="B1", **app),
+            session("E1", "t3", date(2026, 3, 9), "Sam", 70.0, supersedes="A1", **app),
         ],
     )
     squat = {m: "good" for m in ("trunk", "pelvis", "hip", "knee")}

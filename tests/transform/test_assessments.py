@@ -31,6 +31,17 @@ def result(club: duckdb.DuckDBPyConnection, session: str, measure: str, side: st
     return row
 
 
+def test_a_correction_replaces_only_a_session_of_the_same_athlete(
+    club: duckdb.DuckDBPyConnection,
+) -> None:
+    # B2 corrects t2's B1; E1, t3's entry, names t1's A1, which stays (and a rebuild of t3 alone,
+    # as an incremental night does, could not have removed it)
+    sessions = club.sql(
+        "select distinct athlete_id, session_id from int_assessment_values order by all"
+    ).fetchall()
+    assert sessions == [("t1", "A1"), ("t1", "A2"), ("t2", "B2"), ("t2", "C1"), ("t3", "D1")]
+
+
 def test_trials_combine_as_the_catalogue_says(club: duckdb.DuckDBPyConnection) -> None:
     # force: best of 190, 200, 195, 198; FPPA: mean of 10, 12, 14; reach: best of 58, 60
     assert value(club, "A1", "hip_abduction_hhd", "force_n", "left") == 200.0
