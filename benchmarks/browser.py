@@ -189,7 +189,8 @@ def severity_chart_point(page, week: str) -> float | None:
     return page.evaluate(
         """(week) => {
             for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-                const title = (gd.layout && gd.layout.title && gd.layout.title.text) || '';
+                const title = ((gd.layout && gd.layout.title && gd.layout.title.text) || '')
+                    .replaceAll('<br>', ' ');
                 if (!title.includes('OSTRC severity')) continue;
                 const trace = gd._fullData[0];  // as drawn: typed arrays decoded
                 const xs = Array.from(trace.x).map(String);
@@ -203,7 +204,8 @@ def severity_chart_point(page, week: str) -> float | None:
 
 
 def drawn_charts(page) -> list[dict]:
-    """Every plotly chart on the page as drawn: its title, its size in px, how many data marks it
+    """Every plotly chart on the page as drawn: its title (line breaks as spaces), whether the
+    drawn title fits inside the chart, its size in px, how many data marks it
     drew (points, bars, lines, heatmap images, pie slices, in the SVG) and the text of its
     annotations (a chart's own "no data" message is one)."""
     return page.evaluate(
@@ -215,7 +217,11 @@ def drawn_charts(page) -> list[dict]:
                 '.pielayer .slice, .cartesianlayer .js-fill'
             ).length;
             return {
-                title: (layout.title && layout.title.text) || '',
+                title: ((layout.title && layout.title.text) || '').replaceAll('<br>', ' '),
+                // the title as drawn lies inside the chart (plotly cuts off what does not)
+                titleFits: [...gd.querySelectorAll('.gtitle')].every(
+                    (t) => t.getBoundingClientRect().right <= box.right + 1
+                ),
                 width: box.width,
                 height: box.height,
                 marks: marks,
@@ -231,7 +237,8 @@ def chart_traces(page, title_part: str) -> list[dict]:
     return page.evaluate(
         """(part) => {
             for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-                const title = (gd.layout && gd.layout.title && gd.layout.title.text) || '';
+                const title = ((gd.layout && gd.layout.title && gd.layout.title.text) || '')
+                    .replaceAll('<br>', ' ');
                 if (!title.includes(part)) continue;
                 return gd._fullData.map((t) => ({  // as drawn: typed arrays decoded
                     name: t.name || '',

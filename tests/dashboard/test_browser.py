@@ -187,4 +187,6 @@ def test_phone_width_screens(server, browser) -> None:
         width = page.evaluate("() => document.documentElement.scrollWidth")
         screenshot(page, SCREENSHOTS / f"{role}_{path}_phone.png")
         assert width <= 390 + 1, f"{title} scrolls sideways on a phone ({width}px)"
+        cut = [c["title"] for c in drawn_charts(page) if c["width"] and not c["titleFits"]]
+        assert not cut, f"{title}: chart titles cut off on a phone: {cut}"
         page.close()

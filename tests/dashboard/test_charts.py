@@ -10,6 +10,7 @@ import pytest
 
 from dashboard import charts, data
 from dashboard.accounts.viewer import Viewer
+from dashboard.charts.common import TITLE_LINE_CHARS
 
 COACH = Viewer("coach", "coach", None)
 
@@ -65,6 +66,11 @@ def figures(club) -> dict[str, go.Figure]:
     }
 
 
+def title(fig) -> str:
+    """The chart's title as read: its lines joined by spaces."""
+    return fig.layout.title.text.replace("<br>", " ")
+
+
 def test_every_chart_function_is_exercised(club_env) -> None:
     assert set(figures(club_env)) == set(charts.__all__)
 
@@ -72,6 +78,8 @@ def test_every_chart_function_is_exercised(club_env) -> None:
 def test_charts_have_titles_axis_labels_and_hover(club_env) -> None:
     for name, fig in figures(club_env).items():
         assert fig.layout.title.text, name
+        lines = fig.layout.title.text.split("<br>")
+        assert max(map(len, lines)) <= TITLE_LINE_CHARS, (name, lines)  # fits a phone
         if not fig.data:  # an empty state: it must say so
             assert fig.layout.annotations[0].text, name
             continue
@@ -82,13 +90,13 @@ def test_charts_have_titles_axis_labels_and_hover(club_env) -> None:
 
 def test_forest_plot_is_labelled_observational(club_env) -> None:
     fig = charts.incidence_forest(data.injury_incidence(COACH))
-    assert "association, not causation" in fig.layout.title.text
+    assert "association, not causation" in title(fig)
 
 
 def test_rate_ratio_forest_marks_crude_and_adjusted_apart(club_env) -> None:
     incidence, adjusted = data.injury_incidence(COACH), data.injury_adjusted(COACH)
     fig = charts.rate_ratio_forest(incidence, adjusted)
-    assert "association, not causation" in fig.layout.title.text
+    assert "association, not causation" in title(fig)
     names = {trace.name: trace.marker.symbol for trace in fig.data}
     expected = {}
     bounded = incidence.filter(
@@ -168,7 +176,7 @@ def _strength_sessions(progress: str, name: str) -> pl.DataFrame:
 
 def test_exercise_progress_names_the_estimate_and_colours_states():
     fig = charts.exercise_progress(_strength_sessions("load", "estimated 1RM (Epley), kg"))
-    assert fig.layout.title.text == "Hip thrust: estimated 1RM (Epley), kg per session"
+    assert title(fig) == "Hip thrust: estimated 1RM (Epley), kg per session"
     assert fig.layout.yaxis.title.text == "estimated 1RM (Epley), kg"
     assert [t.name for t in fig.data] == ["all sessions", "first session", "progressing"]
     assert "top set" in fig.data[2].hovertemplate
