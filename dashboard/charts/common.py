@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import textwrap
+from datetime import date, timedelta
 
+import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
@@ -20,6 +22,8 @@ NO_DATA = "No data in the selected period"
 # about 350 px wide, which holds about 40 characters of a 16 px title.
 TITLE_LINE_CHARS = 40
 TITLE_LINE_PX = 22
+WEEK = timedelta(days=7)
+HALF_WEEK = timedelta(days=4)  # a lone week's bar, with room either side
 
 
 def finish(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
@@ -34,7 +38,32 @@ def finish(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
         hoverlabel={"namelength": -1},
     )
+    days = _x_days(fig)
+    if len(days) == 1:  # plotly spreads one day over hours ("00:00:00 Nov 30, 2026" ticks)
+        (day,) = days
+        fig.update_xaxes(
+            range=[(day - HALF_WEEK).isoformat(), (day + HALF_WEEK).isoformat()],
+            tick0=day.isoformat(),
+            dtick=WEEK.total_seconds() * 1000,
+            tickformat="%-d %b %Y",
+        )
     return fig
+
+
+def _x_days(fig: go.Figure) -> set[date]:
+    """The distinct days the traces plot along x, or none when x is not an axis of days."""
+    days: set[date] = set()
+    for trace in fig.data:
+        x = getattr(trace, "x", None)
+        if x is None:
+            continue
+        values = np.asarray(x)
+        if values.dtype == np.dtype("datetime64[D]"):
+            values = values.astype(object)
+        elif values.dtype != object or not all(type(v) is date for v in values):
+            return set()
+        days.update(values)
+    return days
 
 
 def mark_changes(fig: go.Figure, days: pl.Series, label: str, colour: str) -> go.Figure:

@@ -205,3 +205,19 @@ def test_progression_heatmap_puts_states_beside_adherence():
     assert list(state.z) == pytest.approx([3.0, float("nan"), 0.0], nan_ok=True)
     assert list(adherence.z) == pytest.approx([100.0, 0.0, 50.0])
     assert {t.name for t in fig.data[2:]} == {"regressing", "flat", "first session", "progressing"}
+
+
+def test_a_single_week_is_labelled_as_a_day_not_spread_over_hours():
+    # plotly alone spreads one date over hours and labels the ticks "00:00:00 Nov 30, 2026"
+    counts = pl.DataFrame(
+        {
+            "week_start": [date(2026, 11, 30)] * 2,
+            "status": ["ingested", "rejected"],
+            "files": [5, 1],
+        }
+    )
+    axis = charts.file_statuses(counts).layout.xaxis
+    assert axis.range == ("2026-11-26", "2026-12-04")
+    assert (axis.tick0, axis.dtick, axis.tickformat) == ("2026-11-30", 7 * 86_400_000, "%-d %b %Y")
+    two_weeks = counts.with_columns(week_start=pl.Series([date(2026, 11, 23), date(2026, 11, 30)]))
+    assert charts.file_statuses(two_weeks).layout.xaxis.range is None  # plotly's own ticks
