@@ -59,14 +59,13 @@ def club_adherence(viewer: Viewer) -> pl.DataFrame:
 def _athlete_weekly_rows(
     mart: str, viewer: Viewer, start: date | None, end: date | None
 ) -> pl.DataFrame:
-    """Every athlete's rows of a per-athlete weekly mart for the weeks overlapping the period,
-    with their names, by name then week."""
+    """Every athlete's rows of a per-athlete weekly mart (which carries their names) for the weeks
+    overlapping the period, by name then week."""
     coach_only(viewer)
     return select(
-        """SELECT w.*, a.display_name FROM query_table($mart) AS w
-        JOIN mart_athletes AS a USING (athlete_id)
-        WHERE ($start IS NULL OR w.week_start + 6 >= $start) AND ($end IS NULL OR w.week_start <= $end)
-        ORDER BY a.display_name, w.week_start""",
+        """SELECT * FROM query_table($mart)
+        WHERE ($start IS NULL OR week_start + 6 >= $start) AND ($end IS NULL OR week_start <= $end)
+        ORDER BY display_name, week_start""",
         mart=mart,
         start=start,
         end=end,
@@ -272,10 +271,11 @@ def classified_problems(viewer: Viewer) -> pl.DataFrame:
 
 
 def club_checkin_weeks(viewer: Viewer, since: date | None = None) -> pl.DataFrame:
-    """Every member's answered weeks (from `since` on, when given)."""
+    """Every member's answered weeks and whether each answer was late (from `since` on, when given)."""
     coach_only(viewer)
     return select(
-        """SELECT * FROM mart_checkin_weeks WHERE $since IS NULL OR week_start >= $since
+        """SELECT athlete_id, week_start, late FROM mart_checkin_weeks
+        WHERE $since IS NULL OR week_start >= $since
         ORDER BY athlete_id, week_start""",
         since=since,
     )
@@ -291,16 +291,13 @@ def club_assessment_status(viewer: Viewer) -> pl.DataFrame:
     )
 
 
-def club_latest_assessments(viewer: Viewer) -> pl.DataFrame:
-    """Each athlete's latest value of every test x measure x side, with names."""
+def club_latest_assessments(viewer: Viewer, test: str) -> pl.DataFrame:
+    """Each athlete's latest value of every measure and side of one test, with names."""
     coach_only(viewer)
     return select(
-        """SELECT r.*, a.display_name FROM mart_assessment_results AS r
-        JOIN mart_athletes AS a USING (athlete_id)
-        QUALIFY row_number() OVER (
-            PARTITION BY r.athlete_id, r.test, r.measure, r.side ORDER BY r.assessed_on DESC
-        ) = 1
-        ORDER BY r.test, r.measure, a.display_name, r.side"""
+        """SELECT * FROM mart_assessment_latest WHERE test = $test
+        ORDER BY measure, display_name, side""",
+        test=test,
     )
 
 

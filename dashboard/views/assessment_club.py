@@ -11,6 +11,8 @@ from dashboard.accounts.viewer import Viewer
 from dashboard.formatting import adherence_bands_text
 
 STATUSES = {"no_baseline": "Baseline missing", "due": "Re-test due", "current": "Up to date"}
+# Hip abduction torque per body mass: plotted against the Ramskov 2014 norm and by adherence band.
+TORQUE = "torque_nm_kg"
 OBSERVATIONAL = (
     "Observational: members who keep up the program may differ in other ways, so a difference "
     "between bands is an association, not proof the program caused it."
@@ -53,19 +55,19 @@ def status(viewer: Viewer) -> None:
 def latest(viewer: Viewer) -> None:
     """Per test and measure, each member's latest value; torque against the norm."""
     st.subheader("Latest values")
-    values = data.club_latest_assessments(viewer)
-    torque = values.filter(pl.col("measure") == "torque_nm_kg")
-    ui.chart(charts.club_against_norm(torque), key="assessment_norm")
+    catalog = data.assessment_catalog(viewer)
+    for test in catalog.filter(pl.col("measure") == TORQUE)["test"].unique(maintain_order=True):
+        torque = data.club_latest_assessments(viewer, test).filter(pl.col("measure") == TORQUE)
+        ui.chart(charts.club_against_norm(torque), key=f"assessment_norm_{test}")
     st.caption(
         "Norm: eccentric (break) hip abduction torque of novice runners, predicted = 1.600 - 0.005 "
         "x age + 0.215 x male Nm/kg, SD 0.354 (Ramskov 2014); z = (value - predicted) / SD. Make "
         "tests and other positions are not compared with it (side-lying gives about 30% more)."
     )
-    tests = values.select("test", "test_name").unique(maintain_order=True)
-    names = dict(tests.iter_rows())
+    names = dict(catalog.select("test", "test_name").unique(maintain_order=True).iter_rows())
     test = st.selectbox("Test", list(names), format_func=names.get, key="assessment_test")
-    shown = values.filter(pl.col("test") == test)
-    ui.table(
+    shown = data.club_latest_assessments(viewer, test)
+    ui.table_or_notice(
         shown.select(
             "display_name",
             "measure_name",
@@ -88,8 +90,9 @@ def latest(viewer: Viewer) -> None:
             "norm_z": st.column_config.NumberColumn("z vs Ramskov norm", format="%.1f"),
             "assessor": "Assessed by",
         },
+        when_empty="No member has been assessed with this test yet.",
     )
-    ui.download(values, "assessment_latest.csv", key="assessment_latest_csv")
+    ui.download(shown, f"assessment_latest_{test}.csv", key="assessment_latest_csv")
 
 
 def changes(viewer: Viewer) -> None:
@@ -114,7 +117,7 @@ def changes(viewer: Viewer) -> None:
     ui.chart(
         charts.change_by_band(
             by_band,
-            "torque_nm_kg",
+            TORQUE,
             "Hip abduction torque change by adherence band (observational)",
             "Nm/kg",
         ),

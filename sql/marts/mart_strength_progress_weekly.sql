@@ -3,7 +3,8 @@
 -- the most common of those states, a tie going to the less favourable (regressing, then flat, then
 -- progressing) so a problem is not hidden; first sessions only = 'first session'. Weeks without a
 -- strength session keep their adherence with a null week_state. ready_exercises: exercises whose last
--- session of the week met the ready-to-progress hint (a suggestion; the coach decides).
+-- session of the week met the ready-to-progress hint (a suggestion; the coach decides). With the
+-- athlete's name: the coach's page lists every member's weeks by name without a join per view.
 WITH last_in_week AS (
     SELECT
         athlete_id,
@@ -23,9 +24,9 @@ weekly AS (
         athlete_id,
         week_start,
         count(*) AS exercises,
-        count_if(state = 'progressing') AS exercises_progressing,
-        count_if(state = 'flat') AS exercises_flat,
-        count_if(state = 'regressing') AS exercises_regressing,
+        count(*) FILTER (WHERE state = 'progressing') AS exercises_progressing,
+        count(*) FILTER (WHERE state = 'flat') AS exercises_flat,
+        count(*) FILTER (WHERE state = 'regressing') AS exercises_regressing,
         list_sort(list(exercise_name) FILTER (WHERE ready_to_progress)) AS ready_exercises
     FROM last_in_week
     GROUP BY athlete_id, week_start
@@ -59,6 +60,7 @@ adherence AS (
 
 SELECT
     coalesce(s.athlete_id, a.athlete_id) AS athlete_id,
+    n.display_name,
     coalesce(s.week_start, a.week_start) AS week_start,
     s.week_state,
     coalesce(s.exercises, 0) AS exercises,
@@ -72,4 +74,5 @@ SELECT
 FROM states AS s
 FULL OUTER JOIN adherence AS a
     ON s.athlete_id = a.athlete_id AND s.week_start = a.week_start
+INNER JOIN athletes AS n ON coalesce(s.athlete_id, a.athlete_id) = n.athlete_id
 ORDER BY athlete_id, week_start

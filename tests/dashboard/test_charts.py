@@ -58,7 +58,9 @@ def figures(club) -> dict[str, go.Figure]:
             "Nm/kg",
         ),
         "club_against_norm": charts.club_against_norm(
-            data.club_latest_assessments(COACH).filter(pl.col("measure") == "torque_nm_kg")
+            data.club_latest_assessments(COACH, "hip_abduction_hhd").filter(
+                pl.col("measure") == "torque_nm_kg"
+            )
         ),
         "change_by_band": charts.change_by_band(
             data.assessment_change_by_band(COACH), "torque_nm_kg", "Torque change", "Nm/kg"

@@ -122,6 +122,24 @@ def test_the_ramskov_norm_for_break_test_torque(club: duckdb.DuckDBPyConnection)
     assert result(club, "B2", "torque_nm_kg", "left", "norm_predicted", "norm_z") == (None, None)
 
 
+def test_the_latest_value_of_each_test_measure_and_side(club: duckdb.DuckDBPyConnection) -> None:
+    rows = club.sql(
+        "select athlete_id, display_name, measure, side, assessed_on, value, level "
+        "from mart_assessment_latest where measure in ('force_n', 'overall') "
+        "order by athlete_id, measure, side"
+    ).fetchall()
+    # t1: A2 (2 Mar) re-tested hip force on both sides (best 212; 106) and rated only the right
+    # squat (fair); the left squat's latest is A1's (5 Jan) good. t2: B2 (9 Mar, 208 N) is later
+    # than C1 (5 Jan, 200 N); the superseded B1 (250 N) is not a value at all.
+    assert rows == [
+        ("t1", "Tom", "force_n", "left", date(2026, 3, 2), 212.0, None),
+        ("t1", "Tom", "force_n", "right", date(2026, 3, 2), 106.0, None),
+        ("t1", "Tom", "overall", "left", date(2026, 1, 5), None, "good"),
+        ("t1", "Tom", "overall", "right", date(2026, 3, 2), None, "fair"),
+        ("t2", "Tess", "force_n", "left", date(2026, 3, 9), 208.0, None),
+    ]
+
+
 def test_status_no_baseline_due_or_current(club: duckdb.DuckDBPyConnection) -> None:
     # data to 2026-03-16; re-test 8 weeks = 56 days after the last session
     assert club.sql(

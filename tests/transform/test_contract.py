@@ -44,7 +44,7 @@ def contract() -> dict[str, list[str]]:
 
 def test_contract_lists_the_marts() -> None:
     marts = contract()
-    assert len(marts) == 38 and marts["mart_pace_trends"][-1] == "direction"
+    assert len(marts) == 39 and marts["mart_pace_trends"][-1] == "direction"
 
 
 def test_every_mart_exists_with_its_contract_columns(club: duckdb.DuckDBPyConnection) -> None:
