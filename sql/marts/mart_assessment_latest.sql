@@ -1,4 +1,5 @@
 -- mart_assessment_latest: each athlete's latest value of every test, measure and side (mart_assessment_results), with the athlete's name.
+-- incremental: athlete_id
 -- Latest = the last assessment date, the later session on a tie. Only the columns the coach's
 -- "Latest values" shows, plots against the norm and downloads: it reads one test at a time from here
 -- instead of ranking the whole assessment history on every page view.
