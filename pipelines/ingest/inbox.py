@@ -34,6 +34,7 @@ CLUB_FILES = (
 ACTIVITY_SUFFIXES = (".gpx", ".tcx", ".fit")
 IGNORED_PREFIXES = (".", "~")
 ARCHIVE_CHUNK = 4096  # files hashed and copied at a time
+KEEP_BYTES = 1 << 20  # a file up to this size is read once, for its hash and its archive copy
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +79,17 @@ def classify_name(file_name: str, folder: str = "") -> str:
     return "unknown"
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+def _read_and_hash(path: str) -> tuple[str, bytes | None]:
+    """A file's content hash, and its bytes when small enough to keep for the archive copy: a
+    history of one-point-a-minute runs is a million files of ~13 KB, each then read once, not twice."""
     with open(path, "rb") as fh:
+        data = fh.read(KEEP_BYTES + 1)
+        if len(data) <= KEEP_BYTES:
+            return hashlib.sha256(data).hexdigest(), data
+        digest = hashlib.sha256(data)
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+    return digest.hexdigest(), None
 
 
 def _listing(folder: str | Path) -> tuple[list[os.DirEntry], list[str]]:
@@ -253,21 +259,23 @@ def scan_and_archive(
             con.unregister("_candidates")
     rows = candidates.select("path", "athlete_id", "kind", "size").rows()
     hashes: list[str] = []
+    folders: set[Path] = set()  # archive folders known to exist: one mkdir each, not one per file
     # hashing and copying release the GIL: threads keep both cores busy on a large backlog. A
     # chunk at a time: `map` submits every item at once, a future each (~1 KB: a gigabyte for a
-    # first import of a million files). Within a chunk each content is copied once, so no two
-    # threads write the same archive file; a later chunk finds earlier copies in place.
+    # first import of a million files), and a chunk's small files are held in memory between
+    # hashing and copying. Within a chunk each content is copied once, so no two threads write
+    # the same archive file; a later chunk finds earlier copies in place.
     with ThreadPoolExecutor(max(settings.parse_workers, 1)) as pool:
         for start in range(0, len(rows), ARCHIVE_CHUNK):
             chunk = rows[start : start + ARCHIVE_CHUNK]
-            found = list(pool.map(lambda row: _sha256(Path(row[0])), chunk))
-            one_copy = dict(zip(found, (row[0] for row in chunk), strict=True))
+            found = list(pool.map(lambda row: _read_and_hash(row[0]), chunk))
+            one_copy = {sha: (row[0], data) for (sha, data), row in zip(found, chunk, strict=True)}
             for _ in pool.map(
-                lambda item: _archive(Path(item[1]), raw_path(settings, item[0])),
+                lambda item: _archive(item[1][0], item[1][1], raw_path(settings, item[0]), folders),
                 one_copy.items(),
             ):
                 pass
-            hashes.extend(found)
+            hashes.extend(sha for sha, _ in found)
     received = [
         Received(path, athlete_id, sha, size, kind)
         for (path, athlete_id, kind, size), sha in zip(rows, hashes, strict=True)
@@ -303,13 +311,25 @@ def scan_and_archive(
     return received, stats
 
 
-def _archive(path: Path, target: Path) -> None:
-    """Copy a file into the raw archive, read-only, unless that content is already there."""
+def _archive(path: str, data: bytes | None, target: Path, folders: set[Path]) -> None:
+    """Write a file into the raw archive, read-only, unless that content is already there: its
+    bytes when the hashing kept them, else a copy of the file."""
     if target.exists():
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.parent not in folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folders.add(target.parent)
     tmp = target.with_suffix(".part")
-    tmp.unlink(missing_ok=True)  # a read-only half copy left by a killed run
-    shutil.copyfile(path, tmp)
-    os.chmod(tmp, 0o444)
+    if data is None:
+        tmp.unlink(missing_ok=True)  # a read-only half copy left by a killed run
+        shutil.copyfile(path, tmp)
+        os.chmod(tmp, 0o444)
+    else:
+        try:  # created read-only; the descriptor may still write
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        except FileExistsError:  # a half copy left by a killed run
+            tmp.unlink()
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
     os.replace(tmp, target)
