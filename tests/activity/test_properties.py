@@ -177,6 +177,15 @@ def test_moving_intervals_are_timer_intervals_and_timer_time_is_the_segment_span
 
 
 @PROPERTY
+@example(  # device distance from 1.4e-45 m to 5000 m: the 5 km best effort found no end
+    Track(
+        [0, 0, 0, 1, 1],
+        [51.5] * 5,
+        [-0.1] * 5,
+        [None, None, 1.401298464324817e-45, None, 5000.0],
+        [0, 1, 2, 2, 3],
+    )
+)
 @given(tracks())
 def test_summary_moving_time_within_timer_time_within_elapsed_time(track):
     # a track of times alone recorded nothing: summarize refuses it (tests/activity/test_plausible.py)
