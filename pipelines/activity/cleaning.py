@@ -195,10 +195,16 @@ def filled_in_time(expr: pl.Expr, has_gaps: pl.Expr) -> pl.Expr:
     """Nulls between values interpolated in time (where `has_gaps`: the activity has some), nulls
     at either end held at the nearest value; within one activity (the caller windows it).
 
-    A null between two values at the same instant interpolates to 0/0: it holds the earlier value
-    instead (a NaN there broke the sorted distances best efforts search: a 1 km in 200 s at 3 m/s).
+    Polars interpolates `before + (ts - ts_before) * slope`: between rising values never below the
+    value before, but rounding can carry it past the value after (a null at the same instant as the
+    next fix read 1e-15 m more than that fix, and the cumulative distance fell), so it is held at
+    most the value after. Between falling values (a device distance reset) that holds it at the
+    value after, which the caller's `cum_max` raises to the running maximum as before. A null
+    between two values at the same instant interpolates to 0/0: it holds the earlier value instead
+    (a NaN there broke the sorted distances best efforts search: a 1 km in 200 s at 3 m/s).
     """
-    filled = pl.when(has_gaps).then(expr.interpolate_by("ts").fill_nan(None)).otherwise(expr)
+    interpolated = expr.interpolate_by("ts").fill_nan(None).clip(upper_bound=expr.backward_fill())
+    filled = pl.when(has_gaps).then(interpolated).otherwise(expr)
     return filled.forward_fill().backward_fill()
 
 

@@ -62,9 +62,11 @@ def best_effort_s(dist: np.ndarray, elapsed: np.ndarray, distance_m: float) -> f
 
     Elapsed time, so pauses count. The time over a fixed distance is piecewise linear in where it
     starts, so its minimum sits where the start or the end falls on a sample: both are checked, the
-    other end interpolated between the two samples around it.
+    other end interpolated between the two samples around it. A run of about `distance_m` may
+    find such samples at one end only: `dist[-1] - distance_m >= dist[0]` and
+    `dist[0] + distance_m <= dist[-1]` round differently (0.3 m to 1000.3 m passes only the second).
     """
-    if dist.size < 2 or dist[-1] - dist[0] < distance_m:
+    if dist.size < 2:
         return None
     ends = np.flatnonzero(dist - distance_m >= dist[0])
     start = dist[ends] - distance_m
@@ -74,7 +76,8 @@ def best_effort_s(dist: np.ndarray, elapsed: np.ndarray, distance_m: float) -> f
     end = dist[starts] + distance_m
     after = np.searchsorted(dist, end, side="left")
     starting_here = interpolate_time(dist, elapsed, end, after - 1) - elapsed[starts]
-    return float(min(ending_here.min(), starting_here.min()))
+    efforts = np.concatenate((ending_here, starting_here))
+    return float(efforts.min()) if efforts.size else None
 
 
 def interpolate_time(

@@ -122,6 +122,18 @@ def test_gps_distance_counts_a_lap_split_but_not_a_pause():
     assert cleaned["dist_m"].max() == pytest.approx(30 + 20 + 30 + 30, abs=1e-6)
 
 
+def test_points_without_a_position_get_a_distance_interpolated_in_time():
+    # fixes at 0 s and 1 s at 0 m and at 6 s 10 m north; two points without a position between,
+    # at 3.5 s (half way in time) and at 6 s (the instant of the last fix: exactly its distance,
+    # where polars' interpolation read 2e-15 m more and the cumulative distance fell)
+    frame = samples(
+        [0, 1, 3.5, 6, 6], lat=[north(0), north(0), None, None, north(10)], lon=[-0.1] * 5
+    )
+    dist = clean_track(frame, "running", T0, THRESHOLDS).samples["dist_m"].to_list()
+    assert dist == pytest.approx([0.0, 0.0, 5.0, 10.0, 10.0], abs=1e-6)
+    assert dist[3] == dist[4]
+
+
 def test_device_distance_wins_over_gps_and_zero_heart_rate_is_dropped():
     lat = [north(10 * i) for i in range(5)]
     frame = samples(

@@ -98,6 +98,13 @@ def test_best_effort_interpolates_the_start():
     assert best_effort_s(dist, elapsed, 5000.0) is None
 
 
+def test_best_effort_of_a_run_of_exactly_the_distance_is_the_whole_run():
+    # 0.3 m to 1000.3 m: 1000.3 - 1000 < 0.3 in floats, yet 0.3 + 1000 <= 1000.3 (it crashed)
+    dist = np.array([0.3, 500.3, 1000.3])
+    elapsed = np.array([0.0, 100, 200])
+    assert best_effort_s(dist, elapsed, 1000.0) == pytest.approx(200.0)
+
+
 def test_best_effort_finds_the_fast_middle_kilometre():
     # 1 km at 4 m/s, 1 km at 5 m/s, 1 km at 4 m/s, a sample every 10 s
     seconds = np.arange(0.0, 701.0, 10.0)
