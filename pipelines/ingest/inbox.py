@@ -259,7 +259,7 @@ def scan_and_archive(
             con.unregister("_candidates")
     rows = candidates.select("path", "athlete_id", "kind", "size").rows()
     hashes: list[str] = []
-    folders: set[Path] = set()  # archive folders known to exist: one mkdir each, not one per file
+    made: set[Path] = set()  # archive folders known to exist: one mkdir each, not one per file
     # hashing and copying release the GIL: threads keep both cores busy on a large backlog. A
     # chunk at a time: `map` submits every item at once, a future each (~1 KB: a gigabyte for a
     # first import of a million files), and a chunk's small files are held in memory between
@@ -271,7 +271,7 @@ def scan_and_archive(
             found = list(pool.map(lambda row: _read_and_hash(row[0]), chunk))
             one_copy = {sha: (row[0], data) for (sha, data), row in zip(found, chunk, strict=True)}
             for _ in pool.map(
-                lambda item: _archive(item[1][0], item[1][1], raw_path(settings, item[0]), folders),
+                lambda item: _archive(item[1][0], item[1][1], raw_path(settings, item[0]), made),
                 one_copy.items(),
             ):
                 pass
@@ -311,14 +311,14 @@ def scan_and_archive(
     return received, stats
 
 
-def _archive(path: str, data: bytes | None, target: Path, folders: set[Path]) -> None:
+def _archive(path: str, data: bytes | None, target: Path, made: set[Path]) -> None:
     """Write a file into the raw archive, read-only, unless that content is already there: its
     bytes when the hashing kept them, else a copy of the file."""
     if target.exists():
         return
-    if target.parent not in folders:
+    if target.parent not in made:
         target.parent.mkdir(parents=True, exist_ok=True)
-        folders.add(target.parent)
+        made.add(target.parent)
     tmp = target.with_suffix(".part")
     if data is None:
         tmp.unlink(missing_ok=True)  # a read-only half copy left by a killed run
