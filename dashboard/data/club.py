@@ -305,7 +305,10 @@ def club_worsened(viewer: Viewer) -> pl.DataFrame:
     """Every re-test value worse than baseline beyond the test's noise, with names, newest first."""
     coach_only(viewer)
     return select(
-        """SELECT r.*, a.display_name FROM mart_assessment_results AS r
+        """SELECT a.display_name, r.athlete_id, r.test, r.test_name, r.measure, r.measure_name,
+               r.side, r.baseline_on, r.assessed_on, r.value, r.baseline_value, r.change, r.unit,
+               r.assessor_changed
+        FROM mart_assessment_results AS r
         JOIN mart_athletes AS a USING (athlete_id)
         WHERE r.direction = 'worse'
         ORDER BY r.assessed_on DESC, a.display_name, r.test, r.measure, r.side"""
