@@ -34,11 +34,18 @@ def member(club) -> Viewer:
     return Viewer("member", "member", club.member_athlete)
 
 
+TEST = "hip_abduction_hhd"  # the assessment test asked for by a function that takes one
+
+
 def call(name: str, viewer: Viewer, **extra):
-    """Call a data function with only the viewer (and `athlete_id` when it takes one)."""
+    """Call a data function with only the viewer (and `athlete_id` when it takes one, `test` the
+    same)."""
     function = getattr(data, name)
-    if "athlete_id" not in inspect.signature(function).parameters:
+    parameters = inspect.signature(function).parameters
+    if "athlete_id" not in parameters:
         extra.pop("athlete_id", None)
+    if "test" in parameters:
+        extra.setdefault("test", TEST)
     return function(viewer, **extra)
 
 
@@ -96,6 +103,18 @@ def test_club_functions_refuse_members_and_serve_coaches(name: str, club_env) ->
     with pytest.raises(PermissionError, match="coaches only"):
         call(name, member(club_env))
     call(name, Viewer("coach", "coach", None))
+
+
+def test_latest_assessments_are_one_row_per_athlete_measure_and_side_of_the_test(club_env) -> None:
+    latest = data.club_latest_assessments(Viewer("coach", "coach", None), TEST)
+    assert set(latest["test"]) == {TEST}
+    expected = count(
+        club_env,
+        "SELECT count(DISTINCT (athlete_id, measure, side)) FROM mart_assessment_results "
+        "WHERE test = ?",
+        TEST,
+    )
+    assert latest.height == expected > 0
 
 
 def test_member_row_counts_match_the_serving_file(club_env) -> None:
