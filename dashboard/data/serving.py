@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -45,6 +48,40 @@ class ServingStatus:
     published_at: datetime | None = None
 
 
+class _OneVersionOpen:
+    """Lets queries on one version of a file run together, and one on another version wait until
+    they have finished.
+
+    DuckDB hands a `connect` to a path the database instance already open at that path, even when
+    a publish has since renamed a new file over it: a query starting while another still reads the
+    old file would read the old generation and cache it under the new file's stamp, for the cache's
+    lifetime. With no connection to the old version left open, `connect` opens the new file.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._version: tuple[str, tuple[int, int, int]] | None = None
+        self._open = 0
+
+    @contextmanager
+    def open(self, version: tuple[str, tuple[int, int, int]]) -> Iterator[None]:
+        with self._changed:
+            while self._open and self._version != version:
+                self._changed.wait()
+            self._version = version
+            self._open += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._open -= 1
+                if not self._open:
+                    self._changed.notify_all()
+
+
+_VERSIONS = _OneVersionOpen()
+
+
 def _stamp(path: Path) -> tuple[int, int, int] | None:
     try:
         info = path.stat()
@@ -61,11 +98,12 @@ def _cached_select(
     path: str, stamp: tuple[int, int, int], sql: str, params: tuple[tuple[str, object], ...]
 ) -> pl.DataFrame:
     """One query on one version of the serving file (the stamp is in the cache key)."""
-    con = duckdb.connect(path, read_only=True)
-    try:
-        frame = con.sql(sql, params=dict(params)).pl()
-    finally:
-        con.close()
+    with _VERSIONS.open((path, stamp)):
+        con = duckdb.connect(path, read_only=True)
+        try:
+            frame = con.sql(sql, params=dict(params)).pl()
+        finally:
+            con.close()
     # A sum of integers is a DuckDB HUGEINT, which polars reads as Decimal(38, 0) and plotly does
     # not draw (the strength calendar came out blank): whole-number decimals become Int64.
     whole = [n for n, t in frame.schema.items() if isinstance(t, pl.Decimal) and t.scale == 0]

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
+import shutil
+import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -13,6 +17,7 @@ import pytest
 
 from dashboard import data
 from dashboard.accounts.viewer import Viewer
+from dashboard.data import serving
 
 FUNCTIONS = [
     name
@@ -173,6 +178,27 @@ def test_unreadable_file_falls_back_to_last_good_data(fresh_club) -> None:
     assert "could not be read" in status.notice and "last good data" in status.notice
     with pytest.raises(data.DataUnavailable, match="could not be read"):
         data.at_risk(viewer)  # never read from the good file, so nothing to fall back on
+
+
+def test_a_query_after_a_publish_reads_the_new_file_while_one_still_reads_the_old(
+    fresh_club,
+) -> None:
+    published = fresh_club.serving.with_name("published.duckdb")
+    shutil.copyfile(fresh_club.serving, published)
+    con = duckdb.connect(str(published))
+    con.sql("UPDATE serving_meta SET generation = 99")
+    con.close()
+    before = serving.select("SELECT generation FROM serving_meta")["generation"][0]
+    assert before != 99
+    slow = threading.Thread(  # a page's query on the old file, still running at the publish
+        target=serving.select, args=("SELECT sum(i % 7) FROM range(600000000) t(i)",)
+    )
+    slow.start()
+    time.sleep(0.3)
+    os.replace(published, fresh_club.serving)  # as a publish swaps the next generation in
+    after = serving.select("SELECT generation FROM serving_meta")["generation"][0]
+    slow.join()
+    assert after == 99
 
 
 def test_metric_settings_come_from_the_serving_file(
