@@ -49,15 +49,12 @@ MEMBER_PAGES = [
 ]
 
 
-def _page(
-    stem: str, title: str, icon: str, hidden: bool = False, default: bool = False
-) -> StreamlitPage:
+def _page(stem: str, title: str, icon: str, hidden: bool = False) -> StreamlitPage:
     return st.Page(
         PAGES / f"{stem}.py",
         title=title,
         icon=icon,
         url_path=stem,
-        default=default,
         visibility="hidden" if hidden else "visible",
     )
 
@@ -121,22 +118,41 @@ def _sidebar(viewer: Viewer) -> None:
         _form(web.LOGOUT_PATH, "", "Log out")
 
 
+def _start_at(first: StreamlitPage) -> StreamlitPage:
+    """The app's address without a page name, opening `first` at its own address.
+
+    Streamlit gives its default page the empty address instead of the page's own, so a link to that
+    page by name (the check-in reminder's /checkin, a bookmarked /club_overview) showed "Page not
+    found" before opening it. No page is the default; this one only moves on to the first page,
+    keeping the address's query (a coach's ?athlete= link).
+    """
+    return st.Page(
+        lambda: st.switch_page(first, query_params=st.query_params.to_dict()),
+        title=first.title,
+        url_path="start",
+        default=True,
+        visibility="hidden",
+    )
+
+
 def _navigation(viewer: Viewer) -> StreamlitPage:
     if viewer.is_coach:
         sections = {
-            section: [
-                _page(stem, title, icon, default=(stem == "club_overview"))
-                for stem, title, icon in pages
-            ]
+            section: [_page(stem, title, icon) for stem, title, icon in pages]
             for section, pages in COACH_SECTIONS.items()
         }
+        club = sections[next(iter(COACH_SECTIONS))]
+        club.insert(0, _start_at(club[0]))  # the club overview
         return st.navigation(sections)
     # a member whose check-in for the due week is missing sees it first
-    first = "checkin" if checkin_missing(viewer) else "my_trends"
-    mine = [_page(s, t, i, default=(s == first)) for s, t, i in MEMBER_PAGES]
+    first_stem = "checkin" if checkin_missing(viewer) else "my_trends"
+    mine = [_page(s, t, i) for s, t, i in MEMBER_PAGES]
+    first = next(
+        page for page, (stem, _, _) in zip(mine, MEMBER_PAGES, strict=True) if stem == first_stem
+    )
     # Coach pages stay reachable by URL only to say they are not available; their data calls refuse too.
     hidden = [_page(s, t, i, hidden=True) for pages in COACH_SECTIONS.values() for s, t, i in pages]
-    return st.navigation({"My training": mine + hidden})
+    return st.navigation({"My training": [_start_at(first), *mine, *hidden]})
 
 
 def _login_routes() -> list[StreamlitPage]:

@@ -184,6 +184,9 @@ def test_phone_width_screens(server, browser) -> None:
         log_in(page, base, user, path=path)
         page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
         page.wait_for_timeout(800)
+        # the page's own address opens it, also the first page's (once "Page not found" first)
+        assert "Page not found" not in page.inner_text("body"), path
+        assert page.url.endswith(f"/{path}"), page.url
         width = page.evaluate("() => document.documentElement.scrollWidth")
         screenshot(page, SCREENSHOTS / f"{role}_{path}_phone.png")
         assert width <= 390 + 1, f"{title} scrolls sideways on a phone ({width}px)"
