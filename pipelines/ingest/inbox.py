@@ -320,16 +320,15 @@ def _archive(path: str, data: bytes | None, target: Path, made: set[Path]) -> No
         target.parent.mkdir(parents=True, exist_ok=True)
         made.add(target.parent)
     tmp = target.with_suffix(".part")
-    if data is None:
-        tmp.unlink(missing_ok=True)  # a read-only half copy left by a killed run
-        shutil.copyfile(path, tmp)
-        os.chmod(tmp, 0o444)
-    else:
-        try:  # created read-only; the descriptor may still write
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-        except FileExistsError:  # a half copy left by a killed run
-            tmp.unlink()
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+    try:  # created read-only; the descriptor may still write
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+    except FileExistsError:  # a half copy left by a killed run
+        tmp.unlink()
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+    with os.fdopen(fd, "wb") as out:
+        if data is None:
+            with open(path, "rb") as source:
+                shutil.copyfileobj(source, out, 1 << 20)
+        else:
+            out.write(data)
     os.replace(tmp, target)
