@@ -7,10 +7,10 @@
 Each function is called with no date filter (the whole history: the most rows a page can ask for);
 one that reads a single assessment test is called with the test that has the most latest values. In
 two ways. `miss`: Streamlit's query cache is cleared before every call, so the call pays what a
-first page view pays (a fresh read-only connection, the query, the polars frame, and the cache
-storing it). `raw`: the cached wrapper is bypassed (`_cached_select.__wrapped__`), so only the
-connection, query and frame are timed. Club-wide functions refuse members, so they are timed as
-coach only. cpu_p50_ms is the process's CPU time per call, which other jobs on a busy machine
+first page view pays (the query on the serving version's open connection, which the version's
+first query opened, the polars frame, and the cache storing it). `raw`: the cached wrapper is
+bypassed (`_cached_select.__wrapped__`), so only the query and frame are timed. Club-wide
+functions refuse members, so they are timed as coach only. cpu_p50_ms is the process's CPU time per call, which other jobs on a busy machine
 inflate far less than the wall-clock figures. The last line is JSON; ratio_vs_baseline = worst p95
 (miss) / the 100 ms target.
 """

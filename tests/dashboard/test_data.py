@@ -201,6 +201,27 @@ def test_a_query_after_a_publish_reads_the_new_file_while_one_still_reads_the_ol
     assert after == 99
 
 
+def _open_descriptors(path: Path) -> int:
+    """How many of this process's file descriptors point at `path`'s inode."""
+    inode = path.stat().st_ino
+    return sum(os.stat(fd).st_ino == inode for fd in Path("/proc/self/fd").iterdir() if fd.exists())
+
+
+def test_a_version_is_opened_once_and_released_after_the_next_publish(fresh_club) -> None:
+    coach = Viewer("coach", "coach", None)
+    old = fresh_club.serving.with_name("old.duckdb")
+    os.link(fresh_club.serving, old)  # keeps the old inode findable after the swap
+    for query in (data.club_weekly, data.at_risk, data.athletes, data.serving_status):
+        query(coach)
+    assert _open_descriptors(old) == 1  # four queries, one open file
+    published = fresh_club.serving.with_name("published.duckdb")
+    shutil.copyfile(fresh_club.serving, published)
+    os.replace(published, fresh_club.serving)
+    data.club_weekly(coach)
+    assert _open_descriptors(old) == 0
+    assert _open_descriptors(fresh_club.serving) == 1
+
+
 def test_metric_settings_come_from_the_serving_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
