@@ -5,7 +5,9 @@ its rows depends only on the same athlete's rows of what it reads. It may read o
 staging views and other incremental models, never anything relative to the data date
 (`int_data_as_of`) nor a club-wide model (`check_incremental` refuses the graph otherwise). On an
 incremental run its rows of the affected athletes are deleted and its SELECT, restricted to them,
-inserted; every other row stays.
+inserted; every other row stays. A Python model with an `extend` function (`int_daily_load`) is
+brought up to date by it instead: its rows are not all per athlete (they run to the data date), so
+it brings the changed athletes' rows and every other athlete's new days in itself.
 
 Affected athletes are found from the data, not from what the loaders say they did: per loaded table
 those models read that has an `athlete_id` column, a fingerprint (`warehouse.fingerprint_sql`) per
@@ -109,7 +111,9 @@ def plan_build(
 ) -> BuildPlan:
     """Compare the warehouse with the last complete build; leaves the new athlete fingerprints in
     a temporary table for `record_build`."""
-    incremental = [n for n, m in models.items() if m.incremental is not None]
+    incremental = [
+        n for n, m in models.items() if m.incremental is not None or getattr(m, "extend", None)
+    ]
     sources = sorted(t for t in _reads(models, incremental) if table_exists(con, t))
     athlete_tables = [t for t in sources if _has_key(con, t)]
     club_tables = sorted({t for t in sources if t not in athlete_tables} | {"settings"})

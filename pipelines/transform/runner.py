@@ -69,7 +69,12 @@ class PythonModel:
     name: str
     fn: Callable[..., pl.DataFrame]
     description: str
-    incremental = None  # always rebuilt whole
+    # on an incremental run, brings the table up to date in place from the changed athletes (and
+    # the thresholds) instead of rebuilding it whole; it reads what `fn` reads
+    extend: (
+        Callable[[duckdb.DuckDBPyConnection, frozenset[str | None], Thresholds], None] | None
+    ) = None
+    incremental = None  # not an athlete-keyed model: incremental SQL models may not read it
 
     @property
     def layer(self) -> str:
@@ -86,6 +91,11 @@ class PythonModel:
 
 
 Model = SqlModel | PythonModel
+
+
+def extendable(model: Model) -> bool:
+    """A Python model brought up to date in place on an incremental run (`PythonModel.extend`)."""
+    return isinstance(model, PythonModel) and model.extend is not None
 
 
 def discover_models(sql_root: Path) -> list[SqlModel]:
@@ -264,8 +274,10 @@ class ModelGraph:
                     yield ModelSkipped(model, tuple(blocked))
                     continue
                 started = time.perf_counter()
-                incremental = per_athlete and model.incremental is not None
-                if incremental:
+                incremental = per_athlete and (model.incremental is not None or extendable(model))
+                if incremental and isinstance(model, PythonModel):
+                    model.extend(con, plan.athletes, thresholds)
+                elif incremental:
                     rebuild_for_athletes(con, name, model.sql, plan.athletes)
                 elif isinstance(model, SqlModel):
                     run_sql_model(con, model)

@@ -3,11 +3,14 @@ scenarios.load_club and scenarios.watch_rpe_club."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import pytest
+from polars.testing import assert_frame_equal
 
+from pipelines.settings import Thresholds
+from pipelines.transform.statistics.load import daily_load, extend_daily_load
 from tests.transform import scenarios
 
 SCENARIOS = (scenarios.load_club, scenarios.watch_rpe_club)
@@ -113,3 +116,67 @@ def test_club_week_counts_members_and_runs(club: duckdb.DuckDBPyConnection) -> N
         "select active_members, runs, running_km from mart_club_weekly where week_start = '2026-02-02'"
     ).fetchall()
     assert week == [(2, 9, 86.0)]
+
+
+def _night(con: duckdb.DuckDBPyConnection, sessions: list[tuple[str, date, float]], as_of: date):
+    """The two tables int_daily_load reads, replaced by these sessions and this data date."""
+    con.sql(
+        "create or replace table int_session_load "
+        "(athlete_id varchar, local_date date, load double)"
+    )
+    con.executemany("insert into int_session_load values (?, ?, ?)", sessions)
+    con.sql(
+        "create or replace table int_data_as_of as select ?::date as as_of_date", params=[as_of]
+    )
+
+
+def test_a_night_carries_each_unchanged_athlete_on_exactly_as_a_whole_computation() -> None:
+    thresholds = Thresholds()
+    history = [
+        *[("steady", date(2026, 1, 1) + timedelta(days=d), 40.0 + d % 5 * 13.7) for d in range(60)],
+        *[("changed", date(2026, 1, 10) + timedelta(days=2 * d), 77.3) for d in range(20)],
+        (
+            "new_last_night",
+            date(2026, 2, 27),
+            55.0,
+        ),  # two days so far: its EWMA seed is not settled
+    ]
+    tonight = [("changed", date(2026, 3, 5), 91.1), ("first_run", date(2026, 3, 4), 30.0)]
+    con = duckdb.connect()
+    _night(con, history, date(2026, 3, 1))
+    built = daily_load(con.table("int_session_load"), con.table("int_data_as_of"), thresholds)
+    con.register("built", built)
+    con.sql("create table int_daily_load as select * from built")
+    _night(con, history + tonight, date(2026, 3, 8))
+
+    extend_daily_load(con, frozenset({"changed", "first_run"}), thresholds)
+
+    whole = daily_load(con.table("int_session_load"), con.table("int_data_as_of"), thresholds)
+    carried = con.table("int_daily_load").pl()
+    assert carried.height == whole.height == 67 + 58 + 10 + 5
+    assert_frame_equal(
+        carried.sort("athlete_id", "date"), whole.sort("athlete_id", "date"), check_exact=True
+    )
+    assert (
+        carried.filter(athlete_id="steady")["acwr"].null_count()
+        == thresholds.acwr_min_history_days - 1
+    )
+
+
+def test_a_data_date_that_moves_back_drops_the_days_after_it() -> None:
+    thresholds = Thresholds()
+    sessions = [("a", date(2026, 1, 1) + timedelta(days=d), 50.0) for d in range(30)]
+    con = duckdb.connect()
+    _night(con, [*sessions, ("b", date(2026, 2, 20), 60.0)], date(2026, 2, 20))
+    built = daily_load(con.table("int_session_load"), con.table("int_data_as_of"), thresholds)
+    con.register("built", built)
+    con.sql("create table int_daily_load as select * from built")
+    _night(con, sessions, date(2026, 1, 30))  # b's file was withdrawn
+
+    extend_daily_load(con, frozenset({"b"}), thresholds)
+
+    whole = daily_load(con.table("int_session_load"), con.table("int_data_as_of"), thresholds)
+    assert_frame_equal(
+        con.table("int_daily_load").pl().sort("date"), whole.sort("date"), check_exact=True
+    )
+    assert whole.height == 30

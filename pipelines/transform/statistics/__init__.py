@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipelines.transform.runner import PythonModel
 from pipelines.transform.statistics.adjusted import adjusted_rate_ratios
 from pipelines.transform.statistics.injuries import injury_incidence
-from pipelines.transform.statistics.load import daily_load
+from pipelines.transform.statistics.load import daily_load, extend_daily_load
 from pipelines.transform.statistics.ostrc import ostrc_area_weekly, ostrc_summary, ostrc_weekly
 from pipelines.transform.statistics.pace import pace_trends
 
@@ -14,6 +14,7 @@ PYTHON_MODELS: tuple[PythonModel, ...] = (
         "int_daily_load",
         daily_load,
         "Daily load per athlete with CTL, ATL, TSB and EWMA ACWR (null before enough history).",
+        extend=extend_daily_load,
     ),
     PythonModel(
         "mart_pace_trends",

@@ -1,4 +1,9 @@
-"""Daily training load per athlete with fitness (CTL), fatigue (ATL), form (TSB) and EWMA ACWR."""
+"""Daily training load per athlete with fitness (CTL), fatigue (ATL), form (TSB) and EWMA ACWR.
+
+A night does not recompute every athlete's history (`extend_daily_load`): the athletes whose data
+changed are recomputed whole, and every other athlete's last day is carried on to the new data
+date with rest days, the same recursions continued from the state that day holds.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,11 @@ import numpy as np
 import polars as pl
 
 from pipelines.settings import Thresholds
-from pipelines.transform.statistics.stats import acwr, ctl_atl_tsb
+from pipelines.transform.statistics.stats import acwr, ctl_atl_tsb, ewma_lambda
+from pipelines.warehouse import transaction
+
+TABLE = "int_daily_load"
+DAY_LOAD = "athlete_id, local_date as date, sum(load order by load) as load"
 
 DAILY_LOAD_SCHEMA: dict[str, pl.DataType] = {
     "athlete_id": pl.String,
@@ -36,10 +45,13 @@ def daily_load(
     daily load of the first acwr_seed_days days. ACWR (and load_spike) stay null until the athlete has
     acwr_min_history_days days of history.
     """
-    sessions = int_session_load.aggregate(
-        "athlete_id, local_date as date, sum(load order by load) as load", "athlete_id, local_date"
-    ).pl()
+    sessions = int_session_load.aggregate(DAY_LOAD, "athlete_id, local_date").pl()
     as_of = int_data_as_of.select("as_of_date").fetchall()[0][0]
+    return _whole_days(sessions, as_of, thresholds)
+
+
+def _whole_days(sessions: pl.DataFrame, as_of: object, thresholds: Thresholds) -> pl.DataFrame:
+    """daily_load from the athletes' daily loads (DAY_LOAD) and the data date."""
     if sessions.is_empty() or as_of is None:
         return pl.DataFrame(schema=DAILY_LOAD_SCHEMA)
     days = (
@@ -51,9 +63,13 @@ def daily_load(
         .with_columns(pl.col("load").fill_null(0.0))
         .sort("athlete_id", "date")
     )
+    return _finish(days.with_columns(**_recursions(days, thresholds)), thresholds)
+
+
+def _finish(days: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:
+    """The week, ACWR's hidden days as null and the spike flag; the table's columns."""
     return (
-        days.with_columns(**_recursions(days, thresholds))
-        .with_columns(
+        days.with_columns(
             pl.col("date").dt.truncate("1w").alias("week_start"),
             pl.col("acwr").fill_nan(None),
         )
@@ -96,3 +112,86 @@ def _recursions(days: pl.DataFrame, thresholds: Thresholds) -> dict[str, pl.Seri
     return {name: pl.Series(name, values) for name, values in out.items()} | {
         "days_of_history": pl.Series("days_of_history", history)
     }
+
+
+def extend_daily_load(
+    con: duckdb.DuckDBPyConnection, athletes: frozenset[str | None], thresholds: Thresholds
+) -> None:
+    """Bring `int_daily_load` up to the data date after a night that changed `athletes`' data.
+
+    Their days are recomputed whole, as are those of an athlete with fewer than acwr_seed_days days
+    so far (the EWMAs' seed, the mean of the first days, is not settled yet). Every other athlete
+    has no session after the last data date, so their days after it are rest days: each recursion
+    continues from the state of their last day, with the same floating-point steps as the whole
+    computation (an incremental night equals a full rebuild exactly). Days after a data date that
+    moved back are dropped.
+    """
+    as_of = con.sql("select as_of_date from int_data_as_of").fetchall()[0][0]
+    last = con.sql(
+        f"select * from {TABLE} qualify row_number() over (partition by athlete_id order by date desc) = 1"  # noqa: S608
+    ).pl()
+    settled = last.filter(
+        ~pl.col("athlete_id").is_in([a for a in athletes if a is not None])
+        & (pl.col("days_of_history") >= thresholds.acwr_seed_days)
+    )
+    redo = sorted(set(athletes) - {None} | (set(last["athlete_id"]) - set(settled["athlete_id"])))
+    sessions = con.sql(
+        f"select {DAY_LOAD} from int_session_load where list_contains($redo, athlete_id) "  # noqa: S608
+        "group by athlete_id, local_date",
+        params={"redo": redo},
+    ).pl()
+    whole = _whole_days(sessions, as_of, thresholds)
+    carried = _rest_days(settled.filter(pl.col("date") < pl.lit(as_of)), as_of, thresholds)
+    with transaction(con):
+        con.sql(
+            f"delete from {TABLE} where list_contains($redo, athlete_id) or date > $as_of "  # noqa: S608
+            "or $as_of is null",
+            params={"redo": redo, "as_of": as_of},
+        )
+        for frame in (whole, carried):
+            con.register("_new_days", frame)
+            con.sql(f"insert into {TABLE} by name select * from _new_days")  # noqa: S608
+            con.unregister("_new_days")
+
+
+def _rest_days(last: pl.DataFrame, as_of: object, thresholds: Thresholds) -> pl.DataFrame:
+    """Each athlete's days after their row in `last` up to `as_of`, with no load."""
+    days = (
+        last.with_columns(
+            pl.date_ranges(pl.col("date") + pl.duration(days=1), pl.lit(as_of), "1d").alias("next")
+        )
+        .with_columns(pl.int_ranges(1, pl.col("next").list.len() + 1).alias("step"))
+        .explode("next", "step")
+        .drop_nulls("next")
+    )
+    if days.is_empty():
+        return pl.DataFrame(schema=DAILY_LOAD_SCHEMA)
+    step = days["step"].to_numpy()
+    alphas = {
+        "ctl": 1.0 / thresholds.ctl_days,
+        "atl": 1.0 / thresholds.atl_days,
+        "acute_load": ewma_lambda(thresholds.acwr_acute_days),
+        "chronic_load": ewma_lambda(thresholds.acwr_chronic_days),
+    }
+    now = {name: days[name].to_numpy().copy() for name in alphas}
+    before = {name: values.copy() for name, values in now.items()}
+    for done in range(int(step.max())):
+        going = step > done
+        for name, alpha in alphas.items():
+            before[name][going] = now[name][going]
+            # scipy's lfilter step on a rest day, operation for operation: 0 * load - a1 * y
+            now[name][going] = 0.0 - (alpha - 1.0) * now[name][going]
+    history = days["days_of_history"].to_numpy() + step
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(now["chronic_load"] > 0, now["acute_load"] / now["chronic_load"], np.nan)
+    ratio[history < thresholds.acwr_min_history_days] = np.nan
+    return _finish(
+        days.select("athlete_id", pl.col("next").alias("date")).with_columns(
+            load=pl.lit(0.0),
+            **{name: pl.Series(values) for name, values in now.items()},
+            tsb=pl.Series(before["ctl"] - before["atl"]),
+            days_of_history=pl.Series(history),
+            acwr=pl.Series(ratio),
+        ),
+        thresholds,
+    )
