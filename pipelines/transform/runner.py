@@ -86,8 +86,10 @@ class PythonModel:
 
     @property
     def code(self) -> str:
-        """What a change of rebuilds the table whole: the function's module, helpers included."""
-        return inspect.getsource(inspect.getmodule(self.fn))
+        """What a change of rebuilds the table whole: every module of the function's package (its
+        own and the shared helpers it imports, such as the statistics' `stats.py`)."""
+        folder = Path(inspect.getfile(self.fn)).parent
+        return "".join(path.read_text() for path in sorted(folder.glob("*.py")))
 
 
 Model = SqlModel | PythonModel

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from pipelines.transform.statistics.stats import (
     acwr,
@@ -16,6 +17,7 @@ from pipelines.transform.statistics.stats import (
     irr_exact_ci,
     percentile_ci,
     prevalence_ci,
+    sen_slope,
     theil_sen_trend,
 )
 
@@ -158,3 +160,19 @@ def test_theil_sen_known_slope_flat_and_too_few_weeks() -> None:
     assert zigzag.ci_low <= 0 <= zigzag.ci_high and zigzag.direction == "flat"
     few = theil_sen_trend(np.arange(5.0), np.arange(5.0), min_weeks=6)
     assert few.direction == "insufficient_data" and few.slope is None and few.n_weeks == 5
+
+
+def test_sen_slope_is_scipys_theilslopes_to_the_bit() -> None:
+    rng = np.random.default_rng(20)
+    for case in range(400):
+        n = int(rng.integers(2, 160))
+        x = np.sort(rng.choice(np.arange(200.0), n, replace=case % 3 == 0))  # ties in x too
+        y = np.round(rng.normal(300, 8, n), case % 4)  # rounded: ties in y
+        if np.ptp(x) == 0:
+            continue
+        expected = stats.theilslopes(y, x, alpha=0.95)
+        assert sen_slope(y, x, 0.95) == (
+            expected.slope,
+            expected.low_slope,
+            expected.high_slope,
+        )

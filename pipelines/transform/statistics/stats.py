@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -215,6 +216,37 @@ class PaceTrend:
     direction: str  # improving | flat | slower | insufficient_data
 
 
+@functools.cache
+def _sen_z(confidence: float) -> float:
+    """The normal quantile of Sen's interval, as scipy's theilslopes computes it."""
+    alpha = 1.0 - confidence if confidence > 0.5 else confidence
+    return float(stats.norm.ppf(alpha / 2.0))
+
+
+def _tie_term(values: np.ndarray) -> int:
+    """sum of k (k - 1) (2k + 5) over the sizes k of groups of equal values (Sen 1968, eq. 2.6)."""
+    _, counts = np.unique(values, return_counts=True)
+    counts = counts[counts > 1]
+    return int(np.sum(counts * (counts - 1) * (2 * counts + 5)))
+
+
+def sen_slope(y: np.ndarray, x: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, ...]:
+    """Theil-Sen slope with Sen's (1968) CI: scipy.stats.theilslopes(y, x, confidence), step for
+    step and to the bit (a test compares them), without its per-call overhead (0.5 ms, which
+    was 2 s of a night's pace trends at 2,000 athletes)."""
+    deltax = x[:, np.newaxis] - x
+    deltay = y[:, np.newaxis] - y
+    slopes = deltay[deltax > 0] / deltax[deltax > 0]
+    slopes.sort()
+    n, nt = len(y), len(slopes)
+    sigsq = 1 / 18.0 * (n * (n - 1) * (2 * n + 5) - _tie_term(x) - _tie_term(y))
+    z = _sen_z(confidence)
+    sigma = np.sqrt(sigsq)
+    upper = min(int(np.round((nt - z * sigma) / 2.0)), nt - 1)
+    lower = max(int(np.round((nt + z * sigma) / 2.0)) - 1, 0)
+    return float(np.median(slopes)), float(slopes[lower]), float(slopes[upper])
+
+
 def theil_sen_trend(
     week_offsets: np.ndarray,
     weekly_gap: np.ndarray,
@@ -226,10 +258,7 @@ def theil_sen_trend(
     y = np.asarray(weekly_gap, dtype=float)
     if x.size < max(min_weeks, 2):
         return PaceTrend(int(x.size), None, None, None, "insufficient_data")
-    result = stats.theilslopes(y, x, alpha=confidence)
-    slope, low, high = (
-        float(v) * WEEKS_PER_TREND_UNIT for v in (result.slope, result.low_slope, result.high_slope)
-    )
+    slope, low, high = (v * WEEKS_PER_TREND_UNIT for v in sen_slope(y, x, confidence))
     if high < 0:
         direction = "improving"
     elif low > 0:
