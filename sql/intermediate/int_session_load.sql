@@ -47,7 +47,7 @@ strength_load AS (
         * coalesce(s.mean_rpe, t.default_load_per_minute) AS load,
         CASE WHEN s.mean_rpe IS NOT NULL THEN 'session_rpe' ELSE 'default_intensity' END
             AS load_method
-    FROM int_strength_sessions AS s
+    FROM int_strength_session_sets AS s
     CROSS JOIN thresholds AS t
 )
 

@@ -124,7 +124,8 @@ def _night(con: duckdb.DuckDBPyConnection, sessions: list[tuple[str, date, float
         "create or replace table int_session_load "
         "(athlete_id varchar, local_date date, load double)"
     )
-    con.executemany("insert into int_session_load values (?, ?, ?)", sessions)
+    if sessions:
+        con.executemany("insert into int_session_load values (?, ?, ?)", sessions)
     con.sql(
         "create or replace table int_data_as_of as select ?::date as as_of_date", params=[as_of]
     )
@@ -180,3 +181,31 @@ def test_a_data_date_that_moves_back_drops_the_days_after_it() -> None:
         con.table("int_daily_load").pl().sort("date"), whole.sort("date"), check_exact=True
     )
     assert whole.height == 30
+
+
+def test_a_night_with_no_data_left_empties_the_table() -> None:
+    thresholds = Thresholds()
+    con = duckdb.connect()
+    _night(con, [("a", date(2026, 1, 1), 50.0)], date(2026, 1, 3))
+    built = daily_load(con.table("int_session_load"), con.table("int_data_as_of"), thresholds)
+    con.register("built", built)
+    con.sql("create table int_daily_load as select * from built")
+    _night(con, [], None)  # the club's only file was withdrawn: no data date
+
+    extend_daily_load(con, frozenset({"a"}), thresholds)
+
+    assert con.table("int_daily_load").fetchall() == []
+
+
+def test_an_empty_club_stays_empty() -> None:
+    con = duckdb.connect()
+    _night(con, [], None)
+    con.register(
+        "built",
+        daily_load(con.table("int_session_load"), con.table("int_data_as_of"), Thresholds()),
+    )
+    con.sql("create table int_daily_load as select * from built")
+
+    extend_daily_load(con, frozenset(), Thresholds())
+
+    assert con.table("int_daily_load").fetchall() == []

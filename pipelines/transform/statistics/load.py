@@ -156,6 +156,8 @@ def extend_daily_load(
 
 def _rest_days(last: pl.DataFrame, as_of: object, thresholds: Thresholds) -> pl.DataFrame:
     """Each athlete's days after their row in `last` up to `as_of`, with no load."""
+    if last.is_empty() or as_of is None:
+        return pl.DataFrame(schema=DAILY_LOAD_SCHEMA)
     days = (
         last.with_columns(
             pl.date_ranges(pl.col("date") + pl.duration(days=1), pl.lit(as_of), "1d").alias("next")
