@@ -1,6 +1,7 @@
 -- int_incidence_counts: new cases and running hours at risk per case definition and comparison group, every group present even when empty.
 -- Groups: the club; adherence bands (reference low; exposure without a lagged band is left out);
 -- enrolled vs not enrolled (reference not enrolled). The statistics are added by mart_injury_incidence.
+-- Hours are exact decimal sums, the same in any order (as int_running_exposure's).
 WITH definitions AS (
     SELECT * FROM (
         VALUES
@@ -27,7 +28,7 @@ hours AS (
         case_definition,
         'club' AS comparison,
         'all' AS group_label,
-        sum(exposure_hours ORDER BY exposure_hours) AS hours
+        sum(hours_at_risk::DECIMAL(18, 9))::DOUBLE AS hours
     FROM int_running_exposure
     GROUP BY ALL
     UNION ALL
@@ -35,7 +36,7 @@ hours AS (
         case_definition,
         'adherence_band' AS comparison,
         adherence_band AS group_label,
-        sum(exposure_hours ORDER BY exposure_hours) AS hours
+        sum(hours_at_risk::DECIMAL(18, 9))::DOUBLE AS hours
     FROM int_running_exposure
     WHERE adherence_band IS NOT NULL
     GROUP BY ALL
@@ -44,7 +45,7 @@ hours AS (
         case_definition,
         'enrolment' AS comparison,
         enrolment_group AS group_label,
-        sum(exposure_hours ORDER BY exposure_hours) AS hours
+        sum(hours_at_risk::DECIMAL(18, 9))::DOUBLE AS hours
     FROM int_running_exposure
     GROUP BY ALL
 ),

@@ -4,17 +4,7 @@
 -- previous_injury: a case of the same definition began in an earlier week. previous_week_km: every run
 -- of the week before (that week's own km would fall with the injury it is to explain). age_years from
 -- the roster's birth year (null when it is missing).
-WITH hours AS (
-    SELECT
-        case_definition,
-        athlete_id,
-        week_start,
-        sum(exposure_hours ORDER BY exposure_hours) AS hours_at_risk
-    FROM int_running_exposure
-    GROUP BY ALL
-),
-
-cases AS (
+WITH cases AS (
     SELECT
         case_definition,
         athlete_id,
@@ -40,7 +30,7 @@ weeks AS (
         coalesce(h.week_start, c.week_start) AS week_start,
         coalesce(h.hours_at_risk, 0.0) AS hours_at_risk,
         coalesce(c.cases, 0) AS cases
-    FROM hours AS h
+    FROM int_running_exposure AS h
     FULL OUTER JOIN cases AS c
         ON
             h.case_definition = c.case_definition
@@ -68,4 +58,3 @@ LEFT JOIN first_cases AS f
 LEFT JOIN int_athlete_week_runs AS r
     ON w.athlete_id = r.athlete_id AND w.week_start - 7 = r.week_start
 LEFT JOIN athletes AS p ON w.athlete_id = p.athlete_id
-ORDER BY w.case_definition, w.athlete_id, w.week_start

@@ -3,6 +3,7 @@
 -- acwr is null before acwr_min_history_days of history. load_spike = acwr > acwr_spike: a flag to look
 -- at, not an injury prediction (Impellizzeri 2020, Lolli 2019). load_methods: how the week's session
 -- loads were estimated (int_session_load.load_method), so the load can be labelled by what it is.
+-- session_load is an exact decimal sum of the days' loads, the same in any order.
 WITH week_end AS (
     SELECT *
     FROM int_daily_load
@@ -13,7 +14,7 @@ load_weeks AS (
     SELECT
         l.athlete_id,
         l.week_start,
-        sum(l.load ORDER BY l.load) AS session_load
+        sum(l.load::DECIMAL(18, 9))::DOUBLE AS session_load
     FROM int_daily_load AS l
     GROUP BY ALL
 ),
