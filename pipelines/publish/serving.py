@@ -8,8 +8,9 @@ marts whose fingerprint changed, drops the marts the warehouse no longer has, an
 over the last file: a reader opens either the old file or the new one, never a mix. A mart's
 fingerprint (`serving_meta.mart_fingerprints`) is its row count, an order-independent sum of every
 row's DuckDB hash, and a hash of its column names and types, computed in the warehouse; a mart whose
-fingerprint equals the previous generation's is left as copied. `serving_meta.replaced_marts` names
-the marts this generation wrote. The first publish, or one after a serving file without fingerprints,
+fingerprint equals the previous generation's is left as copied. A changed mart with an `athlete_id`
+column gets only the rows of the athletes whose rows changed, when they are few (`_patch_athletes`);
+others are written whole. `serving_meta.replaced_marts` names the marts this generation changed. The first publish, or one after a serving file without fingerprints,
 writes every mart into an empty file.
 
 Why copy the last file and replace what changed, rather than write every mart each night: writing
@@ -50,6 +51,8 @@ from pipelines.warehouse import (
 )
 
 SERVING_PREFIX = "mart_"
+KEY = "athlete_id"  # a mart with it is patched per athlete when few athletes' rows changed
+PATCH_SHARE = 0.25  # the share of a mart's rows above which writing it whole is cheaper
 CHECK_RESULTS = "mart_check_results"
 CHECK_RESULTS_MART = SQL_ROOT / "publish" / f"{CHECK_RESULTS}.sql"
 
@@ -129,7 +132,8 @@ def _write_next(
         if not blocked_reason:
             for name in set(table_names(out, SERVING_PREFIX)) - set(names):
                 out.sql(f"drop table {ident(name)}")
-        for name in replaced:
+        patched = [n for n in replaced if keep_last and _patch_athletes(out, n)]
+        for name in sorted(set(replaced) - set(patched)):
             out.sql(f"create or replace table {ident(name)} as select * from wh.{ident(name)}")  # noqa: S608
         published = (previous if blocked_reason else {}) | fingerprints
         meta = _meta_row(out, generation + 1, run_id, blocked_reason, replaced, published)
@@ -139,6 +143,56 @@ def _write_next(
     with open(tmp, "rb+") as fh:
         os.fsync(fh.fileno())
     return Publication(generation + 1, tuple(replaced))
+
+
+def _patch_athletes(out: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Replace in the copy only the rows of the athletes whose rows changed, when `name` has the
+    same columns and types in the copy and in the warehouse, has an `athlete_id`, and those
+    athletes' rows are at most PATCH_SHARE of the warehouse's (otherwise False: write it whole).
+
+    An athlete's rows changed when their count or their sum of row hashes did (as in
+    `fingerprint_sql`); rows of no athlete count as one more. A night's new runs change a few
+    athletes of `mart_athlete_runs`, a million rows at 2,000 athletes that a whole write would
+    compress anew.
+    """
+    columns = _columns(out, name, out.sql("select current_database()").fetchall()[0][0])
+    if KEY not in dict(columns) or columns != _columns(out, name, "wh"):
+        return False
+    per_athlete = (
+        f"select {KEY}, count(*) as rows, "  # noqa: S608
+        f"sum(hash({', '.join(ident(c) for c, _ in columns)})::hugeint) as fingerprint "
+        "from {table} group by all"
+    )
+    new, old = (per_athlete.format(table=t) for t in (f"wh.{ident(name)}", ident(name)))
+    changed = out.sql(
+        f"select {KEY}, sum(rows) filter (where side = 'new') as rows from ("  # noqa: S608
+        f"select 'new' as side, * from (({new}) except ({old})) "
+        f"union all select 'old' as side, * from (({old}) except ({new}))) group by all"
+    ).fetchall()
+    total = out.sql(f"select count(*) from wh.{ident(name)}").fetchall()[0][0]  # noqa: S608
+    if sum(rows or 0 for _, rows in changed) > PATCH_SHARE * total:
+        return False
+    affected = f"(list_contains($athletes, {KEY}) or ({KEY} is null and $with_none))"
+    params = {
+        "athletes": [a for a, _ in changed if a is not None],
+        "with_none": any(a is None for a, _ in changed),
+    }
+    out.sql(f"delete from {ident(name)} where {affected}", params=params)  # noqa: S608
+    out.sql(
+        f"insert into {ident(name)} by name select * from wh.{ident(name)} where {affected}",  # noqa: S608
+        params=params,
+    )
+    return True
+
+
+def _columns(con: duckdb.DuckDBPyConnection, name: str, catalog: str) -> list[tuple[str, str]]:
+    """A table's columns and types, in order, in one attached database."""
+    return con.sql(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = 'main' and table_name = ? "
+        "order by ordinal_position",
+        params=[catalog, name],
+    ).fetchall()
 
 
 def mart_fingerprints(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, str]:

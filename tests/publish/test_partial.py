@@ -129,3 +129,59 @@ def test_a_fingerprint_ignores_row_order_but_sees_duplicates_names_and_types(
     assert prints["reordered"] == prints["base"]
     assert prints["base"].startswith("2:") and prints["duplicated"].startswith("4:")
     assert len({prints[n] for n in names if n != "reordered"}) == 6
+
+
+def _athlete_rows(path: Path) -> list[tuple]:
+    return sorted(_sql(path, "select * from mart_runs"), key=str)
+
+
+def test_a_mart_kept_per_athlete_gets_only_the_changed_athletes_rows(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.sql(
+            "create table mart_runs as select 'a' || (i % 40) as athlete_id, i as run, "
+            "i * 1.5 as km from range(400) t(i) union all select null, -1, 0.0"
+        )
+        con.sql("create table files as select 'f1' as sha256")
+        con.sql("create table settings as select 7 as acute_days")
+    serving = tmp_path / "serving.duckdb"
+    publish(warehouse, serving, "run-1")
+    # a night: a3 gets a run, a7 loses one, the club's row (no athlete) changes
+    _sql(warehouse, "insert into mart_runs values ('a3', 1000, 9.0)")
+    _sql(warehouse, "delete from mart_runs where athlete_id = 'a7' and run = 7")
+    _sql(warehouse, "update mart_runs set km = 1.0 where athlete_id is null")
+    kept = _sql(serving, "select count(*) from mart_runs where athlete_id = 'a1'")
+
+    assert publish(warehouse, serving, "run-2").replaced == ("mart_runs",)
+
+    assert _athlete_rows(serving) == _athlete_rows(warehouse)
+    assert _sql(serving, "select count(*) from mart_runs where athlete_id = 'a1'") == kept
+    with duckdb.connect(str(serving)) as con:  # rows of unchanged athletes were not rewritten:
+        # they stay in the copy's first row group, the changed athletes' rows come after them
+        last = con.sql(
+            "select list(distinct athlete_id order by athlete_id) from "
+            "(select athlete_id from mart_runs limit 12 offset 392)"
+        ).fetchall()[0][0]
+    assert set(last) <= {"a3", "a7", None}
+
+
+def test_a_mart_whose_columns_changed_or_most_of_whose_rows_changed_is_written_whole(
+    tmp_path: Path,
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.sql(
+            "create table mart_runs as select 'a' || (i % 4) as athlete_id, i as run from range(40) t(i)"
+        )
+        con.sql("create table files as select 'f1' as sha256")
+        con.sql("create table settings as select 7 as acute_days")
+    serving = tmp_path / "serving.duckdb"
+    publish(warehouse, serving, "run-1")
+    _sql(
+        warehouse, "update mart_runs set run = run + 1 where athlete_id <> 'a0'"
+    )  # 3 of 4 athletes
+    publish(warehouse, serving, "run-2")
+    assert _sql(serving, "select * from mart_runs") == _sql(warehouse, "select * from mart_runs")
+    _sql(warehouse, "alter table mart_runs add column km double default 2.0")
+    publish(warehouse, serving, "run-3")
+    assert _sql(serving, "select * from mart_runs") == _sql(warehouse, "select * from mart_runs")
