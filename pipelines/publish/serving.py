@@ -53,6 +53,7 @@ from pipelines.warehouse import (
 SERVING_PREFIX = "mart_"
 KEY = "athlete_id"  # a mart with it is patched per athlete when few athletes' rows changed
 PATCH_SHARE = 0.25  # the share of a mart's rows above which writing it whole is cheaper
+PATCH_MIN_ROWS = 50_000  # below it, comparing athletes costs more than writing the mart whole
 CHECK_RESULTS = "mart_check_results"
 CHECK_RESULTS_MART = SQL_ROOT / "publish" / f"{CHECK_RESULTS}.sql"
 
@@ -147,16 +148,18 @@ def _write_next(
 
 def _patch_athletes(out: duckdb.DuckDBPyConnection, name: str) -> bool:
     """Replace in the copy only the rows of the athletes whose rows changed, when `name` has the
-    same columns and types in the copy and in the warehouse, has an `athlete_id`, and those
-    athletes' rows are at most PATCH_SHARE of the warehouse's (otherwise False: write it whole).
+    same columns and types in the copy and in the warehouse, has an `athlete_id` and at least
+    PATCH_MIN_ROWS rows, and those athletes' rows are at most PATCH_SHARE of them (otherwise
+    False: write it whole).
 
     An athlete's rows changed when their count or their sum of row hashes did (as in
     `fingerprint_sql`); rows of no athlete count as one more. A night's new runs change a few
     athletes of `mart_athlete_runs`, a million rows at 2,000 athletes that a whole write would
     compress anew.
     """
+    total = out.sql(f"select count(*) from wh.{ident(name)}").fetchall()[0][0]  # noqa: S608
     columns = _columns(out, name, out.sql("select current_database()").fetchall()[0][0])
-    if KEY not in dict(columns) or columns != _columns(out, name, "wh"):
+    if total < PATCH_MIN_ROWS or KEY not in dict(columns) or columns != _columns(out, name, "wh"):
         return False
     per_athlete = (
         f"select {KEY}, count(*) as rows, "  # noqa: S608
@@ -169,7 +172,6 @@ def _patch_athletes(out: duckdb.DuckDBPyConnection, name: str) -> bool:
         f"select 'new' as side, * from (({new}) except ({old})) "
         f"union all select 'old' as side, * from (({old}) except ({new}))) group by all"
     ).fetchall()
-    total = out.sql(f"select count(*) from wh.{ident(name)}").fetchall()[0][0]  # noqa: S608
     if sum(rows or 0 for _, rows in changed) > PATCH_SHARE * total:
         return False
     affected = f"(list_contains($athletes, {KEY}) or ({KEY} is null and $with_none))"
