@@ -135,17 +135,24 @@ def _athlete_rows(path: Path) -> list[tuple]:
     return sorted(_sql(path, "select * from mart_runs"), key=str)
 
 
-def test_a_mart_kept_per_athlete_gets_only_the_changed_athletes_rows(tmp_path: Path) -> None:
+def _published_runs(tmp_path: Path, runs: str) -> tuple[Path, Path]:
+    """A warehouse whose one mart, mart_runs, is `runs`, published once: (warehouse, serving)."""
     warehouse = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(warehouse)) as con:
-        con.sql(
-            "create table mart_runs as select 'a' || (i % 400) as athlete_id, i as run, "
-            "i * 1.5 as km from range(60000) t(i) union all select null, -1, 0.0"
-        )
+        con.sql(f"create table mart_runs as {runs}")
         con.sql("create table files as select 'f1' as sha256")
         con.sql("create table settings as select 7 as acute_days")
     serving = tmp_path / "serving.duckdb"
     publish(warehouse, serving, "run-1")
+    return warehouse, serving
+
+
+def test_a_mart_kept_per_athlete_gets_only_the_changed_athletes_rows(tmp_path: Path) -> None:
+    warehouse, serving = _published_runs(
+        tmp_path,
+        "select 'a' || (i % 400) as athlete_id, i as run, i * 1.5 as km from range(60000) t(i) "
+        "union all select null, -1, 0.0",
+    )
     # a night: a3 gets a run, a7 loses one, the club's row (no athlete) changes
     _sql(warehouse, "insert into mart_runs values ('a3', 1000, 9.0)")
     _sql(warehouse, "delete from mart_runs where athlete_id = 'a7' and run = 7")
@@ -164,19 +171,10 @@ def test_a_mart_kept_per_athlete_gets_only_the_changed_athletes_rows(tmp_path: P
 def test_a_small_mart_or_one_whose_columns_or_most_rows_changed_is_written_whole(
     tmp_path: Path,
 ) -> None:
-    warehouse = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(warehouse)) as con:
-        con.sql(
-            "create table mart_runs as select 'a' || (i % 4) as athlete_id, i as run "
-            "from range(60000) t(i)"
-        )
-        con.sql("create table files as select 'f1' as sha256")
-        con.sql("create table settings as select 7 as acute_days")
-    serving = tmp_path / "serving.duckdb"
-    publish(warehouse, serving, "run-1")
-    _sql(
-        warehouse, "update mart_runs set run = run + 1 where athlete_id <> 'a0'"
-    )  # 3 of 4 athletes
+    warehouse, serving = _published_runs(
+        tmp_path, "select 'a' || (i % 4) as athlete_id, i as run from range(60000) t(i)"
+    )
+    _sql(warehouse, "update mart_runs set run = run + 1 where athlete_id <> 'a0'")  # 3 of 4
     publish(warehouse, serving, "run-2")
     assert _sql(serving, "select * from mart_runs") == _sql(warehouse, "select * from mart_runs")
     _sql(warehouse, "alter table mart_runs add column km double default 2.0")
