@@ -24,6 +24,7 @@ TITLE_LINE_CHARS = 40
 TITLE_LINE_PX = 22
 WEEK = timedelta(days=7)
 HALF_WEEK = timedelta(days=4)  # a lone week's bar, with room either side
+LONE_BAR = timedelta(days=5)  # plotly draws a lone bar on a date axis as a hairline
 
 
 def finish(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
@@ -47,6 +48,7 @@ def finish(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
             dtick=WEEK.total_seconds() * 1000,
             tickformat="%-d %b %Y",
         )
+        fig.update_traces(width=LONE_BAR.total_seconds() * 1000, selector={"type": "bar"})
     return fig
 
 

@@ -209,7 +209,7 @@ def test_progression_heatmap_puts_states_beside_adherence():
     assert {t.name for t in fig.data[2:]} == {"regressing", "flat", "first session", "progressing"}
 
 
-def test_a_single_week_is_labelled_as_a_day_not_spread_over_hours():
+def test_a_single_week_is_labelled_as_a_day_not_spread_over_hours_and_its_bar_is_visible():
     # plotly alone spreads one date over hours and labels the ticks "00:00:00 Nov 30, 2026"
     counts = pl.DataFrame(
         {
@@ -221,5 +221,7 @@ def test_a_single_week_is_labelled_as_a_day_not_spread_over_hours():
     axis = charts.file_statuses(counts).layout.xaxis
     assert axis.range == ("2026-11-26", "2026-12-04")
     assert (axis.tick0, axis.dtick, axis.tickformat) == ("2026-11-30", 7 * 86_400_000, "%-d %b %Y")
+    # and its bars are five days wide, not the hairline plotly gives a lone date bar
+    assert [bar.width for bar in charts.file_statuses(counts).data] == [5 * 86_400_000] * 2
     two_weeks = counts.with_columns(week_start=pl.Series([date(2026, 11, 23), date(2026, 11, 30)]))
     assert charts.file_statuses(two_weeks).layout.xaxis.range is None  # plotly's own ticks
