@@ -87,18 +87,33 @@ def table_names(con: duckdb.DuckDBPyConnection, prefix: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def fingerprint_sql(con: duckdb.DuckDBPyConnection, table: str, key: str | None = None) -> str:
+def fingerprint_sql(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    key: str | None = None,
+    through: tuple[str, str] | None = None,
+) -> str:
     """A SELECT of the fingerprint of `table`'s content, one row, or one row per `key` value.
 
     Columns `rows` (the row count) and `fingerprint`: the sum, as a HUGEINT, of the rows' hashes
     over every column but `LOAD_CONTEXT`. The sum never overflows, does not depend on row order
     and, unlike an xor, does not let two identical rows cancel out. Equal fingerprints mean equal
-    content.
+    content. `through` (a table and a column both have) takes `key` from that table: a row of
+    `activity_dynamics` counts for its activity's athlete through `("activities", "activity_id")`,
+    a row without a match for a null key.
     """
-    columns = ", ".join(ident(c) for c in con.table(ident(table)).columns if c not in LOAD_CONTEXT)
-    keyed = f"{ident(key)}, " if key else ""
-    grouped = f" group by {ident(key)}" if key else ""
+    columns = ", ".join(
+        f"t.{ident(c)}" for c in con.table(ident(table)).columns if c not in LOAD_CONTEXT
+    )
+    source = f"{ident(table)} as t"
+    if through:
+        other, column = through
+        keys = f"select distinct {ident(column)}, {ident(key)} from {ident(other)}"  # noqa: S608
+        source += f" left join ({keys}) as k using ({ident(column)})"
+    owner = "k" if through else "t"
+    keyed = f"{owner}.{ident(key)}, " if key else ""
+    grouped = f" group by {owner}.{ident(key)}" if key else ""
     return (
         f"select {keyed}count(*) as rows, coalesce(sum(hash({columns})::hugeint), 0) as fingerprint "  # noqa: S608
-        f"from {ident(table)}{grouped}"
+        f"from {source}{grouped}"
     )

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 STATE_TABLE = "model_build_state"  # the code and club fingerprints of the last complete build
 ATHLETE_STATE_TABLE = "model_build_athletes"  # its per athlete and loaded table fingerprints
 KEY = "athlete_id"
+ACTIVITY_KEY = ("activities", "activity_id")  # where a row keyed by activity finds its athlete
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,10 @@ def _reads(models: Mapping[str, Model], names: list[str]) -> set[str]:
     return tables
 
 
-def _has_key(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
     rows = con.sql(
         "select count(*) from information_schema.columns where table_name = ? and column_name = ?",
-        params=[table, KEY],
+        params=[table, column],
     ).fetchall()
     return rows[0][0] > 0
 
@@ -115,15 +116,23 @@ def plan_build(
         n for n, m in models.items() if m.incremental is not None or getattr(m, "extend", None)
     ]
     sources = sorted(t for t in _reads(models, incremental) if table_exists(con, t))
-    athlete_tables = [t for t in sources if _has_key(con, t)]
-    club_tables = sorted({t for t in sources if t not in athlete_tables} | {"settings"})
+    athlete_tables = [t for t in sources if _has_column(con, t, KEY)]
+    # a table keyed by activity (running dynamics) counts for the activity's athlete
+    activity_tables = [
+        t
+        for t in sources
+        if t not in athlete_tables
+        and _has_column(con, t, ACTIVITY_KEY[1])
+        and table_exists(con, ACTIVITY_KEY[0])
+    ]
+    club_tables = sorted(set(sources) - set(athlete_tables) - set(activity_tables) | {"settings"})
     club = {
         t: str(con.sql(fingerprint_sql(con, t)).fetchall()[0])
         for t in club_tables
         if table_exists(con, t)
     }
     fingerprint = (_digest(code_fingerprint(models)), _digest(club))
-    _new_athlete_state(con, athlete_tables)
+    _new_athlete_state(con, athlete_tables, activity_tables)
     if full_rebuild:
         return BuildPlan(True, "asked for (--full-rebuild)", fingerprint=fingerprint)
     # a state table of another layout (an earlier version's) counts as none
@@ -144,7 +153,10 @@ def plan_build(
     ).fetchall()
     athletes = frozenset(row[0] for row in changed)
     return BuildPlan(
-        False, f"reading {', '.join(athlete_tables)}", athletes, fingerprint=fingerprint
+        False,
+        f"reading {', '.join(athlete_tables + activity_tables)}",
+        athletes,
+        fingerprint=fingerprint,
     )
 
 
@@ -152,10 +164,15 @@ def _digest(parts: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def _new_athlete_state(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+def _new_athlete_state(
+    con: duckdb.DuckDBPyConnection, tables: list[str], activity_tables: list[str]
+) -> None:
     parts = [
         f"select '{t}' as source, * from ({fingerprint_sql(con, t, KEY)})"  # noqa: S608
         for t in tables
+    ] + [
+        f"select '{t}' as source, * from ({fingerprint_sql(con, t, KEY, ACTIVITY_KEY)})"  # noqa: S608
+        for t in activity_tables
     ]
     empty = "select ''::varchar as source, ''::varchar as athlete_id, 0::bigint, 0::hugeint"
     con.sql(

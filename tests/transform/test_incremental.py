@@ -153,6 +153,39 @@ def test_changed_athletes_only_are_rebuilt(warehouse: duckdb.DuckDBPyConnection)
     assert (planned.full, planned.athletes) == (False, frozenset({"a004"}))
 
 
+def test_a_changed_running_dynamics_row_counts_for_its_activitys_athlete(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    # activity_dynamics has no athlete_id: it is attributed through activities, not taken for a
+    # club file (which would rebuild everything whenever a night brought a watch's dynamics)
+    graph = club_model_graph()
+    assert not _plan(graph, warehouse).full
+    (activity_id, athlete_id), *_ = warehouse.sql(
+        "select activity_id, athlete_id from activities join activity_dynamics using (activity_id) "
+        "order by activity_id limit 1"
+    ).fetchall()
+    warehouse.sql(
+        "update activity_dynamics set watch_rpe = 7.5 where activity_id = ?", params=[activity_id]
+    )
+    planned = _plan(graph, warehouse)
+    assert (planned.full, planned.athletes) == (False, frozenset({athlete_id}))
+    load = warehouse.sql(
+        "select load, load_method from int_session_load where session_id = ?", params=[activity_id]
+    ).fetchall()
+    minutes = warehouse.sql(
+        "select duration_min from stg_activities where activity_id = ?", params=[activity_id]
+    ).fetchall()[0][0]
+    assert load == [(pytest.approx(7.5 * minutes), "watch_rpe")]  # and the night recomputed it
+    daily, sessions = warehouse.sql(
+        "select d.load, (select sum(s.load) from int_session_load s "
+        "where s.athlete_id = d.athlete_id and s.local_date = d.date) "
+        "from int_daily_load d join stg_activities a "
+        "on a.athlete_id = d.athlete_id and a.local_date = d.date where a.activity_id = ?",
+        params=[activity_id],
+    ).fetchall()[0]
+    assert daily == pytest.approx(sessions)  # the athlete's daily load was carried anew
+
+
 def test_a_settings_change_rebuilds_all(warehouse: duckdb.DuckDBPyConnection) -> None:
     warehouse.sql("update settings set checkin_grace_days = checkin_grace_days + 1")
     planned = _plan(club_model_graph(), warehouse)
