@@ -146,6 +146,9 @@ class _RecordingConnection:
         self.seen.append((query, params))
         return self.con.sql(query, params=params)
 
+    def cursor(self) -> _RecordingConnection:
+        return _RecordingConnection(self.con.cursor(), self.seen)
+
     def close(self) -> None:
         self.con.close()
 
@@ -165,6 +168,8 @@ def test_typed_text_reaches_the_database_only_as_bound_parameters(
         Error=duckdb.Error,
     )
     monkeypatch.setattr(serving_module, "duckdb", shim)
+    # the dashboard keeps one connection per serving version: start without one, so it is the shim's
+    monkeypatch.setattr(serving_module, "_VERSIONS", serving_module._OpenVersion())
     coach = Viewer("coach.morgan", "coach", None)
     called = []
     for name in data.__all__:
