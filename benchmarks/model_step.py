@@ -21,7 +21,14 @@ import shutil
 import statistics
 from pathlib import Path
 
-from benchmarks.clubs import BENCH_ROOT, machine, split_steps, step_seconds, timed_ingest
+from benchmarks.clubs import (
+    BENCH_ROOT,
+    machine,
+    own_seconds,
+    split_steps,
+    step_seconds,
+    timed_ingest,
+)
 
 DEMO = {"athletes": 40, "weeks": 52, "seed": 7}
 QUICK = {"athletes": 12, "weeks": 30, "seed": 11}
@@ -46,35 +53,14 @@ def demo_club(size: dict, home: Path | None = None) -> Path:
 
 def timed_run(home: Path) -> dict:
     """One ingest with nothing new: wall time, its split by kind of step, models' own seconds."""
-    from pipelines.run import club_instance
-
     settings, run_id, wall = timed_ingest(home)
-    with club_instance(settings) as instance:
-        inner = _inner_seconds(instance, run_id)
-    return {"wall_s": wall, **split_steps(step_seconds(settings, run_id)), **inner}
-
-
-def _inner_seconds(instance, run_id: str) -> dict:
-    """Sum of the per-model and per-check seconds recorded in metadata (absent before issue 13)."""
-    import dagster as dg
-
-    totals = {"models_own_s": 0.0, "checks_own_s": 0.0}
-    kinds = {
-        dg.DagsterEventType.ASSET_MATERIALIZATION: "models_own_s",
-        dg.DagsterEventType.ASSET_CHECK_EVALUATION: "checks_own_s",
+    own = own_seconds(settings, run_id)
+    return {
+        "wall_s": wall,
+        **split_steps(step_seconds(settings, run_id)),
+        "models_own_s": sum(own["models"].values()),
+        "checks_own_s": sum(own["checks"].values()),
     }
-    for record in instance.all_logs(run_id, of_type=set(kinds)):
-        event = record.dagster_event
-        data = event.event_specific_data
-        metadata = (
-            data.materialization.metadata
-            if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
-            else data.metadata
-        )
-        seconds = metadata.get("seconds")
-        if seconds is not None:
-            totals[kinds[event.event_type]] += seconds.value
-    return totals
 
 
 def main() -> None:
