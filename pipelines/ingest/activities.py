@@ -55,6 +55,10 @@ POOL_MIN_BYTES = 8 * 1024 * 1024
 # DuckDB keeps the blocks it writes cached up to 80% of RAM, so over a long backlog the loading
 # process would grow with the warehouse; loading needs little more than the batch at hand.
 LOAD_MEMORY_LIMIT = "256MB"
+# Parsed batches are written in one transaction once they hold this many files or sample rows
+# (the rows bound the memory held for files of many points).
+LOAD_FILES = 512
+LOAD_SAMPLES = 250_000
 
 
 # What a batch's activities carry: every column of `activities` but those set as the batch loads.
@@ -414,27 +418,45 @@ def limit_load_memory(con: duckdb.DuckDBPyConnection) -> None:
 class BatchLoader:
     """Writes parsed batches into the warehouse: call it with each batch, inside a `with` block.
 
-    Each batch's rows go in one transaction. The files' outcomes (the `files` registry and
-    `ingest_errors`) are recorded every chunk of the backlog and when the block ends, not every
-    batch: recording them scans the registry, over a million rows in a large club, which made
-    loading cost grow with the history. A run killed in between leaves files pending whose rows are
-    loaded: the next run parses them again and replaces their rows (`Backlog.loaded_before`).
+    Batches wait until `LOAD_FILES` files' rows (or `LOAD_SAMPLES` samples) can go in one
+    transaction: a write's fixed cost (a statement per table, the commit) was most of the loading
+    when it was paid for every batch of 64 small files. The files' outcomes (the `files` registry and `ingest_errors`) are recorded every
+    chunk of the backlog and when the block ends: recording them scans the registry, over a million
+    rows in a large club, which made loading cost grow with the history. A run killed in between
+    leaves files pending whose rows are loaded: the next run parses them again and replaces their
+    rows (`Backlog.loaded_before`).
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, backlog: Backlog) -> None:
         self.con, self.loaded_before, self.chunk = con, backlog.loaded_before, backlog.chunk
         self.outcomes: list[FileOutcome] = []
+        self.waiting: list[BatchResult] = []
 
     def __enter__(self) -> BatchLoader:
         return self
 
     def __exit__(self, *_) -> None:
-        self.flush()  # the batches loaded before a failure keep their outcomes
+        # the batches parsed before a failure are loaded and keep their outcomes (those of a
+        # write that failed are not retried: their files stay pending for the next run)
+        self.write()
+        self.flush()
 
     def __call__(self, result: BatchResult) -> None:
-        """Write one batch's activities, samples, running form and developer fields."""
+        """Take one batch's activities, samples, running form and developer fields."""
+        self.waiting.append(result)
+        files = sum(len(batch.outcomes) for batch in self.waiting)
+        samples = sum(frame.height for batch in self.waiting for frame in batch.samples)
+        if files >= LOAD_FILES or samples >= LOAD_SAMPLES:
+            self.write()
+
+    def write(self) -> None:
+        """Write the waiting batches' rows in one transaction."""
+        batches, self.waiting = self.waiting, []
+        if not batches:
+            return
         con = self.con
-        again = [o.sha256 for o in result.outcomes if o.sha256 in self.loaded_before]
+        outcomes = [outcome for batch in batches for outcome in batch.outcomes]
+        again = [o.sha256 for o in outcomes if o.sha256 in self.loaded_before]
         with transaction(con):
             # a file parsed again (after a run killed before its outcome was recorded) replaces
             # its rows; a new file has none, and then the samples table, the largest, is not scanned
@@ -460,21 +482,27 @@ class BatchLoader:
                     f"delete from {table.name} where list_contains(?, activity_id)",  # noqa: S608
                     params=[loaded],
                 )
-            if result.activities:
-                frame = pl.DataFrame(result.activities, schema=ROW_SCHEMA).with_columns(
+            activities = [row for batch in batches for row in batch.activities]
+            if activities:
+                frame = pl.DataFrame(activities, schema=ROW_SCHEMA).with_columns(
                     duplicate_of=pl.lit(None, pl.String),
                     loaded_at=pl.lit(datetime.now(UTC)),
                 )
                 append_rows(con, ACTIVITIES.name, ACTIVITIES.conform(frame))
-                samples = pl.concat(result.samples, how="diagonal_relaxed")
+                samples = pl.concat(
+                    [frame for batch in batches for frame in batch.samples], how="diagonal_relaxed"
+                )
                 append_rows(con, ACTIVITY_SAMPLES.name, ACTIVITY_SAMPLES.conform(samples))
             for table, rows in (
-                (ACTIVITY_DYNAMICS, result.dynamics),
-                (ACTIVITY_DEVELOPER_FIELDS, result.developer_fields),
+                (ACTIVITY_DYNAMICS, [row for batch in batches for row in batch.dynamics]),
+                (
+                    ACTIVITY_DEVELOPER_FIELDS,
+                    [row for batch in batches for row in batch.developer_fields],
+                ),
             ):
                 if rows:
                     append_rows(con, table.name, pl.DataFrame(rows, schema=table.schema))
-        self.outcomes.extend(result.outcomes)
+        self.outcomes.extend(outcomes)
         if len(self.outcomes) >= self.chunk:
             self.flush()
 

@@ -7,7 +7,6 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,7 +32,6 @@ CLUB_FILES = (
 )
 ACTIVITY_SUFFIXES = (".gpx", ".tcx", ".fit")
 IGNORED_PREFIXES = (".", "~")
-ARCHIVE_CHUNK = 4096  # files hashed and copied at a time
 KEEP_BYTES = 1 << 20  # a file up to this size is read once, for its hash and its archive copy
 
 
@@ -258,24 +256,15 @@ def scan_and_archive(
         finally:
             con.unregister("_candidates")
     rows = candidates.select("path", "athlete_id", "kind", "size").rows()
+    # One file after the other: hashing and copying a ~13 KB file is a few system calls around
+    # little work, and two threads contending for the GIL on each of them cost more CPU (and, on two
+    # cores, more time) than they saved. A content met twice is copied once.
+    made: set[str] = set()  # archive folders known to exist: one mkdir each, not one per file
     hashes: list[str] = []
-    made: set[Path] = set()  # archive folders known to exist: one mkdir each, not one per file
-    # hashing and copying release the GIL: threads keep both cores busy on a large backlog. A
-    # chunk at a time: `map` submits every item at once, a future each (~1 KB: a gigabyte for a
-    # first import of a million files), and a chunk's small files are held in memory between
-    # hashing and copying. Within a chunk each content is copied once, so no two threads write
-    # the same archive file; a later chunk finds earlier copies in place.
-    with ThreadPoolExecutor(max(settings.parse_workers, 1)) as pool:
-        for start in range(0, len(rows), ARCHIVE_CHUNK):
-            chunk = rows[start : start + ARCHIVE_CHUNK]
-            found = list(pool.map(lambda row: _read_and_hash(row[0]), chunk))
-            one_copy = {sha: (row[0], data) for (sha, data), row in zip(found, chunk, strict=True)}
-            for _ in pool.map(
-                lambda item: _archive(item[1][0], item[1][1], raw_path(settings, item[0]), made),
-                one_copy.items(),
-            ):
-                pass
-            hashes.extend(sha for sha, _ in found)
+    for path, *_ in rows:
+        sha, data = _read_and_hash(path)
+        _archive(path, data, str(raw_path(settings, sha)), made)
+        hashes.append(sha)
     received = [
         Received(path, athlete_id, sha, size, kind)
         for (path, athlete_id, kind, size), sha in zip(rows, hashes, strict=True)
@@ -311,19 +300,20 @@ def scan_and_archive(
     return received, stats
 
 
-def _archive(path: str, data: bytes | None, target: Path, made: set[Path]) -> None:
+def _archive(path: str, data: bytes | None, target: str, made: set[str]) -> None:
     """Write a file into the raw archive, read-only, unless that content is already there: its
     bytes when the hashing kept them, else a copy of the file."""
-    if target.exists():
+    if os.path.exists(target):
         return
-    if target.parent not in made:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        made.add(target.parent)
-    tmp = target.with_suffix(".part")
+    folder = os.path.dirname(target)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+    tmp = target + ".part"
     try:  # created read-only; the descriptor may still write
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
     except FileExistsError:  # a half copy left by a killed run
-        tmp.unlink()
+        os.unlink(tmp)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
     with os.fdopen(fd, "wb") as out:
         if data is None:

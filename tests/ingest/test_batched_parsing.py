@@ -58,7 +58,11 @@ def _ingest(source: Path, target: Path, chunk: int) -> tuple[dict[str, list[tupl
     """Every activity table and the registry after parsing the club's backlog `chunk` files at a
     time, and how many files were parsed."""
     shutil.copytree(source, target)
-    settings = replace(load_settings(target), parse_workers=1)
+    return _parse_backlog(target, chunk)
+
+
+def _parse_backlog(home: Path, chunk: int = 4096) -> tuple[dict[str, list[tuple]], int]:
+    settings = replace(load_settings(home), parse_workers=1)
     install_defaults(settings)
     with duckdb.connect(str(settings.warehouse)) as con:
         register_received(con, scan_and_archive(con, settings)[0])
@@ -83,3 +87,35 @@ def test_batches_give_the_rows_of_every_file_parsed_alone(club: Path, tmp_path: 
     assert alone["activity_dynamics"] and alone["activity_developer_fields"]
     for name in TABLES:
         assert batched[name] == alone[name], name
+
+
+def test_rows_stored_without_their_outcomes_are_replaced_by_the_next_run(
+    club: Path, tmp_path: Path
+) -> None:
+    """A run killed after writing batches' rows but before recording their files' outcomes: the
+    files are still pending, and the next run parses them again in place of those rows."""
+    expected, _ = _ingest(club, tmp_path / "whole", chunk=4096)
+    home = tmp_path / "killed"
+    shutil.copytree(club, home)
+    settings = replace(load_settings(home), parse_workers=1)
+    install_defaults(settings)
+    with duckdb.connect(str(settings.warehouse)) as con:
+        register_received(con, scan_and_archive(con, settings)[0])
+        load_club_reference(con, settings)
+        backlog = Backlog(con, settings, KINDS)
+        unknown = len(backlog.rejected())
+        loader = BatchLoader(con, backlog)  # not a `with` block: nothing records the outcomes
+        run_parsing(backlog, settings, loader)
+        loader.write()
+        stored = con.sql("select count(*) from activities").fetchall()[0][0]
+        pending = con.sql(
+            "select count(*) from files where status = 'pending' and list_contains(?, kind)",
+            params=[KINDS],
+        ).fetchall()[0][0]
+    assert stored == len(expected["activities"])
+    assert pending == backlog.files + unknown
+
+    resumed, _ = _parse_backlog(home)
+
+    for name in TABLES:
+        assert resumed[name] == expected[name], name

@@ -1,6 +1,8 @@
 """GPS activities: parse archived GPX/TCX/FIT files and Strava or Garmin exports into activities and
 samples."""
 
+import time
+
 import dagster as dg
 
 from pipelines.defs.assets.club import club_reference
@@ -15,6 +17,8 @@ from pipelines.ingest.activities import (
     run_parsing,
 )
 from pipelines.ingest.registry import record_outcomes
+
+PROGRESS_EVERY_S = 1.0
 
 
 @dg.asset(
@@ -43,8 +47,15 @@ def activities(
         rejected = backlog.rejected()
         record_outcomes(con, rejected)
 
+        logged = 0.0
+
         def progress(done: int, total: int) -> None:
-            context.log.info(f"parsed {done}/{total} activity files")
+            # every event goes into the instance's event log: a first import's 17,000 batches
+            # are reported at most once a second
+            nonlocal logged
+            if done == total or time.monotonic() - logged >= PROGRESS_EVERY_S:
+                logged = time.monotonic()
+                context.log.info(f"parsed {done}/{total} activity files")
 
         with BatchLoader(con, backlog) as load:
             run_parsing(backlog, settings, load, progress)
