@@ -539,14 +539,15 @@ def in_recorded_order(samples: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     warnings = []
     time = samples.get_column("t").to_numpy().view(np.int64)  # microseconds
     segment = samples.get_column("segment").to_numpy()
-    _, which = np.unique(segment, return_inverse=True)
-    start = np.full(which.max(initial=-1) + 1, np.iinfo(np.int64).max)
-    np.minimum.at(start, which, time)
-    segment_start = start[which]
-    if (np.diff(segment_start) < 0).any():
-        order = np.argsort(segment_start, kind="stable")
-        samples, time, segment = samples[order], time[order], segment[order]
-        warnings.append("the file's track parts were not in time order: put in time order")
+    if len(segment) and (segment != segment[0]).any():  # more than one track part
+        _, which = np.unique(segment, return_inverse=True)
+        start = np.full(which.max(initial=-1) + 1, np.iinfo(np.int64).max)
+        np.minimum.at(start, which, time)
+        segment_start = start[which]
+        if (np.diff(segment_start) < 0).any():
+            order = np.argsort(segment_start, kind="stable")
+            samples, time, segment = samples[order], time[order], segment[order]
+            warnings.append("the file's track parts were not in time order: put in time order")
     reached = np.maximum.accumulate(time)
     stepped_back = int((time[1:] < reached[:-1]).sum())
     if stepped_back:
@@ -554,11 +555,18 @@ def in_recorded_order(samples: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
             f"{stepped_back} points had a time earlier than a point before them (clock jitter): "
             "kept in recorded order, each at the latest time before it"
         )
-    seg = np.cumsum(np.diff(segment, prepend=segment[:1]) != 0)
-    columns = {"t": pl.Series("t", reached, pl.Int64), "seg": pl.Series("seg", seg, pl.Int64)}
+    seg = np.cumsum(np.diff(segment, prepend=segment[:1]) != 0, dtype=np.int32)
+    columns = {"seg": pl.Series("seg", seg, SAMPLE_SCHEMA["seg"])}
+    if stepped_back:  # else the times are the samples' own
+        columns["t"] = pl.Series("t", reached, pl.Int64)
     return pl.DataFrame(
         [
-            columns.get(name, samples.get_column(name)).cast(dtype)
+            _as(columns[name] if name in columns else samples.get_column(name), dtype)
             for name, dtype in SAMPLE_SCHEMA.items()
         ]
     ), warnings
+
+
+def _as(column: pl.Series, dtype: pl.DataType) -> pl.Series:
+    """The column as `dtype`, not cast when it is already (a cast costs ~10 us even then)."""
+    return column if column.dtype == dtype else column.cast(dtype)
