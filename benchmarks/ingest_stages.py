@@ -40,7 +40,7 @@ def ingest_only(settings: Settings) -> dict:
     )
     from pipelines.ingest.club import install_defaults, load_club_reference
     from pipelines.ingest.inbox import scan_and_archive
-    from pipelines.ingest.registry import record_outcomes, register_received
+    from pipelines.ingest.registry import record_outcomes
 
     stages: dict[str, float] = {}
     cpu_before = _cpu_s()
@@ -55,8 +55,7 @@ def ingest_only(settings: Settings) -> dict:
     install_defaults(settings)
     loading = 0.0
     with connect(settings.warehouse) as con:
-        received, _ = scan_and_archive(con, settings)
-        register_received(con, received)
+        scan_and_archive(con, settings)
         lap("archive_s")
         load_club_reference(con, settings)
         lap("roster_s")

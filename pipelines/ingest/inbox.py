@@ -7,15 +7,17 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from pipelines.ingest.registry import register_received
+from pipelines.ingest.tables import ensure_staging_tables
 from pipelines.settings import FORMS_FOLDER, Settings
-from pipelines.warehouse import append_rows, replace_table, table_exists
+from pipelines.warehouse import append_rows, replace_table, table_exists, transaction
 
 # in the order they are read: enrolments need the roster and programs, programs the catalog,
 # assessments the roster and the assessment tests
@@ -32,24 +34,8 @@ CLUB_FILES = (
 )
 ACTIVITY_SUFFIXES = (".gpx", ".tcx", ".fit")
 IGNORED_PREFIXES = (".", "~")
+ARCHIVE_CHUNK = 16_384  # files archived and recorded per transaction
 KEEP_BYTES = 1 << 20  # a file up to this size is read once, for its hash and its archive copy
-
-
-@dataclass(frozen=True, slots=True)
-class Received:
-    """One file seen in the inbox or club folder, with its content hash and archive path."""
-
-    # a string, not a Path, and slots: a nightly scan makes one of these for every file of the
-    # club's history, and Path objects and per-instance dicts cost seconds there
-    location: str
-    athlete_id: str | None
-    sha256: str
-    size: int
-    kind: str  # activity | strength | strava_export (any export .zip) | club | form | record | unknown
-
-    @property
-    def path(self) -> Path:
-        return Path(self.location)
 
 
 def raw_path(settings: Settings, sha256: str) -> Path:
@@ -127,12 +113,13 @@ def folder_mtimes(inbox: str | Path) -> Iterator[tuple[str, int]]:
 
 @dataclass(frozen=True, slots=True)
 class SweepStats:
-    """What one sweep of the inbox looked at."""
+    """What one sweep of the inbox looked at, and how many new contents it registered."""
 
     full: bool
     folders: int
     folders_listed: int
     files_listed: int
+    new_contents: int = 0
 
 
 # A folder changed this recently may still change within the same tick of the file system's
@@ -146,6 +133,8 @@ CANDIDATES_SCHEMA = {
     "size": pl.Int64,
     "mtime_ns": pl.Int64,
 }
+# What `scan_and_archive` returns, a row per new or changed file: a candidate and its content hash.
+RECEIVED_SCHEMA = CANDIDATES_SCHEMA | {"sha256": pl.String}
 
 
 def _sweep(
@@ -154,7 +143,8 @@ def _sweep(
     """The files of every inbox folder whose modification time changed (all folders when `full`),
     and the folder table to record for the next sweep."""
     trusted_before = time.time_ns() - UNTRUSTED_RECENT_NS
-    files: dict[str, list] = {name: [] for name in CANDIDATES_SCHEMA}
+    # a frame per folder, not a Python list of every file: a first import lists over a million
+    frames: list[pl.DataFrame] = []
     folders: dict[str, list] = {name: [] for name in FOLDERS_SCHEMA}
     listed = 0
 
@@ -167,7 +157,8 @@ def _sweep(
         except FileNotFoundError:  # removed while the sweep ran: nothing left to take from it
             return
         listed += not unchanged
-        if athlete_id is not None:  # files loose in the inbox itself belong to nobody
+        if athlete_id is not None and entries:  # files loose in the inbox belong to nobody
+            files: dict[str, list] = {name: [] for name in CANDIDATES_SCHEMA}
             # in name order, so of two copies of the same contents the same one is registered
             for entry in sorted(entries, key=lambda e: e.name):
                 try:
@@ -179,6 +170,7 @@ def _sweep(
                 files["kind"].append(classify_name(entry.name, folder))
                 files["size"].append(info.st_size)
                 files["mtime_ns"].append(info.st_mtime_ns)
+            frames.append(pl.DataFrame(files, schema=CANDIDATES_SCHEMA))
         folders["path"].append(folder)
         folders["parent"].append(parent)
         folders["mtime_ns"].append(mtime if mtime < trusted_before else -1)
@@ -187,7 +179,7 @@ def _sweep(
 
     if settings.inbox.is_dir():
         visit(str(settings.inbox), None, None)
-    frame = pl.DataFrame(files, schema=CANDIDATES_SCHEMA)
+    frame = pl.concat([pl.DataFrame(schema=CANDIDATES_SCHEMA), *frames], rechunk=True)
     stats = SweepStats(full, len(folders["path"]), listed, frame.height)
     return frame, pl.DataFrame(folders, schema=FOLDERS_SCHEMA), stats
 
@@ -228,15 +220,23 @@ def _recorded_folders(
 
 def scan_and_archive(
     con: duckdb.DuckDBPyConnection, settings: Settings, full: bool | None = None
-) -> tuple[list[Received], SweepStats]:
-    """Hash the files not seen before (by path, size and mtime), copy new contents into the archive.
+) -> tuple[pl.DataFrame, SweepStats]:
+    """Hash the files not seen before (by path, size and mtime), copy new contents into the archive
+    and register them in `files` (`pending`).
 
     Only inbox folders whose modification time changed since the last sweep are listed, so the
     nightly cost grows with new files, not with the club's history. A file rewritten in place
     under the same name leaves its folder's time alone: the full sweep, which lists every folder,
     catches it; it runs when `full` is True, and by default when the last one is older than
-    `settings.full_sweep_days` days. Returns the new or changed files.
+    `settings.full_sweep_days` days.
+
+    Files are archived and recorded `ARCHIVE_CHUNK` at a time, each chunk in its own transaction
+    (seen together with its registry rows): DuckDB holds a transaction's rows in memory, which for
+    a first import of a million files was gigabytes. A run killed in between lists the rest again
+    next time, as the folder times are recorded last. Returns the new or changed files
+    (`RECEIVED_SCHEMA`) in the order they were listed, and what the sweep looked at and found.
     """
+    ensure_staging_tables(con)
     known, children, last_full = _recorded_folders(con)
     now = datetime.now(UTC)
     if full is None:
@@ -255,49 +255,56 @@ def scan_and_archive(
             ).pl()
         finally:
             con.unregister("_candidates")
-    rows = candidates.select("path", "athlete_id", "kind", "size").rows()
-    # One file after the other: hashing and copying a ~13 KB file is a few system calls around
-    # little work, and two threads contending for the GIL on each of them cost more CPU (and, on two
-    # cores, more time) than they saved. A content met twice is copied once.
     made: set[str] = set()  # archive folders known to exist: one mkdir each, not one per file
-    hashes: list[str] = []
-    for path, *_ in rows:
+    received, new = [pl.DataFrame(schema=RECEIVED_SCHEMA)], 0
+    for start in range(0, candidates.height, ARCHIVE_CHUNK):
+        chunk = candidates.slice(start, ARCHIVE_CHUNK).drop("listed")
+        chunk = chunk.with_columns(
+            sha256=_hash_and_archive(chunk.get_column("path"), settings, made)
+        )
+        with transaction(con):
+            append_rows(
+                con,
+                "inbox_seen",
+                chunk.select("path", "size", "mtime_ns", "sha256", pl.lit(now).alias("seen_at")),
+            )
+            new += register_received(con, chunk)
+        received.append(chunk)
+    with transaction(con):
+        replace_table(con, "inbox_folders", folders)
+        append_rows(
+            con,
+            "inbox_sweeps",
+            pl.DataFrame(
+                [
+                    {
+                        "swept_at": now,
+                        "full_sweep": stats.full,
+                        "folders": stats.folders,
+                        "folders_listed": stats.folders_listed,
+                        "files_listed": stats.files_listed,
+                        "files_new": candidates.height,
+                    }
+                ]
+            ),
+        )
+    return pl.concat(received, rechunk=True), replace(stats, new_contents=new)
+
+
+def _hash_and_archive(paths: pl.Series, settings: Settings, made: set[str]) -> pl.Series:
+    """Each file's content hash; its content copied into the archive unless already there (`made`:
+    the archive folders known to exist, so each is made once).
+
+    One file after the other: hashing and copying a ~13 KB file is a few system calls around
+    little work, and two threads contending for the GIL on each of them cost more CPU (and, on two
+    cores, more time) than they saved.
+    """
+    hashes = []
+    for path in paths.to_list():
         sha, data = _read_and_hash(path)
         _archive(path, data, str(raw_path(settings, sha)), made)
         hashes.append(sha)
-    received = [
-        Received(path, athlete_id, sha, size, kind)
-        for (path, athlete_id, kind, size), sha in zip(rows, hashes, strict=True)
-    ]
-    append_rows(
-        con,
-        "inbox_seen",
-        candidates.select(
-            "path",
-            "size",
-            "mtime_ns",
-            pl.Series("sha256", [r.sha256 for r in received], dtype=pl.String),
-            pl.lit(now).alias("seen_at"),
-        ),
-    )
-    replace_table(con, "inbox_folders", folders)
-    append_rows(
-        con,
-        "inbox_sweeps",
-        pl.DataFrame(
-            [
-                {
-                    "swept_at": now,
-                    "full_sweep": stats.full,
-                    "folders": stats.folders,
-                    "folders_listed": stats.folders_listed,
-                    "files_listed": stats.files_listed,
-                    "files_new": len(received),
-                }
-            ]
-        ),
-    )
-    return received, stats
+    return pl.Series("sha256", hashes, pl.String)
 
 
 def _archive(path: str, data: bytes | None, target: str, made: set[str]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -11,8 +10,7 @@ from typing import Protocol, TypeVar
 import duckdb
 import polars as pl
 
-from pipelines.ingest.inbox import Received
-from pipelines.ingest.tables import FILES, INGEST_ERRORS, ensure_staging_tables
+from pipelines.ingest.tables import FILES, INGEST_ERRORS
 from pipelines.parsers.schemas import ParseError
 from pipelines.warehouse import append_rows
 
@@ -89,29 +87,23 @@ def parse_or_reject(job: _Job, parse: Callable[[], T]) -> T | FileOutcome:
         return FileOutcome.unexpected(job, err)
 
 
-def register_received(con: duckdb.DuckDBPyConnection, received: list[Received]) -> int:
+def register_received(con: duckdb.DuckDBPyConnection, received: pl.DataFrame) -> int:
     """Add a `pending` row for each content hash not registered before; returns how many.
 
-    The comparison with every file ever registered runs inside DuckDB (an anti join), so its cost
-    in Python grows with the night's files, not with the club's history.
+    `received`: files as `scan_and_archive` lists them (`RECEIVED_SCHEMA`). The comparison with
+    every file ever registered runs inside DuckDB (an anti join, inserted from there without a
+    copy in Python), so its cost in Python grows with the night's files, not the club's history.
     """
-    ensure_staging_tables(con)
-    if not received:
+    if received.is_empty():
         return 0
-    # column by column: a first import registers over a million files, and a dict per file cost
-    # gigabytes
     arrived = (
-        pl.DataFrame(
-            {
-                "sha256": [item.sha256 for item in received],
-                "athlete_id": [item.athlete_id for item in received],
-                "original_name": [os.path.basename(item.location) for item in received],
-                "inbox_path": [item.location for item in received],
-                "kind": [item.kind for item in received],
-                "size_bytes": [item.size for item in received],
-            }
-        )
-        .with_columns(
+        received.select(
+            "sha256",
+            "athlete_id",
+            original_name=pl.col("path").str.replace(r"^.*/", ""),
+            inbox_path="path",
+            kind="kind",
+            size_bytes="size",
             received_at=pl.lit(datetime.now(UTC)),
             status=pl.lit("pending"),
             items=pl.lit(0),
@@ -125,14 +117,12 @@ def register_received(con: duckdb.DuckDBPyConnection, received: list[Received]) 
     )
     con.register("_arrived", arrived.with_row_index("arrival"))
     try:
-        new = con.sql(
-            "select * exclude (arrival) from _arrived a anti join files f on a.sha256 = f.sha256 "
-            "order by arrival"
-        ).pl()
+        return con.sql(
+            "insert into files by name select * exclude (arrival) from _arrived a "
+            "anti join files f on a.sha256 = f.sha256 order by arrival"
+        ).fetchall()[0][0]
     finally:
         con.unregister("_arrived")
-    append_rows(con, "files", new)
-    return new.height
 
 
 # Which files are to parse: pending, or rejected by an older parser version; with the kinds and

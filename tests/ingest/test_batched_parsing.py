@@ -20,7 +20,7 @@ from pipelines.ingest.activities import (
 )
 from pipelines.ingest.club import install_defaults, load_club_reference
 from pipelines.ingest.inbox import scan_and_archive
-from pipelines.ingest.registry import record_outcomes, register_received
+from pipelines.ingest.registry import record_outcomes
 from pipelines.settings import load_settings
 from tests.ingest.test_ingest_realdata import _strava_zip
 
@@ -65,7 +65,7 @@ def _parse_backlog(home: Path, chunk: int = 4096) -> tuple[dict[str, list[tuple]
     settings = replace(load_settings(home), parse_workers=1)
     install_defaults(settings)
     with duckdb.connect(str(settings.warehouse)) as con:
-        register_received(con, scan_and_archive(con, settings)[0])
+        scan_and_archive(con, settings)
         load_club_reference(con, settings)
         backlog = Backlog(con, settings, KINDS, chunk=chunk)
         record_outcomes(con, backlog.rejected())
@@ -100,7 +100,7 @@ def test_rows_stored_without_their_outcomes_are_replaced_by_the_next_run(
     settings = replace(load_settings(home), parse_workers=1)
     install_defaults(settings)
     with duckdb.connect(str(settings.warehouse)) as con:
-        register_received(con, scan_and_archive(con, settings)[0])
+        scan_and_archive(con, settings)
         load_club_reference(con, settings)
         backlog = Backlog(con, settings, KINDS)
         unknown = len(backlog.rejected())

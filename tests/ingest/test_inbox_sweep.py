@@ -7,9 +7,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from pipelines.defs.automation import newest_change
+from pipelines.ingest import inbox
 from pipelines.ingest.inbox import scan_and_archive
 from pipelines.settings import Settings, load_settings
 from tests.conftest import run_ingest
@@ -37,15 +39,35 @@ def club(tmp_path: Path) -> tuple[Settings, duckdb.DuckDBPyConnection]:
     con.close()
 
 
-def _names(received) -> list[str]:
-    return sorted(f"{r.athlete_id}/{r.path.name}" for r in received)
+def _names(received: pl.DataFrame) -> list[str]:
+    return sorted(
+        f"{athlete_id}/{Path(path).name}"
+        for athlete_id, path in received.select("athlete_id", "path").iter_rows()
+    )
 
 
 def test_first_sweep_is_full_and_finds_every_file(club) -> None:
     settings, con = club
     received, sweep = scan_and_archive(con, settings)
     assert sweep.full and sweep.folders == 4 and sweep.folders_listed == 4
-    assert len(received) == 9 and sweep.files_listed == 9
+    assert received.height == 9 and sweep.files_listed == 9
+
+
+def test_files_archived_a_few_per_transaction_are_each_registered_once_in_order(
+    club, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, con = club
+    copy = settings.inbox / "a003" / "run9.gpx"  # a content already met in an earlier chunk
+    copy.write_text("<gpx>a001 0</gpx>")
+    monkeypatch.setattr(inbox, "ARCHIVE_CHUNK", 2)
+    received, sweep = scan_and_archive(con, settings)
+    assert received.height == 10 and sweep.new_contents == 9
+    registered = con.sql("select athlete_id, original_name from files order by rowid").fetchall()
+    assert registered == [(a, f"run{n}.gpx") for a in ATHLETES for n in range(3)]
+    seen = con.sql("select path, sha256 from inbox_seen").fetchall()
+    assert sorted(seen) == sorted(received.select("path", "sha256").iter_rows())
+    archived = sorted(p.name for p in settings.raw.rglob("*") if p.is_file())
+    assert archived == sorted(set(received.get_column("sha256")))
 
 
 def test_unchanged_folders_are_not_listed_again(club) -> None:
@@ -53,7 +75,7 @@ def test_unchanged_folders_are_not_listed_again(club) -> None:
     scan_and_archive(con, settings)
     received, sweep = scan_and_archive(con, settings)
     assert not sweep.full
-    assert received == [] and sweep.folders_listed == 0 and sweep.files_listed == 0
+    assert received.is_empty() and sweep.folders_listed == 0 and sweep.files_listed == 0
 
 
 def test_a_new_file_is_found_by_listing_only_its_folder(club) -> None:
@@ -84,7 +106,7 @@ def test_a_folder_changed_during_the_sweep_is_listed_again_next_time(club) -> No
     assert _names(scan_and_archive(con, settings)[0]) == ["a001/late.gpx"]
     # within the file system clock's tick of that change the folder's time is not trusted
     received, sweep = scan_and_archive(con, settings)
-    assert received == [] and sweep.folders_listed == 1
+    assert received.is_empty() and sweep.folders_listed == 1
 
 
 def test_a_file_rewritten_in_place_waits_for_the_full_sweep(club) -> None:
@@ -93,7 +115,7 @@ def test_a_file_rewritten_in_place_waits_for_the_full_sweep(club) -> None:
     rewritten = settings.inbox / "a003" / "run1.gpx"
     rewritten.write_text("<gpx>a003 1, edited</gpx>")
     os.utime(settings.inbox / "a003", (LONG_AGO_S, LONG_AGO_S))  # same name: folder time unmoved
-    assert scan_and_archive(con, settings)[0] == []
+    assert scan_and_archive(con, settings)[0].is_empty()
     received, sweep = scan_and_archive(con, settings, full=True)
     assert sweep.full and _names(received) == ["a003/run1.gpx"]
 

@@ -18,7 +18,6 @@ from pipelines.ingest.activities import (
 )
 from pipelines.ingest.club import load_club_reference
 from pipelines.ingest.inbox import scan_and_archive
-from pipelines.ingest.registry import register_received
 from pipelines.settings import load_settings
 
 FILES = 24  # 30-minute 1 Hz runs: about 12 MB, above the size that starts worker processes
@@ -27,7 +26,7 @@ FILES = 24  # 30-minute 1 Hz runs: about 12 MB, above the size that starts worke
 def _ingest(home: Path, workers: int) -> tuple[duckdb.DuckDBPyConnection, list[tuple[int, int]]]:
     settings = replace(load_settings(home), parse_workers=workers)
     con = duckdb.connect(str(settings.warehouse))
-    register_received(con, scan_and_archive(con, settings)[0])
+    scan_and_archive(con, settings)
     load_club_reference(con, settings)
     backlog = Backlog(con, settings, ["activity"])
     assert not backlog.rejected()

@@ -8,7 +8,6 @@ import duckdb
 
 from pipelines.ingest.club import install_defaults, load_club_reference
 from pipelines.ingest.inbox import scan_and_archive
-from pipelines.ingest.registry import register_received
 from pipelines.parsers.club.ostrc_areas import default_ostrc_areas_yaml
 from pipelines.settings import load_settings
 
@@ -18,7 +17,7 @@ ROSTER = b"athlete_id,display_name,time_zone\na001,Alex,Europe/London\n"
 def _load(settings) -> duckdb.DuckDBPyConnection:
     """Archive and register the club files, then load them, as a run does."""
     con = duckdb.connect(str(settings.warehouse))
-    register_received(con, scan_and_archive(con, settings)[0])
+    scan_and_archive(con, settings)
     load_club_reference(con, settings)
     return con
 

@@ -154,7 +154,8 @@ def test_very_large_real_files_parse_within_the_time_limit(realdata: Path) -> No
 
 def _archive_once(home: Path) -> list[str]:
     with duckdb.connect() as con:
-        return [item.path.name for item in scan_and_archive(con, load_settings(home))[0]]
+        received, _ = scan_and_archive(con, load_settings(home))
+        return [Path(path).name for path in received.get_column("path")]
 
 
 def test_a_symbolic_link_in_the_inbox_is_not_followed(realdata: Path, tmp_path: Path) -> None:

@@ -6,8 +6,6 @@ from pipelines.defs.assets.models import WRITES
 from pipelines.defs.resources import ClubFolder, Warehouse
 from pipelines.ingest.club import install_defaults
 from pipelines.ingest.inbox import scan_and_archive
-from pipelines.ingest.registry import register_received
-from pipelines.warehouse import transaction
 
 
 class InboxSweep(dg.Config):
@@ -28,22 +26,21 @@ def raw_archive(
     copied = install_defaults(club.settings)
     if copied:
         context.log.info(f"first run: copied the default {', '.join(copied)} into club/")
-    # one transaction: a file is recorded as seen only together with its `files` row
-    with warehouse.connection() as con, transaction(con):
+    # a file is recorded as seen only together with its `files` row (a transaction per chunk)
+    with warehouse.connection() as con:
         received, sweep = scan_and_archive(con, club.settings, full=config.full_sweep or None)
-        new = register_received(con, received)
     kind = "full sweep" if sweep.full else "sweep of changed folders"
     context.log.info(
         f"{kind}: listed {sweep.folders_listed} of {sweep.folders} inbox folders "
-        f"({sweep.files_listed} files); {len(received)} new or changed files, "
-        f"{new} new contents archived"
+        f"({sweep.files_listed} files); {received.height} new or changed files, "
+        f"{sweep.new_contents} new contents archived"
     )
     return dg.MaterializeResult(
         metadata={
             "full_sweep": sweep.full,
             "folders_listed": sweep.folders_listed,
             "files_listed": sweep.files_listed,
-            "files_new_or_changed": len(received),
-            "new_contents": new,
+            "files_new_or_changed": received.height,
+            "new_contents": sweep.new_contents,
         }
     )
