@@ -10,6 +10,7 @@ Dagster step and the model tests both call it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 import re
 import time
@@ -26,8 +27,10 @@ from pipelines.settings import SQL_ROOT, Thresholds
 from pipelines.transform.checks import SqlCheck, discover_checks, offending_rows, record_results
 from pipelines.transform.incremental import (
     KEY,
+    WEEK,
     BuildPlan,
     check_incremental,
+    dated_since,
     plan_build,
     rebuild_for_athletes,
     record_build,
@@ -36,7 +39,7 @@ from pipelines.transform.sql_files import ModelError, read_title, sql_inputs
 from pipelines.warehouse import ident, replace_table, table_exists
 
 LAYERS = {"staging": "stg_", "intermediate": "int_", "marts": "mart_"}
-_INCREMENTAL = re.compile(r"^--\s*incremental:\s*(\S+)\s*$", re.MULTILINE)
+_INCREMENTAL = re.compile(r"^--\s*incremental:\s*(\S+?)\s*(?:,\s*(\S+)\s*)?$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,9 @@ class SqlModel:
     description: str
     notes: str = ""
     incremental: str | None = None  # the key it is maintained by (`-- incremental: athlete_id`)
+    dated: bool = (
+        False  # rows from the data week on move with it (`-- incremental: athlete_id, week_start`)
+    )
 
     @property
     def code(self) -> str:
@@ -75,6 +81,7 @@ class PythonModel:
         Callable[[duckdb.DuckDBPyConnection, frozenset[str | None], Thresholds], None] | None
     ) = None
     incremental = None  # not an athlete-keyed model: incremental SQL models may not read it
+    dated = False
 
     @property
     def layer(self) -> str:
@@ -119,10 +126,11 @@ def read_model(path: Path, layer: str) -> SqlModel:
     text, description, notes = read_title(path)
     sql = text.strip().rstrip(";")
     incremental = _INCREMENTAL.search(text)
-    if incremental and incremental.group(1) != KEY:
+    if incremental and (incremental.group(1) != KEY or incremental.group(2) not in (None, WEEK)):
         raise ModelError(
-            f"{path}: models are maintained incrementally only by {KEY} "
-            f"(`-- incremental: {KEY}`), not by {incremental.group(1)}."
+            f"{path}: models are maintained incrementally only by {KEY}, and dated ones also by "
+            f"{WEEK} (`-- incremental: {KEY}` or `-- incremental: {KEY}, {WEEK}`), not by "
+            f"{', '.join(g for g in incremental.groups() if g)}."
         )
     return SqlModel(
         name=path.stem,
@@ -133,6 +141,7 @@ def read_model(path: Path, layer: str) -> SqlModel:
         description=description,
         notes=notes,
         incremental=incremental.group(1) if incremental else None,
+        dated=bool(incremental and incremental.group(2)),
     )
 
 
@@ -263,6 +272,8 @@ class ModelGraph:
                 plan = dataclasses.replace(plan, reason="a subset of the models was selected")
             yield BuildPlanned(plan)
         per_athlete = plan is not None and not plan.full
+        # the dated models' week, asked for once the data date is built (a dated model reads it)
+        since = functools.cache(lambda: dated_since(con, plan))
         failed: dict[str, list[str]] = {}
         evaluated: list[tuple[SqlCheck, int]] = []
         try:
@@ -277,10 +288,13 @@ class ModelGraph:
                     continue
                 started = time.perf_counter()
                 incremental = per_athlete and (model.incremental is not None or extendable(model))
+                if incremental and model.dated:
+                    incremental = since() is not None  # else the data date moved back: whole
                 if incremental and isinstance(model, PythonModel):
                     model.extend(con, plan.athletes, thresholds)
                 elif incremental:
-                    rebuild_for_athletes(con, name, model.sql, plan.athletes)
+                    week = since() if model.dated else None
+                    rebuild_for_athletes(con, name, model.sql, plan.athletes, week)
                 elif isinstance(model, SqlModel):
                     run_sql_model(con, model)
                 else:

@@ -1,4 +1,5 @@
 -- int_adherence_cumulative: each athlete's cumulative session and dose adherence through every enrolled week, and the band it puts them in.
+-- incremental: athlete_id, week_start
 -- Cumulative = sum of min(counted, prescribed) / sum of prescribed over enrolled weeks to date; bands
 -- from settings (high >= adherence_high, medium >= adherence_medium, else low; Viiala 2025). Only
 -- complete weeks count: the week in progress carries the figures of the weeks before it until it ends.

@@ -1,4 +1,5 @@
 -- int_adherence_weekly: session and dose adherence of every athlete in every enrolled week.
+-- incremental: athlete_id, week_start
 -- session_adherence = min(1, counted / prescribed); credited_sessions = min(counted, prescribed) feeds the
 -- cumulative figure. dose_adherence = sum over categories of min(done, prescribed sets) / sum prescribed sets.
 -- single_leg_share = single-leg sets / glute sets (null without glute sets). The week in progress

@@ -1,4 +1,5 @@
 -- int_form_runs: every canonical run with running dynamics, with its device, its member's baseline weeks and pace band, and whether it is an easy run in that band.
+-- incremental: athlete_id
 -- Values are the run's medians (activity_dynamics): cadence steps/min, ground contact time ms,
 -- ground contact balance % left (null without a chest or foot accessory, never 0), vertical
 -- oscillation mm. Baseline weeks: the form_baseline_weeks ISO weeks before the first enrolment's

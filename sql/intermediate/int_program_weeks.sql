@@ -1,4 +1,5 @@
 -- int_program_weeks: one row per athlete and enrolled ISO week up to the latest data week, with that week's phase prescription.
+-- incremental: athlete_id, week_start
 -- program_week = floor((week_start - start_week) / 7) + 1; after the last phase the last phase's
 -- prescription holds until the enrolment ends (CLUB_FILES.md). single_leg_phase marks phases that
 -- require or prescribe single-leg work (the functional phase of the club's glute program).

@@ -1,4 +1,5 @@
 -- int_strength_progress: each athlete's progression state per exercise after each session with a progress measure, and the ready-to-progress hint.
+-- incremental: athlete_id, week_start
 -- state: int_strength_exercise_states.
 -- ready_to_progress (double progression, METRICS.md): every working set reached the top of the phase's
 -- prescribed rep range at RPE <= strength_ready_max_rpe; null (no hint) when RPE is missing on a set,

@@ -1,4 +1,5 @@
 -- int_strength_sessions: one row per logged strength session: its working sets, the categories it covers and whether it counts for its program week.
+-- incremental: athlete_id, week_start
 -- counted: the session has at least one working set of every category the week's phase requires
 -- (METRICS.md); null when the session falls outside every enrolment.
 SELECT

@@ -1,4 +1,5 @@
 -- mart_adherence_weekly: session and dose adherence and single-leg share of every athlete in every enrolled week.
+-- incremental: athlete_id, week_start
 -- The week in progress (week_complete false) has sessions so far but no adherence until it ends;
 -- its cumulative figures and band are those of the weeks before it. With the athlete's name: the
 -- coach's page lists every member's weeks by name without a join per view.

@@ -1,4 +1,5 @@
 -- mart_form_weekly: per member, ISO week with a form run and running-form metric, the weekly median on easy runs against the member's baseline band, with device changes and the program phase.
+-- incremental: athlete_id, week_start
 -- Metrics (METRICS.md "Running form"): cadence_spm (steps/min), gct_ms (ground contact time, ms),
 -- gct_balance_left_pct (ground contact balance, % on the left foot; chest or foot accessory only),
 -- vo_mm (vertical oscillation, mm). weekly_median = median of the week's easy runs' medians

@@ -1,4 +1,5 @@
 -- mart_strength_progress: per athlete, exercise and session, the working-set figures, the progress measure, the progression state and the ready-to-progress hint.
+-- incremental: athlete_id, week_start
 -- Sessions whose exercise has no progress measure (a loaded exercise done only in sets of more than
 -- strength_e1rm_max_reps reps) are left out. is_latest_session marks each athlete's last session of
 -- the exercise: the coach's "ready to progress" list reads those rows.

@@ -1,4 +1,5 @@
 -- mart_strength_progress_weekly: per athlete and week, the progression state of the exercises trained, beside that week's program adherence.
+-- incremental: athlete_id, week_start
 -- Each exercise trained in the week takes the state after its last session of the week; week_state is
 -- the most common of those states, a tie going to the less favourable (regressing, then flat, then
 -- progressing) so a problem is not hidden; first sessions only = 'first session'. Weeks without a

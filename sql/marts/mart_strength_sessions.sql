@@ -1,4 +1,5 @@
 -- mart_strength_sessions: every logged strength session with its working, glute and single-leg sets and whether it counted.
+-- incremental: athlete_id, week_start
 -- counted is null for a session outside any enrolment.
 SELECT
     athlete_id,

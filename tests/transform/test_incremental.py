@@ -8,7 +8,7 @@ int_ and mart_ table is compared row for row with a full rebuild of the same war
 from __future__ import annotations
 
 import shutil
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -143,7 +143,7 @@ def _plan(graph: ModelGraph, con: duckdb.DuckDBPyConnection, **kwargs: bool) -> 
 
 def test_changed_athletes_only_are_rebuilt(warehouse: duckdb.DuckDBPyConnection) -> None:
     graph = club_model_graph()
-    assert warehouse.table(STATE_TABLE).shape == (1, 2)  # recorded by the demo club's build
+    assert warehouse.table(STATE_TABLE).shape == (1, 4)  # recorded by the demo club's build
     assert _plan(graph, warehouse).athletes == frozenset()
     warehouse.sql(
         "delete from activities where athlete_id = 'a004' and local_date < date '2026-06-01'"
@@ -219,4 +219,120 @@ def test_an_incremental_model_reads_only_per_athlete_tables(tmp_path: Path) -> N
         ModelGraph.load(tmp_path)
     write(tmp_path, "marts", "mart_x", "-- mart_x: per run.\n-- incremental: run_id\nselect 1")
     with pytest.raises(ModelError, match="only by athlete_id"):
+        ModelGraph.load(tmp_path)
+
+
+def _build(con: duckdb.DuckDBPyConnection, **kwargs: bool) -> dict[str, bool]:
+    """Build the club's graph as the pipeline does; whether each model was built incrementally."""
+    events = club_model_graph().iter_run(con, track_changes=True, **kwargs)
+    return {e.model.name: e.incremental for e in events if isinstance(e, ModelBuilt)}
+
+
+def _add_run(con: duckdb.DuckDBPyConnection, athlete_id: str, day: date) -> None:
+    """A copy of the athlete's last run, on `day`: a new file that moves the data date there."""
+    con.sql(
+        "insert into activities select * replace ("
+        "activity_id || '-' || $day::varchar as activity_id, $day::date as local_date, "
+        "date_trunc('week', $day::date)::date as week_start, "
+        "start_utc + ($day::date - local_date) * interval 1 day as start_utc, "
+        "start_local + ($day::date - local_date) * interval 1 day as start_local) "
+        "from activities where athlete_id = $athlete and duplicate_of is null "
+        "order by local_date desc, activity_id limit 1",
+        params={"day": day, "athlete": athlete_id},
+    )
+
+
+def test_dated_models_follow_the_data_date_forward_and_back(
+    demo_home: Path, tmp_path: Path
+) -> None:
+    # Each night one athlete's new run moves the data date: mid-week (the week in progress has no
+    # adherence yet), to the Sunday that completes that week for every athlete, two weeks on, and
+    # back again when the runs are removed. After each night every table equals a full rebuild:
+    # the dated models rebuilt the other athletes' rows from the last data week on, and rebuilt
+    # whole when the date moved back past it.
+    live, full = tmp_path / "live.duckdb", tmp_path / "full.duckdb"
+    shutil.copyfile(demo_home / "warehouse.duckdb", live)
+    graph = club_model_graph()
+    dated = {n for n, m in graph.models.items() if m.dated}
+    con = duckdb.connect(str(live))
+    last, athlete = con.sql(
+        "select local_date, athlete_id from stg_activities order by local_date desc, athlete_id "
+        "limit 1"
+    ).fetchall()[0]
+    assert last.weekday() == 6  # the demo club's history ends on a Sunday
+    enrolled = con.sql("select count(distinct athlete_id) from stg_enrolments").fetchall()[0][0]
+    nights = [
+        (last + timedelta(days=3), True),
+        (last + timedelta(days=6), True),
+        (last + timedelta(days=17), True),
+        (None, False),  # the runs removed: the data date moves back to `last`
+    ]
+    for day, forward in nights:
+        if day:
+            _add_run(con, athlete, day)
+        else:
+            con.sql(
+                "delete from activities where athlete_id = ? and local_date > ?",
+                params=[athlete, last],
+            )
+        built = _build(con)
+        assert {n: built[n] for n in dated} == dict.fromkeys(dated, forward), day
+        assert con.sql("select as_of_date from int_data_as_of").fetchall()[0][0] == (day or last)
+        con.close()
+        shutil.copyfile(live, full)
+        with duckdb.connect(str(full)) as rebuilt:
+            _build(rebuilt, full_rebuild=True)
+        con = duckdb.connect(str(live))
+        con.sql(f"attach '{full}' as night (read_only)")
+        unequal = [
+            n for n, m in graph.models.items() if m.layer != "staging" and _rows_differ(con, n)
+        ]
+        for table in unequal:
+            _assert_equal_but_float_sums(con, table)
+        assert not {n for n in unequal if graph.models[n].incremental}, day
+        con.sql("detach night")
+    weeks = con.sql(
+        "select count(*) filter (where week_start > ?), count(distinct athlete_id) "
+        "from int_program_weeks",
+        params=[last],
+    ).fetchall()[0]
+    con.close()
+    assert weeks == (0, enrolled)
+
+
+def test_only_a_dated_model_reads_the_data_date(tmp_path: Path) -> None:
+    as_of = "-- int_data_as_of: the data date.\nselect current_date as as_of_date"
+    write(tmp_path, "intermediate", "int_data_as_of", as_of)
+    weeks = "select 'a' as athlete_id, as_of_date as week_start from int_data_as_of"
+    write(
+        tmp_path,
+        "intermediate",
+        "int_weeks",
+        f"-- int_weeks: w.\n-- incremental: athlete_id\n{weeks}",
+    )
+    with pytest.raises(
+        ModelError, match="int_weeks is declared incremental but reads int_data_as_of"
+    ):
+        ModelGraph.load(tmp_path)
+    dated = "-- int_weeks: w.\n-- incremental: athlete_id, week_start\n"
+    write(tmp_path, "intermediate", "int_weeks", dated + weeks)
+    write(
+        tmp_path,
+        "marts",
+        "mart_x",
+        "-- mart_x: x.\n-- incremental: athlete_id\nselect * from int_weeks",
+    )
+    with pytest.raises(
+        ModelError, match="mart_x is declared incremental but reads int_weeks, whose"
+    ):
+        ModelGraph.load(tmp_path)
+    write(
+        tmp_path,
+        "marts",
+        "mart_x",
+        "-- mart_x: x.\n-- incremental: athlete_id, week_start\nselect * from int_weeks",
+    )
+    assert ModelGraph.load(tmp_path).models["mart_x"].dated
+    write(tmp_path, "marts", "mart_x", "-- mart_x: x.\n-- incremental: athlete_id, day\nselect 1")
+    with pytest.raises(ModelError, match="not by athlete_id, day"):
         ModelGraph.load(tmp_path)
