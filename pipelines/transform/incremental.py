@@ -91,7 +91,7 @@ def check_incremental(models: Mapping[str, Model]) -> None:
                     f"with the data date: declare it `-- incremental: {KEY}, {WEEK}` (dated) if "
                     f"only its rows from the data week on depend on that date."
                 )
-            if upstream.incremental is None and table != DATA_DATE:
+            if upstream.incremental is None and not upstream.dated and table != DATA_DATE:
                 raise ModelError(
                     f"model {name} is declared incremental but reads {table}, which is rebuilt "
                     "whole each run: make that model incremental too or drop the declaration."

@@ -76,12 +76,18 @@ class PythonModel:
     fn: Callable[..., pl.DataFrame]
     description: str
     # on an incremental run, brings the table up to date in place from the changed athletes (and
-    # the thresholds) instead of rebuilding it whole; it reads what `fn` reads
+    # the thresholds) instead of rebuilding it whole; it reads what `fn` reads, and returns the
+    # athletes whose rows it recomputed whole (the changed ones, and any it had to redo)
     extend: (
-        Callable[[duckdb.DuckDBPyConnection, frozenset[str | None], Thresholds], None] | None
+        Callable[
+            [duckdb.DuckDBPyConnection, frozenset[str | None], Thresholds], frozenset[str | None]
+        ]
+        | None
     ) = None
+    # with `extend`: rows before the last data week change only for the athletes `extend` returns,
+    # so dated SQL models may read it (as for `-- incremental: athlete_id, week_start`)
+    dated: bool = False
     incremental = None  # not an athlete-keyed model: incremental SQL models may not read it
-    dated = False
 
     @property
     def layer(self) -> str:
@@ -274,6 +280,7 @@ class ModelGraph:
         per_athlete = plan is not None and not plan.full
         # the dated models' week, asked for once the data date is built (a dated model reads it)
         since = functools.cache(lambda: dated_since(con, plan))
+        athletes = plan.athletes if per_athlete else frozenset()
         failed: dict[str, list[str]] = {}
         evaluated: list[tuple[SqlCheck, int]] = []
         try:
@@ -291,10 +298,11 @@ class ModelGraph:
                 if incremental and model.dated:
                     incremental = since() is not None  # else the data date moved back: whole
                 if incremental and isinstance(model, PythonModel):
-                    model.extend(con, plan.athletes, thresholds)
+                    # the athletes it redid (a seed not yet settled) are redone downstream too
+                    athletes |= model.extend(con, athletes, thresholds)
                 elif incremental:
                     week = since() if model.dated else None
-                    rebuild_for_athletes(con, name, model.sql, plan.athletes, week)
+                    rebuild_for_athletes(con, name, model.sql, athletes, week)
                 elif isinstance(model, SqlModel):
                     run_sql_model(con, model)
                 else:

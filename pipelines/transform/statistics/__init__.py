@@ -15,6 +15,7 @@ PYTHON_MODELS: tuple[PythonModel, ...] = (
         daily_load,
         "Daily load per athlete with CTL, ATL, TSB and EWMA ACWR (null before enough history).",
         extend=extend_daily_load,
+        dated=True,
     ),
     PythonModel(
         "mart_pace_trends",

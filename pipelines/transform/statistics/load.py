@@ -116,11 +116,13 @@ def _recursions(days: pl.DataFrame, thresholds: Thresholds) -> dict[str, pl.Seri
 
 def extend_daily_load(
     con: duckdb.DuckDBPyConnection, athletes: frozenset[str | None], thresholds: Thresholds
-) -> None:
-    """Bring `int_daily_load` up to the data date after a night that changed `athletes`' data.
+) -> frozenset[str | None]:
+    """Bring `int_daily_load` up to the data date after a night that changed `athletes`' data;
+    returns the athletes whose days were recomputed whole.
 
     Their days are recomputed whole, as are those of an athlete with fewer than acwr_seed_days days
-    so far (the EWMAs' seed, the mean of the first days, is not settled yet). Every other athlete
+    so far (the EWMAs' seed, the mean of the first days, is not settled yet: all their days may
+    change, so what reads this table redoes them too). Every other athlete
     has no session after the last data date, so their days after it are rest days: each recursion
     continues from the state of their last day, with the same floating-point steps as the whole
     computation (an incremental night equals a full rebuild exactly). Days after a data date that
@@ -152,6 +154,7 @@ def extend_daily_load(
             con.register("_new_days", frame)
             con.sql(f"insert into {TABLE} by name select * from _new_days")  # noqa: S608
             con.unregister("_new_days")
+    return frozenset(redo)
 
 
 def _rest_days(last: pl.DataFrame, as_of: object, thresholds: Thresholds) -> pl.DataFrame:
