@@ -54,9 +54,8 @@ class SqlModel:
     description: str
     notes: str = ""
     incremental: str | None = None  # the key it is maintained by (`-- incremental: athlete_id`)
-    dated: bool = (
-        False  # rows from the data week on move with it (`-- incremental: athlete_id, week_start`)
-    )
+    # its rows from the data week on move with the data date (`-- incremental: athlete_id, week_start`)
+    dated: bool = False
 
     @property
     def code(self) -> str:
