@@ -47,9 +47,8 @@ from pipelines.warehouse import fingerprint_sql, ident, table_exists, transactio
 if TYPE_CHECKING:
     from pipelines.transform.runner import Model
 
-STATE_TABLE = (
-    "model_build_state"  # the code and club fingerprints and data date of the last complete build
-)
+# the code and club fingerprints and the data date of the last complete build
+STATE_TABLE = "model_build_state"
 ATHLETE_STATE_TABLE = "model_build_athletes"  # its per athlete and loaded table fingerprints
 STATE_COLUMNS = {"code", "club", "as_of_date", "as_of_week"}
 KEY = "athlete_id"
@@ -91,7 +90,7 @@ def check_incremental(models: Mapping[str, Model]) -> None:
                     f"with the data date: declare it `-- incremental: {KEY}, {WEEK}` (dated) if "
                     f"only its rows from the data week on depend on that date."
                 )
-            if upstream.incremental is None and not upstream.dated and table != DATA_DATE:
+            if not dated_input and upstream.incremental is None:
                 raise ModelError(
                     f"model {name} is declared incremental but reads {table}, which is rebuilt "
                     "whole each run: make that model incremental too or drop the declaration."
@@ -254,8 +253,8 @@ def rebuild_for_athletes(
     windows down to its table scans (a semi join it applies only to the finished result: at
     2,000 athletes `mart_athlete_runs` took 0.27 s for five athletes that way, 0.09 s this way).
     """
-    affected = f"(list_contains($athletes, t.{KEY}) or (t.{KEY} is null and $with_none)"
-    affected += f" or t.{WEEK} >= $since)" if since else ")"
+    recent = f" or t.{WEEK} >= $since" if since else ""
+    affected = f"(list_contains($athletes, t.{KEY}) or (t.{KEY} is null and $with_none){recent})"
     params = {
         "athletes": sorted(a for a in athletes if a is not None),
         "with_none": None in athletes,
