@@ -13,6 +13,11 @@ import duckdb
 from pipelines.settings import Settings, load_settings
 
 BACKOFF_S = (1, 2, 4, 8)
+# DuckDB's own default is 80% of the machine's memory: a step reading a large club's history kept
+# what it read cached up to that (with the run process's heap, a first import of 2,000 athletes
+# peaked at 1.7 GB); beyond the limit DuckDB evicts or spills to disk. The loader of parsed
+# activities sets a lower one of its own (ingest/activities.py).
+MEMORY_LIMIT = "1GB"
 
 
 class ClubFolder(dg.ConfigurableResource):
@@ -32,8 +37,9 @@ class Warehouse(dg.ConfigurableResource):
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection. The file being held by another process is a transient
-        failure: wait and try again with exponential backoff, then ask Dagster for a retry."""
+        """A read-write connection, its memory capped at MEMORY_LIMIT. The file being held by
+        another process is a transient failure: wait and try again with exponential backoff, then
+        ask Dagster for a retry."""
         path = Path(self.path)
         path.parent.mkdir(parents=True, exist_ok=True)
         con = None
@@ -45,6 +51,7 @@ class Warehouse(dg.ConfigurableResource):
                 if wait_s is None:
                     raise dg.RetryRequested(max_retries=3, seconds_to_wait=60) from err
                 time.sleep(wait_s)
+        con.sql("set memory_limit = ?", params=[MEMORY_LIMIT])
         try:
             yield con
         finally:
