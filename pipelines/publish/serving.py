@@ -8,10 +8,14 @@ marts whose fingerprint changed, drops the marts the warehouse no longer has, an
 over the last file: a reader opens either the old file or the new one, never a mix. A mart's
 fingerprint (`serving_meta.mart_fingerprints`) is its row count, an order-independent sum of every
 row's DuckDB hash, and a hash of its column names and types, computed in the warehouse; a mart whose
-fingerprint equals the previous generation's is left as copied. A changed mart with an `athlete_id`
-column gets only the rows of the athletes whose rows changed, when they are few (`_patch_athletes`);
-others are written whole. `serving_meta.replaced_marts` names the marts this generation changed. The first publish, or one after a serving file without fingerprints,
-writes every mart into an empty file.
+fingerprint equals the previous generation's is left as copied. A mart with an `athlete_id` column
+and at least PATCH_MIN_ROWS rows is fingerprinted per athlete (its whole fingerprint is their sum),
+and those fingerprints are published with it (`serving_athlete_fingerprints`); when it changed, the
+copy gets only the rows of the athletes whose fingerprint changed, when they are few
+(`_patch_athletes`), so a night reads each large mart once, in the warehouse, not again in the copy.
+Other marts are written whole. `serving_meta.replaced_marts` names the marts this generation
+changed. The first publish, or one after a serving file without fingerprints, writes every mart
+into an empty file.
 
 Why copy the last file and replace what changed, rather than write every mart each night: writing
 a mart (compressing it into a new file) costs in proportion to its rows, fingerprinting it only
@@ -54,6 +58,10 @@ SERVING_PREFIX = "mart_"
 KEY = "athlete_id"  # a mart with it is patched per athlete when few athletes' rows changed
 PATCH_SHARE = 0.25  # the share of a mart's rows above which writing it whole is cheaper
 PATCH_MIN_ROWS = 50_000  # below it, comparing athletes costs more than writing the mart whole
+# each patchable mart's fingerprint per athlete as published, so the next publish finds the changed
+# athletes from the warehouse's side alone
+ATHLETE_FINGERPRINTS = "serving_athlete_fingerprints"
+ATHLETE_SCHEMA = {"mart": pl.String, KEY: pl.String, "rows": pl.Int64, "fingerprint": pl.String}
 CHECK_RESULTS = "mart_check_results"
 CHECK_RESULTS_MART = SQL_ROOT / "publish" / f"{CHECK_RESULTS}.sql"
 
@@ -123,7 +131,8 @@ def _write_next(
         names = table_names(con, SERVING_PREFIX)
         if blocked_reason:
             names = [n for n in names if n == CHECK_RESULTS]
-        fingerprints = mart_fingerprints(con, names)
+        athletes = athlete_fingerprints(con, names)
+        fingerprints = mart_fingerprints(con, names, athletes)
     keep_last = serving.exists() and (bool(previous) or bool(blocked_reason))
     if keep_last:
         shutil.copyfile(serving, tmp)
@@ -133,9 +142,11 @@ def _write_next(
         if not blocked_reason:
             for name in set(table_names(out, SERVING_PREFIX)) - set(names):
                 out.sql(f"drop table {ident(name)}")
-        patched = [n for n in replaced if keep_last and _patch_athletes(out, n)]
+        patched = [n for n in replaced if keep_last and _patch_athletes(out, n, athletes)]
         for name in sorted(set(replaced) - set(patched)):
             out.sql(f"create or replace table {ident(name)} as select * from wh.{ident(name)}")  # noqa: S608
+        if not blocked_reason:
+            replace_table(out, ATHLETE_FINGERPRINTS, athletes)
         published = (previous if blocked_reason else {}) | fingerprints
         meta = _meta_row(out, generation + 1, run_id, blocked_reason, replaced, published)
         out.sql("detach wh")
@@ -146,34 +157,41 @@ def _write_next(
     return Publication(generation + 1, tuple(replaced))
 
 
-def _patch_athletes(out: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Replace in the copy only the rows of the athletes whose rows changed, when `name` has the
-    same columns and types in the copy and in the warehouse, has an `athlete_id` and at least
-    PATCH_MIN_ROWS rows, and those athletes' rows are at most PATCH_SHARE of them (otherwise
-    False: write it whole).
+def _patch_athletes(out: duckdb.DuckDBPyConnection, name: str, athletes: pl.DataFrame) -> bool:
+    """Replace in the copy only the rows of the athletes whose rows changed, when `name` has
+    per-athlete fingerprints now and as published (`athlete_fingerprints`), the same columns and
+    types in the copy and in the warehouse, and those athletes' rows are at most PATCH_SHARE of its
+    rows (otherwise False: write it whole).
 
-    An athlete's rows changed when their count or their sum of row hashes did (as in
-    `fingerprint_sql`); rows of no athlete count as one more. A night's new runs change a few
-    athletes of `mart_athlete_runs`, a million rows at 2,000 athletes that a whole write would
-    compress anew. The deleted rows' space is partly reused: 42 nightly patches of 100 athletes'
-    rows into a 1 M-row mart kept the file between 9 and 13 MB, against 7 MB written whole.
+    An athlete's rows changed when their count or their sum of row hashes did; rows of no athlete
+    count as one more. A night's new runs change a few athletes of `mart_athlete_runs`, a million
+    rows at 2,000 athletes that a whole write would compress anew. The deleted rows' space is partly
+    reused: 42 nightly patches of 100 athletes' rows into a 1 M-row mart kept the file between 9
+    and 13 MB, against 7 MB written whole.
     """
-    total = out.sql(f"select count(*) from wh.{ident(name)}").fetchall()[0][0]  # noqa: S608
-    columns = _columns(out, name, out.sql("select current_database()").fetchall()[0][0])
-    if total < PATCH_MIN_ROWS or KEY not in dict(columns) or columns != _columns(out, name, "wh"):
+    now = athletes.filter(pl.col("mart") == name)
+    if now.is_empty() or not table_exists(out, ATHLETE_FINGERPRINTS):
         return False
-    per_athlete = (
-        f"select {KEY}, count(*) as rows, "  # noqa: S608
-        f"sum(hash({', '.join(ident(c) for c, _ in columns)})::hugeint) as fingerprint "
-        "from {table} group by all"
-    )
-    new, old = (per_athlete.format(table=t) for t in (f"wh.{ident(name)}", ident(name)))
-    changed = out.sql(
-        f"select {KEY}, sum(rows) filter (where side = 'new') as rows from ("  # noqa: S608
-        f"select 'new' as side, * from (({new}) except ({old})) "
-        f"union all select 'old' as side, * from (({old}) except ({new}))) group by all"
-    ).fetchall()
-    if sum(rows or 0 for _, rows in changed) > PATCH_SHARE * total:
+    published = out.sql(
+        f"select count(*) from {ATHLETE_FINGERPRINTS} where mart = ?",  # noqa: S608
+        params=[name],
+    ).fetchall()[0][0]
+    here = out.sql("select current_database()").fetchall()[0][0]
+    if not published or _columns(out, name, here) != _columns(out, name, "wh"):
+        return False
+    out.register("_now", now)
+    try:
+        changed = out.sql(
+            f"with new as (select {KEY}, rows, fingerprint from _now), "  # noqa: S608
+            f"old as (select {KEY}, rows, fingerprint from {ATHLETE_FINGERPRINTS} where mart = ?) "
+            f"select {KEY}, sum(rows) filter (where side = 'new') from ("
+            "select 'new' as side, * from (from new except from old) "
+            "union all select 'old' as side, * from (from old except from new)) group by all",
+            params=[name],
+        ).fetchall()
+    finally:
+        out.unregister("_now")
+    if sum(rows or 0 for _, rows in changed) > PATCH_SHARE * now["rows"].sum():
         return False
     affected = f"(list_contains($athletes, {KEY}) or ({KEY} is null and $with_none))"
     params = {
@@ -198,9 +216,33 @@ def _columns(con: duckdb.DuckDBPyConnection, name: str, catalog: str) -> list[tu
     ).fetchall()
 
 
-def mart_fingerprints(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, str]:
+def athlete_fingerprints(con: duckdb.DuckDBPyConnection, names: list[str]) -> pl.DataFrame:
+    """Each athlete's rows and sum of row hashes (`fingerprint_sql`, the sum as text) in every mart
+    patched per athlete: those with an `athlete_id` and at least PATCH_MIN_ROWS rows."""
+    frames = [pl.DataFrame(schema=ATHLETE_SCHEMA)]
+    for name in names:
+        if KEY not in con.table(ident(name)).columns:
+            continue
+        if con.sql(f"select count(*) from {ident(name)}").fetchall()[0][0] < PATCH_MIN_ROWS:  # noqa: S608
+            continue
+        per_athlete = fingerprint_sql(con, name, KEY)
+        frames.append(
+            con.sql(
+                f"select ? as mart, {KEY}, rows, fingerprint::varchar as fingerprint "  # noqa: S608
+                f"from ({per_athlete})",
+                params=[name],
+            )
+            .pl()
+            .cast(ATHLETE_SCHEMA)
+        )
+    return pl.concat(frames)
+
+
+def mart_fingerprints(
+    con: duckdb.DuckDBPyConnection, names: list[str], athletes: pl.DataFrame | None = None
+) -> dict[str, str]:
     """Each mart's `rows:sum of row hashes:hash of columns and types` (`fingerprint_sql`), equal
-    iff the content is."""
+    iff the content is; a mart with `athletes`' fingerprints is summed from them, not read again."""
     schemas = dict(
         con.sql(
             "select table_name, hash(string_agg(column_name || ' ' || data_type, ',' "
@@ -210,7 +252,11 @@ def mart_fingerprints(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[
     )
     fingerprints = {}
     for name in names:
-        rows, total = con.sql(fingerprint_sql(con, name)).fetchall()[0]
+        own = pl.DataFrame() if athletes is None else athletes.filter(pl.col("mart") == name)
+        if own.is_empty():
+            rows, total = con.sql(fingerprint_sql(con, name)).fetchall()[0]
+        else:
+            rows, total = own["rows"].sum(), sum(int(f) for f in own["fingerprint"])
         fingerprints[name] = f"{rows}:{total}:{schemas[name]}"
     return fingerprints
 

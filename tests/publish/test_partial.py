@@ -78,7 +78,13 @@ def test_a_mart_dropped_from_the_warehouse_leaves_the_serving_file(
     assert publish(warehouse, serving, "run-2").replaced == ()
 
     tables = {r[0] for r in _sql(serving, "select table_name from information_schema.tables")}
-    assert tables == {"mart_a", "mart_b", "mart_check_results", "serving_meta"}
+    assert tables == {
+        "mart_a",
+        "mart_b",
+        "mart_check_results",
+        "serving_meta",
+        "serving_athlete_fingerprints",
+    }
     assert "mart_c" not in _meta(serving)[2]
 
 
@@ -185,3 +191,31 @@ def test_a_small_mart_or_one_whose_columns_or_most_rows_changed_is_written_whole
     _sql(warehouse, "update mart_runs set km = 3.0 where run = 1")
     publish(warehouse, serving, "run-5")
     assert _sql(serving, "select * from mart_runs") == _sql(warehouse, "select * from mart_runs")
+
+
+def test_a_serving_file_without_athlete_fingerprints_gets_the_mart_whole_then_patches(
+    tmp_path: Path,
+) -> None:
+    warehouse, serving = _published_runs(
+        tmp_path, "select 'a' || (i % 400) as athlete_id, i as run from range(60000) t(i)"
+    )
+    _sql(serving, "drop table serving_athlete_fingerprints")  # as published before they were kept
+    _sql(warehouse, "insert into mart_runs values ('a3', -3)")
+
+    assert publish(warehouse, serving, "run-2").replaced == ("mart_runs",)
+    assert _athlete_rows(serving) == _athlete_rows(warehouse)
+    first = _sql(serving, "select athlete_id from mart_runs limit 1")
+    assert first == [("a0",)]  # written whole, in the warehouse's order
+
+    _sql(warehouse, "insert into mart_runs values ('a5', -5)")
+    assert publish(warehouse, serving, "run-3").replaced == ("mart_runs",)
+    assert _athlete_rows(serving) == _athlete_rows(warehouse)
+    last = _sql(serving, "select distinct athlete_id from (select * from mart_runs offset 59851)")
+    assert last == [("a5",)]  # only a5's 151 rows were rewritten
+    blocked = publish(warehouse, serving, "run-4", blocked_reason="a check failed")
+    assert blocked.replaced == ()
+    _sql(warehouse, "delete from mart_runs where run = -3")
+    assert publish(warehouse, serving, "run-5").replaced == ("mart_runs",)
+    assert _athlete_rows(serving) == _athlete_rows(warehouse)
+    last = _sql(serving, "select distinct athlete_id from (select * from mart_runs offset 59851)")
+    assert last == [("a3",)]  # patched again after the blocked night kept the fingerprints
