@@ -28,13 +28,18 @@ one may not read a dated one. On an incremental run its rows of the changed athl
 athlete's rows from the last complete build's data week on are deleted and its SELECT, restricted to
 them, inserted: a night costs the changed athletes plus a week or two of every athlete, not the
 history. When the data date moved back (data removed) a dated model is rebuilt whole.
+
+A model rebuilt whole whose header says `-- compared: athlete_id` (the injury cases: an unresolved
+injury's days run to the data date) may be read by incremental models: its rows are fingerprinted
+per athlete before and after the rebuild, and the athletes whose rows changed join the changed ones
+for every model after it (`rebuild_compared`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -75,7 +80,8 @@ class BuildPlan:
 
 
 def check_incremental(models: Mapping[str, Model]) -> None:
-    """Refuse an incremental model that reads a model rebuilt whole (club-wide or data-date relative)."""
+    """Refuse an incremental model that reads a model rebuilt whole (club-wide or data-date
+    relative) and not compared per athlete."""
     for name, model in models.items():
         if model.incremental is None:
             continue
@@ -90,10 +96,11 @@ def check_incremental(models: Mapping[str, Model]) -> None:
                     f"with the data date: declare it `-- incremental: {KEY}, {WEEK}` (dated) if "
                     f"only its rows from the data week on depend on that date."
                 )
-            if not dated_input and upstream.incremental is None:
+            if not dated_input and upstream.incremental is None and not upstream.compared:
                 raise ModelError(
                     f"model {name} is declared incremental but reads {table}, which is rebuilt "
-                    "whole each run: make that model incremental too or drop the declaration."
+                    "whole each run: make that model incremental too, compare it per athlete "
+                    f"(`-- compared: {KEY}`), or drop the declaration."
                 )
 
 
@@ -265,3 +272,28 @@ def rebuild_for_athletes(
             f"insert into {ident(name)} by name select * from ({sql}\n) t where {affected}",  # noqa: S608
             params=params,
         )
+
+
+def rebuild_compared(
+    con: duckdb.DuckDBPyConnection, name: str, rebuild: Callable[[], None]
+) -> frozenset[str | None]:
+    """Rebuild table `name` whole with `rebuild` and return the athletes whose rows changed (their
+    count or sum of row hashes; None: the rows of no athlete), for the incremental models reading it.
+
+    For a small table whose rows move with the data date for a few athletes only (an unresolved
+    injury's days run to it): comparing costs two reads of it, not a whole rebuild downstream.
+    """
+    existed = table_exists(con, name)
+    if existed:
+        con.sql(f"create or replace temp table _compared as {fingerprint_sql(con, name, KEY)}")
+    rebuild()
+    now = fingerprint_sql(con, name, KEY)
+    changed = (
+        f"select {KEY} from ((({now}) except (from _compared)) "  # noqa: S608
+        f"union all ((from _compared) except ({now})))"
+        if existed
+        else f"select {KEY} from ({now})"  # noqa: S608
+    )
+    athletes = frozenset(row[0] for row in con.sql(changed).fetchall())
+    con.sql("drop table if exists _compared")
+    return athletes

@@ -32,6 +32,7 @@ from pipelines.transform.incremental import (
     check_incremental,
     dated_since,
     plan_build,
+    rebuild_compared,
     rebuild_for_athletes,
     record_build,
 )
@@ -40,6 +41,7 @@ from pipelines.warehouse import ident, replace_table, table_exists
 
 LAYERS = {"staging": "stg_", "intermediate": "int_", "marts": "mart_"}
 _INCREMENTAL = re.compile(r"^--\s*incremental:\s*(\S+?)\s*(?:,\s*(\S+)\s*)?$", re.MULTILINE)
+_COMPARED = re.compile(r"^--\s*compared:\s*(\S+)\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,9 @@ class SqlModel:
     incremental: str | None = None  # the key it is maintained by (`-- incremental: athlete_id`)
     # its rows from the data week on move with the data date (`-- incremental: athlete_id, week_start`)
     dated: bool = False
+    # rebuilt whole, but its rows compared per athlete before and after (`-- compared: athlete_id`):
+    # the athletes whose rows changed are rebuilt by the incremental models reading it
+    compared: bool = False
 
     @property
     def code(self) -> str:
@@ -87,6 +92,7 @@ class PythonModel:
     # so dated SQL models may read it (as for `-- incremental: athlete_id, week_start`)
     dated: bool = False
     incremental = None  # not an athlete-keyed model: incremental SQL models may not read it
+    compared = False
 
     @property
     def layer(self) -> str:
@@ -131,6 +137,12 @@ def read_model(path: Path, layer: str) -> SqlModel:
     text, description, notes = read_title(path)
     sql = text.strip().rstrip(";")
     incremental = _INCREMENTAL.search(text)
+    compared = _COMPARED.search(text)
+    if compared and (compared.group(1) != KEY or incremental):
+        raise ModelError(
+            f"{path}: a model rebuilt whole is compared only by {KEY} (`-- compared: {KEY}`), "
+            "and an incremental model needs no comparing."
+        )
     if incremental and (incremental.group(1) != KEY or incremental.group(2) not in (None, WEEK)):
         raise ModelError(
             f"{path}: models are maintained incrementally only by {KEY}, and dated ones also by "
@@ -147,6 +159,7 @@ def read_model(path: Path, layer: str) -> SqlModel:
         notes=notes,
         incremental=incremental.group(1) if incremental else None,
         dated=bool(incremental and incremental.group(2)),
+        compared=bool(compared),
     )
 
 
@@ -302,6 +315,8 @@ class ModelGraph:
                 elif incremental:
                     week = since() if model.dated else None
                     rebuild_for_athletes(con, name, model.sql, athletes, week)
+                elif per_athlete and model.compared:
+                    athletes |= rebuild_compared(con, name, lambda m=model: run_sql_model(con, m))
                 elif isinstance(model, SqlModel):
                     run_sql_model(con, model)
                 else:

@@ -1,4 +1,5 @@
 -- int_injury_cases: one row per injury and case definition it meets, with the athlete's adherence band lagged before onset.
+-- compared: athlete_id
 -- Band = cumulative session adherence through the week adherence_lag_weeks before the onset week
 -- (int_adherence_cumulative.attributed_week); no enrolled week there = 'not enrolled' and no band.
 WITH cases AS (

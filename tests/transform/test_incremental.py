@@ -220,6 +220,15 @@ def test_an_incremental_model_reads_only_per_athlete_tables(tmp_path: Path) -> N
     write(tmp_path, "marts", "mart_x", "-- mart_x: per run.\n-- incremental: run_id\nselect 1")
     with pytest.raises(ModelError, match="only by athlete_id"):
         ModelGraph.load(tmp_path)
+    # a model rebuilt whole but compared per athlete may be read: its changed athletes are known
+    compared = "-- int_club: compared.\n-- compared: athlete_id\nselect 1 as athlete_id"
+    write(tmp_path, "intermediate", "int_club", compared)
+    reader = "-- mart_x: reads it.\n-- incremental: athlete_id\nselect * from int_club"
+    write(tmp_path, "marts", "mart_x", reader)
+    assert ModelGraph.load(tmp_path).models["int_club"].compared
+    write(tmp_path, "intermediate", "int_club", compared.replace("athlete_id\n", "run_id\n", 1))
+    with pytest.raises(ModelError, match="compared only by athlete_id"):
+        ModelGraph.load(tmp_path)
 
 
 def _build(con: duckdb.DuckDBPyConnection, **kwargs: bool) -> dict[str, bool]:
@@ -259,12 +268,31 @@ def test_dated_models_follow_the_data_date_forward_and_back(
     dated = {n for n, m in graph.models.items() if m.dated}
     con = duckdb.connect(str(live))
     # ACWR from the first day, so a load seed that is not settled shows in mart_athlete_weekly
-    con.sql("update settings set acwr_min_history_days = 1")
-    _build(con)
+    con.sql("update settings set acwr_min_history_days = 1, rri_min_days = 12")
     last, athlete = con.sql(
         "select local_date, athlete_id from stg_activities order by local_date desc, athlete_id "
         "limit 1"
     ).fetchall()[0]
+    # another member's knee, sore since nine days before the data date and not resolved: on the
+    # first night its affected days reach rri_min_days and it becomes a running-related injury, so
+    # that member's runs from onset on (in weeks before the data week) stop counting as at risk
+    injured = con.sql(
+        "select athlete_id from stg_running_activities where athlete_id <> ? and local_date "
+        "between ? and ? order by athlete_id limit 1",
+        params=[athlete, last - timedelta(days=9), last - timedelta(days=7)],
+    ).fetchall()[0][0]
+    con.sql(
+        "insert into injury_reports by name select 'sore-knee' as report_id, ? as athlete_id, "
+        "?::date as onset_date, 'knee' as area, 'left' as side, 'gradual' as onset, "
+        "'' as description, true as can_run, now() as entered_at",
+        params=[injured, last - timedelta(days=9)],
+    )
+    _build(con)
+    rri_runs = (
+        "select sum(runs) from int_running_exposure where athlete_id = ? and week_start < ? "
+        "and case_definition = 'running_related_injury'"
+    )
+    at_risk_before = con.sql(rri_runs, params=[injured, last - timedelta(days=6)]).fetchall()
     assert last.weekday() == 6  # the demo club's history ends on a Sunday
     enrolled = con.sql("select count(distinct athlete_id) from stg_enrolments").fetchall()[0][0]
     nights = [
@@ -291,6 +319,9 @@ def test_dated_models_follow_the_data_date_forward_and_back(
                 "where athlete_id = 'a-new-member'"
             ).fetchall()[0] == (1, last - timedelta(days=2))
         assert con.sql("select as_of_date from int_data_as_of").fetchall()[0][0] == (day or last)
+        if day == nights[0][0]:  # the injury's earlier weeks changed: compared, then rebuilt
+            at_risk = con.sql(rri_runs, params=[injured, last - timedelta(days=6)]).fetchall()
+            assert at_risk != at_risk_before
         con.close()
         shutil.copyfile(live, full)
         with duckdb.connect(str(full)) as rebuilt:
