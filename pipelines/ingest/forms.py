@@ -21,7 +21,14 @@ from pipelines.ingest.registry import (
 )
 from pipelines.ingest.tables import TABLES
 from pipelines.parsers.club.assessment_catalog import AssessmentCatalog
-from pipelines.parsers.forms.entries import FORM_TABLES, parse_form
+from pipelines.parsers.forms.entries import (
+    FORM_TABLES,
+    CheckinAnswers,
+    ParsedForm,
+    read_form,
+    score_checkins,
+)
+from pipelines.parsers.schemas import ParseError
 from pipelines.settings import Settings
 from pipelines.warehouse import append_rows, table_exists, transaction
 
@@ -43,22 +50,31 @@ def load_form_entries(con: duckdb.DuckDBPyConnection, settings: Settings) -> dic
         table: [] for tables in FORM_TABLES.values() for table in tables
     }
     outcomes: list[FileOutcome] = []
+    parsed: list[tuple[FileRef, ParsedForm]] = []
+    checkins: list[tuple[FileRef, CheckinAnswers]] = []
     for sha, athlete_id, name, kind in pending.iter_rows():
         job = FileRef(sha, athlete_id, name)
         folder_athlete = athlete_id if kind == "form" else None
         data = raw_path(settings, sha).read_bytes()
-        parsed = parse_or_reject(
+        form = parse_or_reject(
             job,
-            lambda data=data, folder=folder_athlete: parse_form(
+            lambda data=data, folder=folder_athlete: read_form(
                 data, folder, roster, areas, max_bytes, assessments
             ),
         )
-        if isinstance(parsed, FileOutcome):
-            outcomes.append(parsed)
+        if isinstance(form, FileOutcome):
+            outcomes.append(form)
+        elif isinstance(form, CheckinAnswers):
+            checkins.append((job, form))
+        else:
+            parsed.append((job, form))
+    for job, form in [*parsed, *_scored(checkins, areas)]:
+        if isinstance(form, FileOutcome):
+            outcomes.append(form)
             continue
-        for table, rows in parsed.frames.items():
-            loaded[table].append(rows.with_columns(file_sha256=pl.lit(sha)))
-        outcomes.append(FileOutcome.ingested(job, parsed.rows.height))
+        for table, rows in form.frames.items():
+            loaded[table].append(rows.with_columns(file_sha256=pl.lit(job.sha256)))
+        outcomes.append(FileOutcome.ingested(job, form.rows.height))
     shas = [o.sha256 for o in outcomes]
     with transaction(con):
         for table, frames in loaded.items():
@@ -69,3 +85,28 @@ def load_form_entries(con: duckdb.DuckDBPyConnection, settings: Settings) -> dic
     return {"entries": len(outcomes)} | {
         table: sum(f.height for f in frames) for table, frames in loaded.items()
     }
+
+
+def _scored(
+    checkins: list[tuple[FileRef, CheckinAnswers]], areas: set[str]
+) -> list[tuple[FileRef, ParsedForm | FileOutcome]]:
+    """The check-ins scored together; should that fail unforeseen, each alone, so that one odd
+    entry is rejected and not the others."""
+    jobs = [job for job, _ in checkins]
+    try:
+        scored = score_checkins([answers for _, answers in checkins], areas)
+    except Exception:  # each entry alone below: its own failure is recorded, the rest load
+        return [
+            (job, parse_or_reject(job, lambda a=answers: _raised(score_checkins([a], areas)[0])))
+            for job, answers in checkins
+        ]
+    return [
+        (job, FileOutcome.rejected(job, s.reason, s.hint) if isinstance(s, ParseError) else s)
+        for job, s in zip(jobs, scored, strict=True)
+    ]
+
+
+def _raised(scored: ParsedForm | ParseError) -> ParsedForm:
+    if isinstance(scored, ParseError):
+        raise scored
+    return scored

@@ -263,10 +263,16 @@ def parse_ostrc(
 
 
 def score_answers(
-    table: pl.DataFrame, roster_ids: set[str], area_codes: set[str] | None = None
+    table: pl.DataFrame,
+    roster_ids: set[str],
+    area_codes: set[str] | None = None,
+    per: tuple[str, ...] = (),
 ) -> tuple[pl.DataFrame, list[RowError]]:
     """Answers as text (athlete_id, week_start, area, instrument_version, q1-q4 and the row number)
-    -> scored ostrc_responses rows and the row errors; the club CSV and the app's check-in share it."""
+    -> scored ostrc_responses rows and the row errors; the club CSV and the app's check-in share it.
+
+    `per`: columns kept in the result, inside each of whose values one answer per week and area is
+    allowed (the app's check-ins, scored many entries at once, one entry per value)."""
     areas = sorted(default_area_codes() if area_codes is None else area_codes)
     table = (
         table.with_columns(_area().alias(AREA))
@@ -308,7 +314,7 @@ def score_answers(
     weekly = kept.with_columns(_week_start().alias("week"))
     repeat = RowRule(
         "week_start",
-        pl.int_range(pl.len()).over("athlete_id", "week", AREA) > 0,
+        pl.int_range(pl.len()).over("athlete_id", "week", AREA, *per) > 0,
         pl.when(pl.col(AREA) == WHOLE_BODY)
         .then(
             pl.format(
@@ -332,6 +338,7 @@ def score_answers(
     scored = (
         unique.select(
             ROW,
+            *per,
             "athlete_id",
             pl.col("week").alias("week_start"),
             AREA,
@@ -344,4 +351,4 @@ def score_answers(
         .with_columns(_flags())
     )
     all_errors = sorted(errors + repeats, key=lambda error: error.row_number or 0)
-    return scored.select(list(OSTRC_SCHEMA)).cast(OSTRC_SCHEMA), all_errors
+    return scored.select(*OSTRC_SCHEMA, *per).cast(OSTRC_SCHEMA), all_errors

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pipelines.parsers.club.ostrc_areas import default_area_codes
-from pipelines.parsers.forms.entries import parse_form
+from pipelines.parsers.forms.entries import parse_form, read_form, score_checkins
 from pipelines.parsers.schemas import ParseError
 
 AREAS = default_area_codes()
@@ -153,3 +153,26 @@ def test_a_classification_only_from_club_records() -> None:
         parse(document("problem_classification", **fields | {"problem_id": "x"}), folder=None)
     with pytest.raises(ParseError, match="time_loss_days -1"):
         parse(document("problem_classification", **fields | {"time_loss_days": -1}), folder=None)
+
+
+def test_checkins_scored_together_equal_each_scored_alone() -> None:
+    # a run scores all its check-ins at once: a second entry for the same week and area (a
+    # correction) is no repeat of the first, and an unusable answer rejects only its own entry
+    docs = [
+        (checkin(knee={"q1": 2, "q2": 2, "q3": 1, "q4": 2}, thigh={"q1": 0}), "a001"),
+        (checkin(knee={"q1": 1, "q2": 0, "q3": 0, "q4": 0}) | {"entry_id": "f" * 32}, "a001"),
+        (checkin(knee={"q1": 9}, lower_back={"q1": 3}) | {"entry_id": "e" * 32}, "a002"),
+        (checkin(lower_back={"q1": 3}) | {"entry_id": "d" * 32}, "a002"),
+    ]
+    read = [read_form(json.dumps(d).encode(), f, ROSTER, AREAS, MAX) for d, f in docs]
+    together = score_checkins(read, AREAS)
+    for scored, alone in zip(together, (score_checkins([r], AREAS)[0] for r in read), strict=True):
+        if isinstance(alone, ParseError):
+            assert isinstance(scored, ParseError) and scored.reason == alone.reason
+        else:
+            assert scored.rows.equals(alone.rows)
+    assert [isinstance(s, ParseError) for s in together] == [False, False, True, False]
+    assert together[2].reason.startswith("the check-in has unusable answers: knee: ")
+    assert together[1].rows["severity"].to_list() == [8]  # the correction's own answer
+    with pytest.raises(ParseError, match="unusable answers: knee"):
+        parse(docs[2][0], folder="a002")
