@@ -15,9 +15,10 @@ from pipelines.settings import Settings, load_settings
 BACKOFF_S = (1, 2, 4, 8)
 # DuckDB's own default is 80% of the machine's memory: a step reading a large club's history kept
 # what it read cached up to that (with the run process's heap, a first import of 2,000 athletes
-# peaked at 1.7 GB); beyond the limit DuckDB evicts or spills to disk. The loader of parsed
-# activities sets a lower one of its own (ingest/activities.py).
-MEMORY_LIMIT = "1GB"
+# peaked at 1.7 GB); beyond the limit DuckDB evicts or spills to disk. A full model build of that
+# club peaked at 1,350 MB with 1 GB, 1,082 MB with 512 MB, both in 14.5 s (benchmarks/RESULTS.md).
+# The loader of parsed activities sets a lower one of its own (ingest/activities.py).
+MEMORY_LIMIT = "512MB"
 
 
 class ClubFolder(dg.ConfigurableResource):
