@@ -25,6 +25,7 @@ from pipelines.parsers.forms.entries import (
     FORM_TABLES,
     CheckinAnswers,
     ParsedForm,
+    finished,
     read_form,
     score_checkins,
 )
@@ -97,16 +98,10 @@ def _scored(
         scored = score_checkins([answers for _, answers in checkins], areas)
     except Exception:  # each entry alone below: its own failure is recorded, the rest load
         return [
-            (job, parse_or_reject(job, lambda a=answers: _raised(score_checkins([a], areas)[0])))
+            (job, parse_or_reject(job, lambda a=answers: finished(a, areas)))
             for job, answers in checkins
         ]
     return [
         (job, FileOutcome.rejected(job, s.reason, s.hint) if isinstance(s, ParseError) else s)
         for job, s in zip(jobs, scored, strict=True)
     ]
-
-
-def _raised(scored: ParsedForm | ParseError) -> ParsedForm:
-    if isinstance(scored, ParseError):
-        raise scored
-    return scored

@@ -14,7 +14,7 @@ import pytest
 from pipelines.demo import DemoSummary, generate_demo_club
 from pipelines.demo.app_entries import APP_CHECKIN_WEEKS, area_codes
 from pipelines.parsers.club.ostrc import parse_ostrc
-from pipelines.parsers.forms.entries import CHECKIN, REPORT, parse_form
+from pipelines.parsers.forms.entries import CHECKIN, REPORT, finished, read_form
 from pipelines.parsers.schemas import ParseError
 from pipelines.settings import Thresholds
 
@@ -47,7 +47,10 @@ def entries(club) -> list[tuple[str, str, dict, object]]:
     for path in sorted((home / "inbox").glob("*/forms/*")):
         data = path.read_bytes()
         athlete = path.parent.parent.name
-        form = parse_form(data, athlete, roster, set(area_codes()), Thresholds().max_form_kb * 1024)
+        areas = set(area_codes())
+        form = finished(
+            read_form(data, athlete, roster, areas, Thresholds().max_form_kb * 1024), areas
+        )
         parsed.append((athlete, path.name, json.loads(data), form))
     return parsed
 
@@ -177,4 +180,4 @@ def test_a_checkin_whose_week_start_is_not_a_monday_is_rejected(club, entries) -
     tuesday = date.fromisoformat(document["week_start"]) + timedelta(days=1)
     moved = json.dumps(document | {"week_start": tuesday.isoformat()}).encode()
     with pytest.raises(ParseError, match="not the Monday"):
-        parse_form(moved, athlete, {athlete}, set(area_codes()), 64 * 1024)
+        read_form(moved, athlete, {athlete}, set(area_codes()), 64 * 1024)

@@ -14,7 +14,7 @@ import pytest
 
 from pipelines.demo import DemoSummary, generate_demo_club
 from pipelines.demo.app_entries import area_codes
-from pipelines.parsers.forms.entries import ASSESSMENT, parse_form
+from pipelines.parsers.forms.entries import ASSESSMENT, finished, read_form
 from pipelines.settings import Thresholds
 
 ATHLETES, WEEKS, SEED = 30, 40, 13
@@ -57,7 +57,10 @@ def test_every_session_is_the_coachs_and_parses_against_the_catalogue(club, file
     for data in files:
         document = json.loads(data)
         assert (document["entered_by"], document["entered_role"]) == ("coach", "coach")
-        form = parse_form(data, None, roster, set(area_codes()), Thresholds().max_form_kb * 1024)
+        areas = set(area_codes())
+        form = finished(
+            read_form(data, None, roster, areas, Thresholds().max_form_kb * 1024), areas
+        )
         assert form.form == ASSESSMENT
         assert form.rows["athlete_id"].to_list() == [document["athlete_id"]]
 

@@ -131,20 +131,9 @@ class CheckinAnswers:
     table: pl.DataFrame
 
 
-def parse_form(
-    data: bytes,
-    folder_athlete: str | None,
-    roster_ids: set[str],
-    area_codes: set[str],
-    max_bytes: int,
-    assessments: AssessmentCatalog | None = None,
-) -> ParsedForm:
-    """One entry document -> its rows; anything unusable raises ParseError with the reason.
-
-    `folder_athlete` is the member whose inbox folder held it, None for club/records/;
-    `assessments` is the club's catalogue (the shipped one when not given).
-    """
-    form = read_form(data, folder_athlete, roster_ids, area_codes, max_bytes, assessments)
+def finished(form: ParsedForm | CheckinAnswers, area_codes: set[str]) -> ParsedForm:
+    """A form as `read_form` returned it, a check-in scored alone; an unusable answer raises
+    ParseError with the reason."""
     if isinstance(form, ParsedForm):
         return form
     (scored,) = score_checkins([form], area_codes)
@@ -161,7 +150,12 @@ def read_form(
     max_bytes: int,
     assessments: AssessmentCatalog | None = None,
 ) -> ParsedForm | CheckinAnswers:
-    """As `parse_form`, but a check-in is returned unscored, for `score_checkins`."""
+    """One entry document -> its rows, a check-in unscored (`score_checkins`, or `finished` for
+    one alone); anything unusable raises ParseError with the reason.
+
+    `folder_athlete` is the member whose inbox folder held it, None for club/records/;
+    `assessments` is the club's catalogue (the shipped one when not given).
+    """
     document = read_document(data, max_bytes)
     allowed = MEMBER_FORMS if folder_athlete is not None else RECORD_FORMS
     entry = envelope(document, folder_athlete, roster_ids, allowed)

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from pipelines.parsers.club.ostrc_areas import default_area_codes
-from pipelines.parsers.forms.entries import parse_form
+from pipelines.parsers.forms.entries import finished, read_form
 from pipelines.parsers.schemas import ParseError
 
 ENTRY = "0123456789abcdef0123456789abcdef"
@@ -55,7 +55,8 @@ def session(**fields) -> dict:
 
 
 def parse(doc: dict, folder: str | None = None):
-    return parse_form(json.dumps(doc).encode(), folder, {"a001"}, default_area_codes(), 64 * 1024)
+    areas = default_area_codes()
+    return finished(read_form(json.dumps(doc).encode(), folder, {"a001"}, areas, 64 * 1024), areas)
 
 
 def refused(doc: dict, folder: str | None = None) -> str:

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pipelines.parsers.club.ostrc_areas import default_area_codes
-from pipelines.parsers.forms.entries import parse_form, read_form, score_checkins
+from pipelines.parsers.forms.entries import finished, read_form, score_checkins
 from pipelines.parsers.schemas import ParseError
 
 AREAS = default_area_codes()
@@ -39,7 +39,7 @@ def checkin(**answers) -> dict:
 
 
 def parse(doc: dict, folder: str | None = "a001"):
-    return parse_form(json.dumps(doc).encode(), folder, ROSTER, AREAS, MAX)
+    return finished(read_form(json.dumps(doc).encode(), folder, ROSTER, AREAS, MAX), AREAS)
 
 
 def test_a_checkin_with_a_problem_in_one_area_is_scored_per_area() -> None:
@@ -85,11 +85,11 @@ def test_an_athlete_not_on_the_roster_is_refused() -> None:
 
 def test_malformed_oversized_and_unknown_forms_are_refused_with_a_reason() -> None:
     with pytest.raises(ParseError, match="not readable JSON"):
-        parse_form(b"{not json", "a001", ROSTER, AREAS, MAX)
+        read_form(b"{not json", "a001", ROSTER, AREAS, MAX)
     with pytest.raises(ParseError, match="more than the 64 KB"):
-        parse_form(b" " * (MAX + 1), "a001", ROSTER, AREAS, MAX)
+        read_form(b" " * (MAX + 1), "a001", ROSTER, AREAS, MAX)
     with pytest.raises(ParseError, match="not a JSON object"):
-        parse_form(b"[1, 2]", "a001", ROSTER, AREAS, MAX)
+        read_form(b"[1, 2]", "a001", ROSTER, AREAS, MAX)
     with pytest.raises(ParseError, match="which a member's forms folder does not take"):
         parse(document("problem_classification"))
     with pytest.raises(ParseError, match="entry_id 'x' is not 32 hex digits"):
