@@ -22,6 +22,8 @@ from pipelines.ingest.registry import (
 from pipelines.ingest.tables import TABLES
 from pipelines.parsers.club.assessment_catalog import AssessmentCatalog
 from pipelines.parsers.forms.entries import (
+    CHECKIN,
+    ENTRY,
     FORM_TABLES,
     CheckinAnswers,
     ParsedForm,
@@ -29,7 +31,6 @@ from pipelines.parsers.forms.entries import (
     read_form,
     score_checkins,
 )
-from pipelines.parsers.schemas import ParseError
 from pipelines.settings import Settings
 from pipelines.warehouse import append_rows, table_exists, transaction
 
@@ -69,7 +70,7 @@ def load_form_entries(con: duckdb.DuckDBPyConnection, settings: Settings) -> dic
             checkins.append((job, form))
         else:
             parsed.append((job, form))
-    for job, form in [*parsed, *_scored(checkins, areas)]:
+    for job, form in [*parsed, *_scored(checkins, areas, loaded, outcomes)]:
         if isinstance(form, FileOutcome):
             outcomes.append(form)
             continue
@@ -89,19 +90,31 @@ def load_form_entries(con: duckdb.DuckDBPyConnection, settings: Settings) -> dic
 
 
 def _scored(
-    checkins: list[tuple[FileRef, CheckinAnswers]], areas: set[str]
+    checkins: list[tuple[FileRef, CheckinAnswers]],
+    areas: set[str],
+    loaded: dict[str, list[pl.DataFrame]],
+    outcomes: list[FileOutcome],
 ) -> list[tuple[FileRef, ParsedForm | FileOutcome]]:
-    """The check-ins scored together; should that fail unforeseen, each alone, so that one odd
-    entry is rejected and not the others."""
-    jobs = [job for job, _ in checkins]
+    """Score the check-ins together into `loaded` and `outcomes`; should that fail unforeseen,
+    return each scored alone, so that one odd entry is rejected and not the others."""
+    if not checkins:
+        return []
     try:
-        scored = score_checkins([answers for _, answers in checkins], areas)
+        rows, problems = score_checkins([answers for _, answers in checkins], areas)
     except Exception:  # each entry alone below: its own failure is recorded, the rest load
         return [
             (job, parse_or_reject(job, lambda a=answers: finished(a, areas)))
             for job, answers in checkins
         ]
-    return [
-        (job, FileOutcome.rejected(job, s.reason, s.hint) if isinstance(s, ParseError) else s)
-        for job, s in zip(jobs, scored, strict=True)
-    ]
+    counts = dict(rows[ENTRY].value_counts().iter_rows())
+    for i, (job, _) in enumerate(checkins):
+        error = problems.get(i)
+        outcomes.append(
+            FileOutcome.rejected(job, error.reason, error.hint)
+            if error
+            else FileOutcome.ingested(job, counts[i])
+        )
+    shas = {i: job.sha256 for i, (job, _) in enumerate(checkins)}
+    sha = pl.col(ENTRY).replace_strict(shas, return_dtype=pl.String).alias("file_sha256")
+    loaded[FORM_TABLES[CHECKIN][0]].append(rows.with_columns(sha).drop(ENTRY))
+    return []
