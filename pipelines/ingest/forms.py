@@ -70,7 +70,10 @@ def load_form_entries(con: duckdb.DuckDBPyConnection, settings: Settings) -> dic
             checkins.append((job, form))
         else:
             parsed.append((job, form))
-    for job, form in [*parsed, *_scored(checkins, areas, loaded, outcomes)]:
+    checkin_rows, scored = _scored(checkins, areas)
+    if not checkin_rows.is_empty():
+        loaded[FORM_TABLES[CHECKIN][0]].append(checkin_rows)
+    for job, form in [*parsed, *scored]:
         if isinstance(form, FileOutcome):
             outcomes.append(form)
             continue
@@ -90,31 +93,31 @@ def load_form_entries(con: duckdb.DuckDBPyConnection, settings: Settings) -> dic
 
 
 def _scored(
-    checkins: list[tuple[FileRef, CheckinAnswers]],
-    areas: set[str],
-    loaded: dict[str, list[pl.DataFrame]],
-    outcomes: list[FileOutcome],
-) -> list[tuple[FileRef, ParsedForm | FileOutcome]]:
-    """Score the check-ins together into `loaded` and `outcomes`; should that fail unforeseen,
-    return each scored alone, so that one odd entry is rejected and not the others."""
+    checkins: list[tuple[FileRef, CheckinAnswers]], areas: set[str]
+) -> tuple[pl.DataFrame, list[tuple[FileRef, ParsedForm | FileOutcome]]]:
+    """The check-ins scored together: their rows (with `file_sha256`) and each one's outcome;
+    should that fail unforeseen, no rows and each scored alone, so that one odd entry is rejected
+    and not the others."""
     if not checkins:
-        return []
+        return pl.DataFrame(), []
     try:
         rows, problems = score_checkins([answers for _, answers in checkins], areas)
-    except Exception:  # each entry alone below: its own failure is recorded, the rest load
-        return [
+    except Exception:  # each entry alone: its own failure is recorded, the rest load
+        alone = [
             (job, parse_or_reject(job, lambda a=answers: finished(a, areas)))
             for job, answers in checkins
         ]
+        return pl.DataFrame(), alone
     counts = dict(rows[ENTRY].value_counts().iter_rows())
-    for i, (job, _) in enumerate(checkins):
-        error = problems.get(i)
-        outcomes.append(
-            FileOutcome.rejected(job, error.reason, error.hint)
-            if error
-            else FileOutcome.ingested(job, counts[i])
+    outcomes: list[tuple[FileRef, ParsedForm | FileOutcome]] = [
+        (
+            job,
+            FileOutcome.rejected(job, problems[i].reason, problems[i].hint)
+            if i in problems
+            else FileOutcome.ingested(job, counts[i]),
         )
+        for i, (job, _) in enumerate(checkins)
+    ]
     shas = {i: job.sha256 for i, (job, _) in enumerate(checkins)}
     sha = pl.col(ENTRY).replace_strict(shas, return_dtype=pl.String).alias("file_sha256")
-    loaded[FORM_TABLES[CHECKIN][0]].append(rows.with_columns(sha).drop(ENTRY))
-    return []
+    return rows.with_columns(sha).drop(ENTRY), outcomes

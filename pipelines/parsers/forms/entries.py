@@ -48,7 +48,7 @@ ONSETS = ("sudden", "gradual")
 PROBLEM_TYPES = ("injury", "illness", "already_reported")
 RECURRENCE = ("new", "recurrence")
 MAX_DESCRIPTION = 500
-ENTRY_ID = re.compile(r"^[0-9a-f]{32}$")
+_ENTRY_ID = re.compile(r"^[0-9a-f]{32}$")
 _PROBLEM_ID = re.compile(r"^(report:[0-9a-f]{32}|ostrc:[a-z][a-z0-9_]*:\d{4}-\d{2}-\d{2})$")
 _HINT = "submit it again from the app; if it keeps failing, tell the coach"
 
@@ -87,13 +87,15 @@ CLASSIFICATION_SCHEMA: dict[str, pl.DataType] = {
     **ENTRY_COLUMNS,
 }
 # a check-in's answers as read, before scoring, and the entry's columns carried through it
-_CARRIED = ("entry_id", "supersedes", *ENTRY_COLUMNS)
-_ANSWERS_SCHEMA: dict[str, pl.DataType] = {
-    **dict.fromkeys(("athlete_id", "week_start", "area", "instrument_version"), pl.String()),
-    **dict.fromkeys(QUESTIONS, pl.String()),
+_CARRIED: dict[str, pl.DataType] = {
     "entry_id": pl.String(),
     "supersedes": pl.String(),
     **ENTRY_COLUMNS,
+}
+_ANSWERS_SCHEMA: dict[str, pl.DataType] = {
+    **dict.fromkeys(("athlete_id", "week_start", "area", "instrument_version"), pl.String()),
+    **dict.fromkeys(QUESTIONS, pl.String()),
+    **_CARRIED,
 }
 ENTRY = "__entry"  # a check-in's place in a batch scored together
 FORM_TABLES = {
@@ -307,7 +309,7 @@ def _assessment(entry: Envelope, catalog: AssessmentCatalog) -> tuple[pl.DataFra
     if assessed_on > entry.entered_at.date():
         raise ParseError(f"assessed_on {assessed_on} is after the day it was entered", _HINT)
     supersedes = text_field(fields, "supersedes", required=False)
-    if supersedes is not None and not ENTRY_ID.match(supersedes):
+    if supersedes is not None and not _ENTRY_ID.match(supersedes):
         raise ParseError(f"supersedes {supersedes!r} is not an entry id (32 hex digits)", _HINT)
     reason = check_body_mass(fields.get("body_mass_kg")) or catalog.check_results(
         fields.get("results")
