@@ -8,6 +8,7 @@ import logging
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -23,7 +24,12 @@ STAGES = {
     "serving_file": "publishing for the dashboard",
 }
 _STEP_EVENT = re.compile(r'(STEP_START|STEP_SUCCESS|STEP_FAILURE).*?step "(\w+)"')
-_PARSED = re.compile(r"parsed (\d+)/(\d+) activity files")
+# The steps that report their progress, as "<verb> n/N <things>", e.g. "parsed 64/900 activity files".
+COUNTS = {"raw_archive": ("archived", "new files"), "activities": ("parsed", "activity files")}
+_PROGRESS = {
+    step: re.compile(rf"{verb} (\d+)/(\d+) {things}") for step, (verb, things) in COUNTS.items()
+}
+PROGRESS_EVERY_S = 1.0
 BAR = 24
 
 
@@ -37,8 +43,24 @@ def time_left(done: int, total: int, elapsed_s: float) -> str:
     return f"about {round(seconds / 60):.0f} min left"
 
 
+def progress_log(context: dg.AssetExecutionContext, step: str) -> Callable[[int, int], None]:
+    """A `progress(done, total)` for a step of `COUNTS`: logs "<verb> n/N <things>" at most once
+    a second and at the end (every event goes into the instance's event log: a first import's
+    17,000 batches would each be one)."""
+    logged = 0.0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal logged
+        if done == total or time.monotonic() - logged >= PROGRESS_EVERY_S:
+            logged = time.monotonic()
+            verb, things = COUNTS[step]
+            context.log.info(f"{verb} {done}/{total} {things}")
+
+    return progress
+
+
 class StageProgress(logging.Handler):
-    """Turns Dagster's step events and the parsers' 'parsed n/N' messages into stage lines."""
+    """Turns Dagster's step events and the steps' "<verb> n/N <things>" messages into stage lines."""
 
     def __init__(self, stream=sys.stderr) -> None:
         super().__init__(logging.DEBUG)
@@ -59,24 +81,28 @@ class StageProgress(logging.Handler):
                 seconds = time.monotonic() - self.started.get(key, time.monotonic())
                 verdict = "done" if event == "STEP_SUCCESS" else "FAILED"
                 self._line(f"{name}: {verdict} ({seconds:.1f} s)")
-        elif parsed := _PARSED.search(message):
-            done, total = (int(n) for n in parsed.groups())
-            filled = BAR * done // max(total, 1)
-            bar = "#" * filled + "." * (BAR - filled)
-            if self.live or done == total:
-                elapsed = time.monotonic() - self.started.get("activities", time.monotonic())
-                left = time_left(done, total, elapsed)
-                self._line(
-                    f"parsing activities [{bar}] {done}/{total}{left and f', {left}'}",
-                    end="\r" if self.live else "\n",
-                )
+        else:
+            for step, pattern in _PROGRESS.items():
+                if counted := pattern.search(message):
+                    self._bar(step, int(counted[1]), int(counted[2]))
+
+    def _bar(self, step: str, done: int, total: int) -> None:
+        filled = BAR * done // max(total, 1)
+        bar = "#" * filled + "." * (BAR - filled)
+        if self.live or done == total:
+            elapsed = time.monotonic() - self.started.get(step, time.monotonic())
+            left = time_left(done, total, elapsed)
+            self._line(
+                f"{STAGES[step]} [{bar}] {done}/{total}{left and f', {left}'}",
+                end="\r" if self.live else "\n",
+            )
 
     def _line(self, text: str, end: str = "\n") -> None:
         self.stream.write(f"\r[{time.strftime('%H:%M:%S')}] {text:<70}{end}")
         self.stream.flush()
 
 
-@dg.logger(description="A line per stage, with a progress bar while activities are parsed.")
+@dg.logger(description="A line per stage, with a progress bar while files are archived and parsed.")
 def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
     del init_context
     logger = logging.Logger("strongstride_progress", level=logging.DEBUG)

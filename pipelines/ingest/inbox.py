@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,6 +38,9 @@ CLUB_FILES = (
 ACTIVITY_SUFFIXES = (".gpx", ".tcx", ".fit")
 IGNORED_PREFIXES = (".", "~")
 ARCHIVE_CHUNK = 16_384  # files archived and recorded per transaction
+# A backlog this large is hashed and archived by worker processes (starting them costs a second or
+# two; below it, one process is done first).
+ARCHIVE_POOL_MIN_FILES = 8_192
 KEEP_BYTES = 1 << 20  # a file up to this size is read once, for its hash and its archive copy
 
 
@@ -219,7 +225,10 @@ def _recorded_folders(
 
 
 def scan_and_archive(
-    con: duckdb.DuckDBPyConnection, settings: Settings, full: bool | None = None
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    full: bool | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[pl.DataFrame, SweepStats]:
     """Hash the files not seen before (by path, size and mtime), copy new contents into the archive
     and register them in `files` (`pending`).
@@ -233,8 +242,9 @@ def scan_and_archive(
     Files are archived and recorded `ARCHIVE_CHUNK` at a time, each chunk in its own transaction
     (seen together with its registry rows): DuckDB holds a transaction's rows in memory, which for
     a first import of a million files was gigabytes. A run killed in between lists the rest again
-    next time, as the folder times are recorded last. Returns the new or changed files
-    (`RECEIVED_SCHEMA`) in the order they were listed, and what the sweep looked at and found.
+    next time, as the folder times are recorded last. `progress(done, total)` is told after each
+    chunk. Returns the new or changed files (`RECEIVED_SCHEMA`) in the order they were listed, and
+    what the sweep looked at and found.
     """
     ensure_staging_tables(con)
     known, children, last_full = _recorded_folders(con)
@@ -255,21 +265,24 @@ def scan_and_archive(
             ).pl()
         finally:
             con.unregister("_candidates")
-    made: set[str] = set()  # archive folders known to exist: one mkdir each, not one per file
     received, new = [pl.DataFrame(schema=RECEIVED_SCHEMA)], 0
-    for start in range(0, candidates.height, ARCHIVE_CHUNK):
-        chunk = candidates.slice(start, ARCHIVE_CHUNK).drop("listed")
-        chunk = chunk.with_columns(
-            sha256=_hash_and_archive(chunk.get_column("path"), settings, made)
-        )
-        with transaction(con):
-            append_rows(
-                con,
-                "inbox_seen",
-                chunk.select("path", "size", "mtime_ns", "sha256", pl.lit(now).alias("seen_at")),
-            )
-            new += register_received(con, chunk)
-        received.append(chunk)
+    with _archiver(settings, candidates.height) as archive:
+        for start in range(0, candidates.height, ARCHIVE_CHUNK):
+            chunk = candidates.slice(start, ARCHIVE_CHUNK).drop("listed")
+            hashes = archive(chunk.get_column("path").to_list())
+            chunk = chunk.with_columns(sha256=pl.Series("sha256", hashes, pl.String))
+            with transaction(con):
+                append_rows(
+                    con,
+                    "inbox_seen",
+                    chunk.select(
+                        "path", "size", "mtime_ns", "sha256", pl.lit(now).alias("seen_at")
+                    ),
+                )
+                new += register_received(con, chunk)
+            received.append(chunk)
+            if progress:
+                progress(start + chunk.height, candidates.height)
     with transaction(con):
         replace_table(con, "inbox_folders", folders)
         append_rows(
@@ -291,20 +304,46 @@ def scan_and_archive(
     return pl.concat(received, rechunk=True), replace(stats, new_contents=new)
 
 
-def _hash_and_archive(paths: pl.Series, settings: Settings, made: set[str]) -> pl.Series:
-    """Each file's content hash; its content copied into the archive unless already there (`made`:
-    the archive folders known to exist, so each is made once).
+@contextmanager
+def _archiver(settings: Settings, files: int) -> Iterator[Callable[[list[str]], list[str]]]:
+    """A function that hashes and archives a list of files (see `hash_and_archive`) and returns
+    their hashes in order: in this process, or for a backlog of `ARCHIVE_POOL_MIN_FILES` or more in
+    `settings.parse_workers` processes, each taking a slice of the list.
 
-    One file after the other: hashing and copying a ~13 KB file is a few system calls around
-    little work, and two threads contending for the GIL on each of them cost more CPU (and, on two
-    cores, more time) than they saved.
+    Hashing and copying a ~13 KB file is a few system calls around little work, bound by one core:
+    threads contending for the GIL on each call saved nothing, processes divide it. Two of them may
+    meet the same content (the same file uploaded twice), and then each writes its own temporary
+    copy and renames it into place, so the archive copy is always whole.
     """
+    workers = settings.parse_workers
+    if workers < 2 or files < ARCHIVE_POOL_MIN_FILES:
+        made: set[str] = set()
+        yield lambda paths: hash_and_archive(paths, settings, made)
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+
+        def in_slices(paths: list[str]) -> list[str]:
+            size = -(-len(paths) // workers)
+            slices = [paths[start : start + size] for start in range(0, len(paths), size)]
+            done = pool.map(hash_and_archive, slices, [settings] * len(slices))
+            return [sha for part in done for sha in part]
+
+        yield in_slices
+
+
+def hash_and_archive(
+    paths: list[str], settings: Settings, made: set[str] | None = None
+) -> list[str]:
+    """Each file's content hash; its content copied into the archive unless already there (`made`:
+    the archive folders known to exist, so each is made once). One file after the other: runs in
+    this process or in an archive worker (see `_archiver`)."""
+    made = set() if made is None else made
     hashes = []
-    for path in paths.to_list():
+    for path in paths:
         sha, data = _read_and_hash(path)
         _archive(path, data, str(raw_path(settings, sha)), made)
         hashes.append(sha)
-    return pl.Series("sha256", hashes, pl.String)
+    return hashes
 
 
 def _archive(path: str, data: bytes | None, target: str, made: set[str]) -> None:
@@ -316,10 +355,10 @@ def _archive(path: str, data: bytes | None, target: str, made: set[str]) -> None
     if folder not in made:
         os.makedirs(folder, exist_ok=True)
         made.add(folder)
-    tmp = target + ".part"
+    tmp = f"{target}.{os.getpid()}.part"  # this process's own: another may write the same content
     try:  # created read-only; the descriptor may still write
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-    except FileExistsError:  # a half copy left by a killed run
+    except FileExistsError:  # a half copy left by a killed run of a process of the same number
         os.unlink(tmp)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
     with os.fdopen(fd, "wb") as out:

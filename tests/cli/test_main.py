@@ -186,6 +186,7 @@ def test_ingest_prints_a_line_per_stage_and_a_summary(tmp_path: Path, realdata: 
     assert "DEBUG" not in run.stderr and "STEP_START" not in run.stderr
     text = "\n".join(lines)
     assert "parsing activities: done" in text and "publishing for the dashboard: done" in text
+    assert f"archiving new files [{'#' * 24}] 7/7" in text  # the bar, once done off a terminal
     # the FIT file, the broken GPX, the roster and the four defaults copied on the first run
     # (exercises, programs, OSTRC areas, assessment tests)
     assert "7 new files (6 loaded, 1 rejected)" in text

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -68,6 +70,46 @@ def test_files_archived_a_few_per_transaction_are_each_registered_once_in_order(
     assert sorted(seen) == sorted(received.select("path", "sha256").iter_rows())
     archived = sorted(p.name for p in settings.raw.rglob("*") if p.is_file())
     assert archived == sorted(set(received.get_column("sha256")))
+
+
+def _archived(settings: Settings) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in settings.raw.rglob("*") if p.is_file()}
+
+
+def test_a_large_backlog_archived_by_worker_processes_gives_what_one_process_does(
+    club, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, con = club
+    big = os.urandom(inbox.KEEP_BYTES + 1)  # over the size read whole: copied from the file
+    for athlete in ATHLETES:  # the same contents in every folder: met by both workers at once
+        (settings.inbox / athlete / "big.fit").write_bytes(big)
+        (settings.inbox / athlete / "same.gpx").write_text("<gpx>the same run</gpx>")
+    serial_home = tmp_path / "serial"
+    shutil.copytree(settings.inbox, serial_home / "inbox")
+    monkeypatch.setattr(inbox, "ARCHIVE_CHUNK", 4)
+    with duckdb.connect() as serial_con:
+        serial, _ = scan_and_archive(
+            serial_con, replace(load_settings(serial_home), parse_workers=1)
+        )
+        serial_files = serial_con.sql(
+            "select * exclude (received_at, inbox_path) from files order by rowid"
+        ).fetchall()
+    monkeypatch.setattr(inbox, "ARCHIVE_POOL_MIN_FILES", 1)
+    told = []
+    pooled, sweep = scan_and_archive(
+        con, replace(settings, parse_workers=2), progress=lambda *done: told.append(done)
+    )
+    assert sweep.new_contents == 11  # 9 runs, the big file, the shared run
+    assert told == [(4, 15), (8, 15), (12, 15), (15, 15)]
+    assert pooled.get_column("sha256").to_list() == serial.get_column("sha256").to_list()
+    assert (
+        con.sql("select * exclude (received_at, inbox_path) from files order by rowid").fetchall()
+        == serial_files
+    )
+    archived = _archived(settings)
+    assert archived == _archived(load_settings(serial_home))
+    assert all(hashlib.sha256(data).hexdigest() == name for name, data in archived.items())
+    assert len(archived) == 11  # no temporary copies left behind
 
 
 def test_unchanged_folders_are_not_listed_again(club) -> None:

@@ -179,9 +179,11 @@ def test_a_half_copy_left_in_the_archive_by_a_kill_is_replaced(
     (home / "inbox" / ATHLETE / "run.gpx").write_bytes(data)
     target = raw_path(load_settings(home), hashlib.sha256(data).hexdigest())
     target.parent.mkdir(parents=True)
-    half = target.with_suffix(".part")
+    # each process writes its copy under a name of its own, renamed into place when whole: a
+    # killed run leaves a half copy under its process number, which may come round again
+    half = target.with_name(f"{target.name}.{os.getpid()}.part")
     half.write_bytes(data[: len(data) // 2])
-    half.chmod(0o444)  # as the archive leaves its copies; a killed run left this one behind
+    half.chmod(0o444)  # as the archive leaves its copies
     assert _archive_once(home) == ["run.gpx"]
     assert target.read_bytes() == data
     assert not half.exists()

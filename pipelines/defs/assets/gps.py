@@ -1,13 +1,12 @@
 """GPS activities: parse archived GPX/TCX/FIT files and Strava or Garmin exports into activities and
 samples."""
 
-import time
-
 import dagster as dg
 
 from pipelines.defs.assets.club import club_reference
 from pipelines.defs.assets.inbox import raw_archive
 from pipelines.defs.assets.models import WRITES
+from pipelines.defs.logging import progress_log
 from pipelines.defs.resources import ClubFolder, Warehouse
 from pipelines.ingest.activities import (
     Backlog,
@@ -17,8 +16,6 @@ from pipelines.ingest.activities import (
     run_parsing,
 )
 from pipelines.ingest.registry import record_outcomes
-
-PROGRESS_EVERY_S = 1.0
 
 
 @dg.asset(
@@ -47,18 +44,8 @@ def activities(
         rejected = backlog.rejected()
         record_outcomes(con, rejected)
 
-        logged = 0.0
-
-        def progress(done: int, total: int) -> None:
-            # every event goes into the instance's event log: a first import's 17,000 batches
-            # are reported at most once a second
-            nonlocal logged
-            if done == total or time.monotonic() - logged >= PROGRESS_EVERY_S:
-                logged = time.monotonic()
-                context.log.info(f"parsed {done}/{total} activity files")
-
         with BatchLoader(con, backlog) as load:
-            run_parsing(backlog, settings, load, progress)
+            run_parsing(backlog, settings, load, progress_log(context, "activities"))
         duplicates = mark_duplicates(con, backlog.athletes())
     return dg.MaterializeResult(
         metadata={

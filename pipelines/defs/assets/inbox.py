@@ -3,6 +3,7 @@
 import dagster as dg
 
 from pipelines.defs.assets.models import WRITES
+from pipelines.defs.logging import progress_log
 from pipelines.defs.resources import ClubFolder, Warehouse
 from pipelines.ingest.club import install_defaults
 from pipelines.ingest.inbox import scan_and_archive
@@ -28,7 +29,12 @@ def raw_archive(
         context.log.info(f"first run: copied the default {', '.join(copied)} into club/")
     # a file is recorded as seen only together with its `files` row (a transaction per chunk)
     with warehouse.connection() as con:
-        received, sweep = scan_and_archive(con, club.settings, full=config.full_sweep or None)
+        received, sweep = scan_and_archive(
+            con,
+            club.settings,
+            full=config.full_sweep or None,
+            progress=progress_log(context, "raw_archive"),
+        )
     kind = "full sweep" if sweep.full else "sweep of changed folders"
     context.log.info(
         f"{kind}: listed {sweep.folders_listed} of {sweep.folders} inbox folders "
