@@ -30,6 +30,7 @@ from pipelines.settings import Thresholds
 FLAT_COST_J_KG_M = 3.6  # Minetti 2002: cost of running on the flat
 MAX_GRADE = 0.45  # Minetti's polynomial is fitted on -45%..+45%
 BEST_EFFORTS_M = {"best_1k_s": 1000.0, "best_5k_s": 5000.0, "best_10k_s": 10000.0}
+EFFORT_DISTANCES_M = tuple(BEST_EFFORTS_M.values())
 
 dt, moving, hr = pl.col("dt_s"), pl.col("moving"), pl.col("hr")
 
@@ -57,27 +58,35 @@ def interval_grades(dist: np.ndarray, ele_smooth: np.ndarray, window_m: float) -
     return np.nan_to_num(grade, nan=0.0)
 
 
-def best_effort_s(dist: np.ndarray, elapsed: np.ndarray, distance_m: float) -> float | None:
-    """Fastest elapsed time over `distance_m`, crossings interpolated; None when the run is shorter.
+def best_efforts_s(
+    dist: np.ndarray, elapsed: np.ndarray, distances_m: tuple[float, ...]
+) -> list[float | None]:
+    """Fastest elapsed time over each of `distances_m`, crossings interpolated; None for a distance
+    longer than the run.
 
     Elapsed time, so pauses count. The time over a fixed distance is piecewise linear in where it
     starts, so its minimum sits where the start or the end falls on a sample: both are checked, the
-    other end interpolated between the two samples around it. A run of about `distance_m` may
-    find such samples at one end only: `dist[-1] - distance_m >= dist[0]` and
-    `dist[0] + distance_m <= dist[-1]` round differently (0.3 m to 1000.3 m passes only the second).
+    other end interpolated between the two samples around it. A run of about a distance may find
+    such samples at one end only: `dist[-1] - distance >= dist[0]` and `dist[0] + distance <=
+    dist[-1]` round differently (0.3 m to 1000.3 m passes only the second). Every distance at once,
+    a column each: on a run's few hundred samples numpy's cost is per call, not per value.
     """
     if dist.size < 2:
-        return None
-    ends = np.flatnonzero(dist - distance_m >= dist[0])
-    start = dist[ends] - distance_m
+        return [None] * len(distances_m)
+    metres = np.asarray(distances_m)
+    start = dist[:, None] - metres  # an effort ending at each sample, per distance
     before = np.searchsorted(dist, start, side="right") - 1
-    ending_here = elapsed[ends] - interpolate_time(dist, elapsed, start, before)
-    starts = np.flatnonzero(dist + distance_m <= dist[-1])
-    end = dist[starts] + distance_m
+    ending_here = elapsed[:, None] - interpolate_time(dist, elapsed, start, before)
+    end = dist[:, None] + metres  # an effort starting at each sample
     after = np.searchsorted(dist, end, side="left")
-    starting_here = interpolate_time(dist, elapsed, end, after - 1) - elapsed[starts]
-    efforts = np.concatenate((ending_here, starting_here))
-    return float(efforts.min()) if efforts.size else None
+    starting_here = interpolate_time(dist, elapsed, end, after - 1) - elapsed[:, None]
+    efforts = np.concatenate(
+        (
+            np.where(start >= dist[0], ending_here, np.inf),
+            np.where(end <= dist[-1], starting_here, np.inf),
+        )
+    ).min(axis=0)
+    return [float(best) if np.isfinite(best) else None for best in efforts]
 
 
 def interpolate_time(
@@ -208,10 +217,13 @@ def running_figures(
             {
                 "pace_s_per_km": 1000 * moving_s / moving_m if moving_m > 0 else None,
                 "gap_s_per_km": 1000 * moving_s / flat_m if flat_m > 0 else None,
-                **{
-                    name: best_effort_s(dist, elapsed, metres)
-                    for name, metres in BEST_EFFORTS_M.items()
-                },
+                **dict(
+                    zip(
+                        BEST_EFFORTS_M,
+                        best_efforts_s(dist, elapsed, EFFORT_DISTANCES_M),
+                        strict=True,
+                    )
+                ),
                 "is_steady": steady,
             }
         )

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from pipelines.activity.run_metrics import (
-    best_effort_s,
+    best_efforts_s,
     decoupling_pct,
     interval_grades,
     minetti_cost,
@@ -94,22 +94,26 @@ def test_best_effort_interpolates_the_start():
     # 1000 m at 4 m/s then 500 m at 5 m/s: the best km starts 500 m in (t = 125 s)
     dist = np.array([0.0, 1000, 1500])
     elapsed = np.array([0.0, 250, 350])
-    assert best_effort_s(dist, elapsed, 1000.0) == pytest.approx(225.0)
-    assert best_effort_s(dist, elapsed, 5000.0) is None
+    best_1k, best_5k = best_efforts_s(dist, elapsed, (1000.0, 5000.0))
+    assert best_1k == pytest.approx(225.0) and best_5k is None
 
 
 def test_best_effort_of_a_run_of_exactly_the_distance_is_the_whole_run():
     # 0.3 m to 1000.3 m: 1000.3 - 1000 < 0.3 in floats, yet 0.3 + 1000 <= 1000.3 (it crashed)
     dist = np.array([0.3, 500.3, 1000.3])
     elapsed = np.array([0.0, 100, 200])
-    assert best_effort_s(dist, elapsed, 1000.0) == pytest.approx(200.0)
+    assert best_efforts_s(dist, elapsed, (1000.0,)) == [pytest.approx(200.0)]
 
 
 def test_best_effort_finds_the_fast_middle_kilometre():
     # 1 km at 4 m/s, 1 km at 5 m/s, 1 km at 4 m/s, a sample every 10 s
     seconds = np.arange(0.0, 701.0, 10.0)
     dist = np.interp(seconds, [0, 250, 450, 700], [0, 1000, 2000, 3000])
-    assert best_effort_s(dist, seconds, 1000.0) == pytest.approx(200.0)
+    # and the fastest 2 km: the fast middle one and 1 km at 4 m/s, 450 s
+    assert best_efforts_s(dist, seconds, (1000.0, 2000.0)) == [
+        pytest.approx(200.0),
+        pytest.approx(450.0),
+    ]
 
 
 def test_best_effort_counts_a_pause():
