@@ -46,7 +46,12 @@ from pipelines.parsers.schemas import ParsedActivity, ParseError
 from pipelines.settings import Settings, Thresholds
 from pipelines.warehouse import append_rows, table_exists, transaction
 
-BATCH_FILES = 64
+# A batch is parsed, cleaned and summarised together: its fixed costs (a polars query per step)
+# are shared by up to BATCH_FILES files, and BATCH_BYTES bounds the memory a batch of large files
+# holds (a worker's batch and its frames), e.g. 256 small files of one point a minute, or a dozen
+# of one point a second.
+BATCH_FILES = 256
+BATCH_BYTES = 16 * 1024 * 1024
 PENDING_CHUNK = 4096  # jobs read from DuckDB at a time (a multiple of BATCH_FILES)
 BATCHES_PER_WORKER = 4  # smaller batches for smaller backlogs, so no worker idles at the end
 # Starting the worker processes costs a second or two; a backlog under this many bytes parses faster
@@ -91,6 +96,7 @@ class ActivityJob:
     hr_rest: float | None
     hr_max: float | None
     sex: str | None
+    size_bytes: int
 
 
 @dataclass
@@ -327,8 +333,8 @@ class Backlog:
         """The files to parse, in order, `chunk` at a time, each with its roster entry."""
         last = 0
         while chunk := self.con.sql(
-            "select n, sha256, athlete_id, original_name, kind, time_zone, hr_rest, hr_max, sex "
-            "from _backlog where known and n > ? order by n limit ?",
+            "select n, sha256, athlete_id, original_name, kind, time_zone, hr_rest, hr_max, sex, "
+            "size_bytes from _backlog where known and n > ? order by n limit ?",
             params=[last, self.chunk],
         ).fetchall():
             last = chunk[-1][0]
@@ -347,9 +353,19 @@ class Backlog:
         ]
 
 
-def _batches(chunks: Iterator[list[ActivityJob]], size: int) -> Iterator[list[ActivityJob]]:
+def _batches(chunks: Iterator[list[ActivityJob]], files: int) -> Iterator[list[ActivityJob]]:
+    """The jobs in batches of up to `files` files and `BATCH_BYTES` bytes (at least one file)."""
     for chunk in chunks:
-        yield from (chunk[start : start + size] for start in range(0, len(chunk), size))
+        batch: list[ActivityJob] = []
+        held = 0
+        for job in chunk:
+            if batch and (len(batch) == files or held + job.size_bytes > BATCH_BYTES):
+                yield batch
+                batch, held = [], 0
+            batch.append(job)
+            held += job.size_bytes
+        if batch:
+            yield batch
 
 
 def _worth_a_pool(backlog: Backlog, settings: Settings) -> bool:
@@ -420,7 +436,8 @@ class BatchLoader:
 
     Batches wait until `LOAD_FILES` files' rows (or `LOAD_SAMPLES` samples) can go in one
     transaction: a write's fixed cost (a statement per table, the commit) was most of the loading
-    when it was paid for every batch of 64 small files. The files' outcomes (the `files` registry and `ingest_errors`) are recorded every
+    when it was paid for every batch of small files. The files' outcomes (the `files` registry and
+    `ingest_errors`) are recorded every
     chunk of the backlog and when the block ends: recording them scans the registry, over a million
     rows in a large club, which made loading cost grow with the history. A run killed in between
     leaves files pending whose rows are loaded: the next run parses them again and replaces their

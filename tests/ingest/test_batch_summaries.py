@@ -29,6 +29,7 @@ def _job(realdata: Path, name: str, time_zone: str = "Europe/Berlin") -> Activit
         hr_rest=50,
         hr_max=190,
         sex="F",
+        size_bytes=(realdata / name).stat().st_size,
     )
 
 

@@ -12,9 +12,12 @@ import pytest
 
 from pipelines.demo.generate import generate_demo_club
 from pipelines.ingest.activities import (
+    BATCH_BYTES,
     BATCH_FILES,
+    ActivityJob,
     Backlog,
     BatchLoader,
+    _batches,
     mark_duplicates,
     run_parsing,
 )
@@ -42,7 +45,7 @@ def club(realdata: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small demo club (its planted bad files included), with the real files in one member's
     folder and a file in the folder of an athlete not on the roster."""
     home = tmp_path_factory.mktemp("club")
-    generate_demo_club(home, athletes=4, weeks=16, streams=False, workers=1)
+    generate_demo_club(home, athletes=10, weeks=16, streams=False, workers=1)
     member = sorted(p for p in (home / "inbox").iterdir() if p.is_dir())[0]
     for folder in ("gpx", "tcx", "fit"):
         for path in sorted((realdata / folder).iterdir()):
@@ -119,3 +122,36 @@ def test_rows_stored_without_their_outcomes_are_replaced_by_the_next_run(
 
     for name in TABLES:
         assert resumed[name] == expected[name], name
+
+
+def _job(number: int, size_bytes: int) -> ActivityJob:
+    return ActivityJob(
+        f"{number:064x}",
+        "a001",
+        "",
+        f"{number}.gpx",
+        "activity",
+        "UTC",
+        None,
+        None,
+        None,
+        size_bytes,
+    )
+
+
+def test_a_batch_holds_up_to_its_files_and_bytes_and_never_spans_two_chunks() -> None:
+    small, large = 13_000, BATCH_BYTES // 2 - 1  # two large files fit, not with a small one
+    chunk = [_job(n, small) for n in range(BATCH_FILES + 1)] + [_job(n, large) for n in range(4)]
+    batches = [
+        [job.size_bytes for job in batch]
+        for batch in _batches(iter([chunk, chunk[:1]]), BATCH_FILES)
+    ]
+    assert batches == [
+        [small] * BATCH_FILES,
+        [small, large],
+        [large, large],
+        [large],
+        [small],  # the next chunk's
+    ]
+    too_large = [_job(0, 2 * BATCH_BYTES)]  # a file over the bytes is a batch of its own
+    assert [len(batch) for batch in _batches(iter([too_large * 2]), BATCH_FILES)] == [1, 1]

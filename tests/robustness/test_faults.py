@@ -152,6 +152,7 @@ def _job(path: Path, name: str) -> ActivityJob:
         hr_rest=50,
         hr_max=190,
         sex="F",
+        size_bytes=path.stat().st_size,
     )
 
 
