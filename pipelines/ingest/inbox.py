@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import polars as pl
@@ -71,15 +73,34 @@ def classify_name(file_name: str, folder: str = "") -> str:
 
 def _read_and_hash(path: str) -> tuple[str, bytes | None]:
     """A file's content hash, and its bytes when small enough to keep for the archive copy: a
-    history of one-point-a-minute runs is a million files of ~13 KB, each then read once, not twice."""
+    history of one-point-a-minute runs is a million files of ~13 KB, each then read once, not twice.
+
+    The inbox file is not read again, so the kernel is told its pages may go (`_forget`).
+    """
     with open(path, "rb") as fh:
         data = fh.read(KEEP_BYTES + 1)
         if len(data) <= KEEP_BYTES:
+            _forget(fh)
             return hashlib.sha256(data).hexdigest(), data
         digest = hashlib.sha256(data)
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
+        _forget(fh)
     return digest.hexdigest(), None
+
+
+def _forget(fh: BinaryIO) -> None:
+    """Let the page cache drop a file just read for the archive.
+
+    The next step parses the archive copies; a first import reads 15 GB of inbox and writes 15 GB
+    of copies, more than the cache holds, and the inbox pages, never read again, evicted the copies
+    first written: parsing 4,096 small copies read from disk took 1.3-1.45 ms of CPU a file on
+    the benchmark machine's virtual disk, from the cache 0.8-0.95 ms. Only a hint: where the call
+    is missing or refused, the cache decides alone.
+    """
+    if hasattr(os, "posix_fadvise"):
+        with contextlib.suppress(OSError):
+            os.posix_fadvise(fh.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
 
 
 def _listing(folder: str | Path) -> tuple[list[os.DirEntry], list[str]]:
