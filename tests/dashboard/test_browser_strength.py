@@ -110,9 +110,13 @@ def test_member_strength_page_draws_their_progress_at_phone_width(club: Club, br
 def test_coach_strength_page_draws_states_beside_adherence(club: Club, browser) -> None:  # noqa: F811
     coach = browser.new_page(viewport={"width": 1280, "height": 900})
     log_in(coach, club.base, COACH)
-    text = open_page(coach, "Strength progression")
+    open_page(coach, "Strength progression")
     coach.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    # the list comes after the charts: on a loaded machine the page's text read as it opened
+    # could end before it
+    coach.get_by_text("Ready to progress: suggestions").first.wait_for(timeout=30_000)
     settle(coach)
+    text = coach.inner_text("body")
     [heatmap] = [c for c in drawn_charts(coach) if HEATMAP_TITLE in c["title"]]
     assert heatmap["marks"] >= 2  # the state and adherence heatmaps
     legend = {t["name"] for t in chart_traces(coach, HEATMAP_TITLE)}
