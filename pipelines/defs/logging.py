@@ -87,9 +87,9 @@ class StageProgress(logging.Handler):
                     self._bar(step, int(counted[1]), int(counted[2]))
 
     def _bar(self, step: str, done: int, total: int) -> None:
-        filled = BAR * done // max(total, 1)
-        bar = "#" * filled + "." * (BAR - filled)
-        if self.live or done == total:
+        if self.live or done == total:  # a log file gets the finished bar only
+            filled = BAR * done // max(total, 1)
+            bar = "#" * filled + "." * (BAR - filled)
             elapsed = time.monotonic() - self.started.get(step, time.monotonic())
             left = time_left(done, total, elapsed)
             self._line(

@@ -437,9 +437,9 @@ class BatchLoader:
     Batches wait until `LOAD_FILES` files' rows (or `LOAD_SAMPLES` samples) can go in one
     transaction: a write's fixed cost (a statement per table, the commit) was most of the loading
     when it was paid for every batch of small files. The files' outcomes (the `files` registry and
-    `ingest_errors`) are recorded every
-    chunk of the backlog and when the block ends: recording them scans the registry, over a million
-    rows in a large club, which made loading cost grow with the history. A run killed in between
+    `ingest_errors`) are recorded every chunk of the backlog and when the block ends: recording
+    them scans the registry, over a million rows in a large club, which made loading cost grow
+    with the history. A run killed in between
     leaves files pending whose rows are loaded: the next run parses them again and replaces their
     rows (`Backlog.loaded_before`).
     """

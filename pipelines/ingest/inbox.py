@@ -79,14 +79,13 @@ def _read_and_hash(path: str) -> tuple[str, bytes | None]:
     """
     with open(path, "rb") as fh:
         data = fh.read(KEEP_BYTES + 1)
-        if len(data) <= KEEP_BYTES:
-            _forget(fh)
-            return hashlib.sha256(data).hexdigest(), data
         digest = hashlib.sha256(data)
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
+        kept = len(data) <= KEEP_BYTES
+        if not kept:  # the rest, streamed: it is copied from the file, not from memory
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
         _forget(fh)
-    return digest.hexdigest(), None
+    return digest.hexdigest(), data if kept else None
 
 
 def _forget(fh: BinaryIO) -> None:

@@ -64,7 +64,7 @@ MAX_UNREAD_POINTS = 8  # points that fit no pattern before the search gives up o
 
 # Patterns of the files read last in this process, tried before one is built from a file's first
 # point: a backlog's files come from a few writers, and building a pattern cost ~0.1 ms a file.
-RECENT_PATTERNS: list[PointPattern] = []
+_RECENT_PATTERNS: list[PointPattern] = []
 KEEP_RECENT = 4
 
 MIN_POINTS_PER_RUN = 16  # shorter runs on average (points of alternating shapes): lxml is quicker
@@ -315,7 +315,7 @@ def find_runs(data: bytes, point: str) -> PointRuns | None:
     if not _ascii_safe(data):
         return None
     starts = _point_starts(point)
-    patterns = list(RECENT_PATTERNS)
+    patterns = list(_RECENT_PATTERNS)
     spans: list[tuple[PointPattern, int, int]] = []
     unread, at = 0, 0
     while (found := starts.search(data, at)) is not None:
@@ -339,5 +339,5 @@ def find_runs(data: bytes, point: str) -> PointRuns | None:
     if not spans or (len(spans) > FEW_RUNS and sum(sizes) < MIN_POINTS_PER_RUN * len(spans)):
         return None
     used = list(dict.fromkeys(pattern for pattern, _, _ in spans))
-    RECENT_PATTERNS[:] = [*used, *(p for p in RECENT_PATTERNS if p not in used)][:KEEP_RECENT]
+    _RECENT_PATTERNS[:] = [*used, *(p for p in _RECENT_PATTERNS if p not in used)][:KEEP_RECENT]
     return PointRuns(data, spans, sizes)
