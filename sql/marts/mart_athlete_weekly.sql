@@ -5,18 +5,16 @@
 -- at, not an injury prediction (Impellizzeri 2020, Lolli 2019). load_methods: how the week's session
 -- loads were estimated (int_session_load.load_method), so the load can be labelled by what it is.
 -- session_load is an exact decimal sum of the days' loads, the same in any order.
-WITH week_end AS (
-    SELECT *
-    FROM int_daily_load
-    QUALIFY row_number() OVER (PARTITION BY athlete_id, week_start ORDER BY date DESC) = 1
-),
-
-load_weeks AS (
+-- A week is a week with load or with runs. Its parts are stacked and grouped, not joined: an
+-- incremental night's filter on athlete and week then reaches every table scan (through a full outer
+-- join it could not, and every day of load was read: 0.40 s against 0.10 s at 2,000 athletes).
+WITH load_weeks AS (
     SELECT
-        l.athlete_id,
-        l.week_start,
-        sum(l.load::DECIMAL(18, 9))::DOUBLE AS session_load
-    FROM int_daily_load AS l
+        athlete_id,
+        week_start,
+        sum(load::DECIMAL(18, 9))::DOUBLE AS session_load,
+        max_by(struct_pack(ctl, atl, tsb, acwr, load_spike), date) AS week_end
+    FROM int_daily_load
     GROUP BY ALL
 ),
 
@@ -29,38 +27,55 @@ week_methods AS (
     GROUP BY ALL
 ),
 
+parts AS (
+    SELECT
+        'load' AS part,
+        *
+    FROM load_weeks
+    UNION ALL BY NAME
+    SELECT
+        'methods' AS part,
+        *
+    FROM week_methods
+    UNION ALL BY NAME
+    SELECT
+        'runs' AS part,
+        *
+    FROM int_athlete_week_runs
+),
+
 weeks AS (
     SELECT
-        l.athlete_id,
-        l.week_start,
-        l.session_load,
-        e.ctl,
-        e.atl,
-        e.tsb,
-        e.acwr,
-        e.load_spike,
-        m.load_methods
-    FROM load_weeks AS l
-    INNER JOIN week_end AS e ON l.athlete_id = e.athlete_id AND l.week_start = e.week_start
-    LEFT JOIN week_methods AS m ON l.athlete_id = m.athlete_id AND l.week_start = m.week_start
+        athlete_id,
+        week_start,
+        bool_or(part = 'load') AS has_load,
+        any_value(session_load) AS session_load,
+        any_value(week_end) AS week_end,
+        any_value(load_methods) AS load_methods,
+        any_value(runs) AS runs,
+        any_value(running_km) AS running_km,
+        any_value(running_hours) AS running_hours,
+        any_value(median_gap_s_per_km) AS median_gap_s_per_km,
+        any_value(median_ef) AS median_ef
+    FROM parts
+    GROUP BY athlete_id, week_start
+    HAVING bool_or(part IN ('load', 'runs'))
 )
 
 SELECT
-    coalesce(w.athlete_id, r.athlete_id) AS athlete_id,
-    coalesce(w.week_start, r.week_start) AS week_start,
-    coalesce(r.runs, 0) AS runs,
-    coalesce(r.running_km, 0) AS running_km,
-    coalesce(r.running_hours, 0) AS running_hours,
+    w.athlete_id,
+    w.week_start,
+    coalesce(w.runs, 0) AS runs,
+    coalesce(w.running_km, 0) AS running_km,
+    coalesce(w.running_hours, 0) AS running_hours,
     coalesce(w.session_load, 0) AS session_load,
-    w.ctl,
-    w.atl,
-    w.tsb,
-    w.acwr,
-    w.load_spike,
-    w.load_methods,
-    r.median_gap_s_per_km,
-    r.median_ef
+    w.week_end.ctl,
+    w.week_end.atl,
+    w.week_end.tsb,
+    w.week_end.acwr,
+    w.week_end.load_spike,
+    CASE WHEN w.has_load THEN w.load_methods END AS load_methods,
+    w.median_gap_s_per_km,
+    w.median_ef
 FROM weeks AS w
-FULL OUTER JOIN int_athlete_week_runs AS r
-    ON w.athlete_id = r.athlete_id AND w.week_start = r.week_start
-ORDER BY athlete_id, week_start
+ORDER BY w.athlete_id, w.week_start

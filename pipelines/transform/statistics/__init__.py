@@ -7,7 +7,7 @@ from pipelines.transform.statistics.adjusted import adjusted_rate_ratios
 from pipelines.transform.statistics.injuries import injury_incidence
 from pipelines.transform.statistics.load import daily_load, extend_daily_load
 from pipelines.transform.statistics.ostrc import ostrc_area_weekly, ostrc_summary, ostrc_weekly
-from pipelines.transform.statistics.pace import pace_trends
+from pipelines.transform.statistics.pace import extend_pace_trends, pace_trends
 
 PYTHON_MODELS: tuple[PythonModel, ...] = (
     PythonModel(
@@ -21,6 +21,8 @@ PYTHON_MODELS: tuple[PythonModel, ...] = (
         "mart_pace_trends",
         pace_trends,
         "Theil-Sen trend of weekly median GAP with Sen's 95% CI, last 12 weeks and since program start.",
+        extend=extend_pace_trends,
+        dated=True,
     ),
     PythonModel(
         "mart_injury_incidence",
