@@ -18,6 +18,7 @@ from pipelines.transform.statistics.stats import (
     percentile_ci,
     prevalence_ci,
     sen_slope,
+    sen_slopes,
     theil_sen_trend,
 )
 
@@ -164,6 +165,7 @@ def test_theil_sen_known_slope_flat_and_too_few_weeks() -> None:
 
 def test_sen_slope_is_scipys_theilslopes_to_the_bit() -> None:
     rng = np.random.default_rng(20)
+    cases = []
     for case in range(400):
         n = int(rng.integers(2, 160))
         x = np.sort(rng.choice(np.arange(200.0), n, replace=case % 3 == 0))  # ties in x too
@@ -171,8 +173,15 @@ def test_sen_slope_is_scipys_theilslopes_to_the_bit() -> None:
         if np.ptp(x) == 0:
             continue
         expected = stats.theilslopes(y, x, alpha=0.95)
-        assert sen_slope(y, x, 0.95) == (
-            expected.slope,
-            expected.low_slope,
-            expected.high_slope,
-        )
+        expected = (expected.slope, expected.low_slope, expected.high_slope)
+        assert sen_slope(y, x, 0.95) == expected
+        cases.append((x, y, expected))
+    # all at once, NaN-padded to the longest, as the pace trends compute them
+    width = max(len(x) for x, _, _ in cases)
+    xs, ys = np.full((len(cases), width), np.nan), np.full((len(cases), width), np.nan)
+    for row, (x, y, _) in enumerate(cases):
+        xs[row, : len(x)], ys[row, : len(y)] = x, y
+    together = sen_slopes(ys, xs, 0.95)
+    assert [tuple(float(v[row]) for v in together) for row in range(len(cases))] == [
+        expected for _, _, expected in cases
+    ]

@@ -9,11 +9,13 @@ import numpy as np
 import polars as pl
 
 from pipelines.settings import Thresholds
-from pipelines.transform.statistics.stats import theil_sen_trend
+from pipelines.transform.statistics.stats import PaceTrend, theil_sen_trends
 from pipelines.warehouse import transaction
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # polars dates are days since 1970-01-01
 TABLE = "mart_pace_trends"
+# pairs of weeks computed at once (8 bytes each, a few copies): windows of similar length together
+TREND_CELLS = 1 << 20
 RECENT, SINCE_PROGRAM = "last_12_weeks", "since_program_start"  # the two trend windows
 PACE_TRENDS_SCHEMA: dict[str, pl.DataType] = {
     "athlete_id": pl.String,
@@ -123,45 +125,56 @@ def _trends(
     thresholds: Thresholds,
 ) -> pl.DataFrame:
     """A trend row per (athlete, window, window start) from the athletes' weekly median GAP."""
-    # numpy arrays per athlete (week starts as day numbers): a polars filter per athlete and
-    # window costs more than the trend itself in a club of thousands
+    # numpy views per athlete (week starts as day numbers) of one sorted frame: a polars frame
+    # per athlete costs more than the trends themselves in a club of thousands
+    weekly = weekly.sort("athlete_id", "week_start").with_row_index("row")
+    days = weekly["week_start"].cast(pl.Int32).to_numpy()
+    gaps = weekly["median_gap_s_per_km"].to_numpy()
+    spans = weekly.group_by("athlete_id").agg(pl.col("row").min().alias("first"), pl.len())
     by_athlete = {
-        key[0]: (
-            part["week_start"].cast(pl.Int32).to_numpy(),
-            part["median_gap_s_per_km"].to_numpy(),
-        )
-        for key, part in weekly.partition_by("athlete_id", as_dict=True).items()
+        athlete_id: (days[first : first + n], gaps[first : first + n])
+        for athlete_id, first, n in spans.iter_rows()
     }
     empty = (np.empty(0, dtype=np.int32), np.empty(0))
+    last = as_of_week.toordinal() - EPOCH_ORDINAL
+    points = []
+    for athlete_id, _, start in windows:
+        days, gap = by_athlete.get(athlete_id, empty)
+        first = start.toordinal() - EPOCH_ORDINAL
+        inside = (days >= first) & (days <= last)
+        points.append(((days[inside] - first) / 7, gap[inside]))
+    trends: list[PaceTrend | None] = [None] * len(windows)
+    for chunk in _similar_lengths(points):
+        width = max(1, *(len(points[i][0]) for i in chunk))
+        x, y = np.full((len(chunk), width), np.nan), np.full((len(chunk), width), np.nan)
+        for row, i in enumerate(chunk):
+            x[row, : len(points[i][0])], y[row, : len(points[i][1])] = points[i]
+        for i, trend in zip(chunk, theil_sen_trends(x, y, thresholds.trend_min_weeks), strict=True):
+            trends[i] = trend
     rows = [
-        _trend_row(
-            by_athlete.get(athlete_id, empty), athlete_id, window, start, as_of_week, thresholds
+        (
+            athlete_id,
+            window,
+            start,
+            as_of_week,
+            t.n_weeks,
+            t.slope,
+            t.ci_low,
+            t.ci_high,
+            t.direction,
         )
-        for athlete_id, window, start in windows
+        for (athlete_id, window, start), t in zip(windows, trends, strict=True)
+        if t is not None
     ]
     return pl.DataFrame(rows, schema=PACE_TRENDS_SCHEMA, orient="row")
 
 
-def _trend_row(
-    weekly: tuple[np.ndarray, np.ndarray],
-    athlete_id: str,
-    window: str,
-    start: date,
-    end: date,
-    thresholds: Thresholds,
-) -> tuple:
-    days, gap = weekly
-    first, last = (d.toordinal() - EPOCH_ORDINAL for d in (start, end))
-    inside = (days >= first) & (days <= last)
-    trend = theil_sen_trend((days[inside] - first) / 7, gap[inside], thresholds.trend_min_weeks)
-    return (
-        athlete_id,
-        window,
-        start,
-        end,
-        trend.n_weeks,
-        trend.slope,
-        trend.ci_low,
-        trend.ci_high,
-        trend.direction,
-    )
+def _similar_lengths(points: list[tuple[np.ndarray, np.ndarray]]) -> list[list[int]]:
+    """The windows' indexes in chunks of similar length, each padded to at most TREND_CELLS pairs."""
+    chunks: list[list[int]] = []
+    for i in sorted(range(len(points)), key=lambda i: len(points[i][0])):
+        size = len(points[i][0]) ** 2
+        if not chunks or (len(chunks[-1]) + 1) * size > TREND_CELLS:
+            chunks.append([])
+        chunks[-1].append(i)
+    return chunks

@@ -223,28 +223,78 @@ def _sen_z(confidence: float) -> float:
     return float(stats.norm.ppf(alpha / 2.0))
 
 
-def _tie_term(values: np.ndarray) -> int:
-    """sum of k (k - 1) (2k + 5) over the sizes k of groups of equal values (Sen 1968, eq. 2.6)."""
-    _, counts = np.unique(values, return_counts=True)
-    counts = counts[counts > 1]
-    return int(np.sum(counts * (counts - 1) * (2 * counts + 5)))
+def _tie_terms(values: np.ndarray) -> np.ndarray:
+    """sum of k (k - 1) (2k + 5) over the sizes k of groups of equal values (Sen 1968, eq. 2.6), of
+    each row, NaN padding left out: each of a group's k values adds (k - 1) (2k + 5)."""
+    with np.errstate(invalid="ignore"):
+        equal = (values[:, :, np.newaxis] == values[:, np.newaxis, :]).sum(axis=2)
+    return np.sum((equal - 1) * (2 * equal + 5) * ~np.isnan(values), axis=1)
+
+
+def sen_slopes(
+    y: np.ndarray, x: np.ndarray, confidence: float = CONFIDENCE
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Theil-Sen slope with Sen's (1968) CI of each row of two (rows, points) matrices, NaN-padded
+    on the right: scipy.stats.theilslopes(y, x, confidence) row by row, step for step and to the
+    bit (a test compares them), without its per-call overhead (0.5 ms, which was 2 s of a night's
+    pace trends at 2,000 athletes) nor a numpy call per row (every athlete's last 12 weeks are
+    thousands of short rows). A row without two distinct x gives NaN. Memory ~ rows x points².
+    """
+    if x.shape[1] < 2:  # no pair in any row
+        return (np.full(len(x), np.nan),) * 3
+    n = np.sum(~np.isnan(x), axis=1)
+    deltax = x[:, :, np.newaxis] - x[:, np.newaxis, :]
+    ahead = deltax > 0  # the padding compares false
+    with np.errstate(invalid="ignore"):
+        slopes = np.where(ahead, (y[:, :, np.newaxis] - y[:, np.newaxis, :]) / deltax, np.nan)
+    slopes = np.sort(slopes.reshape(len(x), -1), axis=1)  # NaN last
+    nt = ahead.sum(axis=(1, 2))
+    sigsq = 1 / 18.0 * (n * (n - 1) * (2 * n + 5) - _tie_terms(x) - _tie_terms(y))
+    z = _sen_z(confidence)
+    sigma = np.sqrt(sigsq)
+    upper = np.minimum(np.round((nt - z * sigma) / 2.0).astype(int), nt - 1)
+    lower = np.maximum(np.round((nt + z * sigma) / 2.0).astype(int) - 1, 0)
+    rows = np.arange(len(x))
+    below, above = slopes[rows, (nt - 1) // 2], slopes[rows, nt // 2]
+    median = np.where(nt % 2 == 1, below, (below + above) / 2)  # np.median's arithmetic
+    none = nt == 0
+    return (
+        np.where(none, np.nan, median),
+        np.where(none, np.nan, slopes[rows, lower]),
+        np.where(none, np.nan, slopes[rows, upper]),
+    )
 
 
 def sen_slope(y: np.ndarray, x: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, ...]:
-    """Theil-Sen slope with Sen's (1968) CI: scipy.stats.theilslopes(y, x, confidence), step for
-    step and to the bit (a test compares them), without its per-call overhead (0.5 ms, which
-    was 2 s of a night's pace trends at 2,000 athletes)."""
-    deltax = x[:, np.newaxis] - x
-    deltay = y[:, np.newaxis] - y
-    slopes = deltay[deltax > 0] / deltax[deltax > 0]
-    slopes.sort()
-    n, nt = len(y), len(slopes)
-    sigsq = 1 / 18.0 * (n * (n - 1) * (2 * n + 5) - _tie_term(x) - _tie_term(y))
-    z = _sen_z(confidence)
-    sigma = np.sqrt(sigsq)
-    upper = min(int(np.round((nt - z * sigma) / 2.0)), nt - 1)
-    lower = max(int(np.round((nt + z * sigma) / 2.0)) - 1, 0)
-    return float(np.median(slopes)), float(slopes[lower]), float(slopes[upper])
+    """`sen_slopes` of one series."""
+    return tuple(float(v[0]) for v in sen_slopes(y[np.newaxis], x[np.newaxis], confidence))
+
+
+def theil_sen_trends(
+    week_offsets: np.ndarray,
+    weekly_gap: np.ndarray,
+    min_weeks: int = 6,
+    confidence: float = CONFIDENCE,
+) -> list[PaceTrend]:
+    """Theil-Sen slope of weekly GAP against week number, with Sen's CI, scaled to 4 weeks, of each
+    row of two (windows, weeks) matrices NaN-padded on the right."""
+    x = np.asarray(week_offsets, dtype=float)
+    y = np.asarray(weekly_gap, dtype=float)
+    slopes = sen_slopes(y, x, confidence)
+    trends = []
+    for row, size in enumerate(np.sum(~np.isnan(x), axis=1).tolist()):
+        if size < max(min_weeks, 2):
+            trends.append(PaceTrend(size, None, None, None, "insufficient_data"))
+            continue
+        slope, low, high = (float(v[row]) * WEEKS_PER_TREND_UNIT for v in slopes)
+        if high < 0:
+            direction = "improving"
+        elif low > 0:
+            direction = "slower"
+        else:
+            direction = "flat"
+        trends.append(PaceTrend(size, slope, low, high, direction))
+    return trends
 
 
 def theil_sen_trend(
@@ -253,16 +303,8 @@ def theil_sen_trend(
     min_weeks: int = 6,
     confidence: float = CONFIDENCE,
 ) -> PaceTrend:
-    """Theil-Sen slope of weekly GAP against week number, with Sen's CI, scaled to 4 weeks."""
-    x = np.asarray(week_offsets, dtype=float)
-    y = np.asarray(weekly_gap, dtype=float)
-    if x.size < max(min_weeks, 2):
-        return PaceTrend(int(x.size), None, None, None, "insufficient_data")
-    slope, low, high = (v * WEEKS_PER_TREND_UNIT for v in sen_slope(y, x, confidence))
-    if high < 0:
-        direction = "improving"
-    elif low > 0:
-        direction = "slower"
-    else:
-        direction = "flat"
-    return PaceTrend(int(x.size), slope, low, high, direction)
+    """`theil_sen_trends` of one series."""
+    x = np.asarray(week_offsets, dtype=float)[np.newaxis]
+    return theil_sen_trends(
+        x, np.asarray(weekly_gap, dtype=float)[np.newaxis], min_weeks, confidence
+    )[0]
