@@ -606,24 +606,42 @@ def ensure_staging_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 @dataclass(frozen=True)
 class KeyCheck:
-    """A generated check: rows of `table` with a duplicate key or a missing required value."""
+    """A generated check: rows of `table` with a duplicate key or a missing required value, and,
+    for a table with an athlete, the same check over the keys of the changed athletes' rows."""
 
     name: str
     table: str
     description: str
     sql: str
+    changed_sql: str | None = None
 
 
-def key_check_sql(table: StagingTable) -> str:
-    """The rows of `table` whose key is duplicated or that lack a required value, with `problem`."""
+# a night's changed athletes as bound parameters ($with_none: the rows of no athlete changed)
+CHANGED_ATHLETES = "list_contains($athletes, athlete_id) OR (athlete_id IS NULL AND $with_none)"
+
+
+def key_check_sql(table: StagingTable, changed_only: bool = False) -> str:
+    """The rows of `table` whose key is duplicated or that lack a required value, with `problem`.
+
+    `changed_only`: only the rows whose key (by hash: a collision only adds rows) a changed
+    athlete's row has (CHANGED_ATHLETES). After a complete build whose checks all passed, any row
+    breaking the rule is one of these, so on an incremental night it finds the same rows as the
+    whole check without partitioning every key of the history (0.33 -> 0.12 s for the three
+    largest tables at 2,000 athletes).
+    """
     key = ", ".join(table.key)
     missing = " OR ".join(f"{column} IS NULL" for column in table.not_null)
+    scope = (
+        f"\n    WHERE hash({key}) IN (SELECT hash({key}) FROM {table.name} WHERE {CHANGED_ATHLETES})"  # noqa: S608
+        if changed_only
+        else ""
+    )
     return f"""-- {table.name}_keys: {table.key_check}
 WITH keyed AS (
     SELECT
         *,
         count(*) OVER (PARTITION BY {key}) AS rows_with_key
-    FROM {table.name}
+    FROM {table.name}{scope}
 )
 
 SELECT
@@ -636,7 +654,13 @@ WHERE rows_with_key > 1 OR {missing}"""  # noqa: S608 (names checked plain in St
 def key_checks() -> list[KeyCheck]:
     """One key and required-column check per declared staging table."""
     return [
-        KeyCheck(f"{table.name}_keys", table.name, table.key_check, key_check_sql(table))
+        KeyCheck(
+            f"{table.name}_keys",
+            table.name,
+            table.key_check,
+            key_check_sql(table),
+            key_check_sql(table, changed_only=True) if "athlete_id" in table.columns else None,
+        )
         for table in STAGING_TABLES
         if table.key_check is not None
     ]

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -50,6 +50,7 @@ from pipelines.transform.sql_files import ModelError
 from pipelines.warehouse import fingerprint_sql, ident, table_exists, transaction
 
 if TYPE_CHECKING:
+    from pipelines.transform.checks import SqlCheck
     from pipelines.transform.runner import Model
 
 # the code and club fingerprints and the data date of the last complete build
@@ -130,16 +131,24 @@ def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool
     return rows[0][0] > 0
 
 
-def code_fingerprint(models: Mapping[str, Model]) -> dict[str, str]:
-    """Each model's code: its SQL, or its Python function's whole module; and DuckDB's version."""
+def code_fingerprint(
+    models: Mapping[str, Model], checks: Iterable[SqlCheck] = ()
+) -> dict[str, str]:
+    """Each model's code: its SQL, or its Python function's whole module; each check's SQL (a new
+    or changed check looks at every row, not only the changed athletes'); and DuckDB's version."""
     code = {"duckdb": duckdb.__version__}
     for name, model in sorted(models.items()):
         code[name] = hashlib.sha256(model.code.encode()).hexdigest()
+    for check in checks:
+        code[f"check {check.name}"] = hashlib.sha256(check.sql.encode()).hexdigest()
     return code
 
 
 def plan_build(
-    con: duckdb.DuckDBPyConnection, models: Mapping[str, Model], full_rebuild: bool = False
+    con: duckdb.DuckDBPyConnection,
+    models: Mapping[str, Model],
+    checks: Iterable[SqlCheck] = (),
+    full_rebuild: bool = False,
 ) -> BuildPlan:
     """Compare the warehouse with the last complete build; leaves the new athlete fingerprints in
     a temporary table for `record_build`."""
@@ -162,7 +171,7 @@ def plan_build(
         for t in club_tables
         if table_exists(con, t)
     }
-    fingerprint = (_digest(code_fingerprint(models)), _digest(club))
+    fingerprint = (_digest(code_fingerprint(models, checks)), _digest(club))
     _new_athlete_state(con, athlete_tables, activity_tables)
     if full_rebuild:
         return BuildPlan(True, "asked for (--full-rebuild)", fingerprint=fingerprint)
@@ -171,7 +180,7 @@ def plan_build(
     if not recorded or set(recorded[0]) != STATE_COLUMNS:
         return BuildPlan(True, "no earlier build recorded", fingerprint=fingerprint)
     if recorded[0]["code"] != fingerprint[0]:
-        return BuildPlan(True, "a model's code changed", fingerprint=fingerprint)
+        return BuildPlan(True, "a model's or a check's code changed", fingerprint=fingerprint)
     if recorded[0]["club"] != fingerprint[1]:
         return BuildPlan(True, "the settings or a club file changed", fingerprint=fingerprint)
     missing = [n for n in incremental if not table_exists(con, n)]

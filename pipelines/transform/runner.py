@@ -285,7 +285,7 @@ class ModelGraph:
         plan = None
         if track_changes:
             subset = selected != set(self.models)
-            plan = plan_build(con, self.models, full_rebuild or subset)
+            plan = plan_build(con, self.models, self.checks, full_rebuild or subset)
             if subset:
                 plan = dataclasses.replace(plan, reason="a subset of the models was selected")
             yield BuildPlanned(plan)
@@ -296,8 +296,11 @@ class ModelGraph:
         failed: dict[str, list[str]] = {}
         evaluated: list[tuple[SqlCheck, int]] = []
         try:
+            # a complete build is recorded only when every blocking check passed: on an
+            # incremental run the loaded tables' checks look at what the changed athletes touch
+            changed = plan.athletes if per_athlete else None
             for check in [c for c in wanted if c.table not in self.models]:
-                yield self._check(con, check, failed, evaluated)
+                yield self._check(con, check, failed, evaluated, changed)
             for name in [n for n in self.order if n in selected]:
                 model = self.models[name]
                 blocked = sorted({c for t in self.upstream(name) for c in failed.get(t, [])})
@@ -361,9 +364,10 @@ class ModelGraph:
         check: SqlCheck,
         failed: dict[str, list[str]],
         evaluated: list[tuple[SqlCheck, int]],
+        changed: frozenset[str | None] | None = None,
     ) -> CheckDone:
         started = time.perf_counter()
-        offending = offending_rows(con, check)
+        offending = offending_rows(con, check, changed)
         evaluated.append((check, offending))
         done = CheckDone(check, offending == 0, offending, time.perf_counter() - started)
         if done.blocks:

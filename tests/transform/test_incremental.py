@@ -20,9 +20,16 @@ from pipelines.defs.assets.models import BUILD_TAG
 from pipelines.demo.generate import DEFAULT_END_DATE, generate_demo_club
 from pipelines.run import run_ingest
 from pipelines.settings import SQL_ROOT, load_settings
+from pipelines.transform.checks import SqlCheck, discover_checks, offending_rows
 from pipelines.transform.club_graph import club_model_graph
 from pipelines.transform.incremental import STATE_TABLE, BuildPlan
-from pipelines.transform.runner import BuildPlanned, ModelBuilt, ModelGraph, extendable
+from pipelines.transform.runner import (
+    BuildPlanned,
+    CheckDone,
+    ModelBuilt,
+    ModelGraph,
+    extendable,
+)
 from pipelines.transform.sql_files import ModelError
 from pipelines.transform.statistics import PYTHON_MODELS
 from tests.transform.test_runner import write
@@ -199,7 +206,43 @@ def test_a_changed_model_rebuilds_all(warehouse: duckdb.DuckDBPyConnection, tmp_
     model = sql_root / "marts" / "mart_athlete_runs.sql"
     model.write_text(model.read_text().replace("trimp\n", "trimp, 1 AS version\n"))
     planned = _plan(ModelGraph.load(sql_root, PYTHON_MODELS), warehouse)
-    assert (planned.full, planned.reason) == (True, "a model's code changed")
+    assert (planned.full, planned.reason) == (True, "a model's or a check's code changed")
+
+
+def test_a_changed_check_rebuilds_all(warehouse: duckdb.DuckDBPyConnection) -> None:
+    # a new or changed check must see every row once, not only the changed athletes' keys
+    checks = [
+        *discover_checks(),
+        SqlCheck("runs_new", "activities", "new.", "from activities where false"),
+    ]
+    planned = _plan(ModelGraph.load(SQL_ROOT, PYTHON_MODELS, checks), warehouse)
+    assert (planned.full, planned.reason) == (True, "a model's or a check's code changed")
+
+
+def test_an_incremental_night_checks_every_row_the_changed_athletes_touch(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    # the night's key check reads only the keys of the changed athletes' rows, yet finds every
+    # offending row the whole check finds: a005's unchanged row whose key a004's new row took too
+    graph = club_model_graph()
+    assert not _plan(graph, warehouse).full
+    warehouse.sql(
+        "insert into activities select * replace ('a004' as athlete_id) from activities "
+        "where athlete_id = 'a005' order by activity_id limit 1"
+    )
+    warehouse.sql(
+        "update activities set sport = null where activity_id = "
+        "(select min(activity_id) from activities where athlete_id = 'a006')"
+    )
+    events = list(graph.iter_run(warehouse, track_changes=True))
+    assert isinstance(events[0], BuildPlanned)
+    assert (events[0].plan.full, events[0].plan.athletes) == (False, frozenset({"a004", "a006"}))
+    check = next(
+        e for e in events if isinstance(e, CheckDone) and e.check.name == "activities_keys"
+    )
+    assert check.check.changed_sql is not None and not check.passed
+    # the two rows sharing a key, and the row without its sport; the whole check agrees
+    assert check.offending_rows == offending_rows(warehouse, check.check) == 3
 
 
 def test_full_rebuild_is_asked_for(warehouse: duckdb.DuckDBPyConnection) -> None:
