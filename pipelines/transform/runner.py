@@ -274,8 +274,9 @@ class ModelGraph:
         `thresholds`, by default read back from the `settings` table so SQL and Python agree.
         `track_changes` (the pipeline's run): incremental models are rebuilt only for the athletes
         whose data changed since the last complete build, when nothing else changed (see
-        incremental.py); `full_rebuild` rebuilds all. A complete build records what it was built
-        from; without `track_changes` every selected model is rebuilt whole and nothing recorded.
+        incremental.py); `full_rebuild` rebuilds all. A complete build (every model, every check
+        run, none blocking) records what it was built from; without `track_changes` every selected
+        model is rebuilt whole and nothing recorded.
         """
         selected = set(self.models) if models is None else models
         wanted = [c for c in self.checks if checks is None or c.name in checks]
@@ -328,7 +329,9 @@ class ModelGraph:
                 yield ModelBuilt(model, rows, time.perf_counter() - started, incremental)
                 for check in [c for c in wanted if c.table == name]:
                     yield self._check(con, check, failed, evaluated)
-            if plan is not None and not failed and selected == set(self.models):
+            # complete: every model built and every check run and passed
+            complete = selected == set(self.models) and len(wanted) == len(self.checks)
+            if plan is not None and not failed and complete:
                 record_build(con, plan)
         finally:
             # one batch for the Data health page, also when a model fails half way
