@@ -178,6 +178,7 @@ class ModelBuilt:
     rows: int
     seconds: float
     incremental: bool = False
+    athletes: int | None = None  # built incrementally: for how many athletes' rows
 
 
 @dataclass(frozen=True)
@@ -293,15 +294,16 @@ class ModelGraph:
         per_athlete = plan is not None and not plan.full
         # the dated models' week, asked for once the data date is built (a dated model reads it)
         since = functools.cache(lambda: dated_since(con, plan))
-        athletes = plan.athletes if per_athlete else frozenset()
+        # whose rows changed in each table: the loaded tables' from the plan, a model's from what
+        # it reads (and what it redid, or found changed, itself)
+        changed: dict[str, frozenset[str | None]] = dict(plan.changed) if per_athlete else {}
         failed: dict[str, list[str]] = {}
         evaluated: list[tuple[SqlCheck, int]] = []
         try:
             # a complete build is recorded only when every blocking check passed: on an
-            # incremental run the loaded tables' checks look at what the changed athletes touch
-            changed = plan.athletes if per_athlete else None
+            # incremental run a loaded table's checks look at what its changed athletes touch
             for check in [c for c in wanted if c.table not in self.models]:
-                yield self._check(con, check, failed, evaluated, changed)
+                yield self._check(con, check, failed, evaluated, changed.get(check.table))
             for name in [n for n in self.order if n in selected]:
                 model = self.models[name]
                 blocked = sorted({c for t in self.upstream(name) for c in failed.get(t, [])})
@@ -310,6 +312,9 @@ class ModelGraph:
                     yield ModelSkipped(model, tuple(blocked))
                     continue
                 started = time.perf_counter()
+                athletes = frozenset().union(
+                    *(changed.get(t, frozenset()) for t in model.depends_on)
+                )
                 incremental = per_athlete and (model.incremental is not None or extendable(model))
                 if incremental and model.dated:
                     incremental = since() is not None  # else the data date moved back: whole
@@ -320,13 +325,24 @@ class ModelGraph:
                     week = since() if model.dated else None
                     rebuild_for_athletes(con, name, model.sql, athletes, week)
                 elif per_athlete and model.compared:
-                    athletes |= rebuild_compared(con, name, lambda m=model: run_sql_model(con, m))
+                    athletes = rebuild_compared(con, name, lambda m=model: run_sql_model(con, m))
                 elif isinstance(model, SqlModel):
                     run_sql_model(con, model)
                 else:
                     run_python_model(con, model, thresholds)
+                if not (incremental or model.compared or model.layer == "staging"):
+                    # rebuilt whole and not per athlete (the data date, club-wide figures): only
+                    # dated models read it, and they redo every athlete's weeks from it themselves
+                    athletes = frozenset()
+                changed[name] = athletes
                 rows = con.sql(f"select count(*) from {ident(name)}").fetchall()[0][0]  # noqa: S608
-                yield ModelBuilt(model, rows, time.perf_counter() - started, incremental)
+                yield ModelBuilt(
+                    model,
+                    rows,
+                    time.perf_counter() - started,
+                    incremental,
+                    len(athletes) if incremental else None,
+                )
                 for check in [c for c in wanted if c.table == name]:
                     yield self._check(con, check, failed, evaluated)
             # complete: every model built and every check run and passed

@@ -160,6 +160,32 @@ def test_changed_athletes_only_are_rebuilt(warehouse: duckdb.DuckDBPyConnection)
     assert (planned.full, planned.athletes) == (False, frozenset({"a004"}))
 
 
+def test_a_model_is_rebuilt_for_the_athletes_whose_rows_it_reads_changed(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    # a004's runs change, nothing else: what reads runs redoes a004; the strength, OSTRC and
+    # assessment chains redo no one (the dated models still redo every athlete's last weeks)
+    graph = club_model_graph()
+    assert not _plan(graph, warehouse).full
+    warehouse.sql(
+        "delete from activities where athlete_id = 'a004' and local_date < date '2026-06-01'"
+    )
+    events = list(graph.iter_run(warehouse, track_changes=True))
+    plan = events[0].plan
+    assert plan.changed["activities"] == {"a004"} and plan.changed["strength_sets"] == set()
+    redone = {e.model.name: e.athletes for e in events if isinstance(e, ModelBuilt)}
+    assert redone["mart_athlete_runs"] == redone["int_session_load"] == 1
+    assert redone["mart_athlete_weekly"] == 1  # dated: a004 whole, and everyone's last weeks
+    for untouched in (
+        "int_strength_exercise_sessions",
+        "int_ostrc_answers",
+        "int_assessment_values",
+    ):
+        assert "activities" not in graph.upstream(untouched)
+        assert redone[untouched] == 0
+    assert redone["mart_club_weekly"] is None  # rebuilt whole
+
+
 def test_a_changed_running_dynamics_row_counts_for_its_activitys_athlete(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:

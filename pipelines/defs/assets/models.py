@@ -141,7 +141,8 @@ def _report(
                 "rows": event.rows,
                 "seconds": round(event.seconds, 4),
                 "build": "changed athletes" if event.incremental else "whole",
-            },
+            }
+            | ({"athletes_rebuilt": event.athletes} if event.athletes is not None else {}),
         )
     elif isinstance(event, ModelSkipped):
         context.log.warning(
