@@ -26,6 +26,7 @@ from pipelines.transform.incremental import STATE_TABLE, BuildPlan
 from pipelines.transform.runner import (
     BuildPlanned,
     CheckDone,
+    GraphEvent,
     ModelBuilt,
     ModelGraph,
     extendable,
@@ -160,17 +161,27 @@ def test_changed_athletes_only_are_rebuilt(warehouse: duckdb.DuckDBPyConnection)
     assert (planned.full, planned.athletes) == (False, frozenset({"a004"}))
 
 
+def _night_after(
+    graph: ModelGraph, warehouse: duckdb.DuckDBPyConnection, *changes: str
+) -> list[GraphEvent]:
+    """An incremental build of the recorded warehouse after these statements changed it."""
+    assert not _plan(graph, warehouse).full
+    for statement in changes:
+        warehouse.sql(statement)
+    return list(graph.iter_run(warehouse, track_changes=True))
+
+
 def test_a_model_is_rebuilt_for_the_athletes_whose_rows_it_reads_changed(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
     # a004's runs change, nothing else: what reads runs redoes a004; the strength, OSTRC and
     # assessment chains redo no one (the dated models still redo every athlete's last weeks)
     graph = club_model_graph()
-    assert not _plan(graph, warehouse).full
-    warehouse.sql(
-        "delete from activities where athlete_id = 'a004' and local_date < date '2026-06-01'"
+    events = _night_after(
+        graph,
+        warehouse,
+        "delete from activities where athlete_id = 'a004' and local_date < date '2026-06-01'",
     )
-    events = list(graph.iter_run(warehouse, track_changes=True))
     plan = events[0].plan
     assert plan.changed["activities"] == {"a004"} and plan.changed["strength_sets"] == set()
     redone = {e.model.name: e.athletes for e in events if isinstance(e, ModelBuilt)}
@@ -250,17 +261,14 @@ def test_an_incremental_night_checks_every_row_the_changed_athletes_touch(
 ) -> None:
     # the night's key check reads only the keys of the changed athletes' rows, yet finds every
     # offending row the whole check finds: a005's unchanged row whose key a004's new row took too
-    graph = club_model_graph()
-    assert not _plan(graph, warehouse).full
-    warehouse.sql(
+    events = _night_after(
+        club_model_graph(),
+        warehouse,
         "insert into activities select * replace ('a004' as athlete_id) from activities "
-        "where athlete_id = 'a005' order by activity_id limit 1"
-    )
-    warehouse.sql(
+        "where athlete_id = 'a005' order by activity_id limit 1",
         "update activities set sport = null where activity_id = "
-        "(select min(activity_id) from activities where athlete_id = 'a006')"
+        "(select min(activity_id) from activities where athlete_id = 'a006')",
     )
-    events = list(graph.iter_run(warehouse, track_changes=True))
     assert isinstance(events[0], BuildPlanned)
     assert (events[0].plan.full, events[0].plan.athletes) == (False, frozenset({"a004", "a006"}))
     check = next(
