@@ -73,12 +73,17 @@ class BuildPlan:
 
     full: bool
     reason: str
-    athletes: frozenset[str | None] = frozenset()  # None: the rows of no athlete (club files)
-    # the changed athletes of each loaded table compared per athlete (none changed: empty)
+    # the changed athletes of each loaded table compared per athlete (none changed: empty; None:
+    # the rows of no athlete, club files)
     changed: Mapping[str, frozenset[str | None]] = field(default_factory=dict, hash=False)
     fingerprint: tuple[str, str] = ("", "")  # of the models' code, and of settings and club files
     # the last complete build's data date and its week (None: no data then)
     as_of: tuple[date, date] | None = None
+
+    @property
+    def athletes(self) -> frozenset[str | None]:
+        """Every athlete whose rows changed in any loaded table."""
+        return frozenset().union(*self.changed.values())
 
     def describe(self) -> str:
         if self.full:
@@ -197,16 +202,14 @@ def plan_build(
         f"(select * from _new_athlete_state except select * from {ATHLETE_STATE_TABLE}) "
         f"union all (select * from {ATHLETE_STATE_TABLE} except select * from _new_athlete_state))"
     ).fetchall()
-    changed = {
-        t: {a for source, a in rows if source == t} for t in athlete_tables + activity_tables
-    }
-    athletes = frozenset(a for _, a in rows)
     as_of = recorded[0]["as_of_date"], recorded[0]["as_of_week"]
     return BuildPlan(
         False,
         f"reading {', '.join(athlete_tables + activity_tables)}",
-        athletes,
-        {table: frozenset(ids) for table, ids in changed.items()},
+        {
+            t: frozenset(a for source, a in rows if source == t)
+            for t in athlete_tables + activity_tables
+        },
         fingerprint=fingerprint,
         as_of=None if as_of[0] is None else as_of,
     )

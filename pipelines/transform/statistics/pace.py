@@ -67,39 +67,36 @@ def extend_pace_trends(
     Every athlete's last_12_weeks trend is computed again (its window moves with the data week)
     and the changed athletes' since_program_start trends. Another athlete's since_program_start
     trend reads the same weeks as before: their data did not change and ends before the old data
-    date, so only its window end moves to the new data week. (A data date moved back rebuilds the
-    table whole: the model is dated.)
+    date, so only its window end moves to the new data week. (A data date moved back, or gone,
+    rebuilds the table whole: the model is dated.)
     """
     as_of_week = con.sql("select as_of_week from int_data_as_of").fetchall()[0][0]
     ids = sorted(a for a in changed if a is not None)
-    recent_start = _recent_start(as_of_week, thresholds) if as_of_week else None
-    params = {"changed": ids, "recent_start": recent_start}
     weekly = con.sql(
         "select athlete_id, week_start, median_gap_s_per_km from int_athlete_week_runs "
         "where median_gap_s_per_km is not null "
         "and (week_start >= $recent_start or list_contains($changed, athlete_id))",
-        params=params,
+        params={"changed": ids, "recent_start": _recent_start(as_of_week, thresholds)},
     ).pl()
     program = con.sql(
         "select athlete_id, min(start_week) from stg_enrolments "
         "where list_contains($changed, athlete_id) group by athlete_id order by athlete_id",
         params={"changed": ids},
     ).fetchall()
-    windows = [(athlete_id, SINCE_PROGRAM, start) for athlete_id, start in program]
-    if as_of_week is not None:
-        windows = _recent_windows(con.table("athletes"), as_of_week, thresholds) + windows
-    rows = _trends(weekly, windows, as_of_week, thresholds) if as_of_week else None
+    windows = _recent_windows(con.table("athletes"), as_of_week, thresholds) + [
+        (athlete_id, SINCE_PROGRAM, start) for athlete_id, start in program
+    ]
+    rows = _trends(weekly, windows, as_of_week, thresholds)
     with transaction(con):
         con.sql(
-            f"delete from {TABLE} where trend_window <> $since or list_contains($changed, "  # noqa: S608
-            "athlete_id) or $as_of_week is null",
-            params={"since": SINCE_PROGRAM, "changed": ids, "as_of_week": as_of_week},
+            f"delete from {TABLE} where trend_window <> $since "  # noqa: S608
+            "or list_contains($changed, athlete_id)",
+            params={"since": SINCE_PROGRAM, "changed": ids},
         )
-        if rows is not None:
-            con.sql(f"update {TABLE} set window_end = $end", params={"end": as_of_week})  # noqa: S608
-            con.register("_trends", rows)
-            con.sql(f"insert into {TABLE} by name select * from _trends")  # noqa: S608
-            con.unregister("_trends")
+        con.sql(f"update {TABLE} set window_end = $end", params={"end": as_of_week})  # noqa: S608
+        con.register("_trends", rows)
+        con.sql(f"insert into {TABLE} by name select * from _trends")  # noqa: S608
+        con.unregister("_trends")
     return changed
 
 
@@ -128,29 +125,28 @@ def _trends(
     # numpy views per athlete (week starts as day numbers) of one sorted frame: a polars frame
     # per athlete costs more than the trends themselves in a club of thousands
     weekly = weekly.sort("athlete_id", "week_start").with_row_index("row")
-    days = weekly["week_start"].cast(pl.Int32).to_numpy()
-    gaps = weekly["median_gap_s_per_km"].to_numpy()
+    all_days = weekly["week_start"].cast(pl.Int32).to_numpy()
+    all_gaps = weekly["median_gap_s_per_km"].to_numpy()
     spans = weekly.group_by("athlete_id").agg(pl.col("row").min().alias("first"), pl.len())
     by_athlete = {
-        athlete_id: (days[first : first + n], gaps[first : first + n])
+        athlete_id: (all_days[first : first + n], all_gaps[first : first + n])
         for athlete_id, first, n in spans.iter_rows()
     }
     empty = (np.empty(0, dtype=np.int32), np.empty(0))
     last = as_of_week.toordinal() - EPOCH_ORDINAL
     points = []
     for athlete_id, _, start in windows:
-        days, gap = by_athlete.get(athlete_id, empty)
+        days, gaps = by_athlete.get(athlete_id, empty)
         first = start.toordinal() - EPOCH_ORDINAL
         inside = (days >= first) & (days <= last)
-        points.append(((days[inside] - first) / 7, gap[inside]))
-    trends: list[PaceTrend | None] = [None] * len(windows)
+        points.append(((days[inside] - first) / 7, gaps[inside]))
+    trends: dict[int, PaceTrend] = {}
     for chunk in _similar_lengths(points):
         width = max(1, *(len(points[i][0]) for i in chunk))
         x, y = np.full((len(chunk), width), np.nan), np.full((len(chunk), width), np.nan)
         for row, i in enumerate(chunk):
             x[row, : len(points[i][0])], y[row, : len(points[i][1])] = points[i]
-        for i, trend in zip(chunk, theil_sen_trends(x, y, thresholds.trend_min_weeks), strict=True):
-            trends[i] = trend
+        trends |= zip(chunk, theil_sen_trends(x, y, thresholds.trend_min_weeks), strict=True)
     rows = [
         (
             athlete_id,
@@ -163,8 +159,9 @@ def _trends(
             t.ci_high,
             t.direction,
         )
-        for (athlete_id, window, start), t in zip(windows, trends, strict=True)
-        if t is not None
+        for (athlete_id, window, start), t in zip(
+            windows, [trends[i] for i in range(len(windows))], strict=True
+        )
     ]
     return pl.DataFrame(rows, schema=PACE_TRENDS_SCHEMA, orient="row")
 
