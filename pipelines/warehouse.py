@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -87,6 +87,12 @@ def table_names(con: duckdb.DuckDBPyConnection, prefix: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+def row_hash_sql(columns: Iterable[str], alias: str = "t") -> str:
+    """The hash of a row (as `alias`) of these columns that `fingerprint_sql` sums: every column
+    but LOAD_CONTEXT."""
+    return f"hash({', '.join(f'{alias}.{ident(c)}' for c in columns if c not in LOAD_CONTEXT)})"
+
+
 def fingerprint_sql(
     con: duckdb.DuckDBPyConnection,
     table: str,
@@ -102,9 +108,7 @@ def fingerprint_sql(
     `activity_dynamics` counts for its activity's athlete through `("activities", "activity_id")`,
     a row without a match for a null key.
     """
-    columns = ", ".join(
-        f"t.{ident(c)}" for c in con.table(ident(table)).columns if c not in LOAD_CONTEXT
-    )
+    row_hash = row_hash_sql(con.table(ident(table)).columns)
     source = f"{ident(table)} as t"
     if through:
         other, column = through
@@ -114,6 +118,6 @@ def fingerprint_sql(
     keyed = f"{owner}.{ident(key)}, " if key else ""
     grouped = f" group by {owner}.{ident(key)}" if key else ""
     return (
-        f"select {keyed}count(*) as rows, coalesce(sum(hash({columns})::hugeint), 0) as fingerprint "  # noqa: S608
+        f"select {keyed}count(*) as rows, coalesce(sum({row_hash}::hugeint), 0) as fingerprint "  # noqa: S608
         f"from {source}{grouped}"
     )

@@ -14,7 +14,7 @@ ui.page_start(viewer, "Data health")
 st.subheader("Last publish")
 runs = data.publish_runs(viewer)
 ui.table(
-    runs.drop("settings", "mart_fingerprints", strict=False),
+    runs.drop("settings"),
     column_config={
         "generation": "Publish #",
         "published_at": st.column_config.DatetimeColumn(

@@ -166,9 +166,13 @@ def club_pace_before_after(viewer: Viewer) -> pl.DataFrame:
 
 
 def publish_runs(viewer: Viewer) -> pl.DataFrame:
-    """The serving file's publish record (generation, time, run, files, blocked reason)."""
+    """The serving file's publish record (generation, time, run, files, blocked reason, the tables
+    it rewrote and the settings the models used)."""
     coach_only(viewer)
-    return select("SELECT * FROM serving_meta ORDER BY generation DESC")
+    return select(
+        """SELECT generation, published_at, run_id, source_files, blocked_reason, replaced_marts,
+        settings FROM serving_meta ORDER BY generation DESC"""
+    )
 
 
 def received_files(

@@ -284,18 +284,30 @@ def rebuild_for_athletes(
     """
     if not athletes and since is None:
         return  # none of what it reads changed
-    recent = f" or t.{WEEK} >= $since" if since else ""
-    affected = f"(list_contains($athletes, t.{KEY}) or (t.{KEY} is null and $with_none){recent})"
-    params = {
-        "athletes": sorted(a for a in athletes if a is not None),
-        "with_none": None in athletes,
-    } | ({"since": since} if since else {})
+    affected, params = affected_sql("t", athletes, since)
     with transaction(con):
         con.sql(f"delete from {ident(name)} t where {affected}", params=params)  # noqa: S608
         con.sql(
             f"insert into {ident(name)} by name select * from ({sql}\n) t where {affected}",  # noqa: S608
             params=params,
         )
+
+
+def affected_sql(
+    alias: str, athletes: frozenset[str | None], since: date | None = None
+) -> tuple[str, dict[str, object]]:
+    """A condition on the rows (as `alias`) of `athletes` (None: rows of no athlete) and, with
+    `since`, of the weeks from `since` on; and its parameters."""
+    recent = f" or {alias}.{WEEK} >= $since" if since else ""
+    condition = (
+        f"(list_contains($athletes, {alias}.{KEY}) or ({alias}.{KEY} is null and $with_none)"
+        f"{recent})"
+    )
+    params = {
+        "athletes": sorted(a for a in athletes if a is not None),
+        "with_none": None in athletes,
+    } | ({"since": since} if since else {})
+    return condition, params
 
 
 def rebuild_compared(

@@ -36,6 +36,7 @@ from pipelines.transform.incremental import (
     rebuild_for_athletes,
     record_build,
 )
+from pipelines.transform.journal import Region, record_regions, start_build
 from pipelines.transform.sql_files import ModelError, read_title, sql_inputs
 from pipelines.warehouse import ident, replace_table, table_exists
 
@@ -299,6 +300,9 @@ class ModelGraph:
         changed: dict[str, frozenset[str | None]] = dict(plan.changed) if per_athlete else {}
         failed: dict[str, list[str]] = {}
         evaluated: list[tuple[SqlCheck, int]] = []
+        # the rows of each mart this build rewrites, for publish (journal.py): none until built
+        build = start_build(con)
+        regions = {n: Region() for n, m in self.models.items() if m.layer == "marts"}
         try:
             # a complete build is recorded only when every blocking check passed: on an
             # incremental run a loaded table's checks look at what its changed athletes touch
@@ -318,11 +322,18 @@ class ModelGraph:
                 incremental = per_athlete and (model.incremental is not None or extendable(model))
                 if incremental and model.dated:
                     incremental = since() is not None  # else the data date moved back: whole
+                week = since() if incremental and model.dated else None
+                if (
+                    name in regions
+                ):  # recorded before it is rebuilt: a failure may leave it half done
+                    per_athlete_rows = incremental and isinstance(model, SqlModel)
+                    regions[name] = (
+                        Region(False, athletes, week) if per_athlete_rows else Region(True)
+                    )
                 if incremental and isinstance(model, PythonModel):
                     # the athletes it redid (a seed not yet settled) are redone downstream too
                     athletes |= model.extend(con, athletes, thresholds)
                 elif incremental:
-                    week = since() if model.dated else None
                     rebuild_for_athletes(con, name, model.sql, athletes, week)
                 elif per_athlete and model.compared:
                     athletes = rebuild_compared(con, name, lambda m=model: run_sql_model(con, m))
@@ -350,7 +361,8 @@ class ModelGraph:
             if plan is not None and not failed and complete:
                 record_build(con, plan)
         finally:
-            # one batch for the Data health page, also when a model fails half way
+            # one batch each, also when a model fails half way
+            record_regions(con, build, regions)
             record_results(con, evaluated, run_id)
 
     def run(

@@ -33,6 +33,7 @@ def build_publish_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
             metadata={
                 "generation": publication.generation,
                 "marts_replaced": len(publication.replaced),
+                "marts_compared_in_full": len(publication.compared_in_full),
                 "blocked": reason or "",
             }
         )
