@@ -98,26 +98,33 @@ def fingerprint_sql(
     table: str,
     key: str | None = None,
     through: tuple[str, str] | None = None,
+    *,
+    week: str | None = None,
+    only: str | None = None,
 ) -> str:
-    """A SELECT of the fingerprint of `table`'s content, one row, or one row per `key` value.
+    """A SELECT of the fingerprint of `table`'s content, one row, or one row per `key` value (and
+    `week` value: per athlete and week).
 
     Columns `rows` (the row count) and `fingerprint`: the sum, as a HUGEINT, of the rows' hashes
     over every column but `LOAD_CONTEXT`. The sum never overflows, does not depend on row order
     and, unlike an xor, does not let two identical rows cancel out. Equal fingerprints mean equal
-    content. `through` (a table and a column both have) takes `key` from that table: a row of
-    `activity_dynamics` counts for its activity's athlete through `("activities", "activity_id")`,
-    a row without a match for a null key.
+    content. `through` (a table and a column both have) takes `key` (and `week`) from that table:
+    a row of `activity_dynamics` counts for its activity's athlete through
+    `("activities", "activity_id")`, a row without a match for a null key. `only` names a bound
+    parameter, a list of the `key` values whose rows are read.
     """
     row_hash = row_hash_sql(con.table(ident(table)).columns)
+    keys = [ident(k) for k in (key, week) if k]
     source = f"{ident(table)} as t"
     if through:
         other, column = through
-        keys = f"select distinct {ident(column)}, {ident(key)} from {ident(other)}"  # noqa: S608
-        source += f" left join ({keys}) as k using ({ident(column)})"
+        picked = f"select distinct {ident(column)}, {', '.join(keys)} from {ident(other)}"  # noqa: S608
+        source += f" left join ({picked}) as k using ({ident(column)})"
     owner = "k" if through else "t"
-    keyed = f"{owner}.{ident(key)}, " if key else ""
-    grouped = f" group by {owner}.{ident(key)}" if key else ""
+    keyed = "".join(f"{owner}.{k}, " for k in keys)
+    where = f" where list_contains(${only}, {owner}.{keys[0]})" if only else ""
+    grouped = f" group by {', '.join(f'{owner}.{k}' for k in keys)}" if keys else ""
     return (
         f"select {keyed}count(*) as rows, coalesce(sum({row_hash}::hugeint), 0) as fingerprint "  # noqa: S608
-        f"from {source}{grouped}"
+        f"from {source}{where}{grouped}"
     )

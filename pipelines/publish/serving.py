@@ -213,7 +213,7 @@ def _patch_region(
         out.sql(f"create or replace table {ident(name)} as select * from wh.{ident(name)}")  # noqa: S608
         return _fingerprint(out, name)
     row_hash = row_hash_sql([c for c, _ in columns])
-    affected, params = affected_sql("t", region.athletes, region.since)
+    affected, params = affected_sql("t", region.athletes, region.since, region.weeks)
     out.sql(
         "create or replace temp table _region as select side, h, count(*) as n from ("  # noqa: S608
         f"select 'new' as side, {row_hash} as h from wh.{ident(name)} t where {affected} "

@@ -7,7 +7,7 @@ athletes and, for a dated mart, every row from a week on (`incremental.affected_
 whole mart. The rows are written when the build ends, also when a model fails half way; a build
 killed before that has its start row and no mart rows. Publish then treats a mart as known only
 when every build since the serving file's own has a row for it (`changes_since`); any other mart
-is compared in full, as before there was a journal. The last KEEP builds are kept.
+is compared in full, as before there was a journal. The last KEEP builds are kept; a journal of an earlier layout is started afresh.
 """
 
 from __future__ import annotations
@@ -31,28 +31,33 @@ SCHEMA = {
     "athletes": pl.List(pl.String),
     "with_none": pl.Boolean,
     "since": pl.Date,
+    "weeks": pl.List(pl.Struct({"athlete_id": pl.String, "week_start": pl.Date})),
     "whole": pl.Boolean,
 }
 
 
 @dataclass(frozen=True)
 class Region:
-    """Rows of a mart rewritten: all of them, or those of `athletes` (None: rows of no athlete)
-    and, with `since`, every row of the weeks from `since` on. Empty: none."""
+    """Rows of a mart rewritten: all of them, or those of `athletes` (None: rows of no athlete),
+    with `since` every row of the weeks from `since` on, and the rows of the `weeks` (athlete and
+    week) listed. Empty: none."""
 
     whole: bool = False
     athletes: frozenset[str | None] = frozenset()
     since: date | None = None
+    weeks: frozenset[tuple[str, date]] = frozenset()
 
     @property
     def empty(self) -> bool:
-        return not self.whole and not self.athletes and self.since is None
+        return not self.whole and not self.athletes and self.since is None and not self.weeks
 
     def union(self, other: Region) -> Region:
         if self.whole or other.whole:
             return Region(whole=True)
         since = min((d for d in (self.since, other.since) if d is not None), default=None)
-        return Region(False, self.athletes | other.athletes, since)
+        athletes = self.athletes | other.athletes
+        weeks = frozenset(p for p in self.weeks | other.weeks if p[0] not in athletes)
+        return Region(False, athletes, since, weeks)
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,8 @@ class Build:
 def start_build(con: duckdb.DuckDBPyConnection) -> Build:
     """Take the next build number, record that the build started, and drop builds past KEEP."""
     number = 1
+    if table_exists(con, JOURNAL) and con.table(JOURNAL).columns != list(SCHEMA):
+        con.sql(f"drop table {JOURNAL}")  # an earlier version's layout: start afresh
     if table_exists(con, JOURNAL):
         number = con.sql(f"select coalesce(max(build), 0) + 1 from {JOURNAL}").fetchall()[0][0]  # noqa: S608
         con.sql(f"delete from {JOURNAL} where build <= ?", params=[number - KEEP])  # noqa: S608
@@ -92,6 +99,7 @@ def _append(
             "athletes": sorted(a for a in region.athletes if a is not None),
             "with_none": None in region.athletes,
             "since": region.since,
+            "weeks": [{"athlete_id": a, "week_start": w} for a, w in sorted(region.weeks)],
             "whole": region.whole,
         }
         for mart, region in regions
@@ -130,6 +138,7 @@ def changes_since(con: duckdb.DuckDBPyConnection, base: Build | None) -> dict[st
         seen.setdefault(mart, set()).add(row["build"])
         if row["build"] > base.number:
             athletes = frozenset(row["athletes"]) | ({None} if row["with_none"] else frozenset())
-            region = Region(row["whole"], athletes, row["since"])
+            weeks = frozenset((p["athlete_id"], p["week_start"]) for p in row["weeks"] or ())
+            region = Region(row["whole"], athletes, row["since"], weeks)
             regions[mart] = regions.get(mart, Region()).union(region)
     return {mart: regions.get(mart, Region()) for mart, got in seen.items() if got == builds}

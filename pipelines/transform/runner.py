@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -43,6 +44,7 @@ from pipelines.warehouse import ident, replace_table, table_exists
 LAYERS = {"staging": "stg_", "intermediate": "int_", "marts": "mart_"}
 _INCREMENTAL = re.compile(r"^--\s*incremental:\s*(\S+?)\s*(?:,\s*(\S+)\s*)?$", re.MULTILINE)
 _COMPARED = re.compile(r"^--\s*compared:\s*(\S+)\s*$", re.MULTILINE)
+_WEEK_LOCAL = re.compile(r"^--\s*week-local\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ class SqlModel:
     # rebuilt whole, but its rows compared per athlete before and after (`-- compared: athlete_id`):
     # the athletes whose rows changed are rebuilt by the incremental models reading it
     compared: bool = False
+    # incremental, and a row of a week depends only on the same athlete's rows of that week in
+    # what it reads (`-- week-local`): rebuilt for the changed athletes' changed weeks only
+    week_local: bool = False
 
     @property
     def code(self) -> str:
@@ -94,6 +99,7 @@ class PythonModel:
     dated: bool = False
     incremental = None  # not an athlete-keyed model: incremental SQL models may not read it
     compared = False
+    week_local = False
 
     @property
     def layer(self) -> str:
@@ -112,6 +118,10 @@ class PythonModel:
 
 
 Model = SqlModel | PythonModel
+
+
+def _athletes_of(weeks: Iterable[tuple[str, date]] | None) -> frozenset[str]:
+    return frozenset(athlete for athlete, _ in weeks or ())
 
 
 def extendable(model: Model) -> bool:
@@ -139,6 +149,12 @@ def read_model(path: Path, layer: str) -> SqlModel:
     sql = text.strip().rstrip(";")
     incremental = _INCREMENTAL.search(text)
     compared = _COMPARED.search(text)
+    week_local = bool(_WEEK_LOCAL.search(text))
+    if week_local and (not incremental or incremental.group(2)):
+        raise ModelError(
+            f"{path}: a week-local model is incremental by {KEY} and not dated "
+            f"(`-- incremental: {KEY}` above `-- week-local`)."
+        )
     if compared and (compared.group(1) != KEY or incremental):
         raise ModelError(
             f"{path}: a model rebuilt whole is compared only by {KEY} (`-- compared: {KEY}`), "
@@ -161,6 +177,7 @@ def read_model(path: Path, layer: str) -> SqlModel:
         incremental=incremental.group(1) if incremental else None,
         dated=bool(incremental and incremental.group(2)),
         compared=bool(compared),
+        week_local=week_local,
     )
 
 
@@ -298,6 +315,8 @@ class ModelGraph:
         # whose rows changed in each table: the loaded tables' from the plan, a model's from what
         # it reads (and what it redid, or found changed, itself)
         changed: dict[str, frozenset[str | None]] = dict(plan.changed) if per_athlete else {}
+        # and of those, the athletes whose rows changed only in some weeks: those weeks
+        weeks: dict[str, frozenset[tuple[str, date]]] = dict(plan.weeks) if per_athlete else {}
         failed: dict[str, list[str]] = {}
         evaluated: list[tuple[SqlCheck, int]] = []
         # the rows of each mart this build rewrites, for publish (journal.py): none until built
@@ -319,20 +338,35 @@ class ModelGraph:
                 athletes = frozenset().union(
                     *(changed.get(t, frozenset()) for t in model.depends_on)
                 )
+                # of those, the ones whose rows changed only in some weeks, in every table they
+                # changed in (`weeks`): a week-local model rebuilds just those weeks of theirs
+                whole = frozenset().union(
+                    *(
+                        changed.get(t, frozenset()) - _athletes_of(weeks.get(t))
+                        for t in model.depends_on
+                    )
+                )
+                pairs = frozenset(
+                    p for t in model.depends_on for p in weeks.get(t, ()) if p[0] not in whole
+                )
                 incremental = per_athlete and (model.incremental is not None or extendable(model))
                 if incremental and model.dated:
                     incremental = since() is not None  # else the data date moved back: whole
                 week = since() if incremental and model.dated else None
-                if (
-                    name in regions
-                ):  # recorded before it is rebuilt: a failure may leave it half done
-                    per_athlete_rows = incremental and isinstance(model, SqlModel)
-                    regions[name] = (
-                        Region(False, athletes, week) if per_athlete_rows else Region(True)
-                    )
+                by_week = incremental and model.week_local
+                if not incremental or isinstance(model, PythonModel):
+                    region = Region(whole=True)
+                elif by_week:
+                    region = Region(athletes=whole, weeks=pairs)
+                else:
+                    region = Region(athletes=athletes, since=week)
+                if name in regions:  # before it is rebuilt: a failure may leave it half done
+                    regions[name] = region
                 if incremental and isinstance(model, PythonModel):
                     # the athletes it redid (a seed not yet settled) are redone downstream too
                     athletes |= model.extend(con, athletes, thresholds)
+                elif by_week:
+                    rebuild_for_athletes(con, name, model.sql, whole, weeks=pairs)
                 elif incremental:
                     rebuild_for_athletes(con, name, model.sql, athletes, week)
                 elif per_athlete and model.compared:
@@ -346,6 +380,8 @@ class ModelGraph:
                     # dated models read it, and they redo every athlete's weeks from it themselves
                     athletes = frozenset()
                 changed[name] = athletes
+                if by_week or model.layer == "staging":
+                    weeks[name] = pairs
                 rows = con.sql(f"select count(*) from {ident(name)}").fetchall()[0][0]  # noqa: S608
                 yield ModelBuilt(
                     model,

@@ -1,5 +1,6 @@
 -- int_athlete_week_runs: running volume, median GAP and median EF per athlete and ISO week (athlete's local time).
 -- incremental: athlete_id
+-- week-local
 -- EF only from steady runs (METRICS.md); a run the parser could not classify counts as steady.
 SELECT
     athlete_id,

@@ -1,5 +1,6 @@
 -- int_session_load: the training load of every session (runs, other sports, strength) and how it was estimated.
 -- incremental: athlete_id
+-- week-local
 -- Activities: the athlete's RPE stored on the watch (FIT workout_rpe, CR-10) x minutes when there is one
 -- (the club enters RPE for strength sets only), else TRIMP (Banister, computed at parse time) when the
 -- file has HR, else minutes x default_load_per_minute (Banister TRIMP per minute at dHR 0.6, unknown-sex weighting).

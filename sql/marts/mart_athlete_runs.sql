@@ -1,5 +1,6 @@
 -- mart_athlete_runs: every canonical running activity with its per-run figures, for the athlete's run list.
 -- incremental: athlete_id
+-- week-local
 SELECT
     athlete_id,
     activity_id,

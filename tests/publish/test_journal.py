@@ -107,6 +107,27 @@ def test_a_dated_region_covers_every_athlete_s_weeks_from_its_week_on(
     _assert_serving_is_the_warehouse(warehouse, serving)
 
 
+def test_a_week_region_covers_only_the_weeks_it_lists(warehouse: Path, tmp_path: Path) -> None:
+    serving = tmp_path / "serving.duckdb"
+    _build(warehouse, "select 1", Region())
+    publish(warehouse, serving, "run-1")
+
+    _build(
+        warehouse,
+        "update mart_runs set km = 20.0 where athlete_id = 'a1' and week_start = '2026-01-12'",
+        Region(weeks=frozenset({("a1", date(2026, 1, 12))})),
+    )
+    _build(
+        warehouse,
+        "update mart_runs set km = 6.0 where athlete_id = 'a2' and week_start = '2026-01-05'",
+        Region(athletes=frozenset({"a2"}), weeks=frozenset({("a2", date(2026, 1, 12))})),
+    )
+    published = publish(warehouse, serving, "run-2")
+
+    assert published.replaced == ("mart_runs",) and published.compared_in_full == ()
+    _assert_serving_is_the_warehouse(warehouse, serving)
+
+
 def test_a_build_that_recorded_nothing_makes_every_mart_compared_in_full(
     warehouse: Path, tmp_path: Path
 ) -> None:

@@ -22,7 +22,7 @@ from pipelines.run import run_ingest
 from pipelines.settings import SQL_ROOT, load_settings
 from pipelines.transform.checks import SqlCheck, discover_checks, offending_rows
 from pipelines.transform.club_graph import club_model_graph
-from pipelines.transform.incremental import STATE_TABLE, BuildPlan
+from pipelines.transform.incremental import STATE_TABLE, WEEK_STATE_TABLE, BuildPlan
 from pipelines.transform.runner import (
     BuildPlanned,
     CheckDone,
@@ -81,6 +81,8 @@ def test_an_incremental_night_equals_a_full_rebuild(demo_home: Path, tmp_path: P
         unequal = [
             n for n, m in graph.models.items() if m.layer != "staging" and _rows_differ(con, n)
         ]
+        # and the night recorded the same fingerprints per athlete and week the full build did
+        assert not _rows_differ(con, WEEK_STATE_TABLE)
         for table in unequal:
             _assert_equal_but_float_sums(con, table)
         new_runs = con.sql(
@@ -195,6 +197,44 @@ def test_a_model_is_rebuilt_for_the_athletes_whose_rows_it_reads_changed(
         assert "activities" not in graph.upstream(untouched)
         assert redone[untouched] == 0
     assert redone["mart_club_weekly"] is None  # rebuilt whole
+
+
+def test_a_week_local_model_is_rebuilt_for_the_changed_weeks_only(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    # one of a004's runs goes: the week-local models redo that week of a004's, not three years
+    graph = club_model_graph()
+    assert graph.models["mart_athlete_runs"].week_local
+    runs = warehouse.sql(
+        "select activity_id, week_start from mart_athlete_runs where athlete_id = 'a004' "
+        "order by start_local"
+    ).fetchall()
+    gone, week = runs[20]
+    kept = next(activity for activity, other in runs if other > week)
+    events = _night_after(
+        graph,
+        warehouse,
+        # a mark on a row of a later week, which only a rebuild of that week would undo
+        f"update mart_athlete_runs set name = 'not rebuilt' where activity_id = '{kept}'",  # noqa: S608
+        f"delete from activities where activity_id = '{gone}'",  # noqa: S608
+    )
+    assert events[0].plan.weeks["activities"] == {("a004", week)}
+    runs = dict(
+        warehouse.sql(
+            "select activity_id, name from mart_athlete_runs where activity_id in (?, ?)",
+            params=[gone, kept],
+        ).fetchall()
+    )
+    assert runs == {kept: "not rebuilt"}  # the run is gone from its week; the other week untouched
+    week_runs = warehouse.sql(
+        "select runs from int_athlete_week_runs where athlete_id = 'a004' and week_start = ?",
+        params=[week],
+    ).fetchall()
+    left = warehouse.sql(
+        "select count(*) from stg_running_activities where athlete_id = 'a004' and week_start = ?",
+        params=[week],
+    ).fetchall()[0][0]
+    assert week_runs == ([(left,)] if left else [])
 
 
 def test_a_changed_running_dynamics_row_counts_for_its_activitys_athlete(
@@ -408,6 +448,8 @@ def test_dated_models_follow_the_data_date_forward_and_back(
         unequal = [
             n for n, m in graph.models.items() if m.layer != "staging" and _rows_differ(con, n)
         ]
+        # and the night recorded the same fingerprints per athlete and week the full build did
+        assert not _rows_differ(con, WEEK_STATE_TABLE)
         for table in unequal:
             _assert_equal_but_float_sums(con, table)
         assert not {n for n in unequal if graph.models[n].incremental}, day
