@@ -128,3 +128,47 @@ def fingerprint_sql(
         f"select {keyed}count(*) as rows, coalesce(sum({row_hash}::hugeint), 0) as fingerprint "  # noqa: S608
         f"from {source}{where}{grouped}"
     )
+
+
+def replace_rows(
+    con: duckdb.DuckDBPyConnection,
+    target: str,
+    source: str,
+    condition: str,
+    params: dict[str, object],
+    columns: list[str],
+) -> tuple[int, int]:
+    """Make the rows of table `target` that meet `condition` (on alias `t`) equal, as a multiset,
+    to those of `source` (a table or parenthesised SELECT with the same `columns`) that meet it,
+    writing only the rows that differ; returns the change in row count and in the sum of row
+    hashes (`fingerprint_sql`'s terms).
+
+    Rows are compared by hash: a hash both sides hold as often is left alone; the rows of the
+    others are deleted and inserted. A night that rewrites an athlete's weeks of which one changed
+    writes that week's rows, not all of them: fewer deleted rows and a smaller log to checkpoint.
+    """
+    row_hash = row_hash_sql(columns)
+    con.sql(
+        "create or replace temp table _sides as select side, h, count(*) as n from ("  # noqa: S608
+        f"select 'new' as side, {row_hash} as h from {source} t where {condition} "
+        f"union all select 'old', {row_hash} from {ident(target)} t where {condition}) "
+        "group by all",
+        params=params,
+    )
+    (rows, total), *_ = con.sql(
+        "select coalesce(sum(case side when 'new' then n else -n end), 0), "
+        "coalesce(sum(case side when 'new' then n else -n end * h::hugeint), 0) from _sides"
+    ).fetchall()
+    con.sql(
+        "create or replace temp table _differ as "
+        "select h from _sides group by h having count(*) = 1 or min(n) <> max(n)"
+    )
+    if con.sql("select count(*) from _differ").fetchall()[0][0]:
+        differs = f"{condition} and {row_hash} in (select h from _differ)"  # noqa: S608
+        con.sql(f"delete from {ident(target)} t where {differs}", params=params)  # noqa: S608
+        con.sql(
+            f"insert into {ident(target)} by name select * from {source} t where {differs}",  # noqa: S608
+            params=params,
+        )
+    con.sql("drop table _sides; drop table _differ")
+    return rows, total

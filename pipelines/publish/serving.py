@@ -65,8 +65,8 @@ from pipelines.warehouse import (
     connect,
     fingerprint_sql,
     ident,
+    replace_rows,
     replace_table,
-    row_hash_sql,
     table_exists,
     table_names,
 )
@@ -212,30 +212,9 @@ def _patch_region(
     if columns != _columns(out, name, "wh"):
         out.sql(f"create or replace table {ident(name)} as select * from wh.{ident(name)}")  # noqa: S608
         return _fingerprint(out, name)
-    row_hash = row_hash_sql([c for c, _ in columns])
     affected, params = affected_sql("t", region.athletes, region.since, region.weeks)
-    out.sql(
-        "create or replace temp table _region as select side, h, count(*) as n from ("  # noqa: S608
-        f"select 'new' as side, {row_hash} as h from wh.{ident(name)} t where {affected} "
-        f"union all select 'old', {row_hash} from {ident(name)} t where {affected}) group by all",
-        params=params,
-    )
-    (rows, total), *_ = out.sql(
-        "select coalesce(sum(case side when 'new' then n else -n end), 0), "
-        "coalesce(sum(case side when 'new' then n else -n end * h::hugeint), 0) from _region"
-    ).fetchall()
-    out.sql(
-        "create or replace temp table _differ as "
-        "select h from _region group by h having count(*) = 1 or min(n) <> max(n)"
-    )
-    if out.sql("select count(*) from _differ").fetchall()[0][0]:
-        differs = f"{affected} and {row_hash} in (select h from _differ)"  # noqa: S608
-        out.sql(f"delete from {ident(name)} t where {differs}", params=params)  # noqa: S608
-        out.sql(
-            f"insert into {ident(name)} by name select * from wh.{ident(name)} t where {differs}",  # noqa: S608
-            params=params,
-        )
-    out.sql("drop table _region; drop table _differ")
+    source = f"wh.{ident(name)}"
+    rows, total = replace_rows(out, name, source, affected, params, [c for c, _ in columns])
     before_rows, before_total, schema = fingerprint.split(":")
     return f"{int(before_rows) + rows}:{int(before_total) + total}:{schema}"
 

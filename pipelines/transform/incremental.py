@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from pipelines.transform.sql_files import ModelError
-from pipelines.warehouse import fingerprint_sql, ident, table_exists, transaction
+from pipelines.warehouse import fingerprint_sql, ident, replace_rows, table_exists, transaction
 
 if TYPE_CHECKING:
     from pipelines.transform.checks import SqlCheck
@@ -359,7 +359,8 @@ def rebuild_for_athletes(
 ) -> None:
     """Replace the affected athletes' rows of table `name` with its SELECT's rows for them, and,
     with `since` (a dated model), every athlete's rows of the weeks from `since` on, and with
-    `weeks` (a week-local model), the rows of those athletes' weeks.
+    `weeks` (a week-local model), the rows of those athletes' weeks; only the rows that differ
+    are written (`warehouse.replace_rows`).
 
     Rows without an athlete (a club file's row in the file registry) count as one more athlete:
     an affected None rebuilds them. The athletes are a constant list, not a join with a table of
@@ -371,11 +372,12 @@ def rebuild_for_athletes(
         return  # none of what it reads changed
     affected, params = affected_sql("t", athletes, since, weeks)
     with transaction(con):
-        con.sql(f"delete from {ident(name)} t where {affected}", params=params)  # noqa: S608
         con.sql(
-            f"insert into {ident(name)} by name select * from ({sql}\n) t where {affected}",  # noqa: S608
+            f"create or replace temp table _rebuilt as select * from ({sql}\n) t where {affected}",  # noqa: S608
             params=params,
         )
+        replace_rows(con, name, "_rebuilt", affected, params, con.table(ident(name)).columns)
+        con.sql("drop table _rebuilt")
 
 
 def affected_sql(
