@@ -47,6 +47,16 @@ def _build(warehouse: Path, changes: str, region: Region) -> None:
         record_regions(con, build, {"mart_runs": region, "mart_club": Region()})
 
 
+@pytest.fixture
+def serving(warehouse: Path, tmp_path: Path) -> Path:
+    """The serving file after a first build, compared in full (no build before it to go by)."""
+    path = tmp_path / "serving.duckdb"
+    _build(warehouse, "select 1", Region())
+    first = publish(warehouse, path, "run-1")
+    assert set(first.compared_in_full) == {"mart_runs", "mart_club"}
+    return path
+
+
 def _assert_serving_is_the_warehouse(warehouse: Path, serving: Path) -> None:
     """Every mart equal as a multiset of rows, and each published fingerprint that of its rows."""
     with duckdb.connect(str(serving), read_only=True) as con:
@@ -65,13 +75,8 @@ def _assert_serving_is_the_warehouse(warehouse: Path, serving: Path) -> None:
 
 
 def test_a_build_s_region_is_compared_and_only_differing_rows_written(
-    warehouse: Path, tmp_path: Path
+    warehouse: Path, serving: Path
 ) -> None:
-    serving = tmp_path / "serving.duckdb"
-    _build(warehouse, "select 1", Region())
-    first = publish(warehouse, serving, "run-1")
-    assert set(first.compared_in_full) == {"mart_runs", "mart_club"}  # no build to go by yet
-
     # a1's second week changes, one of a2's two identical rows goes, the row of no athlete changes
     _build(
         warehouse,
@@ -89,11 +94,8 @@ def test_a_build_s_region_is_compared_and_only_differing_rows_written(
 
 
 def test_a_dated_region_covers_every_athlete_s_weeks_from_its_week_on(
-    warehouse: Path, tmp_path: Path
+    warehouse: Path, serving: Path
 ) -> None:
-    serving = tmp_path / "serving.duckdb"
-    _build(warehouse, "select 1", Region())
-    publish(warehouse, serving, "run-1")
 
     _build(
         warehouse,
@@ -107,10 +109,7 @@ def test_a_dated_region_covers_every_athlete_s_weeks_from_its_week_on(
     _assert_serving_is_the_warehouse(warehouse, serving)
 
 
-def test_a_week_region_covers_only_the_weeks_it_lists(warehouse: Path, tmp_path: Path) -> None:
-    serving = tmp_path / "serving.duckdb"
-    _build(warehouse, "select 1", Region())
-    publish(warehouse, serving, "run-1")
+def test_a_week_region_covers_only_the_weeks_it_lists(warehouse: Path, serving: Path) -> None:
 
     _build(
         warehouse,
@@ -129,11 +128,8 @@ def test_a_week_region_covers_only_the_weeks_it_lists(warehouse: Path, tmp_path:
 
 
 def test_a_build_that_recorded_nothing_makes_every_mart_compared_in_full(
-    warehouse: Path, tmp_path: Path
+    warehouse: Path, serving: Path
 ) -> None:
-    serving = tmp_path / "serving.duckdb"
-    _build(warehouse, "select 1", Region())
-    publish(warehouse, serving, "run-1")
 
     with duckdb.connect(str(warehouse)) as con:  # a build killed before it recorded its regions
         start_build(con)
@@ -147,11 +143,8 @@ def test_a_build_that_recorded_nothing_makes_every_mart_compared_in_full(
 
 
 def test_a_serving_file_older_than_the_journal_is_compared_in_full(
-    warehouse: Path, tmp_path: Path
+    warehouse: Path, serving: Path
 ) -> None:
-    serving = tmp_path / "serving.duckdb"
-    _build(warehouse, "select 1", Region())
-    publish(warehouse, serving, "run-1")
     for _ in range(KEEP):
         _build(warehouse, "update mart_runs set km = km + 1 where athlete_id = 'a1'", Region())
     with duckdb.connect(str(warehouse), read_only=True) as con:
