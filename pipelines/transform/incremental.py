@@ -20,8 +20,9 @@ between incremental and full:
 the models' code (SQL text, Python model modules, DuckDB's version) and every loaded table they
 read without an `athlete_id` (club files: programs, exercises, areas...) plus `settings`. When that
 fingerprint differs from the recorded one, when the warehouse has none (a fresh warehouse), when an
-incremental model's table is missing, or when asked (`strongstride ingest --full-rebuild`), every
-model is rebuilt whole.
+incremental model's table is missing, when the last build stopped before it completed
+(`forget_build`), or when asked (`strongstride ingest --full-rebuild`), every model is rebuilt
+whole.
 
 A model whose header says `-- incremental: athlete_id, week_start` is dated: its rows also depend on
 the data date (`int_data_as_of`, directly or through other dated models), but only for the weeks
@@ -37,6 +38,13 @@ A model rebuilt whole whose header says `-- compared: athlete_id` (the injury ca
 injury's days run to the data date) may be read by incremental models: its rows are fingerprinted
 per athlete before and after the rebuild, and the athletes whose rows changed join the changed ones
 for every model after it (`rebuild_compared`).
+
+On an incremental run a model nothing it reads changed in (loaded tables known unchanged, and
+models kept) is kept as it is, not rebuilt: every model is a function of what it reads (the data
+date is the data's, never today's; the bootstrap's seed is a setting), so it would come out the
+same. A night of GPS files keeps the OSTRC, check-in and assessment chains and their club-wide
+statistics. A loaded table compared neither per athlete nor as a club file (`ingest_errors`) counts
+as changed.
 """
 
 from __future__ import annotations
@@ -86,6 +94,9 @@ class BuildPlan:
     # of those, the weeks whose rows changed, of each changed athlete not listed whole: an athlete
     # of `changed[t]` with no week here changed whole (rows of no week, or no earlier state)
     weeks: Mapping[str, frozenset[tuple[str, date]]] = field(default_factory=dict, hash=False)
+    # the loaded tables known not to have changed: the club files (their fingerprint matched) and
+    # the tables compared per athlete with no changed athlete
+    unchanged: frozenset[str] = frozenset()
 
     @property
     def athletes(self) -> frozenset[str | None]:
@@ -198,9 +209,11 @@ def plan_build(
     if full_rebuild:
         return full("asked for (--full-rebuild)")
     # a state table of another layout (an earlier version's) counts as none
-    recorded = con.table(STATE_TABLE).pl().to_dicts() if table_exists(con, STATE_TABLE) else []
-    if not recorded or set(recorded[0]) != STATE_COLUMNS:
+    if not table_exists(con, STATE_TABLE) or set(con.table(STATE_TABLE).columns) != STATE_COLUMNS:
         return full("no earlier build recorded")
+    recorded = con.table(STATE_TABLE).pl().to_dicts()
+    if not recorded:  # see `forget_build`
+        return full("the last build stopped before it completed")
     if recorded[0]["code"] != fingerprint[0]:
         return full("a model's or a check's code changed")
     if recorded[0]["club"] != fingerprint[1]:
@@ -226,6 +239,7 @@ def plan_build(
         as_of=None if as_of[0] is None else as_of,
         week_tables=week_tables,
         weeks=_changed_weeks(con, week_tables, activity_tables, changed),
+        unchanged=frozenset(club_tables) | {t for t, athletes in changed.items() if not athletes},
     )
 
 
@@ -323,6 +337,16 @@ def _new_athlete_state(
         "create or replace temp table _new_athlete_state as "
         + " union all ".join([*parts, f"({empty} where false)"])
     )
+
+
+def forget_build(con: duckdb.DuckDBPyConnection) -> None:
+    """Before a build changes any table: the recorded build no longer describes them. One that
+    completes records itself again; one that stops half way (a blocking check failed, a subset of
+    the models was asked for, the process died) leaves the next a full rebuild. Without this, data
+    changed back to what the recorded build saw would compare as unchanged and keep the rows the
+    unfinished build made from the data in between."""
+    if table_exists(con, STATE_TABLE):
+        con.sql(f"delete from {STATE_TABLE}")  # noqa: S608
 
 
 def record_build(con: duckdb.DuckDBPyConnection, plan: BuildPlan) -> None:

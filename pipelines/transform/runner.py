@@ -32,6 +32,7 @@ from pipelines.transform.incremental import (
     BuildPlan,
     check_incremental,
     dated_since,
+    forget_build,
     plan_build,
     rebuild_compared,
     rebuild_for_athletes,
@@ -197,6 +198,14 @@ class ModelBuilt:
     seconds: float
     incremental: bool = False
     athletes: int | None = None  # built incrementally: for how many athletes' rows
+    kept: bool = False  # nothing it reads changed since the last complete build: left as it was
+
+    @property
+    def how(self) -> str:
+        """How it was built, in words."""
+        if self.kept:
+            return "kept: nothing it reads changed"
+        return "changed athletes" if self.incremental else "whole"
 
 
 @dataclass(frozen=True)
@@ -309,12 +318,15 @@ class ModelGraph:
             if subset:
                 plan = dataclasses.replace(plan, reason="a subset of the models was selected")
             yield BuildPlanned(plan)
+            forget_build(con)
         per_athlete = plan is not None and not plan.full
         # the dated models' week, asked for once the data date is built (a dated model reads it)
         since = functools.cache(lambda: dated_since(con, plan))
         # whose rows changed in each table: the loaded tables' from the plan, a model's from what
         # it reads (and what it redid, or found changed, itself)
         changed: dict[str, frozenset[str | None]] = dict(plan.changed) if per_athlete else {}
+        # the tables none of whose rows changed: a model reading only those is kept as it is
+        unchanged = set(plan.unchanged) if per_athlete else set()
         # and of those, the athletes whose rows changed only in some weeks: those weeks
         weeks: dict[str, frozenset[tuple[str, date]]] = dict(plan.weeks) if per_athlete else {}
         failed: dict[str, list[str]] = {}
@@ -350,6 +362,11 @@ class ModelGraph:
                     p for t in model.depends_on for p in weeks.get(t, ()) if p[0] not in whole
                 )
                 incremental = per_athlete and (model.incremental is not None or extendable(model))
+                kept = (
+                    per_athlete
+                    and unchanged.issuperset(model.depends_on)
+                    and table_exists(con, name)
+                )
                 if incremental and model.dated:
                     incremental = since() is not None  # else the data date moved back: whole
                 week = since() if incremental and model.dated else None
@@ -360,9 +377,11 @@ class ModelGraph:
                     region = Region(athletes=whole, weeks=pairs)
                 else:
                     region = Region(athletes=athletes, since=week)
-                if name in regions:  # before it is rebuilt: a failure may leave it half done
-                    regions[name] = region
-                if incremental and isinstance(model, PythonModel):
+                if name in regions and not kept:  # before it is rebuilt: a failure may leave
+                    regions[name] = region  # it half done
+                if kept:  # its inputs, and so its rows, are the last complete build's
+                    unchanged.add(name)
+                elif incremental and isinstance(model, PythonModel):
                     # the athletes it redid (a seed not yet settled) are redone downstream too
                     athletes |= model.extend(con, athletes, thresholds)
                 elif by_week:
@@ -389,6 +408,7 @@ class ModelGraph:
                     time.perf_counter() - started,
                     incremental,
                     len(athletes) if incremental else None,
+                    kept,
                 )
                 for check in [c for c in wanted if c.table == name]:
                     yield self._check(con, check, failed, evaluated)

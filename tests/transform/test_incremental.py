@@ -29,6 +29,7 @@ from pipelines.transform.runner import (
     GraphEvent,
     ModelBuilt,
     ModelGraph,
+    ModelSkipped,
     extendable,
 )
 from pipelines.transform.sql_files import ModelError
@@ -183,10 +184,20 @@ def test_a_model_is_rebuilt_for_the_athletes_whose_rows_it_reads_changed(
         graph,
         warehouse,
         "delete from activities where athlete_id = 'a004' and local_date < date '2026-06-01'",
+        # a mark the model would not write: kept, it stays
+        "update mart_ostrc_summary set weeks = -1",
     )
     plan = events[0].plan
     assert plan.changed["activities"] == {"a004"} and plan.changed["strength_sets"] == set()
     redone = {e.model.name: e.athletes for e in events if isinstance(e, ModelBuilt)}
+    kept = {e.model.name for e in events if isinstance(e, ModelBuilt) and e.kept}
+    # what reads only unchanged tables is kept, not rebuilt: the OSTRC, check-in and assessment
+    # chains and their club-wide statistics; what reads the runs, or the ingest errors (compared
+    # neither per athlete nor as a club file), is rebuilt
+    assert {"mart_ostrc_summary", "mart_ostrc_weekly", "mart_assessment_results"} <= kept
+    assert not any("activities" in graph.upstream(name) for name in kept)
+    assert "mart_data_health_errors" not in kept
+    assert warehouse.sql("select distinct weeks from mart_ostrc_summary").fetchall() == [(-1,)]
     assert redone["mart_athlete_runs"] == redone["int_session_load"] == 1
     assert redone["mart_athlete_weekly"] == 1  # dated: a004 whole, and everyone's last weeks
     for untouched in (
@@ -197,6 +208,29 @@ def test_a_model_is_rebuilt_for_the_athletes_whose_rows_it_reads_changed(
         assert "activities" not in graph.upstream(untouched)
         assert redone[untouched] == 0
     assert redone["mart_club_weekly"] is None  # rebuilt whole
+
+
+def test_a_build_that_stopped_half_way_is_followed_by_a_full_one(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    # a copy of a run breaks activities' key: what reads them is not rebuilt, the build stops
+    # short of complete; the copy goes again, so the data is what the last complete build saw,
+    # but a004's strength rows of the half build came from the data in between
+    graph = club_model_graph()
+    warehouse.sql("create temp table saved as from strength_sets where athlete_id = 'a004'")
+    events = _night_after(
+        graph,
+        warehouse,
+        "insert into activities from activities where athlete_id = 'a004' limit 1",
+        "delete from strength_sets where athlete_id = 'a004'",
+    )
+    assert any(isinstance(e, ModelSkipped) for e in events)
+    warehouse.sql("delete from activities where rowid = (select max(rowid) from activities)")
+    warehouse.sql("insert into strength_sets from saved")
+
+    plan = _plan(graph, warehouse)
+
+    assert (plan.full, plan.reason) == (True, "the last build stopped before it completed")
 
 
 def test_a_week_local_model_is_rebuilt_for_the_changed_weeks_only(

@@ -140,7 +140,7 @@ def _report(
             metadata={
                 "rows": event.rows,
                 "seconds": round(event.seconds, 4),
-                "build": "changed athletes" if event.incremental else "whole",
+                "build": event.how,
             }
             | ({"athletes_rebuilt": event.athletes} if event.athletes is not None else {}),
         )
