@@ -212,20 +212,21 @@ def _sweep(
 
 def club_candidates(settings: Settings) -> pl.DataFrame:
     """The club's own files (strength CSVs, the coach's app entries in records/, the reference
-    files): few, so always looked at."""
-    strength_dir = settings.club / "strength"
-    club_files = (
-        [(p, "strength") for p in sorted(strength_dir.glob("*.csv"))]
-        if strength_dir.is_dir()
-        else []
-    )
-    if settings.records.is_dir():
-        club_files += [(p, "record") for p in sorted(settings.records.glob("*.json"))]
-    club_files += [(settings.club / n, "club") for n in CLUB_FILES if (settings.club / n).is_file()]
+    files): few, so always looked at. records/ grows by every entry the coaches make (3,501 in the
+    benchmark club): listed as the inbox is (`_listing`: no path objects, links not followed)."""
     rows = []
-    for path, kind in club_files:
-        info = path.stat()
-        rows.append((str(path), None, kind, info.st_size, info.st_mtime_ns))
+    for folder, suffix, kind in (
+        (settings.club / "strength", ".csv", "strength"),
+        (settings.records, ".json", "record"),
+    ):
+        entries = _listing(folder)[0] if folder.is_dir() else []
+        for entry in sorted((e for e in entries if e.name.endswith(suffix)), key=lambda e: e.name):
+            info = entry.stat(follow_symlinks=False)
+            rows.append((entry.path, None, kind, info.st_size, info.st_mtime_ns))
+    for name in CLUB_FILES:
+        if (path := settings.club / name).is_file():
+            info = path.stat()
+            rows.append((str(path), None, "club", info.st_size, info.st_mtime_ns))
     return pl.DataFrame(rows, schema=CANDIDATES_SCHEMA, orient="row")
 
 

@@ -232,3 +232,31 @@ def test_the_sensor_sees_club_files_edited_or_added(club) -> None:
     (strength / "gym.csv").write_text("date\n")
     os.utime(strength / "gym.csv", (LONG_AGO_S, LONG_AGO_S))  # copied with its old time
     assert newest_change(settings) > before
+
+
+def test_the_club_s_own_folders_are_listed_by_name_without_links_or_temporary_files(
+    club,
+) -> None:
+    settings, con = club
+    secret = settings.club.parent / "accounts.json"
+    secret.write_text('{"accounts": {}}')
+    settings.records.mkdir(parents=True)
+    (settings.club / "strength").mkdir()
+    for name in ("2026-03-02-b.json", "2026-03-01-a.json", "~2026-03-03.json", "notes.txt"):
+        (settings.records / name).write_text("{}")
+    (settings.records / "2026-03-04.json").symlink_to(secret)  # would pull the accounts in
+    (settings.club / "strength" / "gym.csv").write_text("date\n")
+
+    received, _ = scan_and_archive(con, settings)
+
+    club_files = [
+        (Path(path).name, kind)
+        for path, kind in received.filter(pl.col("athlete_id").is_null())
+        .select("path", "kind")
+        .iter_rows()
+    ]
+    assert club_files == [
+        ("gym.csv", "strength"),
+        ("2026-03-01-a.json", "record"),
+        ("2026-03-02-b.json", "record"),
+    ]
