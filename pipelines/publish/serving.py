@@ -367,7 +367,7 @@ def _meta_row(
             "replaced_marts": [replaced],
             "mart_fingerprints": [json.dumps(fingerprints)],
             "model_build": [build.number if build else None],
-            "model_build_token": [build.token if build else None],
+            "model_build_uuid": [build.uuid if build else None],
         },
         schema={
             "generation": pl.Int64,
@@ -379,7 +379,7 @@ def _meta_row(
             "replaced_marts": pl.List(pl.String),
             "mart_fingerprints": pl.String,
             "model_build": pl.Int64,
-            "model_build_token": pl.String,
+            "model_build_uuid": pl.String,
         },
     )
 
@@ -416,5 +416,5 @@ def _last_publication(serving: Path) -> _Last:
     return _Last(
         int(row["generation"] or 0),
         json.loads(fingerprints) if fingerprints else {},
-        Build(build, row["model_build_token"]) if build is not None else None,
+        Build(build, row.get("model_build_uuid")) if build is not None else None,
     )

@@ -1,21 +1,22 @@
 """Which rows of each mart every build of the model graph rewrote, for publish to copy only those.
 
-Each run of the graph is a build: it takes the next number and a random token and records that it
-started before it builds anything. For every mart of the graph it then records the region it
-rewrote: nothing (not selected, blocked, or none of what it reads changed), the rows of some
-athletes and, for a dated mart, every row from a week on (`incremental.affected_sql`), or the
-whole mart. The rows are written when the build ends, also when a model fails half way; a build
-killed before that has its start row and no mart rows. Publish then treats a mart as known only
-when every build since the serving file's own has a row for it (`changes_since`); any other mart
-is compared in full, as before there was a journal. The last KEEP builds are kept; a journal of an earlier layout is started afresh.
+Each run of the graph is a build: it takes the next number and a random uuid (telling it from a
+build of another warehouse) and records that it started before it builds anything. For every mart of
+the graph it then records the region it rewrote: nothing (not selected, blocked, or none of what it
+reads changed), the rows of some athletes and, for a dated mart, every row from a week on
+(`incremental.affected_sql`), or the whole mart. The rows are written when the build ends, also when
+a model fails half way; a build killed before that has its start row and no mart rows. Publish then
+treats a mart as known only when every build since the serving file's own has a row for it
+(`changes_since`); any other mart is compared in full, as before there was a journal. The last KEEP
+builds are kept; a journal of an earlier layout is started afresh.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from uuid import uuid4
 
 import duckdb
 import polars as pl
@@ -26,7 +27,7 @@ JOURNAL = "model_mart_changes"
 KEEP = 60  # builds kept: a serving file more builds behind is compared in full
 SCHEMA = {
     "build": pl.Int64,
-    "token": pl.String,
+    "uuid": pl.String,
     "mart": pl.String,  # null: the build's start row
     "athletes": pl.List(pl.String),
     "with_none": pl.Boolean,
@@ -62,10 +63,10 @@ class Region:
 
 @dataclass(frozen=True)
 class Build:
-    """One build of the graph: its number and token."""
+    """One build of the graph: its number and uuid."""
 
     number: int
-    token: str
+    uuid: str
 
 
 def start_build(con: duckdb.DuckDBPyConnection) -> Build:
@@ -76,7 +77,7 @@ def start_build(con: duckdb.DuckDBPyConnection) -> Build:
     if table_exists(con, JOURNAL):
         number = con.sql(f"select coalesce(max(build), 0) + 1 from {JOURNAL}").fetchall()[0][0]  # noqa: S608
         con.sql(f"delete from {JOURNAL} where build <= ?", params=[number - KEEP])  # noqa: S608
-    build = Build(number, uuid.uuid4().hex)
+    build = Build(number, uuid4().hex)
     _append(con, build, [(None, Region())])
     return build
 
@@ -94,7 +95,7 @@ def _append(
     rows = [
         {
             "build": build.number,
-            "token": build.token,
+            "uuid": build.uuid,
             "mart": mart,
             "athletes": sorted(a for a in region.athletes if a is not None),
             "with_none": None in region.athletes,
@@ -112,7 +113,7 @@ def latest_build(con: duckdb.DuckDBPyConnection) -> Build | None:
     if not table_exists(con, JOURNAL):
         return None
     rows = con.sql(
-        f"select build, token from {JOURNAL} where mart is null order by build desc limit 1"  # noqa: S608
+        f"select build, uuid from {JOURNAL} where mart is null order by build desc limit 1"  # noqa: S608
     ).fetchall()
     return Build(*rows[0]) if rows else None
 
@@ -125,8 +126,8 @@ def changes_since(con: duckdb.DuckDBPyConnection, base: Build | None) -> dict[st
     if base is None or not table_exists(con, JOURNAL):
         return {}
     rows = con.sql(
-        f"select * from {JOURNAL} where build > ? or (build = ? and token = ?)",  # noqa: S608
-        params=[base.number, base.number, base.token],
+        f"select * from {JOURNAL} where build > ? or (build = ? and uuid = ?)",  # noqa: S608
+        params=[base.number, base.number, base.uuid],
     ).pl()
     builds = set(rows.filter(pl.col("mart").is_null())["build"])
     if base.number not in builds:

@@ -7,6 +7,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.transform.journal import JOURNAL
+
 WALL_CLOCK_COLUMNS = {
     "received_at",
     "recorded_at",
@@ -24,6 +26,7 @@ RUN_BOOKKEEPING = {
     "inbox_sweeps",
     "check_results",
     "mart_check_results",
+    JOURNAL,  # a row per build of the models, each with its own uuid
 }
 
 
