@@ -118,7 +118,12 @@ def fingerprint_sql(
     source = f"{ident(table)} as t"
     if through:
         other, column = through
-        picked = f"select distinct {ident(column)}, {', '.join(keys)} from {ident(other)}"  # noqa: S608
+        # only the other table's rows this one refers to: a small table (running dynamics of a
+        # few runs, none at all) does not pay for the keys of every activity in the club
+        picked = (
+            f"select distinct {ident(column)}, {', '.join(keys)} from {ident(other)} "  # noqa: S608
+            f"where {ident(column)} in (select {ident(column)} from {ident(table)})"
+        )
         source += f" left join ({picked}) as k using ({ident(column)})"
     owner = "k" if through else "t"
     keyed = "".join(f"{owner}.{k}, " for k in keys)
