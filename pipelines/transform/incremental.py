@@ -243,22 +243,27 @@ def plan_build(
     )
 
 
-def _week_state_sql(
+def _state_sql(
     con: duckdb.DuckDBPyConnection,
     tables: Iterable[str],
     activity_tables: Iterable[str],
+    *,
+    by_week: bool = False,
     only: Mapping[str, str] | None = None,
 ) -> str:
-    """A SELECT of the fingerprints per athlete and week of these tables (`only`: of the athletes
-    in the bound list parameter named for each table)."""
+    """A SELECT of the fingerprints per athlete (`by_week`: per athlete and week) of these tables,
+    the activity tables' rows counting for their activity's athlete (`only`: of the athletes in
+    the bound list parameter named for each table)."""
     through = {t: ACTIVITY_KEY for t in activity_tables}
+    week = WEEK if by_week else None
     parts = [
         f"select '{t}' as source, * from ("  # noqa: S608
-        f"{fingerprint_sql(con, t, KEY, through.get(t), week=WEEK, only=(only or {}).get(t))})"
+        f"{fingerprint_sql(con, t, KEY, through.get(t), week=week, only=(only or {}).get(t))})"
         for t in tables
     ]
     empty = (
-        "select ''::varchar as source, ''::varchar as athlete_id, null::date as week_start, "
+        "select ''::varchar as source, ''::varchar as athlete_id, "
+        f"{'null::date as week_start, ' if by_week else ''}"
         "0::bigint as rows, 0::hugeint as fingerprint where false"
     )
     return " union all ".join([*parts, empty])
@@ -279,7 +284,7 @@ def _changed_weeks(
     only = {t: f"a{i}" for i, t in enumerate(tables)}
     con.sql(
         "create or replace temp table _new_week_state as "
-        + _week_state_sql(con, tables, activity_tables, only),
+        + _state_sql(con, tables, activity_tables, by_week=True, only=only),
         params=params or None,
     )
     if not tables or not table_exists(con, WEEK_STATE_TABLE):
@@ -325,17 +330,9 @@ def _digest(parts: dict[str, str]) -> str:
 def _new_athlete_state(
     con: duckdb.DuckDBPyConnection, tables: list[str], activity_tables: list[str]
 ) -> None:
-    parts = [
-        f"select '{t}' as source, * from ({fingerprint_sql(con, t, KEY)})"  # noqa: S608
-        for t in tables
-    ] + [
-        f"select '{t}' as source, * from ({fingerprint_sql(con, t, KEY, ACTIVITY_KEY)})"  # noqa: S608
-        for t in activity_tables
-    ]
-    empty = "select ''::varchar as source, ''::varchar as athlete_id, 0::bigint, 0::hugeint"
     con.sql(
         "create or replace temp table _new_athlete_state as "
-        + " union all ".join([*parts, f"({empty} where false)"])
+        + _state_sql(con, tables + activity_tables, activity_tables)
     )
 
 
@@ -361,7 +358,7 @@ def record_build(con: duckdb.DuckDBPyConnection, plan: BuildPlan) -> None:
         con.sql(state, params=[*plan.fingerprint, *as_of])
         con.sql(f"create or replace table {ATHLETE_STATE_TABLE} as from _new_athlete_state")
         if plan.full or not table_exists(con, WEEK_STATE_TABLE):
-            weeks = _week_state_sql(con, plan.week_tables, activity_tables)
+            weeks = _state_sql(con, plan.week_tables, activity_tables, by_week=True)
             con.sql(f"create or replace table {WEEK_STATE_TABLE} as {weeks}")
         else:
             for table in plan.week_tables:
