@@ -164,6 +164,91 @@ def test_a_night_carries_each_unchanged_athlete_on_exactly_as_a_whole_computatio
     )
 
 
+def _built(history: list[tuple[str, date, float]], as_of: date) -> duckdb.DuckDBPyConnection:
+    """A warehouse with these sessions and int_daily_load built whole from them."""
+    con = duckdb.connect()
+    _night(con, history, as_of)
+    built = daily_load(con.table("int_session_load"), con.table("int_data_as_of"), Thresholds())
+    con.register("built", built)
+    con.sql("create table int_daily_load as select * from built")
+    return con
+
+
+def _days(athlete: str, days: int, every: int = 1, first: float = 30.0) -> list:
+    """Sessions every `every` days from 01-01 for `days` days, the first of load `first`."""
+    loads = [first] + [30.0 + d % 7 * 11.3 for d in range(1, days)]
+    return [(athlete, JAN + timedelta(days=d), loads[d]) for d in range(0, days, every)]
+
+
+def _without(sessions: list, day: date) -> list:
+    return [s for s in sessions if s[1] != day]
+
+
+JAN = date(2026, 1, 1)
+# athlete: its sessions before, and tonight; continued from a day after 01-20, or recomputed whole
+NIGHT = {
+    "backfilled": (
+        _days("backfilled", 50, 2),
+        [*_days("backfilled", 50, 2), ("backfilled", date(2026, 1, 26), 64.0)],
+    ),
+    "withdrawn": (_days("withdrawn", 50), _without(_days("withdrawn", 50), date(2026, 2, 2))),
+    "same": (_days("same", 40), _days("same", 40)),
+    "first_changed": (_days("first_changed", 40), _days("first_changed", 40, first=99.0)),
+    "seed_changed": (
+        _days("seed_changed", 40, 3),
+        [*_days("seed_changed", 40, 3), ("seed_changed", date(2026, 1, 2), 20.0)],
+    ),
+    "earlier": (
+        _days("earlier", 40),
+        [("earlier", date(2025, 12, 30), 45.0), *_days("earlier", 40)],
+    ),
+    "quiet_first": (_days("quiet_first", 40, first=0.0), _without(_days("quiet_first", 40), JAN)),
+    "gone": (_days("gone", 40), []),
+}
+CONTINUED = ["backfilled", "same", "withdrawn"]
+
+
+def _night_of_changes(marker: bool) -> duckdb.DuckDBPyConnection:
+    con = _built([s for before, _ in NIGHT.values() for s in before], date(2026, 2, 15))
+    if marker:
+        con.sql("update int_daily_load set tsb = -999 where date = '2026-01-20'")
+    _night(con, [s for _, after in NIGHT.values() for s in after], date(2026, 2, 20))
+    assert extend_daily_load(con, frozenset(NIGHT), Thresholds()) == frozenset(NIGHT)
+    return con
+
+
+def test_a_changed_athlete_is_recomputed_from_the_first_day_whose_load_changed() -> None:
+    """A backfilled, withdrawn or unchanged athlete's days are continued from the changed day
+    (or the day after their last); a changed first or seed day, an earlier start, a first session
+    of no load withdrawn, or no sessions left, recompute the athlete whole. Either way the table
+    equals a whole computation exactly."""
+    con = _night_of_changes(marker=False)
+
+    whole = daily_load(con.table("int_session_load"), con.table("int_data_as_of"), Thresholds())
+    assert_frame_equal(
+        con.table("int_daily_load").pl().sort("athlete_id", "date"),
+        whole.sort("athlete_id", "date"),
+        check_exact=True,
+    )
+    # 01-01 to 02-20 is 51 days; `earlier` starts 12-30, `quiet_first` 01-02, `gone` has none
+    assert whole.group_by("athlete_id").len().sort("athlete_id").rows() == [
+        ("backfilled", 51),
+        ("earlier", 53),
+        ("first_changed", 51),
+        ("quiet_first", 50),
+        ("same", 51),
+        ("seed_changed", 51),
+        ("withdrawn", 51),
+    ]
+
+
+def test_a_continued_athlete_keeps_the_days_before_the_change() -> None:
+    con = _night_of_changes(marker=True)
+
+    kept = con.sql("select athlete_id from int_daily_load where tsb = -999 order by 1").fetchall()
+    assert kept == [(a,) for a in CONTINUED]
+
+
 def test_a_data_date_that_moves_back_drops_the_days_after_it() -> None:
     thresholds = Thresholds()
     sessions = [("a", date(2026, 1, 1) + timedelta(days=d), 50.0) for d in range(30)]

@@ -1,8 +1,8 @@
 """Daily training load per athlete with fitness (CTL), fatigue (ATL), form (TSB) and EWMA ACWR.
 
 A night does not recompute every athlete's history (`extend_daily_load`): the athletes whose data
-changed are recomputed whole, and every other athlete's last day is carried on to the new data
-date with rest days, the same recursions continued from the state that day holds.
+changed are recomputed from their first changed day, and every other athlete's last day is carried
+on to the new data date with rest days, the same recursions continued from the state that day holds.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from pipelines.warehouse import transaction
 
 TABLE = "int_daily_load"
 DAY_LOAD = "athlete_id, local_date as date, sum(load order by load) as load"
+# what a day's row carries into the next day's: the recursions' values and the days so far
+STATE = ("ctl", "atl", "acute_load", "chronic_load", "days_of_history")
 
 DAILY_LOAD_SCHEMA: dict[str, pl.DataType] = {
     "athlete_id": pl.String,
@@ -79,21 +81,28 @@ def _finish(days: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:
     )
 
 
-def _recursions(days: pl.DataFrame, thresholds: Thresholds) -> dict[str, pl.Series]:
+def _recursions(
+    days: pl.DataFrame, thresholds: Thresholds, before: pl.DataFrame | None = None
+) -> dict[str, pl.Series]:
     """CTL, ATL, TSB, the EWMA loads and ACWR of each athlete's days (sorted by athlete and date).
 
-    Each athlete's recursions start afresh (see daily_load for their start values); numpy slices of one array per column, rather than a
-    frame per athlete, keep this cheap for thousands of athletes.
+    Each athlete's recursions start afresh (see daily_load for their start values), or with
+    `before` (one row per athlete, in the same order: the STATE of the day before their first day
+    here) continue from that day. Numpy slices of one array per column, rather than a frame per
+    athlete, keep this cheap for thousands of athletes.
     """
     loads = days["load"].to_numpy()
     names = ("ctl", "atl", "tsb", "acute_load", "chronic_load", "acwr")
     out = {name: np.empty(len(loads)) for name in names}
     history = np.empty(len(loads), dtype=np.int64)
     ends = days.group_by("athlete_id", maintain_order=True).len()["len"].cum_sum().to_list()
+    states = before.select(STATE).rows() if before is not None else [None] * len(ends)
     start = 0
-    for end in ends:
+    for end, state in zip(ends, states, strict=True):
         part = loads[start:end]
-        fitness = ctl_atl_tsb(part, thresholds.ctl_days, thresholds.atl_days)
+        fitness = ctl_atl_tsb(
+            part, thresholds.ctl_days, thresholds.atl_days, state[:2] if state else (0.0, 0.0)
+        )
         out["ctl"][start:end] = fitness.ctl
         out["atl"][start:end] = fitness.atl
         out["tsb"][start:end] = fitness.tsb
@@ -103,11 +112,12 @@ def _recursions(days: pl.DataFrame, thresholds: Thresholds) -> dict[str, pl.Seri
             thresholds.acwr_chronic_days,
             thresholds.acwr_min_history_days,
             thresholds.acwr_seed_days,
+            state[2:] if state else None,
         )
         out["acute_load"][start:end] = ratio.acute
         out["chronic_load"][start:end] = ratio.chronic
         out["acwr"][start:end] = ratio.ratio
-        history[start:end] = np.arange(1, end - start + 1)
+        history[start:end] = np.arange(1, end - start + 1) + (state[4] if state else 0)
         start = end
     return {name: pl.Series(name, values) for name, values in out.items()} | {
         "days_of_history": pl.Series("days_of_history", history)
@@ -118,43 +128,126 @@ def extend_daily_load(
     con: duckdb.DuckDBPyConnection, athletes: frozenset[str | None], thresholds: Thresholds
 ) -> frozenset[str | None]:
     """Bring `int_daily_load` up to the data date after a night that changed `athletes`' data;
-    returns the athletes whose days were recomputed whole.
+    returns the athletes whose days were recomputed (from some day on).
 
-    Their days are recomputed whole, as are those of an athlete with fewer than acwr_seed_days days
-    so far (the EWMAs' seed, the mean of the first days, is not settled yet: all their days may
-    change, so what reads this table redoes them too). Every other athlete
-    has no session after the last data date, so their days after it are rest days: each recursion
-    continues from the state of their last day, with the same floating-point steps as the whole
-    computation (an incremental night equals a full rebuild exactly). Days after a data date that
-    moved back are dropped.
+    A changed athlete's days are recomputed from the first day whose load changed (or the day
+    after their last day), each recursion continued from the state of the day before with the
+    same floating-point steps as the whole computation (scipy's filter, started from that state):
+    a run filed tonight redoes its week, not three years. They are recomputed whole when their
+    first day changed, or the changed day falls in the seed days (the EWMAs' seed, the mean of the
+    first days, moves: all their days may change), as are the days of an athlete with fewer than
+    acwr_seed_days days so far. Every other athlete has no session after the last data date, so
+    their days after it are rest days: each recursion continues from the state of their last day
+    (an incremental night equals a full rebuild exactly). Days after a data date that moved back
+    are dropped.
     """
     as_of = con.sql("select as_of_date from int_data_as_of").fetchall()[0][0]
     last = con.sql(
         f"select * from {TABLE} qualify row_number() over (partition by athlete_id order by date desc) = 1"  # noqa: S608
     ).pl()
+    named = sorted(a for a in athletes if a is not None)
     settled = last.filter(
-        ~pl.col("athlete_id").is_in([a for a in athletes if a is not None])
+        ~pl.col("athlete_id").is_in(named)
         & (pl.col("days_of_history") >= thresholds.acwr_seed_days)
     )
-    redo = sorted(set(athletes) - {None} | (set(last["athlete_id"]) - set(settled["athlete_id"])))
+    unsettled = set(last["athlete_id"]) - set(settled["athlete_id"]) - set(named)
     sessions = con.sql(
-        f"select {DAY_LOAD} from int_session_load where list_contains($redo, athlete_id) "  # noqa: S608
+        f"select {DAY_LOAD} from int_session_load where list_contains($athletes, athlete_id) "  # noqa: S608
         "group by athlete_id, local_date",
-        params={"redo": redo},
+        params={"athletes": sorted(unsettled | set(named))},
     ).pl()
-    whole = _whole_days(sessions, as_of, thresholds)
+    continued = _continued_from(con, named, sessions, thresholds)
+    redo = sorted(unsettled | set(named) - set(continued["athlete_id"]))
+    whole = _whole_days(sessions.filter(pl.col("athlete_id").is_in(redo)), as_of, thresholds)
     carried = _rest_days(settled.filter(pl.col("date") < pl.lit(as_of)), as_of, thresholds)
+    starts = pl.concat(
+        [
+            continued.select("athlete_id", "from_date"),
+            pl.DataFrame({"athlete_id": redo}, schema={"athlete_id": pl.String}).with_columns(
+                from_date=pl.lit(None, pl.Date)
+            ),
+        ]
+    )
     with transaction(con):
+        con.register("_starts", starts)
         con.sql(
-            f"delete from {TABLE} where list_contains($redo, athlete_id) or date > $as_of "  # noqa: S608
-            "or $as_of is null",
-            params={"redo": redo, "as_of": as_of},
+            f"delete from {TABLE} t where $as_of is null or t.date > $as_of or exists ("  # noqa: S608
+            "select 1 from _starts s where s.athlete_id = t.athlete_id "
+            "and (s.from_date is null or t.date >= s.from_date))",
+            params={"as_of": as_of},
         )
-        for frame in (whole, carried):
+        con.unregister("_starts")
+        for frame in (whole, _continued_days(sessions, continued, as_of, thresholds), carried):
             con.register("_new_days", frame)
             con.sql(f"insert into {TABLE} by name select * from _new_days")  # noqa: S608
             con.unregister("_new_days")
-    return frozenset(redo)
+    return frozenset(redo) | frozenset(continued["athlete_id"])
+
+
+def _continued_from(
+    con: duckdb.DuckDBPyConnection,
+    athletes: list[str],
+    sessions: pl.DataFrame,
+    thresholds: Thresholds,
+) -> pl.DataFrame:
+    """The changed athletes whose days can be continued: each one's first day to recompute
+    (`from_date`, the first whose load changed or the day after their last) and the STATE of the
+    day before, stored and past the seed days, with the same first day as before."""
+    stored = con.sql(
+        f"select athlete_id, date, load from {TABLE} where list_contains($athletes, athlete_id)",  # noqa: S608
+        params={"athletes": athletes},
+    ).pl()
+    now = sessions.filter(pl.col("athlete_id").is_in(athletes))
+    changed = (
+        now.join(stored, on=["athlete_id", "date"], how="full", coalesce=True, suffix="_stored")
+        .filter(pl.col("load").fill_null(0.0) != pl.col("load_stored").fill_null(0.0))
+        .group_by("athlete_id")
+        .agg(pl.col("date").min().alias("changed"))
+    )
+    first_now = now.group_by("athlete_id").agg(pl.col("date").min().alias("first_now"))
+    starts = (
+        stored.group_by("athlete_id")
+        .agg(pl.col("date").min().alias("first"), pl.col("date").max().alias("last"))
+        .join(first_now, on="athlete_id")
+        .filter(pl.col("first") == pl.col("first_now"))
+        .join(changed, on="athlete_id", how="left")
+        .select(
+            "athlete_id",
+            pl.min_horizontal("changed", pl.col("last") + pl.duration(days=1)).alias("from_date"),
+        )
+        .with_columns(pl.col("from_date").sub(pl.duration(days=1)).alias("date"))
+    )
+    con.register("_starts", starts)
+    try:
+        before = con.sql(
+            f"select s.athlete_id, s.from_date, {', '.join(f't.{c}' for c in STATE)} "  # noqa: S608
+            f"from _starts s join {TABLE} t using (athlete_id, date) "
+            "where t.days_of_history >= $seed order by s.athlete_id",
+            params={"seed": thresholds.acwr_seed_days},
+        ).pl()
+    finally:
+        con.unregister("_starts")
+    return before
+
+
+def _continued_days(
+    sessions: pl.DataFrame, continued: pl.DataFrame, as_of: object, thresholds: Thresholds
+) -> pl.DataFrame:
+    """The continued athletes' days from their `from_date` to `as_of`, their recursions carried on
+    from the state before."""
+    if as_of is None:
+        return pl.DataFrame(schema=DAILY_LOAD_SCHEMA)
+    going = continued.filter(pl.col("from_date") <= pl.lit(as_of))
+    days = (
+        going.select("athlete_id", pl.date_ranges("from_date", pl.lit(as_of), "1d").alias("date"))
+        .explode("date")
+        .join(sessions, on=["athlete_id", "date"], how="left")
+        .with_columns(pl.col("load").fill_null(0.0))
+        .sort("athlete_id", "date")
+    )
+    if days.is_empty():
+        return pl.DataFrame(schema=DAILY_LOAD_SCHEMA)
+    return _finish(days.with_columns(**_recursions(days, thresholds, going)), thresholds)
 
 
 def _rest_days(last: pl.DataFrame, as_of: object, thresholds: Thresholds) -> pl.DataFrame:

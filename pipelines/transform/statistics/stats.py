@@ -166,11 +166,18 @@ class FitnessFatigue:
     tsb: np.ndarray
 
 
-def ctl_atl_tsb(loads: np.ndarray, ctl_days: int = 42, atl_days: int = 7) -> FitnessFatigue:
-    """CTL_t = CTL_{t-1} + (L_t - CTL_{t-1}) / 42, ATL likewise with 7, TSB_t = CTL_{t-1} - ATL_{t-1}."""
-    ctl = ewma(loads, 1.0 / ctl_days)
-    atl = ewma(loads, 1.0 / atl_days)
-    tsb = np.concatenate([[0.0], (ctl - atl)[:-1]]) if ctl.size else ctl
+def ctl_atl_tsb(
+    loads: np.ndarray,
+    ctl_days: int = 42,
+    atl_days: int = 7,
+    before: tuple[float, float] = (0.0, 0.0),
+) -> FitnessFatigue:
+    """CTL_t = CTL_{t-1} + (L_t - CTL_{t-1}) / 42, ATL likewise with 7, TSB_t = CTL_{t-1} - ATL_{t-1}.
+
+    `before`: CTL and ATL of the day before the first load; zero where the series starts."""
+    ctl = ewma(loads, 1.0 / ctl_days, before[0])
+    atl = ewma(loads, 1.0 / atl_days, before[1])
+    tsb = np.concatenate([[before[0] - before[1]], (ctl - atl)[:-1]]) if ctl.size else ctl
     return FitnessFatigue(ctl, atl, tsb)
 
 
@@ -189,19 +196,24 @@ def acwr(
     chronic_days: int = 28,
     min_history_days: int = 28,
     seed_days: int = 7,
+    before: tuple[float, float, int] | None = None,
 ) -> AcuteChronic:
     """EWMA acute:chronic workload ratio per day; NaN before `min_history_days` days of history.
 
     Both EWMAs start from the mean daily load of the first `seed_days` days (rest days count as 0):
     from zero, the slower chronic average lags, so a steady load would read 1.16 on day 28.
+    `before`: a series continued from the acute and chronic EWMAs and the days of history of the
+    day before the first load (past the seed days).
     """
     x = np.asarray(loads, dtype=float)
-    seed = float(x[:seed_days].mean()) if x.size else 0.0
-    acute = ewma(x, ewma_lambda(acute_days), seed)
-    chronic = ewma(x, ewma_lambda(chronic_days), seed)
+    if before is None:
+        seed = float(x[:seed_days].mean()) if x.size else 0.0
+        before = (seed, seed, 0)
+    acute = ewma(x, ewma_lambda(acute_days), before[0])
+    chronic = ewma(x, ewma_lambda(chronic_days), before[1])
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(chronic > 0, acute / chronic, np.nan)
-    ratio[: max(0, min_history_days - 1)] = np.nan
+    ratio[: max(0, min_history_days - 1 - before[2])] = np.nan
     return AcuteChronic(acute, chronic, ratio)
 
 
