@@ -65,8 +65,9 @@ class SqlModel:
     # rebuilt whole, but its rows compared per athlete before and after (`-- compared: athlete_id`):
     # the athletes whose rows changed are rebuilt by the incremental models reading it
     compared: bool = False
-    # incremental, and a row of a week depends only on the same athlete's rows of that week in
-    # what it reads (`-- week-local`): rebuilt for the changed athletes' changed weeks only
+    # incremental (dated or not), and a row of a week depends only on the same athlete's rows of
+    # that week in what it reads (`-- week-local`): rebuilt for the changed athletes' changed weeks
+    # only (and, dated, every athlete's weeks from the data week on)
     week_local: bool = False
 
     @property
@@ -88,10 +89,12 @@ class PythonModel:
     description: str
     # on an incremental run, brings the table up to date in place from the changed athletes (and
     # the thresholds) instead of rebuilding it whole; it reads what `fn` reads, and returns the
-    # athletes whose rows it recomputed whole (the changed ones, and any it had to redo)
+    # athletes whose rows it recomputed whole (changed ones, and any it had to redo) and the weeks
+    # (athlete and week) it recomputed of the others
     extend: (
         Callable[
-            [duckdb.DuckDBPyConnection, frozenset[str | None], Thresholds], frozenset[str | None]
+            [duckdb.DuckDBPyConnection, frozenset[str | None], Thresholds],
+            tuple[frozenset[str | None], frozenset[tuple[str, date]]],
         ]
         | None
     ) = None
@@ -151,10 +154,10 @@ def read_model(path: Path, layer: str) -> SqlModel:
     incremental = _INCREMENTAL.search(text)
     compared = _COMPARED.search(text)
     week_local = bool(_WEEK_LOCAL.search(text))
-    if week_local and (not incremental or incremental.group(2)):
+    if week_local and not incremental:
         raise ModelError(
-            f"{path}: a week-local model is incremental by {KEY} and not dated "
-            f"(`-- incremental: {KEY}` above `-- week-local`)."
+            f"{path}: a week-local model is incremental by {KEY} (`-- incremental: {KEY}` or "
+            f"`-- incremental: {KEY}, {WEEK}` above `-- week-local`)."
         )
     if compared and (compared.group(1) != KEY or incremental):
         raise ModelError(
@@ -374,7 +377,7 @@ class ModelGraph:
                 if not incremental or isinstance(model, PythonModel):
                     region = Region(whole=True)
                 elif by_week:
-                    region = Region(athletes=whole, weeks=pairs)
+                    region = Region(athletes=whole, since=week, weeks=pairs)
                 else:
                     region = Region(athletes=athletes, since=week)
                 if name in regions and not kept:  # before it is rebuilt: a failure may leave
@@ -382,10 +385,13 @@ class ModelGraph:
                 if kept:  # its inputs, and so its rows, are the last complete build's
                     unchanged.add(name)
                 elif incremental and isinstance(model, PythonModel):
-                    # the athletes it redid (a seed not yet settled) are redone downstream too
-                    athletes |= model.extend(con, athletes, thresholds)
+                    # the athletes it redid (a seed not yet settled) are redone downstream too,
+                    # and those it redid from some week on, those weeks
+                    redone, redone_weeks = model.extend(con, athletes, thresholds)
+                    athletes |= redone
+                    pairs = frozenset(p for p in redone_weeks if p[0] not in redone)
                 elif by_week:
-                    rebuild_for_athletes(con, name, model.sql, whole, weeks=pairs)
+                    rebuild_for_athletes(con, name, model.sql, whole, week, pairs)
                 elif incremental:
                     rebuild_for_athletes(con, name, model.sql, athletes, week)
                 elif per_athlete and model.compared:
@@ -399,7 +405,7 @@ class ModelGraph:
                     # dated models read it, and they redo every athlete's weeks from it themselves
                     athletes = frozenset()
                 changed[name] = athletes
-                if by_week or model.layer == "staging":
+                if by_week or model.layer == "staging" or (incremental and extendable(model)):
                     weeks[name] = pairs
                 rows = con.sql(f"select count(*) from {ident(name)}").fetchall()[0][0]  # noqa: S608
                 yield ModelBuilt(

@@ -1,5 +1,6 @@
 -- int_running_exposure: running hours at risk per case definition, athlete and week, with the adherence band lagged before the week.
 -- incremental: athlete_id, week_start
+-- week-local
 -- A canonical run inside [onset, onset + modified + stopped days) of one of the athlete's injuries
 -- meeting that definition is not at risk of a new case and is left out. Band attribution as in
 -- int_injury_cases. Summed per athlete-week, the grain every reader needs: one row per run and

@@ -1,5 +1,6 @@
 -- mart_athlete_weekly: each athlete's weekly running volume, training load, fitness/fatigue/form, ACWR flag and median GAP/EF.
 -- incremental: athlete_id, week_start
+-- week-local
 -- ctl, atl, tsb and acwr are the values on the week's last day (Sunday, or the latest data day);
 -- acwr is null before acwr_min_history_days of history. load_spike = acwr > acwr_spike: a flag to look
 -- at, not an injury prediction (Impellizzeri 2020, Lolli 2019). load_methods: how the week's session

@@ -37,6 +37,8 @@ from pipelines.transform.statistics import PYTHON_MODELS
 from tests.transform.test_runner import write
 
 NIGHT_ATHLETES = ("a001", "a002", "a003")
+# the dated models declared week-local, and a column each that a test marks rows by
+DATED_WEEK_LOCAL = {"mart_athlete_weekly": "median_ef", "int_running_exposure": "runs"}
 
 
 def _night_files(target: Path) -> Path:
@@ -269,6 +271,55 @@ def test_a_week_local_model_is_rebuilt_for_the_changed_weeks_only(
         params=[week],
     ).fetchall()[0][0]
     assert week_runs == ([(left,)] if left else [])
+
+
+def test_a_dated_week_local_model_is_rebuilt_from_the_changed_week_on(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    # one of a004's runs of months ago goes: int_daily_load redoes a004's days from that day on,
+    # mart_athlete_weekly (fitness carries on) redoes the weeks from that week on, and
+    # int_running_exposure that week only; the other weeks stay as they were
+    graph = club_model_graph()
+    assert all(graph.models[n].week_local and graph.models[n].dated for n in DATED_WEEK_LOCAL)
+    runs = warehouse.sql(
+        "select activity_id, week_start from stg_running_activities "
+        "where athlete_id = 'a004' and exposure_hours > 0 order by start_local"
+    ).fetchall()
+    gone, week = runs[20]
+    before = max(w for _, w in runs if w < week)
+    after = min(w for _, w in runs if w > week)
+    marks = [
+        f"update {table} set {column} = -1 where athlete_id = 'a004' and week_start in (?, ?)"  # noqa: S608
+        for table, column in DATED_WEEK_LOCAL.items()
+    ]
+    warehouse.sql(marks[0], params=[before, after])
+    warehouse.sql(marks[1], params=[before, after])
+    events = _night_after(
+        graph,
+        warehouse,
+        f"delete from activities where activity_id = '{gone}'",  # noqa: S608
+    )
+    assert events[0].plan.weeks["activities"] == {("a004", week)}
+    marked = {
+        table: warehouse.sql(
+            f"select distinct week_start from {table} where {column} = -1 order by 1"  # noqa: S608
+        ).fetchall()
+        for table, column in DATED_WEEK_LOCAL.items()
+    }
+    assert marked == {
+        "mart_athlete_weekly": [(before,)],  # the week after was redone: its fitness moved
+        "int_running_exposure": [(before,), (after,)],
+    }
+    # what was rebuilt is what the model makes from the data now
+    for table in DATED_WEEK_LOCAL:
+        rebuilt = (
+            f"where athlete_id = 'a004' and week_start > '{before}' "
+            f"and week_start not in ({', '.join(repr(str(w)) for (w,) in marked[table])})"
+        )
+        got = warehouse.sql(f"select * from {table} {rebuilt}").pl()  # noqa: S608
+        want = warehouse.sql(f"select * from ({graph.models[table].sql}\n) {rebuilt}").pl()  # noqa: S608
+        assert got.height > 10
+        assert_frame_equal(got.sort(got.columns), want.sort(got.columns))
 
 
 def test_a_changed_running_dynamics_row_counts_for_its_activitys_athlete(

@@ -213,7 +213,14 @@ def _night_of_changes(marker: bool) -> duckdb.DuckDBPyConnection:
     if marker:
         con.sql("update int_daily_load set tsb = -999 where date = '2026-01-20'")
     _night(con, [s for _, after in NIGHT.values() for s in after], date(2026, 2, 20))
-    assert extend_daily_load(con, frozenset(NIGHT), Thresholds()) == frozenset(NIGHT)
+    whole, weeks = extend_daily_load(con, frozenset(NIGHT), Thresholds())
+    assert whole == frozenset(NIGHT) - set(CONTINUED)
+    # Mondays: the weeks from each continued athlete's first recomputed day to the data date's
+    assert sorted(weeks) == [
+        *[("backfilled", date(2026, 1, 26) + timedelta(weeks=w)) for w in range(4)],  # 01-26 on
+        ("same", date(2026, 2, 16)),  # the day after its last, 02-16
+        *[("withdrawn", date(2026, 2, 2) + timedelta(weeks=w)) for w in range(3)],  # 02-02 on
+    ]
     return con
 
 

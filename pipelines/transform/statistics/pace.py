@@ -61,8 +61,9 @@ def pace_trends(
 
 def extend_pace_trends(
     con: duckdb.DuckDBPyConnection, changed: frozenset[str | None], thresholds: Thresholds
-) -> frozenset[str | None]:
-    """Bring `mart_pace_trends` up to the data date after a night that changed `changed`' data.
+) -> tuple[frozenset[str | None], frozenset[tuple[str, date]]]:
+    """Bring `mart_pace_trends` up to the data date after a night that changed `changed`' data;
+    the changed athletes' rows are recomputed whole (`PythonModel.extend`).
 
     Every athlete's last_12_weeks trend is computed again (its window moves with the data week)
     and the changed athletes' since_program_start trends. Another athlete's since_program_start
@@ -97,7 +98,7 @@ def extend_pace_trends(
         con.register("_trends", rows)
         con.sql(f"insert into {TABLE} by name select * from _trends")  # noqa: S608
         con.unregister("_trends")
-    return changed
+    return changed, frozenset()
 
 
 def _recent_start(as_of_week: date, thresholds: Thresholds) -> date:
