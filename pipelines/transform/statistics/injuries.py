@@ -3,13 +3,15 @@ an exact conditional CI and an athlete-cluster bootstrap CI."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 import numpy as np
 import polars as pl
 
 from pipelines.settings import Thresholds
 from pipelines.transform.statistics.stats import (
-    cluster_bootstrap,
+    cluster_bootstraps,
     cluster_ci_method,
     garwood_ci,
     irr_exact_ci,
@@ -78,27 +80,32 @@ def injury_incidence(
         .order(f"case_definition, athlete_id, {groups}")
         .pl()
     )
-    rows = []
-    for r in counts.iter_rows(named=True):
-        row = _incidence_row(r, reference.get((r["case_definition"], r["comparison"])))
-        low = high = method = None
-        if row["irr"] is not None and r["group_label"] != r["reference_group"]:
-            low, high = _clustered_irr_ci(athlete_groups, r, thresholds)
-            method = cluster_ci_method(thresholds)
-        rows.append(
-            row
-            | {"irr_cluster_ci_low": low, "irr_cluster_ci_high": high, "cluster_ci_method": method}
-        )
+    rows = [
+        _incidence_row(r, reference.get((r["case_definition"], r["comparison"])))
+        for r in counts.iter_rows(named=True)
+    ]
+    # the groups with an IRR, each with its athletes' cases and hours in it and its reference
+    clustered = {
+        i: _per_athlete(athlete_groups, r)
+        for i, (r, row) in enumerate(zip(counts.iter_rows(named=True), rows, strict=True))
+        if row["irr"] is not None and r["group_label"] != r["reference_group"]
+    }
+    intervals = _clustered_irr_cis(
+        {i: a for i, a in clustered.items() if a.height >= 2}, thresholds
+    )
+    for i, row in enumerate(rows):
+        low, high = intervals.get(i, (None, None))
+        method = cluster_ci_method(thresholds) if i in clustered else None
+        row |= {"irr_cluster_ci_low": low, "irr_cluster_ci_high": high, "cluster_ci_method": method}
     return pl.DataFrame(rows, schema=INCIDENCE_SCHEMA)
 
 
-def _clustered_irr_ci(
-    athlete_groups: pl.DataFrame, group: dict, thresholds: Thresholds
-) -> tuple[float | None, float | None]:
-    """Athlete-cluster bootstrap percentile CI of a group's IRR vs its reference: each replicate
-    draws athletes with replacement, each bringing all their cases and hours in both groups."""
+def _per_athlete(athlete_groups: pl.DataFrame, group: dict) -> pl.DataFrame:
+    """Each athlete's cases and hours in a group and in its reference (columns cases, hours,
+    ref_cases, ref_hours), athletes in either, by athlete_id: the seeded draws pick athletes by
+    position, so in a fixed order a rebuild gives the same CI."""
     column = GROUP_COLUMNS[group["comparison"]]
-    per_athlete = (
+    return (
         athlete_groups.filter(
             pl.col("case_definition") == group["case_definition"],
             pl.col(column).is_in([group["group_label"], group["reference_group"]]),
@@ -109,25 +116,37 @@ def _clustered_irr_ci(
             for label, prefix in ((group["group_label"], ""), (group["reference_group"], "ref_"))
             for name, alias in (("cases", f"{prefix}cases"), ("hours_at_risk", f"{prefix}hours"))
         )
-        # the seeded draws pick athletes by position: in a fixed order, a rebuild gives the same CI
         .sort("athlete_id")
     )
-    if per_athlete.height < 2:
-        return None, None
-    cases, hours, ref_cases, ref_hours = (
-        per_athlete[c].to_numpy() for c in ("cases", "hours", "ref_cases", "ref_hours")
-    )
 
-    def irr(weights: np.ndarray) -> np.ndarray:
-        return ratio_of_sums(
+
+def _clustered_irr_cis(
+    groups: dict[int, pl.DataFrame], thresholds: Thresholds
+) -> dict[int, tuple[float | None, float | None]]:
+    """Athlete-cluster bootstrap percentile CI of each group's IRR vs its reference: each replicate
+    draws athletes with replacement, each bringing all their cases and hours in both groups. The
+    groups with as many athletes share the draws (as each would draw them alone)."""
+
+    def irr(per_athlete: pl.DataFrame) -> Callable[[np.ndarray], np.ndarray]:
+        cases, hours, ref_cases, ref_hours = (
+            per_athlete[c].to_numpy() for c in ("cases", "hours", "ref_cases", "ref_hours")
+        )
+        return lambda weights: ratio_of_sums(
             ratio_of_sums(weights @ cases, weights @ hours),
             ratio_of_sums(weights @ ref_cases, weights @ ref_hours),
         )
 
-    replicates = cluster_bootstrap(
-        irr, per_athlete.height, thresholds.bootstrap_replicates, thresholds.bootstrap_seed
-    )
-    return percentile_ci(replicates)
+    intervals = {}
+    for clusters in sorted({a.height for a in groups.values()}):
+        same = [i for i, a in groups.items() if a.height == clusters]
+        replicates = cluster_bootstraps(
+            [irr(groups[i]) for i in same],
+            clusters,
+            thresholds.bootstrap_replicates,
+            thresholds.bootstrap_seed,
+        )
+        intervals |= {i: percentile_ci(r) for i, r in zip(same, replicates, strict=True)}
+    return intervals
 
 
 def _incidence_row(group: dict, reference: dict | None) -> dict:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,15 +101,30 @@ def cluster_bootstrap(
     stays bounded by chunk x clusters whatever `replicates` is. Draws: numpy's default_rng(seed),
     integers(0, clusters, size=(k, clusters)) per chunk.
     """
+    return cluster_bootstraps([statistic], clusters, replicates, seed, chunk)[0]
+
+
+def cluster_bootstraps(
+    statistics: Sequence[Callable[[np.ndarray], np.ndarray]],
+    clusters: int,
+    replicates: int,
+    seed: int,
+    chunk: int = BOOTSTRAP_CHUNK,
+) -> list[np.ndarray]:
+    """`cluster_bootstrap` of each statistic over the same clusters, from one set of draws: each
+    gets exactly the values it would get alone (drawing is most of the cost: nine injury IRRs over
+    three athlete counts took 0.24 s drawn apiece at 2,000 athletes)."""
     rng = np.random.default_rng(seed)
-    values = []
+    values: list[list[np.ndarray]] = [[] for _ in statistics]
     for start in range(0, replicates, chunk):
         k = min(chunk, replicates - start)
         drawn = rng.integers(0, clusters, size=(k, clusters))
         offsets = (np.arange(k) * clusters)[:, None]
         counts = np.bincount((drawn + offsets).ravel(), minlength=k * clusters)
-        values.append(statistic(counts.reshape(k, clusters).astype(float)))
-    return np.concatenate(values) if values else np.empty(0)
+        weights = counts.reshape(k, clusters).astype(float)
+        for out, statistic in zip(values, statistics, strict=True):
+            out.append(statistic(weights))
+    return [np.concatenate(v) if v else np.empty(0) for v in values]
 
 
 def percentile_ci(
