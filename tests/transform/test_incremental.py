@@ -201,7 +201,8 @@ def test_a_model_is_rebuilt_for_the_athletes_whose_rows_it_reads_changed(
     assert "mart_data_health_errors" not in kept
     assert warehouse.sql("select distinct weeks from mart_ostrc_summary").fetchall() == [(-1,)]
     assert redone["mart_athlete_runs"] == redone["int_session_load"] == 1
-    assert redone["mart_athlete_weekly"] == 1  # dated: a004 whole, and everyone's last weeks
+    # dated and week-local: a004's weeks from its first changed one, and everyone's last weeks
+    assert redone["mart_athlete_weekly"] == 1
     for untouched in (
         "int_strength_exercise_sessions",
         "int_ostrc_answers",
@@ -210,6 +211,12 @@ def test_a_model_is_rebuilt_for_the_athletes_whose_rows_it_reads_changed(
         assert "activities" not in graph.upstream(untouched)
         assert redone[untouched] == 0
     assert redone["mart_club_weekly"] is None  # rebuilt whole
+    # a check reads only its table: on a loaded table as the last complete build saw it (which
+    # passed every check) it is kept, not run; on one that changed it runs
+    checks = {e.check.name: e for e in events if isinstance(e, CheckDone)}
+    assert checks["strength_sets_keys"].kept and checks["strength_sets_keys"].passed
+    assert checks["ostrc_responses_keys"].kept
+    assert not checks["activities_keys"].kept and checks["activities_keys"].passed
 
 
 def test_a_build_that_stopped_half_way_is_followed_by_a_full_one(

@@ -162,5 +162,10 @@ def _report(
                 "offending_rows": event.offending_rows,
                 "table": check.table,
                 "seconds": round(event.seconds, 4),
-            },
+            }
+            | (
+                {"run": "kept: its table is unchanged since the last complete build, which passed"}
+                if event.kept
+                else {}
+            ),
         )
