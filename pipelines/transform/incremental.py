@@ -33,7 +33,8 @@ may read dated models and `int_data_as_of` besides what an incremental one may r
 one may not read a dated one. A model of either kind declared `-- week-local` (a row of a week
 depends only on the same athlete's rows of that week in what it reads) is rebuilt, for the athletes
 that changed only in some weeks of what it reads (`BuildPlan.weeks`, and the weeks an `extend`
-recomputed), for those weeks only. On an incremental run its rows of the changed athletes and every
+recomputed), for those weeks only; one declared `-- week-local, and the week before` (a row also
+reads the week before) for those weeks and the weeks after them. On an incremental run its rows of the changed athletes and every
 athlete's rows from the last complete build's data week on are deleted and its SELECT, restricted to
 them, inserted: a night costs the changed athletes plus a week or two of every athlete, not the
 history. When the data date moved back (data removed) a dated model is rebuilt whole.

@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -45,7 +45,7 @@ from pipelines.warehouse import ident, replace_table, table_exists
 LAYERS = {"staging": "stg_", "intermediate": "int_", "marts": "mart_"}
 _INCREMENTAL = re.compile(r"^--\s*incremental:\s*(\S+?)\s*(?:,\s*(\S+)\s*)?$", re.MULTILINE)
 _COMPARED = re.compile(r"^--\s*compared:\s*(\S+)\s*$", re.MULTILINE)
-_WEEK_LOCAL = re.compile(r"^--\s*week-local\s*$", re.MULTILINE)
+_WEEK_LOCAL = re.compile(r"^--\s*week-local(,\s*and the week before)?\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,9 @@ class SqlModel:
     # that week in what it reads (`-- week-local`): rebuilt for the changed athletes' changed weeks
     # only (and, dated, every athlete's weeks from the data week on)
     week_local: bool = False
+    # week-local, but a row of a week also reads the week before (`-- week-local, and the week
+    # before`): a changed week rebuilds it and the week after
+    reads_week_before: bool = False
 
     @property
     def code(self) -> str:
@@ -104,6 +107,7 @@ class PythonModel:
     incremental = None  # not an athlete-keyed model: incremental SQL models may not read it
     compared = False
     week_local = False
+    reads_week_before = False
 
     @property
     def layer(self) -> str:
@@ -153,7 +157,8 @@ def read_model(path: Path, layer: str) -> SqlModel:
     sql = text.strip().rstrip(";")
     incremental = _INCREMENTAL.search(text)
     compared = _COMPARED.search(text)
-    week_local = bool(_WEEK_LOCAL.search(text))
+    week_local_line = _WEEK_LOCAL.search(text)
+    week_local = bool(week_local_line)
     if week_local and not incremental:
         raise ModelError(
             f"{path}: a week-local model is incremental by {KEY} (`-- incremental: {KEY}` or "
@@ -182,6 +187,7 @@ def read_model(path: Path, layer: str) -> SqlModel:
         dated=bool(incremental and incremental.group(2)),
         compared=bool(compared),
         week_local=week_local,
+        reads_week_before=bool(week_local_line and week_local_line.group(1)),
     )
 
 
@@ -370,6 +376,8 @@ class ModelGraph:
                 pairs = frozenset(
                     p for t in model.depends_on for p in weeks.get(t, ()) if p[0] not in whole
                 )
+                if model.reads_week_before:
+                    pairs |= {(a, week + timedelta(days=7)) for a, week in pairs}
                 incremental = per_athlete and (model.incremental is not None or extendable(model))
                 kept = (
                     per_athlete

@@ -1,5 +1,6 @@
 -- int_injury_athlete_weeks: new cases and running hours at risk per case definition, athlete and week, with the lagged adherence band and the covariates of the adjusted analysis.
 -- incremental: athlete_id, week_start
+-- week-local, and the week before
 -- One row per athlete-week with hours at risk or a case onset. Band and enrolment as in
 -- int_injury_cases and int_running_exposure (cumulative adherence adherence_lag_weeks before the week).
 -- previous_injury: a case of the same definition began in an earlier week. previous_week_km: every run

@@ -38,7 +38,11 @@ from tests.transform.test_runner import write
 
 NIGHT_ATHLETES = ("a001", "a002", "a003")
 # the dated models declared week-local, and a column each that a test marks rows by
-DATED_WEEK_LOCAL = {"mart_athlete_weekly": "median_ef", "int_running_exposure": "runs"}
+DATED_WEEK_LOCAL = {
+    "mart_athlete_weekly": "median_ef",
+    "int_running_exposure": "runs",
+    "int_injury_athlete_weeks": "cases",
+}
 
 
 def _night_files(target: Path) -> Path:
@@ -284,23 +288,27 @@ def test_a_dated_week_local_model_is_rebuilt_from_the_changed_week_on(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
     # one of a004's runs of months ago goes: int_daily_load redoes a004's days from that day on,
-    # mart_athlete_weekly (fitness carries on) redoes the weeks from that week on, and
-    # int_running_exposure that week only; the other weeks stay as they were
+    # mart_athlete_weekly (fitness carries on) redoes the weeks from that week on,
+    # int_running_exposure that week only, and int_injury_athlete_weeks (the week before's km is a
+    # covariate) that week and the next; the other weeks stay as they were
     graph = club_model_graph()
     assert all(graph.models[n].week_local and graph.models[n].dated for n in DATED_WEEK_LOCAL)
+    assert graph.models["int_injury_athlete_weeks"].reads_week_before
     runs = warehouse.sql(
         "select activity_id, week_start from stg_running_activities "
         "where athlete_id = 'a004' and exposure_hours > 0 order by start_local"
     ).fetchall()
     gone, week = runs[20]
     before = max(w for _, w in runs if w < week)
-    after = min(w for _, w in runs if w > week)
-    marks = [
-        f"update {table} set {column} = -1 where athlete_id = 'a004' and week_start in (?, ?)"  # noqa: S608
-        for table, column in DATED_WEEK_LOCAL.items()
-    ]
-    warehouse.sql(marks[0], params=[before, after])
-    warehouse.sql(marks[1], params=[before, after])
+    after = week + timedelta(days=7)
+    later = min(w for _, w in runs if w > after)
+    assert after in {w for _, w in runs}  # a row to mark in each table that week
+    for table, column in DATED_WEEK_LOCAL.items():
+        warehouse.sql(
+            f"update {table} set {column} = -1 "  # noqa: S608
+            "where athlete_id = 'a004' and week_start in (?, ?, ?)",
+            params=[before, after, later],
+        )
     events = _night_after(
         graph,
         warehouse,
@@ -314,8 +322,9 @@ def test_a_dated_week_local_model_is_rebuilt_from_the_changed_week_on(
         for table, column in DATED_WEEK_LOCAL.items()
     }
     assert marked == {
-        "mart_athlete_weekly": [(before,)],  # the week after was redone: its fitness moved
-        "int_running_exposure": [(before,), (after,)],
+        "mart_athlete_weekly": [(before,)],  # the weeks after were redone: fitness moved
+        "int_running_exposure": [(before,), (after,), (later,)],
+        "int_injury_athlete_weeks": [(before,), (later,)],
     }
     # what was rebuilt is what the model makes from the data now
     for table in DATED_WEEK_LOCAL:
