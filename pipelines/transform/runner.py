@@ -488,10 +488,11 @@ def run_sql_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> None:
     Staging models only rename, filter and derive columns of the loaded tables, so as views they
     cost nothing to rebuild each night, however long the club's history.
 
-    An intermediate model with weeks (dated or week-local) is written in week order: a night reads
+    An incremental intermediate model with a week column is written in week order: a night reads
     and rewrites every athlete's weeks from the last data week on, which its blocks' week ranges
     then let DuckDB find without reading the rest (in athlete order every block holds some; at
-    2,000 athletes x 3 years `int_strength_progress`'s rows of the last week took 0.04 s to read so).
+    2,000 athletes x 3 years `int_strength_progress`'s rows of the last week took 0.04 s to read so,
+    and its model 0.12 s a night, against 0.08 s in week order).
     Nights append their rows after them, so the order holds roughly; a full rebuild restores it.
     """
     kind = "view" if model.layer == "staging" else "table"
@@ -505,7 +506,8 @@ def run_sql_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> None:
         con.sql(f"drop {other} {ident(model.name)}")
     # the newline keeps a trailing comment line from swallowing anything appended later
     select = model.sql
-    if model.layer == "intermediate" and (model.dated or model.week_local):
+    weekly = model.incremental is not None and WEEK in con.sql(model.sql).columns
+    if model.layer == "intermediate" and weekly:
         select = f"select * from ({model.sql}\n) order by {WEEK}"  # noqa: S608
     con.sql(f"create or replace {kind} {ident(model.name)} as {select}\n")
 
