@@ -246,17 +246,24 @@ def test_a_build_that_stopped_half_way_is_followed_by_a_full_one(
     assert (plan.full, plan.reason) == (True, "the last build stopped before it completed")
 
 
+def _a_run_of_a004(
+    warehouse: duckdb.DuckDBPyConnection, source: str
+) -> tuple[list[tuple[str, date]], str, date]:
+    """a004's runs in `source` (activity and week, in time order), and the 21st's: months ago."""
+    runs = warehouse.sql(
+        f"select activity_id, week_start from {source} where athlete_id = 'a004' "  # noqa: S608
+        "order by start_local"
+    ).fetchall()
+    return runs, *runs[20]
+
+
 def test_a_week_local_model_is_rebuilt_for_the_changed_weeks_only(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
     # one of a004's runs goes: the week-local models redo that week of a004's, not three years
     graph = club_model_graph()
     assert graph.models["mart_athlete_runs"].week_local
-    runs = warehouse.sql(
-        "select activity_id, week_start from mart_athlete_runs where athlete_id = 'a004' "
-        "order by start_local"
-    ).fetchall()
-    gone, week = runs[20]
+    runs, gone, week = _a_run_of_a004(warehouse, "mart_athlete_runs")
     kept = next(activity for activity, other in runs if other > week)
     events = _night_after(
         graph,
@@ -294,11 +301,9 @@ def test_a_dated_week_local_model_is_rebuilt_from_the_changed_week_on(
     graph = club_model_graph()
     assert all(graph.models[n].week_local and graph.models[n].dated for n in DATED_WEEK_LOCAL)
     assert graph.models["int_injury_athlete_weeks"].reads_week_before
-    runs = warehouse.sql(
-        "select activity_id, week_start from stg_running_activities "
-        "where athlete_id = 'a004' and exposure_hours > 0 order by start_local"
-    ).fetchall()
-    gone, week = runs[20]
+    runs, gone, week = _a_run_of_a004(
+        warehouse, "(select * from stg_running_activities where exposure_hours > 0)"
+    )
     before = max(w for _, w in runs if w < week)
     after = week + timedelta(days=7)
     later = min(w for _, w in runs if w > after)
