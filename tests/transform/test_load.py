@@ -256,6 +256,23 @@ def test_a_continued_athlete_keeps_the_days_before_the_change() -> None:
     assert kept == [(a,) for a in CONTINUED]
 
 
+def test_a_night_that_only_moves_the_data_date_carries_every_athlete_on() -> None:
+    # no athlete's sessions changed (a night of check-ins moved the data date): no one is redone
+    sessions = [*_days("a", 40), *_days("b", 20, 3)]
+    con = _built(sessions, date(2026, 2, 9))
+    _night(con, sessions, date(2026, 2, 16))
+
+    assert extend_daily_load(con, frozenset(), Thresholds()) == (frozenset(), frozenset())
+
+    whole = daily_load(con.table("int_session_load"), con.table("int_data_as_of"), Thresholds())
+    assert_frame_equal(
+        con.table("int_daily_load").pl().sort("athlete_id", "date"),
+        whole.sort("athlete_id", "date"),
+        check_exact=True,
+    )
+    assert whole.height == 2 * 47  # 01-01 to 02-16
+
+
 def test_a_data_date_that_moves_back_drops_the_days_after_it() -> None:
     thresholds = Thresholds()
     sessions = [("a", date(2026, 1, 1) + timedelta(days=d), 50.0) for d in range(30)]
