@@ -9,7 +9,9 @@ steps, checks, publish and Dagster's overhead between steps, with the models' ow
 sum, and the ten slowest of the run nearest the median) from the model step's metadata. The empty
 club has the history club's roster, programs and enrolments and nothing else, ingested once before
 it is measured. Each run works on a snapshot of the club's warehouse and serving file that is put
-back afterwards, so the shared club is left as it was. The last line is JSON; ratio_vs_baseline = with history / empty.
+back afterwards, so the shared club is left as it was. The last line is JSON; ratio_vs_baseline = with history / empty,
+and history_adds_s says where the difference goes: per step and per model, the median seconds with
+the history minus those into the empty club, largest first.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ NEW_FILES_SEED = 2026
 PREFIX = "nightly_"  # added files are named so an interrupted run's leftovers can be found
 TARGET_RATIO = 1.2  # issue 20 (issue 8 asked for 1.5)
 CLUB_FILES_OF_AN_EMPTY_CLUB = ("roster.csv", "programs.yaml", "enrolments.csv")
+BY_NAME = ("steps_by_name", "models_by_name")  # a run's seconds per step and per model
 
 
 def new_files(history: Path) -> list[tuple[str, Path]]:
@@ -117,7 +120,8 @@ def added(home: Path, files: list[tuple[str, Path]]):
 
 def timed_run(home: Path) -> dict:
     """One run_ingest, its wall time, that time split by kind of step, and the models' own
-    seconds (their sum and the slowest, from the model step's metadata)."""
+    seconds (their sum and the slowest, from the model step's metadata); every step's and model's
+    seconds by name too (`BY_NAME`)."""
     settings, run_id, wall = timed_ingest(home)
     steps = step_seconds(settings, run_id)
     split = split_steps(steps)
@@ -133,6 +137,8 @@ def timed_run(home: Path) -> dict:
         "slowest_models": {
             key: round(s, 2) for key, s in sorted(models.items(), key=lambda m: -m[1])[:10]
         },
+        "steps_by_name": steps,
+        "models_by_name": models,
     }
 
 
@@ -142,16 +148,39 @@ def measure(home: Path, files: list[tuple[str, Path]], repeat: int) -> dict:
     for _ in range(repeat):
         with added(home, files):
             runs.append(timed_run(home))
-        print(f"  {home.name}: {json.dumps(_rounded(runs[-1]))}", flush=True)
+        shown = {key: value for key, value in runs[-1].items() if key not in BY_NAME}
+        print(f"  {home.name}: {json.dumps(_rounded(shown))}", flush=True)
     median = {
         key: statistics.median(run[key] for run in runs)
         for key, value in runs[0].items()
         if isinstance(value, float)
     }
     middle = min(runs, key=lambda run: abs(run["wall_s"] - median["wall_s"]))
-    return _rounded(
-        median | {key: middle[key] for key in ("steps", "slowest_steps", "slowest_models")}
+    by_name = {
+        kind: {
+            name: statistics.median(run[kind].get(name, 0.0) for run in runs)
+            for name in set().union(*(run[kind] for run in runs))
+        }
+        for kind in BY_NAME
+    }
+    return (
+        _rounded(
+            median | {key: middle[key] for key in ("steps", "slowest_steps", "slowest_models")}
+        )
+        | by_name
     )
+
+
+def history_adds(empty: dict, with_history: dict, top: int = 12) -> dict:
+    """What the history adds to a night, per step and per model: the median seconds with the
+    history minus those into the empty club, the largest `top` first."""
+    adds = {}
+    for kind in BY_NAME:
+        before, after = empty.pop(kind), with_history.pop(kind)
+        diff = {name: after.get(name, 0.0) - before.get(name, 0.0) for name in before | after}
+        ranked = sorted(diff.items(), key=lambda item: -item[1])[:top]
+        adds[kind.removesuffix("_by_name")] = {name: round(s, 3) for name, s in ranked}
+    return adds
 
 
 def _rounded(figures: dict) -> dict:
@@ -240,6 +269,7 @@ def main() -> None:
     if args.profile:
         profile_run(history, files, args.profile)
     ratio = with_history["wall_s"] / empty["wall_s"]
+    adds = history_adds(empty, with_history)
     summary = {
         "benchmark": "nightly",
         "new_files": len(files),
@@ -250,6 +280,7 @@ def main() -> None:
         "incremental_with_history_s": with_history["wall_s"],
         "empty": empty,
         "with_history": with_history,
+        "history_adds_s": adds,
         "target_ratio": TARGET_RATIO,
         "target_met": ratio <= TARGET_RATIO,
         "repeat": repeat,
