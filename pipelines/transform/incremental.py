@@ -30,14 +30,16 @@ the data date (`int_data_as_of`, directly or through other dated models), but on
 from the data date's week on: a row of an earlier week depends on nothing but the same athlete's
 rows (program weeks up to the data week, adherence, strength sessions and progress). Such a model
 may read dated models and `int_data_as_of` besides what an incremental one may read; an incremental
-one may not read a dated one. A model of either kind declared `-- week-local` (a row of a week
-depends only on the same athlete's rows of that week in what it reads) is rebuilt, for the athletes
-that changed only in some weeks of what it reads (`BuildPlan.weeks`, and the weeks an `extend`
-recomputed), for those weeks only; one declared `-- week-local, and the week before` (a row also
-reads the week before) for those weeks and the weeks after them. On an incremental run its rows of the changed athletes and every
+one may not read a dated one. On an incremental run its rows of the changed athletes and every
 athlete's rows from the last complete build's data week on are deleted and its SELECT, restricted to
 them, inserted: a night costs the changed athletes plus a week or two of every athlete, not the
 history. When the data date moved back (data removed) a dated model is rebuilt whole.
+
+A model of either kind declared `-- week-local` (a row of a week depends only on the same athlete's
+rows of that week in what it reads) is rebuilt, for the athletes that changed only in some weeks of
+what it reads (`BuildPlan.weeks`, and the weeks an `extend` recomputed), for those weeks only; one
+declared `-- week-local, and the week before` (a row also reads the week before) for those weeks
+and the weeks after them.
 
 A model rebuilt whole whose header says `-- compared: athlete_id` (the injury cases: an unresolved
 injury's days run to the data date) may be read by incremental models: its rows are fingerprinted

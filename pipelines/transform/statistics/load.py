@@ -64,18 +64,31 @@ def _whole_days(sessions: pl.DataFrame, as_of: object, thresholds: Thresholds) -
     reading the 2,000 last days of 2.18 M rows took 0.006 s so, 0.06 s in athlete order."""
     if sessions.is_empty() or as_of is None:
         return pl.DataFrame(schema=DAILY_LOAD_SCHEMA)
+    firsts = sessions.group_by("athlete_id").agg(pl.col("date").min().alias("from_date"))
+    return _days(firsts, sessions, as_of, thresholds).sort("date", "athlete_id")
+
+
+def _days(
+    starts: pl.DataFrame,
+    sessions: pl.DataFrame,
+    as_of: object,
+    thresholds: Thresholds,
+    continued: bool = False,
+) -> pl.DataFrame:
+    """The days of each athlete in `starts` from its `from_date` to `as_of`, with the daily loads
+    of `sessions` (rest days 0), and their recursions: afresh, or `continued` from the STATE of the
+    day before that `starts` carries (sorted by athlete)."""
     days = (
-        sessions.group_by("athlete_id")
-        .agg(pl.col("date").min().alias("first_date"))
-        .with_columns(pl.date_ranges("first_date", pl.lit(as_of), "1d").alias("date"))
+        starts.select("athlete_id", pl.date_ranges("from_date", pl.lit(as_of), "1d").alias("date"))
         .explode("date")
         .join(sessions, on=["athlete_id", "date"], how="left")
         .with_columns(pl.col("load").fill_null(0.0))
         .sort("athlete_id", "date")
     )
-    return _finish(days.with_columns(**_recursions(days, thresholds)), thresholds).sort(
-        "date", "athlete_id"
-    )
+    if days.is_empty():
+        return pl.DataFrame(schema=DAILY_LOAD_SCHEMA)
+    recursions = _recursions(days, thresholds, starts if continued else None)
+    return _finish(days.with_columns(**recursions), thresholds)
 
 
 def _finish(days: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:
@@ -279,16 +292,7 @@ def _continued_days(
     if as_of is None:
         return pl.DataFrame(schema=DAILY_LOAD_SCHEMA)
     going = continued.filter(pl.col("from_date") <= pl.lit(as_of))
-    days = (
-        going.select("athlete_id", pl.date_ranges("from_date", pl.lit(as_of), "1d").alias("date"))
-        .explode("date")
-        .join(sessions, on=["athlete_id", "date"], how="left")
-        .with_columns(pl.col("load").fill_null(0.0))
-        .sort("athlete_id", "date")
-    )
-    if days.is_empty():
-        return pl.DataFrame(schema=DAILY_LOAD_SCHEMA)
-    return _finish(days.with_columns(**_recursions(days, thresholds, going)), thresholds)
+    return _days(going, sessions, as_of, thresholds, continued=True)
 
 
 def _rest_days(last: pl.DataFrame, as_of: object, thresholds: Thresholds) -> pl.DataFrame:
