@@ -4,12 +4,15 @@ the terminal with --verbose)."""
 
 from __future__ import annotations
 
+import io
 import logging
+import os
 import re
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import dagster as dg
 
@@ -62,7 +65,7 @@ def progress_log(context: dg.AssetExecutionContext, step: str) -> Callable[[int,
 class StageProgress(logging.Handler):
     """Turns Dagster's step events and the steps' "<verb> n/N <things>" messages into stage lines."""
 
-    def __init__(self, stream=sys.stderr) -> None:
+    def __init__(self, stream: TextIO | _Descriptor = sys.stderr) -> None:
         super().__init__(logging.DEBUG)
         self.stream = stream
         self.started: dict[str, float] = {}
@@ -102,11 +105,42 @@ class StageProgress(logging.Handler):
         self.stream.flush()
 
 
+class _Descriptor:
+    """Text written straight to a file descriptor, which only the process's end closes (Dagster
+    makes the loggers more than once in a run and drops the extra ones: a file object dropped
+    closes its descriptor)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def write(self, text: str) -> None:
+        os.write(self.fd, text.encode())
+
+    def flush(self) -> None:
+        """Nothing is buffered."""
+
+    def isatty(self) -> bool:
+        return os.isatty(self.fd)
+
+
+def terminal() -> TextIO | _Descriptor:
+    """Where stderr goes now, before Dagster captures the steps' output: a copy of its descriptor.
+
+    Dagster sends what the steps write to stderr to a file and back through `tail -F`, which polls
+    once a second and is stopped when the run ends: the last stage's line ("publishing for the
+    dashboard: done") was now and then lost. A stream with no descriptor (a test's) is used as is.
+    """
+    try:
+        return _Descriptor(os.dup(sys.stderr.fileno()))
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return sys.stderr
+
+
 @dg.logger(description="A line per stage, with a progress bar while files are archived and parsed.")
 def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
     del init_context
     logger = logging.Logger("strongstride_progress", level=logging.DEBUG)
-    logger.addHandler(StageProgress())
+    logger.addHandler(StageProgress(terminal()))
     return logger
 
 

@@ -206,3 +206,26 @@ def test_the_progress_bar_estimates_the_time_left_at_the_pace_so_far() -> None:
     assert time_left(900, 1000, 180.0) == "about 20 s left"
     assert time_left(999, 1000, 100.0) == "about 5 s left"  # 0.1 s, shown as the smallest step
     assert time_left(0, 1000, 3.0) == "" and time_left(1000, 1000, 60.0) == ""
+
+
+def test_stage_lines_bypass_dagsters_capture_of_stderr(tmp_path: Path) -> None:
+    # Dagster points stderr (descriptor 2) at a file while the steps run and copies it back
+    # through `tail -F`, which the run's end stops before its next poll: the stage lines go to
+    # stderr as it was when the run began instead
+    import subprocess
+    import sys
+
+    captured = tmp_path / "captured"
+    script = f"""
+import logging, os
+from pipelines.defs.logging import StageProgress, terminal
+handler = StageProgress(terminal())
+os.dup2(os.open({str(captured)!r}, os.O_WRONLY | os.O_CREAT), 2)  # what Dagster's capture does
+handler.emit(logging.LogRecord("ingest", logging.DEBUG, "", 0,
+    'STEP_SUCCESS - Finished execution of step "serving_file" in 0.3s.', None, None))
+"""
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert f"{STAGES['serving_file']}: done" in run.stderr
+    assert captured.read_text() == ""
