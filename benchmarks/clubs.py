@@ -124,7 +124,13 @@ def ensure_club(home: Path, size: ClubSize) -> dict:
     if generated.exists():  # a build interrupted after generating: ingest again from scratch
         shutil.rmtree(home / "raw", ignore_errors=True)
         shutil.rmtree(home / ".dagster", ignore_errors=True)
-        for database in ("warehouse.duckdb", "serving.duckdb", "warehouse.duckdb.wal"):
+        for database in (
+            "warehouse.duckdb",
+            "warehouse.duckdb.wal",
+            "serving.duckdb",
+            "serving-a.duckdb",
+            "serving-b.duckdb",
+        ):
             (home / database).unlink(missing_ok=True)
         summary = json.loads(generated.read_text())
     else:

@@ -1,16 +1,27 @@
-"""Stage 6, publish: the marts that changed replaced in a copy of the serving file, swapped in atomically.
+"""Stage 6, publish: the marts that changed replaced in the generation file readers are not on, then
+`serving.duckdb` pointed at it.
 
-The dashboard opens only this file, read-only: DuckDB lets one process hold the warehouse for
+The dashboard opens only `serving.duckdb`, read-only: DuckDB lets one process hold the warehouse for
 writing and blocks every other process from opening it, so the two never share a file.
 
-A publish copies the last serving file byte for byte to a temporary file, replaces there only the
-marts whose content changed, drops the marts the warehouse no longer has, and renames the copy over
-the last file: a reader opens either the old file or the new one, never a mix. A mart's fingerprint
-(`serving_meta.mart_fingerprints`) is its row count, an order-independent sum of every row's DuckDB
-hash, and a hash of its column names and types; a mart whose fingerprint equals the previous
-generation's is left as copied. `serving_meta.replaced_marts` names the marts this generation
-changed. The first publish, or one after a serving file without fingerprints, writes every mart
-into an empty file.
+`serving.duckdb` is a link to one of two generation files, `serving-a.duckdb` and
+`serving-b.duckdb`, in turn. A publish brings the other one, which holds the generation before the
+current one, up to the warehouse in place: it replaces there only the rows and marts whose content
+changed since that file's own generation, drops the marts the warehouse no longer has, all in one
+transaction, checkpoints it, and then points the link at it (a rename, atomic). A reader opens the
+file the link names at that moment and keeps it until it closes: either generation, never a mix.
+DuckDB will not open for writing a file another process reads, so when a reader is still on the
+other file (a dashboard that has not asked anything since the last publish), the current file is
+copied byte for byte instead, the next generation written into the copy, and the copy renamed over
+the other file's name (the reader keeps the old file until it closes). A failure leaves the link
+where it was; a write in place that stops half way is rolled back with its transaction.
+
+A mart's fingerprint (`serving_meta.mart_fingerprints`) is its row count, an order-independent sum
+of every row's DuckDB hash, and a hash of its column names and types; a mart whose fingerprint
+equals the one the file holds is left as it is. `serving_meta.replaced_marts` names the marts whose
+content differs from the generation before (the current one, not the older one the file held). The
+first publish, or one after a serving file without fingerprints, writes every mart into an empty
+file.
 
 How a mart's change is found, cheapest first:
 - *From the model journal* (`transform/journal.py`). Each build of the model graph records which
@@ -26,23 +37,25 @@ How a mart's change is found, cheapest first:
   KEEP builds or from another warehouse) is fingerprinted in the warehouse. One with an
   `athlete_id` column and at least PATCH_MIN_ROWS rows is fingerprinted per athlete (its whole
   fingerprint is their sum); those fingerprints are published with it
-  (`serving_athlete_fingerprints`) and, when it changed, the copy gets only the rows of the
+  (`serving_athlete_fingerprints`) and, when it changed, the file gets only the rows of the
   athletes whose fingerprint changed, when they are few (`_patch_athletes`). A mart patched from
   the journal loses its published per-athlete fingerprints (they describe an older generation),
   so a later comparison in full writes it whole. Other marts are written whole.
 
-Why copy the last file and replace what changed, rather than write every mart each night: writing
-a mart (compressing it into a new file) costs in proportion to its rows, fingerprinting it only
-reads it, and copying the last file is a byte copy. Measured with `python -m benchmarks.publish
---scale 50` on the demo club (40 athletes x 52 weeks), the previous full-rewrite publish timed
-side by side on the same warehouse, on 2 cores at load average 12 to 17 (noisy figures): its marts scaled to 2,000 athletes (1.34 M rows, a 62 MB serving file), a night where
-nothing changed took 4.3 to 8.0 s writing every mart and 0.9 to 1.7 s now (fingerprints 0.8 s,
-the copy well under 0.1 s); replacing the largest mart alone 2.3 s. At the demo club's own size
-(27 k rows, 10 MB) fixed costs dominate: 1.3 s before, 1.1 s now. DuckDB cannot share a table's
-storage between two files, and changing the live file in place would let a reader see a half-written
-generation, so the copy is the cheapest whole file a reader can be switched to at once. Replaced and
-dropped marts leave free blocks in the copy that the next writes reuse: ten publishes each replacing
-the largest mart kept the file between 62 and 66 MB.
+Why change an earlier generation's file rather than write every mart each night: writing a mart
+(compressing it into a new file) costs in proportion to its rows, fingerprinting it only reads it.
+Measured with `python -m benchmarks.publish --scale 50` on the demo club (40 athletes x 52 weeks),
+the previous full-rewrite publish timed side by side on the same warehouse, on 2 cores at load
+average 12 to 17 (noisy figures): its marts scaled to 2,000 athletes (1.34 M rows, a 62 MB serving
+file), a night where nothing changed took 4.3 to 8.0 s writing every mart and 0.9 to 1.7 s with a
+copy of the last file (fingerprints 0.8 s, the copy well under 0.1 s); replacing the largest mart
+alone 2.3 s. DuckDB cannot share a table's storage between two files, and changing the live file in
+place would let a reader see a half-written generation. Why two files rather than a copy each
+night: at 2,000 athletes x 3 years the serving file is 205 MB, and its copy, written while the
+warehouse's own checkpoint is still being flushed, took 0.45-0.49 s of a night's 1.2-1.4 s publish
+(session 19); writing the older file in place writes only the changed blocks (publish 0.65-0.72 s,
+benchmarks/RESULTS.md). Replaced and dropped marts leave free blocks that the next writes reuse:
+ten publishes each replacing the largest mart kept the file between 62 and 66 MB.
 """
 
 from __future__ import annotations
@@ -69,6 +82,7 @@ from pipelines.warehouse import (
     replace_table,
     table_exists,
     table_names,
+    transaction,
 )
 
 SERVING_PREFIX = "mart_"
@@ -123,16 +137,98 @@ def publish_serving(
 def publish(
     warehouse: Path, serving: Path, run_id: str, blocked_reason: str | None = None
 ) -> Publication:
-    """Replace the changed marts in a copy of the serving file and atomically swap it in.
+    """Bring the generation file readers are not on up to the warehouse and point `serving` at it.
 
     When `blocked_reason` is given the previous serving file's marts are kept and only the check
     results and the reason are refreshed, so the dashboard keeps the last good data and can say why.
-    A failure (a full disk) leaves the previous serving file as it was and no partial copy behind.
+    A failure (a full disk) leaves `serving` pointing where it did, and no partial file behind.
     """
-    tmp = serving.with_suffix(".duckdb.tmp")
+    target = _next_file(serving)
+    current = _last_publication(serving)
+    publication = None
+    if not blocked_reason:
+        publication = _in_place(warehouse, target, run_id, current)
+    if publication is None:
+        publication = _copied(warehouse, serving, current, target, run_id, blocked_reason)
+    link = serving.with_name(serving.name + ".link")
     try:
-        publication = _write_next(warehouse, serving, tmp, run_id, blocked_reason)
-        os.replace(tmp, serving)
+        link.unlink(missing_ok=True)
+        os.symlink(target.name, link)
+        os.replace(link, serving)
+    except BaseException:
+        link.unlink(missing_ok=True)
+        raise
+    return publication
+
+
+def generation_files(serving: Path) -> tuple[Path, Path]:
+    """The two files `serving` points at in turn (`serving-a.duckdb`, `serving-b.duckdb`)."""
+    return tuple(serving.with_name(f"{serving.stem}-{s}{serving.suffix}") for s in "ab")
+
+
+def _next_file(serving: Path) -> Path:
+    """The generation file `serving` does not point at: the next generation is written there."""
+    first, second = generation_files(serving)
+    return second if serving.is_symlink() and os.readlink(serving) == first.name else first
+
+
+def _in_place(warehouse: Path, target: Path, run_id: str, current: _Last) -> Publication | None:
+    """Bring `target`, an earlier generation no reader is on, up to the warehouse in place, in one
+    transaction, as the generation after `current` (or later, when a run wrote it and stopped
+    before pointing `serving` at it). None (copy instead) when it holds no published generation,
+    cannot be read, or a reader still has it open (DuckDB's lock: an idle dashboard that has not
+    asked since the last publish)."""
+    if not target.exists():
+        return None
+    try:
+        out = duckdb.connect(str(target))
+    except duckdb.Error:
+        return None
+    try:
+        try:
+            last = _meta(out)
+        except duckdb.Error:
+            return None
+        if not last.fingerprints:
+            return None
+        generation = max(current.generation, last.generation) + 1
+        publication = _write_next(
+            out, warehouse, last, run_id, None, generation, current.fingerprints
+        )
+    finally:
+        out.close()
+    _flush(target)
+    return publication
+
+
+def _copied(
+    warehouse: Path,
+    serving: Path,
+    last: _Last,
+    target: Path,
+    run_id: str,
+    blocked_reason: str | None,
+) -> Publication:
+    """Write the next generation into a copy of the current serving file, which holds `last` (or,
+    without one that carries fingerprints, into an empty file) and rename it to `target`."""
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        tmp.unlink(missing_ok=True)
+        keep_last = serving.exists() and (bool(last.fingerprints) or bool(blocked_reason))
+        if keep_last:
+            shutil.copyfile(serving, tmp)
+        with connect(tmp) as out:
+            publication = _write_next(
+                out,
+                warehouse,
+                last if keep_last else _Last(last.generation),
+                run_id,
+                blocked_reason,
+                last.generation + 1,
+                last.fingerprints,
+            )
+        _flush(tmp)
+        os.replace(tmp, target)
     except BaseException:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             leftover.unlink(missing_ok=True)
@@ -140,13 +236,24 @@ def publish(
     return publication
 
 
+def _flush(path: Path) -> None:
+    with open(path, "rb+") as fh:
+        os.fsync(fh.fileno())
+
+
 def _write_next(
-    warehouse: Path, serving: Path, tmp: Path, run_id: str, blocked_reason: str | None
+    out: duckdb.DuckDBPyConnection,
+    warehouse: Path,
+    last: _Last,
+    run_id: str,
+    blocked_reason: str | None,
+    generation: int,
+    previous: dict[str, str],
 ) -> Publication:
-    """Write the next serving file at `tmp`, flushed to disk."""
-    tmp.unlink(missing_ok=True)
-    last = _last_publication(serving)
-    keep_last = serving.exists() and (bool(last.fingerprints) or bool(blocked_reason))
+    """Make the serving file open as `out`, which holds `last` (with no fingerprints: nothing),
+    generation `generation`, in one transaction, and checkpoint it. The marts it names as replaced
+    are those whose fingerprint differs from `previous`, the generation readers had."""
+    keep_last = bool(last.fingerprints) or bool(blocked_reason)
     with connect(warehouse, read_only=True) as con:
         names = table_names(con, SERVING_PREFIX)
         if blocked_reason:
@@ -162,11 +269,9 @@ def _write_next(
         athletes = athlete_fingerprints(con, compared)
         fingerprints = mart_fingerprints(con, compared, athletes)
         build = last.build if blocked_reason else latest_build(con)
-    if keep_last:
-        shutil.copyfile(serving, tmp)
     replaced = [n for n in compared if not keep_last or last.fingerprints.get(n) != fingerprints[n]]
-    with connect(tmp) as out:
-        out.sql("attach ? as wh (read_only)", params=[str(warehouse)])
+    out.sql("attach ? as wh (read_only)", params=[str(warehouse)])
+    with transaction(out):
         if not blocked_reason:
             for name in set(table_names(out, SERVING_PREFIX)) - set(names):
                 out.sql(f"drop table {ident(name)}")
@@ -185,22 +290,19 @@ def _write_next(
             # a mart's rows per athlete as published: those still true, and the new ones
             _keep_athlete_fingerprints(out, [n for n in known if n not in replaced], athletes)
         published = (last.fingerprints if blocked_reason else {}) | fingerprints
-        meta = _meta_row(
-            out, last.generation + 1, run_id, blocked_reason, sorted(replaced), published, build
-        )
-        out.sql("detach wh")
+        changed = sorted(n for n, f in published.items() if previous.get(n) != f)
+        meta = _meta_row(out, generation, run_id, blocked_reason, changed, published, build)
         replace_table(out, "serving_meta", meta)
-        out.sql("checkpoint")
-    with open(tmp, "rb+") as fh:
-        os.fsync(fh.fileno())
-    return Publication(last.generation + 1, tuple(sorted(replaced)), tuple(compared))
+    out.sql("detach wh")
+    out.sql("checkpoint")
+    return Publication(generation, tuple(changed), tuple(compared))
 
 
 def _patch_region(
     out: duckdb.DuckDBPyConnection, name: str, region: Region, fingerprint: str
 ) -> str:
-    """Bring a mart of the copy up to the warehouse's within the rows `region` names (the rest
-    did not change since `fingerprint` was published) and return its new fingerprint.
+    """Bring a mart of the file being written up to the warehouse's within the rows `region` names
+    (the rest did not change since `fingerprint` was published) and return its new fingerprint.
 
     Within the region, rows are compared by hash: a row whose hash is in both sides as often is
     left alone, the others are deleted and inserted, so a night's new run rewrites one row of its
@@ -220,7 +322,7 @@ def _patch_region(
 
 
 def _fingerprint(out: duckdb.DuckDBPyConnection, name: str) -> str:
-    """A mart's fingerprint as written in the copy (the warehouse's content)."""
+    """A mart's fingerprint in the file being written (the warehouse's content)."""
     return mart_fingerprints(out, [name])[name]
 
 
@@ -242,10 +344,10 @@ def _keep_athlete_fingerprints(
 
 
 def _patch_athletes(out: duckdb.DuckDBPyConnection, name: str, athletes: pl.DataFrame) -> bool:
-    """Replace in the copy only the rows of the athletes whose rows changed, when `name` has
-    per-athlete fingerprints now and as published (`athlete_fingerprints`), the same columns and
-    types in the copy and in the warehouse, and those athletes' rows are at most PATCH_SHARE of its
-    rows (otherwise False: write it whole).
+    """Replace in the file being written only the rows of the athletes whose rows changed, when
+    `name` has per-athlete fingerprints now and in that file (`athlete_fingerprints`), the same
+    columns and types there and in the warehouse, and those athletes' rows are at most PATCH_SHARE
+    of its rows (otherwise False: write it whole).
 
     An athlete's rows changed when their count or their sum of row hashes did; rows of no athlete
     count as one more. A night's new runs change a few athletes of `mart_athlete_runs`, a million
@@ -405,9 +507,14 @@ def _last_publication(serving: Path) -> _Last:
         return _Last()
     try:
         with connect(serving, read_only=True) as con:
-            meta = con.sql("select * from serving_meta").pl()
+            return _meta(con)
     except duckdb.Error:
         return _Last()
+
+
+def _meta(con: duckdb.DuckDBPyConnection) -> _Last:
+    """What a serving file's `serving_meta` says it holds (nothing, when it has none)."""
+    meta = con.sql("select * from serving_meta").pl()
     if meta.is_empty():
         return _Last()
     row = meta.row(0, named=True)

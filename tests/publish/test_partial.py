@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
+import pipelines.publish.serving as serving_module
 from pipelines.publish.serving import mart_fingerprints, publish
 from tests.publish.warehouse_state import table_contents
 
@@ -65,7 +70,13 @@ def test_a_second_publish_rewrites_only_the_mart_that_changed(
         assert after[name].equals(before[name])
     assert _sql(serving, "select name, value from mart_b") == [("x", 2.5)]
     assert publish(warehouse, serving, "run-3").replaced == ()
-    assert sorted(p.name for p in tmp_path.glob("serving*")) == ["serving.duckdb"]
+    # readers open serving.duckdb, pointed at the two generation files in turn
+    assert sorted(p.name for p in tmp_path.glob("serving*")) == [
+        "serving-a.duckdb",
+        "serving-b.duckdb",
+        "serving.duckdb",
+    ]
+    assert os.readlink(serving) == "serving-a.duckdb"
 
 
 def test_a_mart_dropped_from_the_warehouse_leaves_the_serving_file(
@@ -206,16 +217,90 @@ def test_a_serving_file_without_athlete_fingerprints_gets_the_mart_whole_then_pa
     assert _athlete_rows(serving) == _athlete_rows(warehouse)
     first = _sql(serving, "select athlete_id from mart_runs limit 1")
     assert first == [("a0",)]  # written whole, in the warehouse's order
-
+    # the next generation goes into the file without them: written whole too
     _sql(warehouse, "insert into mart_runs values ('a5', -5)")
     assert publish(warehouse, serving, "run-3").replaced == ("mart_runs",)
     assert _athlete_rows(serving) == _athlete_rows(warehouse)
-    last = _sql(serving, "select distinct athlete_id from (select * from mart_runs offset 59851)")
-    assert last == [("a5",)]  # only a5's 151 rows were rewritten
-    blocked = publish(warehouse, serving, "run-4", blocked_reason="a check failed")
+    assert _sql(serving, "select athlete_id from mart_runs limit 1") == [("a0",)]
+
+    _sql(warehouse, "insert into mart_runs values ('a6', -6)")
+    assert publish(warehouse, serving, "run-4").replaced == ("mart_runs",)
+    assert _athlete_rows(serving) == _athlete_rows(warehouse)
+    last = _sql(serving, "select distinct athlete_id from (select * from mart_runs offset 59701)")
+    assert sorted(last) == [("a5",), ("a6",)]  # only the rows changed since run-2's were rewritten
+    blocked = publish(warehouse, serving, "run-5", blocked_reason="a check failed")
     assert blocked.replaced == ()
     _sql(warehouse, "delete from mart_runs where run = -3")
-    assert publish(warehouse, serving, "run-5").replaced == ("mart_runs",)
+    assert publish(warehouse, serving, "run-6").replaced == ("mart_runs",)
     assert _athlete_rows(serving) == _athlete_rows(warehouse)
-    last = _sql(serving, "select distinct athlete_id from (select * from mart_runs offset 59851)")
-    assert last == [("a3",)]  # patched again after the blocked night kept the fingerprints
+    _sql(warehouse, "insert into mart_runs values ('a9', -9)")
+    assert publish(warehouse, serving, "run-7").replaced == ("mart_runs",)
+    assert _athlete_rows(serving) == _athlete_rows(warehouse)
+    last = _sql(serving, "select distinct athlete_id from (select * from mart_runs offset 59702)")
+    # patched again in the file the blocked night wrote, which kept the fingerprints
+    assert sorted(last) == [("a3",), ("a9",)]
+
+
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print("open", flush=True)
+sys.stdin.readline()
+print(con.sql("select generation, (select value from mart_b) from serving_meta").fetchall())
+"""
+
+
+def test_a_reader_still_on_the_older_file_gets_a_copy_written_instead(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    serving = tmp_path / "serving.duckdb"
+    publish(warehouse, serving, "run-1")
+    publish(warehouse, serving, "run-2")
+    assert os.readlink(serving) == "serving-b.duckdb"
+    # a dashboard that has not asked since the last publish is still on the older file
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(tmp_path / "serving-a.duckdb")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert reader.stdout.readline() == "open\n"
+    _sql(warehouse, "update mart_b set value = 4.5")
+
+    third = publish(warehouse, serving, "run-3")
+
+    # DuckDB does not let a file be written while another process reads it: the next
+    # generation was written into a copy, renamed over the older file's name
+    out, _ = reader.communicate("go\n", timeout=30)
+    assert out.strip() == "[(1, Decimal('1.5'))]"
+    assert (third.generation, third.replaced) == (3, ("mart_b",))
+    assert os.readlink(serving) == "serving-a.duckdb"
+    assert _sql(serving, "select generation, (select value from mart_b) from serving_meta") == [
+        (3, Decimal("4.5"))
+    ]
+
+
+def test_a_write_in_place_that_fails_leaves_that_file_as_it_was(
+    warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serving = tmp_path / "serving.duckdb"
+    publish(warehouse, serving, "run-1")
+    publish(warehouse, serving, "run-2")
+    older = tmp_path / "serving-a.duckdb"
+    before = table_contents(older)
+    _sql(warehouse, "update mart_a set twice = 0; create table mart_d as select 1 as x")
+
+    def full_disk(con: duckdb.DuckDBPyConnection, name: str, frame: object) -> None:
+        raise OSError(28, "No space left on device")  # the last write of the transaction
+
+    with monkeypatch.context() as patch:
+        patch.setattr(serving_module, "replace_table", full_disk)
+        with pytest.raises(OSError, match="No space"):
+            publish(warehouse, serving, "run-3")
+
+    assert os.readlink(serving) == "serving-b.duckdb"
+    after = table_contents(older)
+    assert after.keys() == before.keys()
+    assert all(after[n].equals(before[n]) for n in before)
+    assert publish(warehouse, serving, "run-3").replaced == ("mart_a", "mart_d")
+    assert _sql(serving, "select sum(twice) from mart_a") == [(0,)]
