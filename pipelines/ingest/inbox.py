@@ -108,19 +108,23 @@ def _listing(folder: str | Path) -> tuple[list[os.DirEntry], list[str]]:
     Symbolic links are never followed: one could pull any file on the machine (accounts.json)
     into the archive. os.scandir knows each entry's type without a system call per file.
     """
-    files: list[os.DirEntry] = []
-    folders: list[str] = []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_symlink():
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                folders.append(entry.path)
-            elif entry.is_file(follow_symlinks=False) and not entry.name.startswith(
-                IGNORED_PREFIXES
-            ):
-                files.append(entry)
-    return files, sorted(folders)
+    with os.scandir(folder) as listed:
+        entries = [entry for entry in listed if not entry.is_symlink()]
+    folders = sorted(entry.path for entry in entries if entry.is_dir(follow_symlinks=False))
+    files = [
+        entry
+        for entry in entries
+        if entry.is_file(follow_symlinks=False) and not entry.name.startswith(IGNORED_PREFIXES)
+    ]
+    return files, folders
+
+
+def _lstat(entry: os.DirEntry) -> os.stat_result | None:
+    """An entry's own status (a link's, not its target's), or None when it was removed since."""
+    try:
+        return entry.stat(follow_symlinks=False)
+    except FileNotFoundError:
+        return None
 
 
 def folder_mtimes(inbox: str | Path) -> Iterator[tuple[str, int]]:
@@ -184,19 +188,21 @@ def _sweep(
             return
         listed += not unchanged
         if athlete_id is not None and entries:  # files loose in the inbox belong to nobody
-            files: dict[str, list] = {name: [] for name in CANDIDATES_SCHEMA}
             # in name order, so of two copies of the same contents the same one is registered
-            for entry in sorted(entries, key=lambda e: e.name):
-                try:
-                    info = entry.stat(follow_symlinks=False)
-                except FileNotFoundError:  # removed while the sweep ran
-                    continue
-                files["path"].append(entry.path)
-                files["athlete_id"].append(athlete_id)
-                files["kind"].append(classify_name(entry.name, folder))
-                files["size"].append(info.st_size)
-                files["mtime_ns"].append(info.st_mtime_ns)
-            frames.append(pl.DataFrame(files, schema=CANDIDATES_SCHEMA))
+            entries.sort(key=lambda entry: entry.name)
+            found = [(e, info) for e in entries if (info := _lstat(e)) is not None]
+            frames.append(
+                pl.DataFrame(
+                    {
+                        "path": [e.path for e, _ in found],
+                        "athlete_id": [athlete_id] * len(found),
+                        "kind": [classify_name(e.name, folder) for e, _ in found],
+                        "size": [info.st_size for _, info in found],
+                        "mtime_ns": [info.st_mtime_ns for _, info in found],
+                    },
+                    schema=CANDIDATES_SCHEMA,
+                )
+            )
         folders["path"].append(folder)
         folders["parent"].append(parent)
         folders["mtime_ns"].append(mtime if mtime < trusted_before else -1)
