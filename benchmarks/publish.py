@@ -7,7 +7,8 @@
 The home's warehouse is copied to a temporary folder (the home is left as it was) and published
 there `--repeat` times per case: `full` into an empty folder (every mart written: what every night
 cost before partial publication), `unchanged` again with nothing changed, `largest_changed` after
-one row of the largest mart was deleted, and `fingerprints` the fingerprint pass alone. The last
+one row of the largest mart was deleted (and the model journal told, as a build would tell it, that
+the mart was rewritten whole), and `fingerprints` the fingerprint pass alone. The last
 line is JSON with the median seconds per case. `--scale N` first repeats every mart's rows N times
 with the athlete ids made distinct (the demo club's 40 athletes become 40 x N), a stand-in for the
 marts of a big club without ingesting one.
@@ -27,7 +28,13 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.clubs import BENCH_ROOT, LARGE, QUICK_HISTORY, ensure_club, machine
-from pipelines.publish.serving import SERVING_PREFIX, mart_fingerprints, publish
+from pipelines.publish.serving import (
+    SERVING_PREFIX,
+    generation_files,
+    mart_fingerprints,
+    publish,
+)
+from pipelines.transform.journal import Region, record_regions, start_build
 from pipelines.warehouse import ident, table_names
 
 
@@ -89,14 +96,20 @@ def main() -> None:
         largest, mart_rows, marts = largest_mart(warehouse)
 
         def fresh() -> None:
-            serving.unlink(missing_ok=True)
+            for path in (serving, *generation_files(serving)):
+                path.unlink(missing_ok=True)
             publish(warehouse, serving, "bench-full")
 
         def one_changed() -> None:
+            """A row of the largest mart deleted, recorded in the model journal as a build of the
+            graph would: that mart rewritten whole, the others untouched."""
             table = ident(largest)
             delete = f"delete from {table} where rowid = (select min(rowid) from {table})"  # noqa: S608
             with duckdb.connect(str(warehouse)) as con:
                 con.sql(delete)
+                build = start_build(con)
+                untouched = {name: Region() for name in table_names(con, SERVING_PREFIX)}
+                record_regions(con, build, untouched | {largest: Region(whole=True)})
             assert publish(warehouse, serving, "bench-one").replaced == (largest,)
 
         def fingerprints() -> None:
