@@ -107,10 +107,14 @@ def restore(home: Path) -> None:
 
 @contextmanager
 def added(home: Path, files: list[tuple[str, Path]]):
-    """The club with the new files in its inbox; afterwards exactly as before."""
+    """The club with the new files in its inbox; afterwards exactly as before (a generation file
+    the run made where there was none is removed)."""
+    absent = []
     for live, saved in _snapshot_paths(home):
         if live.is_symlink() or live.exists():
             shutil.copyfile(live, saved, follow_symlinks=False)
+        else:
+            absent.append(live)
     try:
         for athlete_id, path in files:
             target = home / "inbox" / athlete_id / f"{PREFIX}{path.name}"
@@ -120,6 +124,8 @@ def added(home: Path, files: list[tuple[str, Path]]):
         yield home
     finally:
         restore(home)
+        for live in absent:
+            live.unlink(missing_ok=True)
 
 
 def timed_run(home: Path) -> dict:

@@ -13,7 +13,9 @@ def club_folder(home: Path) -> Path:
     (home / "inbox" / "a001").mkdir(parents=True)
     (home / "inbox" / "a001" / "old.gpx").write_bytes(b"<gpx>old</gpx>")
     (home / "warehouse.duckdb").write_bytes(b"warehouse before")
-    (home / "serving.duckdb").write_bytes(b"serving before")
+    (home / "serving-a.duckdb").write_bytes(b"serving before")
+    (home / "serving-b.duckdb").write_bytes(b"serving the generation before")
+    (home / "serving.duckdb").symlink_to("serving-a.duckdb")
     return home
 
 
@@ -36,17 +38,34 @@ def test_a_nightly_run_leaves_the_shared_club_as_it_found_it(tmp_path: Path) -> 
         raw_copy = archive(home, copied)
         (home / "warehouse.duckdb").write_bytes(b"warehouse after the run")
         (home / "warehouse.duckdb.wal").write_bytes(b"wal")
+        # the run's publish: the older generation file written in place, the link moved to it
+        (home / "serving-b.duckdb").write_bytes(b"serving after the run")
+        (home / "serving.duckdb").unlink()
+        (home / "serving.duckdb").symlink_to("serving-b.duckdb")
     assert (home / "warehouse.duckdb").read_bytes() == b"warehouse before"
+    assert (home / "serving.duckdb").readlink() == Path("serving-a.duckdb")
     assert (home / "serving.duckdb").read_bytes() == b"serving before"
+    assert (home / "serving-b.duckdb").read_bytes() == b"serving the generation before"
     assert not (home / "warehouse.duckdb.wal").exists()
     assert not copied.exists() and not raw_copy.exists()
     assert (home / "inbox" / "a001" / "old.gpx").exists()
     assert sorted(p.name for p in home.iterdir()) == [
         "inbox",
         "raw",
+        "serving-a.duckdb",
+        "serving-b.duckdb",
         "serving.duckdb",
         "warehouse.duckdb",
     ]
+
+
+def test_a_generation_file_a_run_made_is_removed_afterwards(tmp_path: Path) -> None:
+    home = club_folder(tmp_path / "club")
+    (home / "serving-b.duckdb").unlink()
+    with added(home, []):
+        (home / "serving-b.duckdb").write_bytes(b"the run's first copy")
+    assert not (home / "serving-b.duckdb").exists()
+    assert (home / "serving.duckdb").read_bytes() == b"serving before"
 
 
 def test_an_interrupted_run_is_undone_by_the_next(tmp_path: Path) -> None:
