@@ -8,10 +8,12 @@ SQL models, checks, publish), split from Dagster's own step records into ingesti
 steps, checks, publish and Dagster's overhead between steps, with the models' own seconds (their
 sum, and the ten slowest of the run nearest the median) from the model step's metadata. The empty
 club has the history club's roster, programs and enrolments and nothing else, ingested once before
-it is measured. Each run works on a snapshot of the club's warehouse and serving file that is put
-back afterwards, so the shared club is left as it was. The last line is JSON; ratio_vs_baseline = with history / empty,
-and history_adds_s says where the difference goes: per step and per model, the median seconds with
-the history minus those into the empty club, largest first.
+it is measured. The two clubs are run in turn (empty, history, empty, ...), so a change in the
+shared machine's load falls on both sides. Each run works on a snapshot of the club's warehouse and
+serving files that is put back afterwards, so the shared club is left as it was. The last line is
+JSON; ratio_vs_baseline = with history / empty, and history_adds_s says where the difference goes:
+per step and per model, the median seconds with the history minus those into the empty club,
+largest first.
 """
 
 from __future__ import annotations
@@ -151,14 +153,21 @@ def timed_run(home: Path) -> dict:
     }
 
 
-def measure(home: Path, files: list[tuple[str, Path]], repeat: int) -> dict:
-    """The median of `repeat` runs of the new files into this club (restored between runs)."""
-    runs = []
+def measure(homes: list[Path], files: list[tuple[str, Path]], repeat: int) -> list[dict]:
+    """The median of `repeat` runs of the new files into each club (restored between runs), the
+    clubs taken in turn, so that a change in the machine's load over the minutes falls on both."""
+    runs: list[list[dict]] = [[] for _ in homes]
     for _ in range(repeat):
-        with added(home, files):
-            runs.append(timed_run(home))
-        shown = {key: value for key, value in runs[-1].items() if key not in BY_NAME}
-        print(f"  {home.name}: {json.dumps(_rounded(shown))}", flush=True)
+        for home, done in zip(homes, runs, strict=True):
+            with added(home, files):
+                done.append(timed_run(home))
+            shown = {key: value for key, value in done[-1].items() if key not in BY_NAME}
+            print(f"  {home.name}: {json.dumps(_rounded(shown))}", flush=True)
+    return [_medians(done) for done in runs]
+
+
+def _medians(runs: list[dict]) -> dict:
+    """Each figure's median over the runs, the steps and slowest of the run nearest the median."""
     median = {
         key: statistics.median(run[key] for run in runs)
         for key, value in runs[0].items()
@@ -276,8 +285,7 @@ def main() -> None:
         print(f"  {home.name}: bringing its models up to this code (untimed)", flush=True)
         timed_ingest(home)
         timed_ingest(home)
-    empty = measure(empty_home, files, repeat)
-    with_history = measure(history, files, repeat)
+    empty, with_history = measure([empty_home, history], files, repeat)
     if args.profile:
         profile_run(history, files, args.profile)
     ratio = with_history["wall_s"] / empty["wall_s"]
