@@ -176,27 +176,21 @@ def _in_place(warehouse: Path, target: Path, run_id: str, current: _Last) -> Pub
     """Bring `target`, an earlier generation no reader is on, up to the warehouse in place, in one
     transaction, as the generation after `current` (or later, when a run wrote it and stopped
     before pointing `serving` at it). None (copy instead) when it holds no published generation,
-    cannot be read, or a reader still has it open (DuckDB's lock: an idle dashboard that has not
-    asked since the last publish)."""
+    a reader still has it open (DuckDB's lock: an idle dashboard that has not asked since the last
+    publish), or DuckDB cannot read or write it (damaged: the copy replaces it)."""
     if not target.exists():
         return None
     try:
-        out = duckdb.connect(str(target))
-    except duckdb.Error:
-        return None
-    try:
-        try:
+        with connect(target) as out:
             last = _meta(out)
-        except duckdb.Error:
-            return None
-        if not last.fingerprints:
-            return None
-        generation = max(current.generation, last.generation) + 1
-        publication = _write_next(
-            out, warehouse, last, run_id, None, generation, current.fingerprints
-        )
-    finally:
-        out.close()
+            if not last.fingerprints:
+                return None
+            generation = max(current.generation, last.generation) + 1
+            publication = _write_next(
+                out, warehouse, last, run_id, None, generation, current.fingerprints
+            )
+    except duckdb.Error:  # the transaction was rolled back: the file is as it was
+        return None
     _flush(target)
     return publication
 
@@ -221,7 +215,7 @@ def _copied(
             publication = _write_next(
                 out,
                 warehouse,
-                last if keep_last else _Last(last.generation),
+                last if keep_last else _Last(),
                 run_id,
                 blocked_reason,
                 last.generation + 1,
@@ -250,10 +244,9 @@ def _write_next(
     generation: int,
     previous: dict[str, str],
 ) -> Publication:
-    """Make the serving file open as `out`, which holds `last` (with no fingerprints: nothing),
+    """Make the serving file open as `out`, which holds `last` (`_Last()`: nothing to keep),
     generation `generation`, in one transaction, and checkpoint it. The marts it names as replaced
     are those whose fingerprint differs from `previous`, the generation readers had."""
-    keep_last = bool(last.fingerprints) or bool(blocked_reason)
     with connect(warehouse, read_only=True) as con:
         names = table_names(con, SERVING_PREFIX)
         if blocked_reason:
@@ -262,14 +255,14 @@ def _write_next(
         # the others are compared in full
         known = {
             n: region
-            for n, region in (changes_since(con, last.build) if keep_last else {}).items()
+            for n, region in changes_since(con, last.build).items()
             if n in names and n in last.fingerprints and not region.whole
         }
         compared = [n for n in names if n not in known]
         athletes = athlete_fingerprints(con, compared)
         fingerprints = mart_fingerprints(con, compared, athletes)
         build = last.build if blocked_reason else latest_build(con)
-    replaced = [n for n in compared if not keep_last or last.fingerprints.get(n) != fingerprints[n]]
+    replaced = [n for n in compared if last.fingerprints.get(n) != fingerprints[n]]
     out.sql("attach ? as wh (read_only)", params=[str(warehouse)])
     with transaction(out):
         if not blocked_reason:
@@ -281,9 +274,7 @@ def _write_next(
                 fingerprints[name] = _patch_region(out, name, region, last.fingerprints[name])
             if fingerprints[name] != last.fingerprints[name]:
                 replaced.append(name)
-        patched = [
-            n for n in replaced if n in compared and keep_last and _patch_athletes(out, n, athletes)
-        ]
+        patched = [n for n in replaced if n in compared and _patch_athletes(out, n, athletes)]
         for name in sorted(set(replaced) - set(patched) - set(known)):
             out.sql(f"create or replace table {ident(name)} as select * from wh.{ident(name)}")  # noqa: S608
         if not blocked_reason:

@@ -304,3 +304,19 @@ def test_a_write_in_place_that_fails_leaves_that_file_as_it_was(
     assert all(after[n].equals(before[n]) for n in before)
     assert publish(warehouse, serving, "run-3").replaced == ("mart_a", "mart_d")
     assert _sql(serving, "select sum(twice) from mart_a") == [(0,)]
+
+
+def test_a_damaged_older_file_is_replaced_by_a_copy(warehouse: Path, tmp_path: Path) -> None:
+    serving = tmp_path / "serving.duckdb"
+    publish(warehouse, serving, "run-1")
+    publish(warehouse, serving, "run-2")
+    older = tmp_path / "serving-a.duckdb"
+    older.write_bytes(older.read_bytes()[: older.stat().st_size // 2])  # cut short
+    _sql(warehouse, "update mart_b set value = 6.5")
+
+    third = publish(warehouse, serving, "run-3")
+
+    assert (third.generation, third.replaced) == (3, ("mart_b",))
+    assert os.readlink(serving) == "serving-a.duckdb"
+    assert _sql(serving, "select name, value from mart_b") == [("x", Decimal("6.5"))]
+    assert _sql(serving, "select * from mart_a") == _sql(warehouse, "select * from mart_a")
