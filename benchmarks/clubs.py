@@ -124,14 +124,13 @@ def ensure_club(home: Path, size: ClubSize) -> dict:
     if generated.exists():  # a build interrupted after generating: ingest again from scratch
         shutil.rmtree(home / "raw", ignore_errors=True)
         shutil.rmtree(home / ".dagster", ignore_errors=True)
-        for database in (
-            "warehouse.duckdb",
-            "warehouse.duckdb.wal",
-            "serving.duckdb",
-            "serving-a.duckdb",
-            "serving-b.duckdb",
-        ):
+        from pipelines.publish.serving import generation_files
+
+        serving = home / "serving.duckdb"
+        for database in ("warehouse.duckdb", "warehouse.duckdb.wal"):
             (home / database).unlink(missing_ok=True)
+        for path in (serving, *generation_files(serving)):
+            path.unlink(missing_ok=True)
         summary = json.loads(generated.read_text())
     else:
         if home.exists():  # interrupted while generating

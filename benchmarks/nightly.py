@@ -40,6 +40,7 @@ from benchmarks.clubs import (
     step_seconds,
     timed_ingest,
 )
+from pipelines.publish.serving import generation_files
 
 NEW_FILES = 200
 NEW_FILES_SEED = 2026
@@ -91,8 +92,9 @@ def _sha256(path: Path) -> str:
 
 def _snapshot_paths(home: Path) -> list[tuple[Path, Path]]:
     """The warehouse, the serving file (a link) and the generation files it points at in turn."""
-    names = ("warehouse.duckdb", "serving.duckdb", "serving-a.duckdb", "serving-b.duckdb")
-    return [(home / n, home / f"{n}.bench-snapshot") for n in names]
+    serving = home / "serving.duckdb"
+    paths = (home / "warehouse.duckdb", serving, *generation_files(serving))
+    return [(path, path.with_name(f"{path.name}.bench-snapshot")) for path in paths]
 
 
 def restore(home: Path) -> None:
