@@ -13,8 +13,10 @@ import dataclasses
 import functools
 import inspect
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -45,6 +47,11 @@ from pipelines.warehouse import ident, replace_table, table_exists
 LAYERS = {"staging": "stg_", "intermediate": "int_", "marts": "mart_"}
 _INCREMENTAL = re.compile(r"^--\s*incremental:\s*(\S+?)\s*(?:,\s*(\S+)\s*)?$", re.MULTILINE)
 _COMPARED = re.compile(r"^--\s*compared:\s*(\S+)\s*$", re.MULTILINE)
+# Models built at a time, each by a thread on its own cursor of the warehouse connection. Most of a
+# night's models are a few small statements bound by one core each, and DuckDB runs statements of
+# different connections at once (the Python statistics models' numpy and polars also release the
+# interpreter): two at a time on the benchmark machine's 2 cores. See benchmarks/RESULTS.md.
+MODEL_THREADS = 2
 _WEEK_LOCAL = re.compile(r"^--\s*week-local(,\s*and the week before)?\s*$", re.MULTILINE)
 
 
@@ -246,6 +253,167 @@ GraphEvent = BuildPlanned | ModelBuilt | ModelSkipped | CheckDone
 
 
 @dataclass(frozen=True)
+class _Step:
+    """How one model is brought up to date, decided once every model it reads is done."""
+
+    model: Model
+    athletes: frozenset[str | None]  # whose rows changed in what it reads
+    whole: frozenset[str | None]  # of those, the ones whose rows changed in more than some weeks
+    pairs: frozenset[tuple[str, date]]  # the weeks (athlete and week) that changed of the others
+    incremental: bool  # rebuilt for those athletes (and weeks), not whole
+    kept: bool  # nothing it reads changed since the last complete build: left as it is
+    compared: bool  # rebuilt whole, its rows compared per athlete before and after
+    week: date | None  # a dated model's first week rebuilt for every athlete
+    by_week: bool  # week-local: rebuilt for the changed weeks of `pairs`
+    region: Region  # the rows it may rewrite, for publish
+    checks: tuple[SqlCheck, ...]  # run after it, on its table
+
+
+@dataclass(frozen=True)
+class _Built:
+    """What building a model did: the athletes whose rows changed in it and their changed weeks,
+    the event to report and its checks' outcomes."""
+
+    athletes: frozenset[str | None]
+    pairs: frozenset[tuple[str, date]]
+    event: ModelBuilt
+    checks: tuple[CheckDone, ...]
+
+
+class _BuildState:
+    """Whose rows changed in each table so far on this run, and which tables did not change: what
+    decides how the next model is built (`decide`), updated as each is done (`settle`)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, plan: BuildPlan | None) -> None:
+        self.con = con
+        self.per_athlete = plan is not None and not plan.full
+        # the dated models' week, asked for once the data date is built (a dated model reads it)
+        self.since = functools.cache(lambda: dated_since(con, plan))
+        # whose rows changed in each table: the loaded tables' from the plan, a model's from what
+        # it reads (and what it redid, or found changed, itself)
+        self.changed: dict[str, frozenset[str | None]] = (
+            dict(plan.changed) if self.per_athlete else {}
+        )
+        # the tables none of whose rows changed: a model reading only those is kept as it is
+        self.unchanged = set(plan.unchanged) if self.per_athlete else set()
+        # and of those, the athletes whose rows changed only in some weeks: those weeks
+        self.weeks: dict[str, frozenset[tuple[str, date]]] = (
+            dict(plan.weeks) if self.per_athlete else {}
+        )
+
+    def decide(self, model: Model, checks: tuple[SqlCheck, ...]) -> _Step:
+        changed, weeks = self.changed, self.weeks
+        athletes = frozenset().union(*(changed.get(t, frozenset()) for t in model.depends_on))
+        # of those, the ones whose rows changed only in some weeks, in every table they changed
+        # in (`weeks`): a week-local model rebuilds just those weeks of theirs
+        whole = frozenset().union(
+            *(changed.get(t, frozenset()) - _athletes_of(weeks.get(t)) for t in model.depends_on)
+        )
+        pairs = frozenset(
+            p for t in model.depends_on for p in weeks.get(t, ()) if p[0] not in whole
+        )
+        if model.reads_week_before:
+            pairs |= {(a, week + timedelta(days=7)) for a, week in pairs}
+        incremental = self.per_athlete and (model.incremental is not None or extendable(model))
+        kept = (
+            self.per_athlete
+            and self.unchanged.issuperset(model.depends_on)
+            and table_exists(self.con, model.name)
+        )
+        if incremental and model.dated:
+            incremental = self.since() is not None  # else the data date moved back: whole
+        week = self.since() if incremental and model.dated else None
+        by_week = incremental and model.week_local
+        if not incremental or isinstance(model, PythonModel):
+            region = Region(whole=True)
+        elif by_week:
+            region = Region(athletes=whole, since=week, weeks=pairs)
+        else:
+            region = Region(athletes=athletes, since=week)
+        compared = self.per_athlete and model.compared
+        return _Step(
+            model,
+            athletes,
+            whole,
+            pairs,
+            incremental,
+            kept,
+            compared,
+            week,
+            by_week,
+            region,
+            checks,
+        )
+
+    def settle(self, step: _Step, built: _Built) -> None:
+        model = step.model
+        athletes = built.athletes
+        if step.kept:  # its inputs, and so its rows, are the last complete build's
+            self.unchanged.add(model.name)
+        if not (step.incremental or model.compared or model.layer == "staging"):
+            # rebuilt whole and not per athlete (the data date, club-wide figures): only dated
+            # models read it, and they redo every athlete's weeks from it themselves
+            athletes = frozenset()
+        self.changed[model.name] = athletes
+        if step.by_week or model.layer == "staging" or (step.incremental and extendable(model)):
+            self.weeks[model.name] = built.pairs
+
+
+def _build(con: duckdb.DuckDBPyConnection, step: _Step, thresholds: Thresholds | None) -> _Built:
+    """Build one model as `step` says, on `con` (a worker's own cursor), then its checks."""
+    started = time.perf_counter()
+    model, athletes, pairs = step.model, step.athletes, step.pairs
+    if step.kept:
+        pass
+    elif step.incremental and isinstance(model, PythonModel):
+        # the athletes it redid (a seed not yet settled) are redone downstream too, and those it
+        # redid from some week on, those weeks
+        redone, redone_weeks = model.extend(con, athletes, thresholds)
+        athletes |= redone
+        pairs = frozenset(p for p in redone_weeks if p[0] not in redone)
+    elif step.by_week:
+        rebuild_for_athletes(con, model.name, model.sql, step.whole, step.week, pairs)
+    elif step.incremental:
+        rebuild_for_athletes(con, model.name, model.sql, athletes, step.week)
+    elif step.compared:
+        athletes = rebuild_compared(con, model.name, lambda: run_sql_model(con, model))
+    elif isinstance(model, SqlModel):
+        run_sql_model(con, model)
+    else:
+        run_python_model(con, model, thresholds)
+    rows = con.sql(f"select count(*) from {ident(model.name)}").fetchall()[0][0]  # noqa: S608
+    event = ModelBuilt(
+        model,
+        rows,
+        time.perf_counter() - started,
+        step.incremental,
+        len(athletes) if step.incremental else None,
+        step.kept,
+    )
+    return _Built(athletes, pairs, event, tuple(_check(con, c) for c in step.checks))
+
+
+def _check(
+    con: duckdb.DuckDBPyConnection,
+    check: SqlCheck,
+    changed: frozenset[str | None] | None = None,
+) -> CheckDone:
+    started = time.perf_counter()
+    offending = offending_rows(con, check, changed)
+    return CheckDone(check, offending == 0, offending, time.perf_counter() - started)
+
+
+def _noted(
+    done: CheckDone, failed: dict[str, list[str]], evaluated: list[tuple[SqlCheck, int]]
+) -> CheckDone:
+    """A check's outcome kept for `record_results`, and a blocking failure for what reads its table."""
+    evaluated.append((done.check, done.offending_rows))
+    if done.blocks:
+        failed.setdefault(done.check.table, []).append(done.check.name)
+    return done
+
+
+@dataclass(frozen=True)
 class ModelGraph:
     """Every model and check, in dependency order."""
 
@@ -295,6 +463,20 @@ class ModelGraph:
                     todo.extend(self.models[table].depends_on)
         return seen
 
+    @cached_property
+    def heights(self) -> dict[str, int]:
+        """Each model's longest chain of models reading it, directly or not: a worker free takes
+        the ready model with the longest first, so the graph's longest path starts early."""
+        readers: dict[str, list[str]] = {n: [] for n in self.models}
+        for name, model in self.models.items():
+            for table in model.depends_on:
+                if table in readers:
+                    readers[table].append(name)
+        heights: dict[str, int] = {}
+        for name in reversed(self.order):
+            heights[name] = 1 + max((heights[r] for r in readers[name]), default=0)
+        return heights
+
     def iter_run(
         self,
         con: duckdb.DuckDBPyConnection,
@@ -305,8 +487,10 @@ class ModelGraph:
         *,
         track_changes: bool = False,
         full_rebuild: bool = False,
+        threads: int = MODEL_THREADS,
     ) -> Iterator[GraphEvent]:
-        """Build the selected models in order (all by default), each followed by its checks.
+        """Build the selected models (all by default), each followed by its checks, a model once
+        every model it reads is done; `threads` at a time, each on its own cursor of `con`.
 
         Checks on loaded tables run first. A failed ERROR check skips every selected model that
         reads its table, directly or not; the rest of the graph is still built. Python models get
@@ -315,7 +499,8 @@ class ModelGraph:
         whose data changed since the last complete build, when nothing else changed (see
         incremental.py); `full_rebuild` rebuilds all. A complete build (every model, every check
         run, none blocking) records what it was built from; without `track_changes` every selected
-        model is rebuilt whole and nothing recorded.
+        model is rebuilt whole and nothing recorded. A model that fails lets the ones being built
+        finish, starts no other, and is raised.
         """
         selected = set(self.models) if models is None else models
         wanted = [c for c in self.checks if checks is None or c.name in checks]
@@ -330,113 +515,85 @@ class ModelGraph:
                 plan = dataclasses.replace(plan, reason="a subset of the models was selected")
             yield BuildPlanned(plan)
             forget_build(con)
-        per_athlete = plan is not None and not plan.full
-        # the dated models' week, asked for once the data date is built (a dated model reads it)
-        since = functools.cache(lambda: dated_since(con, plan))
-        # whose rows changed in each table: the loaded tables' from the plan, a model's from what
-        # it reads (and what it redid, or found changed, itself)
-        changed: dict[str, frozenset[str | None]] = dict(plan.changed) if per_athlete else {}
-        # the tables none of whose rows changed: a model reading only those is kept as it is
-        unchanged = set(plan.unchanged) if per_athlete else set()
-        # and of those, the athletes whose rows changed only in some weeks: those weeks
-        weeks: dict[str, frozenset[tuple[str, date]]] = dict(plan.weeks) if per_athlete else {}
+        state = _BuildState(con, plan)
         failed: dict[str, list[str]] = {}
         evaluated: list[tuple[SqlCheck, int]] = []
         # the rows of each mart this build rewrites, for publish (journal.py): none until built
         build = start_build(con)
         regions = {n: Region() for n, m in self.models.items() if m.layer == "marts"}
+        cursors: list[duckdb.DuckDBPyConnection] = []
+        local = threading.local()
+
+        def work(step: _Step) -> _Built:
+            if not hasattr(local, "con"):  # each worker thread its own cursor, for its life
+                local.con = con.cursor()
+                cursors.append(local.con)
+            return _build(local.con, step, thresholds)
+
         try:
             # a complete build is recorded only when every blocking check passed: on an
             # incremental run a loaded table's checks look at what its changed athletes touch
             for check in [c for c in wanted if c.table not in self.models]:
-                if check.table in unchanged:  # a check reads only its table: it would pass
+                if check.table in state.unchanged:  # a check reads only its table: it would pass
                     evaluated.append((check, 0))
                     yield CheckDone(check, True, 0, 0.0, kept=True)
                 else:
-                    yield self._check(con, check, failed, evaluated, changed.get(check.table))
-            for name in [n for n in self.order if n in selected]:
-                model = self.models[name]
-                blocked = sorted({c for t in self.upstream(name) for c in failed.get(t, [])})
-                if blocked:
-                    failed[name] = blocked
-                    yield ModelSkipped(model, tuple(blocked))
-                    continue
-                started = time.perf_counter()
-                athletes = frozenset().union(
-                    *(changed.get(t, frozenset()) for t in model.depends_on)
-                )
-                # of those, the ones whose rows changed only in some weeks, in every table they
-                # changed in (`weeks`): a week-local model rebuilds just those weeks of theirs
-                whole = frozenset().union(
-                    *(
-                        changed.get(t, frozenset()) - _athletes_of(weeks.get(t))
-                        for t in model.depends_on
-                    )
-                )
-                pairs = frozenset(
-                    p for t in model.depends_on for p in weeks.get(t, ()) if p[0] not in whole
-                )
-                if model.reads_week_before:
-                    pairs |= {(a, week + timedelta(days=7)) for a, week in pairs}
-                incremental = per_athlete and (model.incremental is not None or extendable(model))
-                kept = (
-                    per_athlete
-                    and unchanged.issuperset(model.depends_on)
-                    and table_exists(con, name)
-                )
-                if incremental and model.dated:
-                    incremental = since() is not None  # else the data date moved back: whole
-                week = since() if incremental and model.dated else None
-                by_week = incremental and model.week_local
-                if not incremental or isinstance(model, PythonModel):
-                    region = Region(whole=True)
-                elif by_week:
-                    region = Region(athletes=whole, since=week, weeks=pairs)
-                else:
-                    region = Region(athletes=athletes, since=week)
-                if name in regions and not kept:  # before it is rebuilt: a failure may leave
-                    regions[name] = region  # it half done
-                if kept:  # its inputs, and so its rows, are the last complete build's
-                    unchanged.add(name)
-                elif incremental and isinstance(model, PythonModel):
-                    # the athletes it redid (a seed not yet settled) are redone downstream too,
-                    # and those it redid from some week on, those weeks
-                    redone, redone_weeks = model.extend(con, athletes, thresholds)
-                    athletes |= redone
-                    pairs = frozenset(p for p in redone_weeks if p[0] not in redone)
-                elif by_week:
-                    rebuild_for_athletes(con, name, model.sql, whole, week, pairs)
-                elif incremental:
-                    rebuild_for_athletes(con, name, model.sql, athletes, week)
-                elif per_athlete and model.compared:
-                    athletes = rebuild_compared(con, name, lambda m=model: run_sql_model(con, m))
-                elif isinstance(model, SqlModel):
-                    run_sql_model(con, model)
-                else:
-                    run_python_model(con, model, thresholds)
-                if not (incremental or model.compared or model.layer == "staging"):
-                    # rebuilt whole and not per athlete (the data date, club-wide figures): only
-                    # dated models read it, and they redo every athlete's weeks from it themselves
-                    athletes = frozenset()
-                changed[name] = athletes
-                if by_week or model.layer == "staging" or (incremental and extendable(model)):
-                    weeks[name] = pairs
-                rows = con.sql(f"select count(*) from {ident(name)}").fetchall()[0][0]  # noqa: S608
-                yield ModelBuilt(
-                    model,
-                    rows,
-                    time.perf_counter() - started,
-                    incremental,
-                    len(athletes) if incremental else None,
-                    kept,
-                )
-                for check in [c for c in wanted if c.table == name]:
-                    yield self._check(con, check, failed, evaluated)
+                    done = _check(con, check, state.changed.get(check.table))
+                    yield _noted(done, failed, evaluated)
+            todo = [n for n in self.order if n in selected]
+            finished: set[str] = set()
+            running: dict[Future[_Built], _Step] = {}
+            error: BaseException | None = None
+            with ThreadPoolExecutor(threads, thread_name_prefix="model") as pool:
+                while running or (todo and error is None):
+                    ready = [
+                        n
+                        for n in todo
+                        if error is None
+                        and finished.issuperset(
+                            d for d in self.models[n].depends_on if d in selected
+                        )
+                    ]
+                    for name in sorted(ready, key=lambda n: -self.heights[n]):
+                        todo.remove(name)
+                        blocked = sorted(
+                            {c for t in self.upstream(name) for c in failed.get(t, [])}
+                        )
+                        if blocked:
+                            failed[name] = blocked
+                            finished.add(name)
+                            yield ModelSkipped(self.models[name], tuple(blocked))
+                            continue
+                        step = state.decide(
+                            self.models[name], tuple(c for c in wanted if c.table == name)
+                        )
+                        if name in regions and not step.kept:  # before it is rebuilt: a failure
+                            regions[name] = step.region  # may leave it half done
+                        running[pool.submit(work, step)] = step
+                    if not running:
+                        continue  # skipped models may have made others ready
+                    done_now, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in sorted(done_now, key=lambda f: running[f].model.name):
+                        step = running.pop(future)
+                        try:
+                            built = future.result()
+                        except BaseException as exc:  # re-raised once the others end
+                            error = error or exc
+                            continue
+                        state.settle(step, built)
+                        finished.add(step.model.name)
+                        yield built.event
+                        for done in built.checks:
+                            yield _noted(done, failed, evaluated)
+            if error is not None:
+                raise error
             # complete: every model built and every check run and passed
             complete = selected == set(self.models) and len(wanted) == len(self.checks)
             if plan is not None and not failed and complete:
                 record_build(con, plan)
         finally:
+            for cursor in cursors:
+                cursor.close()
             # one batch each, also when a model fails half way
             record_regions(con, build, regions)
             record_results(con, evaluated, run_id)
@@ -464,22 +621,6 @@ class ModelGraph:
                         f"model {name} reads {dependency!r}, which is neither a model nor a table "
                         "in the warehouse: load the staging tables first or fix the SQL."
                     )
-
-    @staticmethod
-    def _check(
-        con: duckdb.DuckDBPyConnection,
-        check: SqlCheck,
-        failed: dict[str, list[str]],
-        evaluated: list[tuple[SqlCheck, int]],
-        changed: frozenset[str | None] | None = None,
-    ) -> CheckDone:
-        started = time.perf_counter()
-        offending = offending_rows(con, check, changed)
-        evaluated.append((check, offending))
-        done = CheckDone(check, offending == 0, offending, time.perf_counter() - started)
-        if done.blocks:
-            failed.setdefault(check.table, []).append(check.name)
-        return done
 
 
 def run_sql_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> None:

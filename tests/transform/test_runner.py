@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from pipelines.settings import SQL_ROOT, Thresholds
@@ -162,3 +164,50 @@ def test_python_models_see_the_settings_table() -> None:
     assert got.acwr_spike == 1.2 and got.trend_min_weeks == 8 and got.adherence_high == 0.84
     with pytest.raises(ModelError, match="no settings table"):
         thresholds_from_settings(duckdb.connect())
+
+
+def test_independent_models_are_built_at_the_same_time(tmp_path: Path) -> None:
+    # each waits for the other: built one after the other, the first would wait in vain
+    meeting = threading.Barrier(2, timeout=10)
+    write(tmp_path, "intermediate", "int_a", "-- int_a: a number.\nselect 1 as x")
+
+    def met(name: str):
+        def model(int_a: duckdb.DuckDBPyRelation, thresholds: Thresholds):
+            meeting.wait()
+            return int_a.select(f"x, '{name}' as met").pl()
+
+        return PythonModel(name, model, f"{name}, built with the other")
+
+    graph = ModelGraph.load(tmp_path, [met("mart_p"), met("mart_q")], checks=[])
+    con = duckdb.connect()
+    assert graph.run(con, Thresholds()) == {"int_a": 1, "mart_p": 1, "mart_q": 1}
+    assert con.sql("select * from mart_q").fetchall() == [(1, "mart_q")]
+
+
+def test_a_failing_model_lets_the_running_one_finish_and_starts_no_other(tmp_path: Path) -> None:
+    failing = threading.Event()
+
+    def broken(thresholds: Thresholds):
+        failing.set()
+        raise ValueError("broken on purpose")
+
+    def slow(thresholds: Thresholds):
+        failing.wait(timeout=10)  # still running when the other fails
+        return pl.DataFrame({"x": [1]})
+
+    write(
+        tmp_path,
+        "marts",
+        "mart_after",
+        "-- mart_after: reads the slow one.\nselect * from mart_slow",
+    )
+    python = [PythonModel("mart_broken", broken, "fails"), PythonModel("mart_slow", slow, "slow")]
+    graph = ModelGraph.load(tmp_path, python, checks=[])
+    con = duckdb.connect()
+    with pytest.raises(ValueError, match="broken on purpose"):
+        graph.run(con, Thresholds())
+    assert con.sql("select * from mart_slow").fetchall() == [(1,)]
+    tables = {
+        row[0] for row in con.sql("select table_name from information_schema.tables").fetchall()
+    }
+    assert "mart_after" not in tables and "mart_broken" not in tables
