@@ -54,6 +54,19 @@ def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return rows[0][0] > 0
 
 
+def table_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Every table and view with its columns in order, in one query: a question per table cost
+    about 2 ms each, 0.4 s of a night's model step in all."""
+    rows = con.sql(
+        "select table_name, column_name from information_schema.columns "
+        "order by table_name, ordinal_position"
+    ).fetchall()
+    columns: dict[str, list[str]] = {}
+    for table, column in rows:
+        columns.setdefault(table, []).append(column)
+    return columns
+
+
 def replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
     """Replace table `name` with the frame's rows in one batched statement."""
     con.register("_frame", frame)

@@ -67,7 +67,14 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from pipelines.transform.sql_files import ModelError
-from pipelines.warehouse import fingerprint_sql, ident, replace_rows, table_exists, transaction
+from pipelines.warehouse import (
+    fingerprint_sql,
+    ident,
+    replace_rows,
+    table_columns,
+    table_exists,
+    transaction,
+)
 
 if TYPE_CHECKING:
     from pipelines.transform.checks import SqlCheck
@@ -159,14 +166,6 @@ def _reads(models: Mapping[str, Model], names: list[str]) -> set[str]:
     return tables
 
 
-def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    rows = con.sql(
-        "select count(*) from information_schema.columns where table_name = ? and column_name = ?",
-        params=[table, column],
-    ).fetchall()
-    return rows[0][0] > 0
-
-
 def code_fingerprint(
     models: Mapping[str, Model], checks: Iterable[SqlCheck] = ()
 ) -> dict[str, str]:
@@ -191,24 +190,21 @@ def plan_build(
     incremental = [
         n for n, m in models.items() if m.incremental is not None or getattr(m, "extend", None)
     ]
-    sources = sorted(t for t in _reads(models, incremental) if table_exists(con, t))
-    athlete_tables = [t for t in sources if _has_column(con, t, KEY)]
+    columns = table_columns(con)
+    sources = sorted(t for t in _reads(models, incremental) if t in columns)
+    athlete_tables = [t for t in sources if KEY in columns[t]]
     # a table keyed by activity (running dynamics) counts for the activity's athlete
     activity_tables = [
         t
         for t in sources
-        if t not in athlete_tables
-        and _has_column(con, t, ACTIVITY_KEY[1])
-        and table_exists(con, ACTIVITY_KEY[0])
+        if t not in athlete_tables and ACTIVITY_KEY[1] in columns[t] and ACTIVITY_KEY[0] in columns
     ]
     club_tables = sorted(set(sources) - set(athlete_tables) - set(activity_tables) | {"settings"})
-    week_tables = tuple(t for t in athlete_tables if _has_column(con, t, WEEK)) + tuple(
-        t for t in activity_tables if _has_column(con, ACTIVITY_KEY[0], WEEK)
+    week_tables = tuple(t for t in athlete_tables if WEEK in columns[t]) + tuple(
+        t for t in activity_tables if WEEK in columns[ACTIVITY_KEY[0]]
     )
     club = {
-        t: str(con.sql(fingerprint_sql(con, t)).fetchall()[0])
-        for t in club_tables
-        if table_exists(con, t)
+        t: str(con.sql(fingerprint_sql(con, t)).fetchall()[0]) for t in club_tables if t in columns
     }
     fingerprint = (_digest(code_fingerprint(models, checks)), _digest(club))
     _new_athlete_state(con, athlete_tables, activity_tables)
@@ -216,7 +212,7 @@ def plan_build(
     if full_rebuild:
         return full("asked for (--full-rebuild)")
     # a state table of another layout (an earlier version's) counts as none
-    if not table_exists(con, STATE_TABLE) or set(con.table(STATE_TABLE).columns) != STATE_COLUMNS:
+    if set(columns.get(STATE_TABLE, ())) != STATE_COLUMNS:
         return full("no earlier build recorded")
     recorded = con.table(STATE_TABLE).pl().to_dicts()
     if not recorded:  # see `forget_build`
@@ -225,7 +221,7 @@ def plan_build(
         return full("a model's or a check's code changed")
     if recorded[0]["club"] != fingerprint[1]:
         return full("the settings or a club file changed")
-    missing = [n for n in incremental if not table_exists(con, n)]
+    missing = [n for n in incremental if n not in columns]
     if missing:
         return full(f"table(s) {', '.join(missing)} missing")
     rows = con.sql(
@@ -356,7 +352,7 @@ def forget_build(con: duckdb.DuckDBPyConnection) -> None:
 def record_build(con: duckdb.DuckDBPyConnection, plan: BuildPlan) -> None:
     """After a complete build: the fingerprints the next run compares with."""
     as_of = data_date(con) or (None, None)
-    activity_tables = [t for t in plan.week_tables if not _has_column(con, t, KEY)]
+    activity_tables = [t for t in plan.week_tables if KEY not in con.table(t).columns]
     with transaction(con):
         state = (
             f"create or replace table {STATE_TABLE} as "

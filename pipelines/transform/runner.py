@@ -42,7 +42,7 @@ from pipelines.transform.incremental import (
 )
 from pipelines.transform.journal import Region, record_regions, start_build
 from pipelines.transform.sql_files import ModelError, read_title, sql_inputs
-from pipelines.warehouse import ident, replace_table, table_exists
+from pipelines.warehouse import ident, replace_table, table_columns, table_exists
 
 LAYERS = {"staging": "stg_", "intermediate": "int_", "marts": "mart_"}
 _INCREMENTAL = re.compile(r"^--\s*incremental:\s*(\S+?)\s*(?:,\s*(\S+)\s*)?$", re.MULTILINE)
@@ -284,8 +284,10 @@ class _BuildState:
     """Whose rows changed in each table so far on this run, and which tables did not change: what
     decides how the next model is built (`decide`), updated as each is done (`settle`)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, plan: BuildPlan | None) -> None:
-        self.con = con
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, plan: BuildPlan | None, existing: set[str]
+    ) -> None:
+        self.existing = existing  # the tables there were before the build
         self.per_athlete = plan is not None and not plan.full
         # the dated models' week, asked for once the data date is built (a dated model reads it)
         self.since = functools.cache(lambda: dated_since(con, plan))
@@ -318,7 +320,7 @@ class _BuildState:
         kept = (
             self.per_athlete
             and self.unchanged.issuperset(model.depends_on)
-            and table_exists(self.con, model.name)
+            and model.name in self.existing
         )
         if incremental and model.dated:
             incremental = self.since() is not None  # else the data date moved back: whole
@@ -504,7 +506,8 @@ class ModelGraph:
         """
         selected = set(self.models) if models is None else models
         wanted = [c for c in self.checks if checks is None or c.name in checks]
-        self._require_sources(con, selected)
+        existing = set(table_columns(con))  # a model's own table is made only by building it
+        self._require_sources(existing, selected)
         if thresholds is None and any(isinstance(self.models[n], PythonModel) for n in selected):
             thresholds = thresholds_from_settings(con)
         plan = None
@@ -515,7 +518,7 @@ class ModelGraph:
                 plan = dataclasses.replace(plan, reason="a subset of the models was selected")
             yield BuildPlanned(plan)
             forget_build(con)
-        state = _BuildState(con, plan)
+        state = _BuildState(con, plan, existing)
         failed: dict[str, list[str]] = {}
         evaluated: list[tuple[SqlCheck, int]] = []
         # the rows of each mart this build rewrites, for publish (journal.py): none until built
@@ -613,10 +616,10 @@ class ModelGraph:
             if isinstance(event, ModelBuilt)
         }
 
-    def _require_sources(self, con: duckdb.DuckDBPyConnection, selected: set[str]) -> None:
+    def _require_sources(self, tables: Iterable[str], selected: set[str]) -> None:
         for name in selected:
             for dependency in self.models[name].depends_on:
-                if dependency not in self.models and not table_exists(con, dependency):
+                if dependency not in self.models and dependency not in tables:
                     raise ModelError(
                         f"model {name} reads {dependency!r}, which is neither a model nor a table "
                         "in the warehouse: load the staging tables first or fix the SQL."
