@@ -260,17 +260,3 @@ def test_the_club_s_own_folders_are_listed_by_name_without_links_or_temporary_fi
         ("2026-03-01-a.json", "record"),
         ("2026-03-02-b.json", "record"),
     ]
-
-
-def test_archive_copies_are_written_aside_and_renamed_into_place(club) -> None:
-    settings, con = club
-    content = b"<gpx>a001 0</gpx>"
-    sha = hashlib.sha256(content).hexdigest()
-    # a half copy a killed run of a process with this number left behind
-    stale = settings.raw / inbox.INCOMING / f"{sha}.{os.getpid()}.part"
-    stale.parent.mkdir(parents=True)
-    stale.write_bytes(b"<gpx>a00")
-    scan_and_archive(con, settings)
-    assert (settings.raw / sha[:2] / sha).read_bytes() == content
-    assert (settings.raw / sha[:2] / sha).stat().st_mode & 0o777 == 0o444
-    assert list((settings.raw / inbox.INCOMING).iterdir()) == []

@@ -14,7 +14,7 @@ import pytest
 from dashboard import inbox
 from dashboard.accounts.viewer import Viewer
 from pipelines.cli.main import dashboard_command
-from pipelines.ingest.inbox import raw_path, scan_and_archive
+from pipelines.ingest.inbox import INCOMING, raw_path, scan_and_archive
 from pipelines.parsers.activity.activity_file import parse_activity_file
 from pipelines.parsers.activity.strava_export import read_strava_export
 from pipelines.parsers.club.exercise_catalog import ExerciseCatalog
@@ -178,15 +178,16 @@ def test_a_half_copy_left_in_the_archive_by_a_kill_is_replaced(
     data = (realdata / RUN).read_bytes()
     (home / "inbox" / ATHLETE / "run.gpx").write_bytes(data)
     target = raw_path(load_settings(home), hashlib.sha256(data).hexdigest())
-    target.parent.mkdir(parents=True)
-    # each process writes its copy under a name of its own, renamed into place when whole: a
-    # killed run leaves a half copy under its process number, which may come round again
-    half = target.with_name(f"{target.name}.{os.getpid()}.part")
+    # each process writes its copy under a name of its own beside the archive's folders, renamed
+    # into place when whole: a killed run leaves a half copy under its process number, which may
+    # come round again
+    half = target.parent.parent / INCOMING / f"{target.name}.{os.getpid()}.part"
+    half.parent.mkdir(parents=True)
     half.write_bytes(data[: len(data) // 2])
     half.chmod(0o444)  # as the archive leaves its copies
     assert _archive_once(home) == ["run.gpx"]
     assert target.read_bytes() == data
-    assert not half.exists()
+    assert not half.exists() and not any(half.parent.iterdir())
 
 
 def test_the_dashboard_server_refuses_uploads_over_the_dashboards_limit(
