@@ -1,4 +1,4 @@
-"""The model graph: SQL files under sql/ and Python statistics models, built with their checks in dependency order.
+"""The model graph: SQL files under sql/ and Python statistics models, built with their checks.
 
 Each `sql/<layer>/<name>.sql` holds one SELECT whose result becomes table `<name>`; its first line
 reads `-- <name>: what it is.` and any further leading comment lines are notes. What a model reads
