@@ -6,7 +6,8 @@
 Each measured run is the whole `pipelines.run.run_ingest` (what a nightly run costs: archive, parse,
 SQL models, checks, publish), split from Dagster's own step records into ingestion steps, model
 steps, checks, publish and Dagster's overhead between steps, with the models' own seconds (their
-sum, and the ten slowest of the run nearest the median) from the model step's metadata. The empty
+sum, and the ten slowest of the run nearest the median) from the model step's metadata (models
+are built two at a time, so their seconds overlap and their sum can exceed the step's). The empty
 club has the history club's roster, programs and enrolments and nothing else, ingested once before
 it is measured. The two clubs are run in turn (empty, history, empty, ...), so a change in the
 shared machine's load falls on both sides. Each run works on a snapshot of the club's warehouse and

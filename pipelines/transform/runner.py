@@ -47,12 +47,12 @@ from pipelines.warehouse import ident, replace_table, table_columns, table_exist
 LAYERS = {"staging": "stg_", "intermediate": "int_", "marts": "mart_"}
 _INCREMENTAL = re.compile(r"^--\s*incremental:\s*(\S+?)\s*(?:,\s*(\S+)\s*)?$", re.MULTILINE)
 _COMPARED = re.compile(r"^--\s*compared:\s*(\S+)\s*$", re.MULTILINE)
+_WEEK_LOCAL = re.compile(r"^--\s*week-local(,\s*and the week before)?\s*$", re.MULTILINE)
 # Models built at a time, each by a thread on its own cursor of the warehouse connection. Most of a
 # night's models are a few small statements bound by one core each, and DuckDB runs statements of
 # different connections at once (the Python statistics models' numpy and polars also release the
 # interpreter): two at a time on the benchmark machine's 2 cores. See benchmarks/RESULTS.md.
 MODEL_THREADS = 2
-_WEEK_LOCAL = re.compile(r"^--\s*week-local(,\s*and the week before)?\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
