@@ -332,19 +332,18 @@ class _BuildState:
             region = Region(athletes=whole, since=week, weeks=pairs)
         else:
             region = Region(athletes=athletes, since=week)
-        compared = self.per_athlete and model.compared
         return _Step(
             model,
             athletes,
             whole,
             pairs,
-            incremental,
-            kept,
-            compared,
-            week,
-            by_week,
-            region,
-            checks,
+            incremental=incremental,
+            kept=kept,
+            compared=self.per_athlete and model.compared,
+            week=week,
+            by_week=by_week,
+            region=region,
+            checks=checks,
         )
 
     def settle(self, step: _Step, built: _Built) -> None:
