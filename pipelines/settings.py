@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 FORMS_FOLDER = "forms"
+ENTRY_SUFFIX = ".json"  # an app entry's document (members' forms/, the coach's records/)
 SQL_ROOT = Path(__file__).resolve().parent.parent / "sql"
 RUNNING_SPORTS = ("running", "trail_running", "treadmill_running")
 SPORTS = (

@@ -20,6 +20,7 @@ from dashboard.accounts.viewer import Viewer
 from dashboard.atomic_files import write_atomically
 from dashboard.config import load_config
 from pipelines.parsers.club.assessment_catalog import AssessmentCatalog, check_body_mass
+from pipelines.settings import ENTRY_SUFFIX
 
 FORM_VERSION = 1
 CHECKIN = "ostrc_checkin"
@@ -68,8 +69,8 @@ def write_entry(
         **fields,
     }
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{form}-{entered_at:%Y%m%dT%H%M%SZ}-{entry_id[:8]}.json"
-    # the temporary name starts with a dot and does not end in .json: the inbox sweep skips it
+    path = folder / f"{form}-{entered_at:%Y%m%dT%H%M%SZ}-{entry_id[:8]}{ENTRY_SUFFIX}"
+    # the temporary name starts with a dot and does not end in ENTRY_SUFFIX: the sweep skips it
     write_atomically(path, json.dumps(document, indent=1).encode(), ".entry-", ".part")
     return Receipt(entry_id, path, entered_at)
 
@@ -106,7 +107,7 @@ def _entries(folder: Path, form: str) -> list[dict[str, Any]]:
     """The entries of one form in `folder` as written, newest first; unreadable files are skipped
     (the pipeline reports them)."""
     entries = []
-    for path in folder.glob(f"{form}-*.json") if folder.is_dir() else []:
+    for path in folder.glob(f"{form}-*{ENTRY_SUFFIX}") if folder.is_dir() else []:
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -42,8 +42,9 @@ def newest_change(settings: Settings) -> int:
 
     A folder's time moves whenever a file is added to it, whatever time the file itself carries,
     so the inbox is watched by its folders only: this runs every minute over the club's whole
-    history. The club's own files are few and are watched one by one (edited in place, their
-    folder's time stays). 0 when there is nothing yet.
+    history. So are the coach's records (each entry a new document). The club's own files are few
+    and are watched one by one (edited in place, their folder's time stays). 0 when there is
+    nothing yet.
     """
     times = [mtime for path, mtime in folder_mtimes(settings.inbox) if path != str(settings.inbox)]
     times += club_candidates(settings)["mtime_ns"].to_list()

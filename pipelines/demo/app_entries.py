@@ -25,6 +25,7 @@ from pipelines.parsers.club.ostrc_areas import (
 )
 from pipelines.parsers.forms.documents import FORM_VERSION
 from pipelines.parsers.forms.entries import CHECKIN, REPORT
+from pipelines.settings import ENTRY_SUFFIX
 
 APP_CHECKIN_WEEKS = 4  # the last weeks up to the end date arrive as app check-ins
 INSTRUMENT_VERSION = "2.0"  # the app asks OSTRC-O2
@@ -79,7 +80,7 @@ def entry_id(seed: int, athlete_id: str, what: str) -> str:
 def document_name(form: str, entered_at: datetime, entry: str) -> str:
     """`<form>-<YYYYmmddTHHMMSSZ>-<first 8 of entry_id>.json`, the app's file name."""
     utc = entered_at.astimezone(ZoneInfo("UTC"))
-    return f"{form}-{utc:%Y%m%dT%H%M%SZ}-{entry[:8]}.json"
+    return f"{form}-{utc:%Y%m%dT%H%M%SZ}-{entry[:8]}{ENTRY_SUFFIX}"
 
 
 def document_bytes(document: dict[str, object]) -> bytes:

@@ -21,7 +21,7 @@ import polars as pl
 
 from pipelines.ingest.registry import register_received
 from pipelines.ingest.tables import ensure_staging_tables
-from pipelines.settings import FORMS_FOLDER, Settings
+from pipelines.settings import ENTRY_SUFFIX, FORMS_FOLDER, Settings
 from pipelines.warehouse import append_rows, replace_table, table_exists, transaction
 
 # in the order they are read: enrolments need the roster and programs, programs the catalog,
@@ -61,7 +61,7 @@ def classify_name(file_name: str, folder: str = "") -> str:
     """The kind of file with this name in this folder (see `classify`): a .json in a member's
     forms folder is an app entry (`form`)."""
     name = file_name.lower().removesuffix(".gz")
-    if name.endswith(".json") and os.path.basename(folder) == FORMS_FOLDER:
+    if name.endswith(ENTRY_SUFFIX) and os.path.basename(folder) == FORMS_FOLDER:
         return "form"
     if name.endswith(".zip"):
         return "strava_export"
@@ -171,65 +171,81 @@ RECEIVED_SCHEMA = CANDIDATES_SCHEMA | {"sha256": pl.String}
 def _sweep(
     settings: Settings, known: dict[str, int], children: dict[str, list[str]], full: bool
 ) -> tuple[pl.DataFrame, pl.DataFrame, SweepStats]:
-    """The files of every inbox folder whose modification time changed (all folders when `full`),
-    and the folder table to record for the next sweep."""
+    """The files of every inbox folder, and of the coach's records folder, whose modification time
+    changed (all folders when `full`), and the folder table to record for the next sweep."""
     trusted_before = time.time_ns() - UNTRUSTED_RECENT_NS
     # a frame per folder, not a Python list of every file: a first import lists over a million
-    frames: list[pl.DataFrame] = []
+    frames: list[pl.DataFrame] = [pl.DataFrame(schema=CANDIDATES_SCHEMA)]
     folders: dict[str, list] = {name: [] for name in FOLDERS_SCHEMA}
     listed = 0
 
-    def visit(folder: str, parent: str | None, athlete_id: str | None) -> None:
+    def look(folder: str, parent: str | None) -> tuple[list[os.DirEntry], list[str]] | None:
+        """The folder's files (none when its time is as recorded) and sub-folders; None when it is
+        gone. Records its time for the next sweep."""
         nonlocal listed
         try:
             mtime = os.stat(folder).st_mtime_ns  # sub-folders are never links; the inbox may be one
             unchanged = not full and known.get(folder) == mtime
             entries, subfolders = ([], children.get(folder, [])) if unchanged else _listing(folder)
         except FileNotFoundError:  # removed while the sweep ran: nothing left to take from it
-            return
+            return None
         listed += not unchanged
-        if athlete_id is not None and entries:  # files loose in the inbox belong to nobody
-            # in name order, so of two copies of the same contents the same one is registered
-            entries.sort(key=lambda entry: entry.name)
-            found = [(e, info) for e in entries if (info := _lstat(e)) is not None]
-            frames.append(
-                pl.DataFrame(
-                    {
-                        "path": [e.path for e, _ in found],
-                        "athlete_id": [athlete_id] * len(found),
-                        "kind": [classify_name(e.name, folder) for e, _ in found],
-                        "size": [info.st_size for _, info in found],
-                        "mtime_ns": [info.st_mtime_ns for _, info in found],
-                    },
-                    schema=CANDIDATES_SCHEMA,
-                )
-            )
         folders["path"].append(folder)
         folders["parent"].append(parent)
         folders["mtime_ns"].append(mtime if mtime < trusted_before else -1)
+        return entries, subfolders
+
+    def gather(
+        folder: str, entries: list[os.DirEntry], athlete_id: str | None, kind: str | None = None
+    ) -> None:
+        # in name order, so of two copies of the same contents the same one is registered
+        entries.sort(key=lambda entry: entry.name)
+        found = [(e, info) for e in entries if (info := _lstat(e)) is not None]
+        frames.append(
+            pl.DataFrame(
+                {
+                    "path": [e.path for e, _ in found],
+                    "athlete_id": [athlete_id] * len(found),
+                    "kind": [kind or classify_name(e.name, folder) for e, _ in found],
+                    "size": [info.st_size for _, info in found],
+                    "mtime_ns": [info.st_mtime_ns for _, info in found],
+                },
+                schema=CANDIDATES_SCHEMA,
+            )
+        )
+
+    def visit(folder: str, parent: str | None, athlete_id: str | None) -> None:
+        looked = look(folder, parent)
+        if looked is None:
+            return
+        entries, subfolders = looked
+        if athlete_id is not None and entries:  # files loose in the inbox belong to nobody
+            gather(folder, entries, athlete_id)
         for sub in subfolders:
             visit(sub, folder, athlete_id or os.path.basename(sub))
 
     if settings.inbox.is_dir():
         visit(str(settings.inbox), None, None)
-    frame = pl.concat([pl.DataFrame(schema=CANDIDATES_SCHEMA), *frames], rechunk=True)
+    # the coach's app entries: new documents, each written whole under a new name, so the folder's
+    # time tells when one came (3,501 in the benchmark club, not looked at one by one each run)
+    if settings.records.is_dir() and (looked := look(str(settings.records), None)):
+        records = [entry for entry in looked[0] if entry.name.endswith(ENTRY_SUFFIX)]
+        gather(str(settings.records), records, None, "record")
+    frame = pl.concat(frames, rechunk=True)
     stats = SweepStats(full, len(folders["path"]), listed, frame.height)
     return frame, pl.DataFrame(folders, schema=FOLDERS_SCHEMA), stats
 
 
 def club_candidates(settings: Settings) -> pl.DataFrame:
-    """The club's own files (strength CSVs, the coach's app entries in records/, the reference
-    files): few, so always looked at. records/ grows by every entry the coaches make (3,501 in the
-    benchmark club): listed as the inbox is (`_listing`: no path objects, links not followed)."""
+    """The club's own files: its strength CSVs and the reference files (roster, programs...). Few,
+    and a coach may edit one in place (its folder's time stays), so always looked at one by one,
+    without following links or taking temporary names (`_listing`)."""
+    folder = settings.club / "strength"
+    entries = _listing(folder)[0] if folder.is_dir() else []
     rows = []
-    for folder, suffix, kind in (
-        (settings.club / "strength", ".csv", "strength"),
-        (settings.records, ".json", "record"),
-    ):
-        entries = _listing(folder)[0] if folder.is_dir() else []
-        for entry in sorted((e for e in entries if e.name.endswith(suffix)), key=lambda e: e.name):
-            info = entry.stat(follow_symlinks=False)
-            rows.append((entry.path, None, kind, info.st_size, info.st_mtime_ns))
+    for entry in sorted((e for e in entries if e.name.endswith(".csv")), key=lambda e: e.name):
+        info = entry.stat(follow_symlinks=False)
+        rows.append((entry.path, None, "strength", info.st_size, info.st_mtime_ns))
     for name in CLUB_FILES:
         if (path := settings.club / name).is_file():
             info = path.stat()
@@ -261,8 +277,10 @@ def scan_and_archive(
     """Hash the files not seen before (by path, size and mtime), copy new contents into the archive
     and register them in `files` (`pending`).
 
-    Only inbox folders whose modification time changed since the last sweep are listed, so the
-    nightly cost grows with new files, not with the club's history. A file rewritten in place
+    Only the inbox folders and the coach's records folder whose modification time changed since
+    the last sweep are listed, so the nightly cost grows with new files and entries, not with the
+    club's history (the strength CSVs and reference files are few and looked at each time,
+    `club_candidates`). A file rewritten in place
     under the same name leaves its folder's time alone: the full sweep, which lists every folder,
     catches it; it runs when `full` is True, and by default when the last one is older than
     `settings.full_sweep_days` days.

@@ -29,7 +29,7 @@ from pipelines.parsers.club.ostrc_instrument import INSTRUMENT_SCHEMA
 from pipelines.parsers.club.programs import PHASE_SCHEMA, PHASE_SET_SCHEMA, PROGRAM_SCHEMA
 from pipelines.parsers.forms.entries import CHECKIN_SCHEMA, CLASSIFICATION_SCHEMA, REPORT_SCHEMA
 from pipelines.parsers.strength.sets import STRENGTH_SET_SCHEMA
-from pipelines.warehouse import append_rows, ident, table_exists
+from pipelines.warehouse import append_rows, ident, table_columns
 
 _PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -585,19 +585,14 @@ APPENDED = (
 
 def ensure_staging_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create each appended-to staging table empty, with its columns, when it does not exist yet;
-    add the declared columns an older warehouse's table lacks (null in its earlier rows)."""
+    add the declared columns an older warehouse's table lacks (null in its earlier rows). The
+    warehouse's columns are read once (`table_columns`), not asked table by table."""
+    existing = table_columns(con)
     for table in APPENDED:
-        if not table_exists(con, table.name):
+        if table.name not in existing:
             append_rows(con, table.name, table.empty())
             continue
-        have = {
-            name
-            for (name,) in con.sql(
-                "select column_name from information_schema.columns where table_name = ?",
-                params=[table.name],
-            ).fetchall()
-        }
-        missing = [name for name in table.columns if name not in have]
+        missing = [name for name in table.columns if name not in existing[table.name]]
         if missing:
             types = duckdb_types(table)
             for name in missing:

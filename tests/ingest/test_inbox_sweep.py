@@ -256,7 +256,33 @@ def test_the_club_s_own_folders_are_listed_by_name_without_links_or_temporary_fi
         .iter_rows()
     ]
     assert club_files == [
-        ("gym.csv", "strength"),
         ("2026-03-01-a.json", "record"),
         ("2026-03-02-b.json", "record"),
+        ("gym.csv", "strength"),
     ]
+
+
+def test_the_coach_s_records_are_listed_only_when_one_came(club) -> None:
+    # the app writes each entry as a new document, so the records folder's time says when one
+    # came; a club's thousands of records are not looked at one by one every run
+    settings, con = club
+    settings.records.mkdir(parents=True)
+    (settings.records / "assessment-1.json").write_text("{}")
+    os.utime(settings.records, (LONG_AGO_S, LONG_AGO_S))
+    first, _ = scan_and_archive(con, settings)
+    assert [Path(p).name for p in first.filter(pl.col("kind") == "record")["path"]] == [
+        "assessment-1.json"
+    ]
+    received, sweep = scan_and_archive(con, settings)
+    assert received.is_empty() and sweep.folders_listed == 0 and sweep.files_listed == 0
+
+    before = newest_change(settings)
+    new = settings.records / "classification-2.json"
+    new.write_text("{}")
+    os.utime(new, (LONG_AGO_S, LONG_AGO_S))  # whatever time the entry carries
+    assert newest_change(settings) > before
+    received, sweep = scan_and_archive(con, settings)
+    assert [(Path(p).name, kind) for p, kind in received.select("path", "kind").iter_rows()] == [
+        ("classification-2.json", "record")
+    ]
+    assert sweep.folders_listed == 1 and sweep.files_listed == 2
