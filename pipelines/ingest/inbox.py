@@ -228,8 +228,9 @@ def _sweep(
         visit(str(settings.inbox), None, None)
     # the coach's app entries: new documents, each written whole under a new name, so the folder's
     # time tells when one came (3,501 in the benchmark club, not looked at one by one each run)
-    if settings.records.is_dir() and (looked := look(str(settings.records), None)):
-        records = [entry for entry in looked[0] if entry.name.endswith(ENTRY_SUFFIX)]
+    looked = look(str(settings.records), None) if settings.records.is_dir() else None
+    records = [entry for entry in looked[0] if entry.name.endswith(ENTRY_SUFFIX)] if looked else []
+    if records:
         gather(str(settings.records), records, None, "record")
     frame = pl.concat(frames, rechunk=True)
     stats = SweepStats(full, len(folders["path"]), listed, frame.height)
@@ -280,10 +281,9 @@ def scan_and_archive(
     Only the inbox folders and the coach's records folder whose modification time changed since
     the last sweep are listed, so the nightly cost grows with new files and entries, not with the
     club's history (the strength CSVs and reference files are few and looked at each time,
-    `club_candidates`). A file rewritten in place
-    under the same name leaves its folder's time alone: the full sweep, which lists every folder,
-    catches it; it runs when `full` is True, and by default when the last one is older than
-    `settings.full_sweep_days` days.
+    `club_candidates`). A file rewritten in place under the same name leaves its folder's time
+    alone: the full sweep, which lists every folder, catches it; it runs when `full` is True, and
+    by default when the last one is older than `settings.full_sweep_days` days.
 
     Files are archived and recorded `ARCHIVE_CHUNK` at a time, each chunk in its own transaction
     (seen together with its registry rows): DuckDB holds a transaction's rows in memory, which for
