@@ -548,11 +548,11 @@ class ModelGraph:
             error: BaseException | None = None
             with ThreadPoolExecutor(threads, thread_name_prefix="model") as pool:
                 while running or (todo and error is None):
+                    # after a failure nothing more starts; the running ones finish
                     ready = [
                         n
-                        for n in todo
-                        if error is None
-                        and finished.issuperset(
+                        for n in (todo if error is None else [])
+                        if finished.issuperset(
                             d for d in self.models[n].depends_on if d in selected
                         )
                     ]
