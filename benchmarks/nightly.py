@@ -170,7 +170,8 @@ def measure(homes: list[Path], files: list[tuple[str, Path]], repeat: int) -> li
 
 
 def _medians(runs: list[dict]) -> dict:
-    """Each figure's median over the runs, the steps and slowest of the run nearest the median."""
+    """Each figure's median over the runs, the steps and slowest of the run nearest the median,
+    and every run's wall time."""
     median = {
         key: statistics.median(run[key] for run in runs)
         for key, value in runs[0].items()
@@ -188,6 +189,7 @@ def _medians(runs: list[dict]) -> dict:
         _rounded(
             median | {key: middle[key] for key in ("steps", "slowest_steps", "slowest_models")}
         )
+        | {"each_wall_s": [round(run["wall_s"], 2) for run in runs]}
         | by_name
     )
 
@@ -310,6 +312,11 @@ def main() -> None:
         "date": date.today().isoformat(),
         "load_average": machine()["load_average"],
         "ratio_vs_baseline": round(ratio, 2),
+        # each pair of runs taken in turn: how far the machine's load moves the ratio
+        "ratio_of_each_pair": [
+            round(h / e, 2)
+            for e, h in zip(empty["each_wall_s"], with_history["each_wall_s"], strict=True)
+        ],
     }
     print(json.dumps(summary))
 
