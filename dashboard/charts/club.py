@@ -178,7 +178,11 @@ def rate_ratio_forest(incidence: pl.DataFrame, adjusted: pl.DataFrame) -> go.Fig
     )
     fitted = adjusted.filter(pl.col("irr").is_not_null())
     if crude.is_empty() and fitted.is_empty():
-        return empty_figure(title, "Not enough injuries in the bands to compare their rates")
+        return empty_figure(
+            title,
+            "Not enough injuries in the bands<br>to bound a rate ratio's interval yet:<br>"
+            "each band's cases, hours and crude ratio<br>are in the table below",
+        )
     fig = go.Figure()
     for rows, name, low, high, symbol, colour, detail in (
         (
