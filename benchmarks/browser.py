@@ -171,6 +171,16 @@ def settle(page) -> None:
     page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
 
 
+def close_sidebar(page) -> None:
+    """Fold the menu away on a phone, where it stays open over the page after navigating."""
+    button = page.locator('[data-testid="stSidebarCollapseButton"] button')
+    if button.count():
+        button.first.click(force=True)
+        page.locator('[data-testid="stSidebar"][data-collapsed="true"]').wait_for(
+            state="attached", timeout=10_000
+        )
+
+
 def open_page(page, title: str) -> str:
     """Open a page from the menu (unfolding the sidebar first on a phone); returns its text."""
     link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True)

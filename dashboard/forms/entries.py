@@ -104,8 +104,8 @@ def write_assessment_session(
 
 
 def _entries(folder: Path, form: str) -> list[dict[str, Any]]:
-    """The entries of one form in `folder` as written, newest first; unreadable files are skipped
-    (the pipeline reports them)."""
+    """The entries of one form in `folder` as written, each with its `file_name` (how the data
+    run's errors name it), newest first; unreadable files are skipped (the pipeline reports them)."""
     entries = []
     for path in folder.glob(f"{form}-*{ENTRY_SUFFIX}") if folder.is_dir() else []:
         try:
@@ -113,7 +113,7 @@ def _entries(folder: Path, form: str) -> list[dict[str, Any]]:
         except (OSError, ValueError):
             continue
         if isinstance(document, dict) and document.get("form") == form:
-            entries.append(document)
+            entries.append(document | {"file_name": path.name})
     return sorted(entries, key=lambda d: str(d.get("entered_at")), reverse=True)
 
 

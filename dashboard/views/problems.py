@@ -23,10 +23,13 @@ MAX_DESCRIPTION = 500
 
 
 def report_form(viewer: Viewer, key: str) -> None:
-    """Report a problem for the athlete in view: the member's own, or the coach's chosen athlete."""
-    areas = data.ostrc_areas(viewer)
-    labels = dict(zip(areas["area"].to_list(), areas["label"].to_list(), strict=True))
-    with st.form(f"{key}_report", clear_on_submit=True):
+    """Report a problem for the athlete in view: the member's own, or the coach's chosen athlete.
+
+    A report without a description is refused on the form, its other answers kept (the pipeline
+    would reject it); a sent one empties the form (a new form key), and `render` says so."""
+    labels = _area_labels(viewer)
+    sent_count = _sent_count(key)
+    with st.form(f"{key}_report_{st.session_state.get(sent_count, 0)}"):
         onset = st.date_input("When did it start?", value=date.today(), max_value=date.today())
         area = st.selectbox("Where?", list(labels), format_func=labels.get)
         side = st.radio("Side", list(SIDES), format_func=SIDES.get, horizontal=True)
@@ -36,7 +39,12 @@ def report_form(viewer: Viewer, key: str) -> None:
         )
         can_run = st.radio("Can you still run?", ["Yes", "No"], horizontal=True)
         sent = st.form_submit_button("Send report", type="primary")
-    if sent:
+    if sent and not description.strip():
+        st.error(
+            "Nothing was sent: say in a sentence what happened (what hurts, and when or how it "
+            "started), then send the report again."
+        )
+    elif sent:
         write_entry(
             viewer,
             REPORT,
@@ -50,24 +58,47 @@ def report_form(viewer: Viewer, key: str) -> None:
             },
             athlete_id=viewer.athlete_in_view,
         )
-        st.success(
-            "Report received: the coach sees it in the follow-up queue after the next data run "
-            "(usually within a few minutes)."
-        )
+        st.session_state[sent_count] = st.session_state.get(sent_count, 0) + 1
+        st.rerun()
+
+
+def _sent_count(key: str) -> str:
+    """The session's count of reports sent from the form `key`."""
+    return f"{key}_reports_sent"
+
+
+def _area_labels(viewer: Viewer) -> dict[str, str]:
+    """The club's body areas by code, as members read them."""
+    areas = data.ostrc_areas(viewer)
+    return dict(zip(areas["area"].to_list(), areas["label"].to_list(), strict=True))
 
 
 def _pending_reports(viewer: Viewer, problems: pl.DataFrame) -> None:
-    """A member's reports written but not yet in the published data, shown as received."""
+    """A member's reports written but not yet in the published data: received, or, when the data
+    run could not use one, why and what to do."""
     if viewer.is_coach:
         return
     published = set(problems["problem_id"].to_list())
-    for entry in own_entries(viewer, REPORT):
-        if f"report:{entry.get('entry_id')}" not in published:
-            st.info(
-                f"Received {str(entry.get('entered_at'))[:16].replace('T', ' ')} UTC: your report "
-                f"of a problem starting {entry.get('onset_date')} ({entry.get('area')}). It appears "
-                "here after the next data run."
+    pending = [
+        e for e in own_entries(viewer, REPORT) if f"report:{e.get('entry_id')}" not in published
+    ]
+    if not pending:
+        return
+    labels = _area_labels(viewer)
+    refused = {r["file_name"]: r for r in data.athlete_file_problems(viewer).iter_rows(named=True)}
+    for entry in pending:
+        when = str(entry.get("entered_at"))[:16].replace("T", " ")
+        what = (
+            f"your report of a problem starting {entry.get('onset_date')} "
+            f"({labels.get(entry.get('area'), entry.get('area'))})"
+        )
+        if (problem := refused.get(entry["file_name"])) is not None:
+            st.warning(
+                f"Sent {when} UTC: {what} could not be used: {problem['reason']}. Please "
+                f"{problem['hint'] or 'send it again'} (the form is below)."
             )
+        else:
+            st.info(f"Received {when} UTC: {what}. It appears here after the next data run.")
 
 
 def problem_line(row: dict) -> str:
@@ -95,7 +126,11 @@ def render(viewer: Viewer, key: str = "me") -> None:
     problems = data.athlete_problems(viewer)
     _pending_reports(viewer, problems)
     if problems.is_empty():
-        st.success("No problems reported or found in the check-ins.")
+        st.info(
+            "Nothing to follow up: no problem reported in the app, and no check-in naming a body "
+            "area with a problem. Weeks answered with a problem are in the chart above; injuries "
+            "the coach logged are below."
+        )
     for row in problems.iter_rows(named=True):
         st.markdown(f"- {problem_line(row)}")
     ui.download(
@@ -105,3 +140,8 @@ def render(viewer: Viewer, key: str = "me") -> None:
         st.caption("The coach classifies each problem; you see it here once they have.")
     with st.expander("Report a problem", expanded=False):
         report_form(viewer, key)
+    if st.session_state.get(_sent_count(key)):  # below the folded form, where it shows
+        st.success(
+            "Report received: the coach sees it in the follow-up queue after the next data run "
+            "(usually within a few minutes)."
+        )

@@ -83,7 +83,10 @@ def pace_sentence(trends: pl.DataFrame, adherence: pl.DataFrame) -> str | None:
 
 
 def adherence_sentence(weekly: pl.DataFrame, settings: MetricSettings) -> str | None:
-    """The share of enrolled members at high adherence over the last 4 weeks, and the 4 before."""
+    """The share of enrolled members at high adherence over the last 4 complete weeks, and the 4
+    before: the week in progress has no adherence until it ends (its sessions so far against a
+    whole week's prescription would count every member as behind)."""
+    weekly = weekly.filter(pl.col("week_complete"))
     if weekly.is_empty():
         return None
     last = weekly["week_start"].max()
@@ -113,7 +116,7 @@ def adherence_sentence(weekly: pl.DataFrame, settings: MetricSettings) -> str | 
     return (
         f"**Adherence:** {percent(now)} of {members} enrolled members did at least "
         f"{percent(settings.adherence_high)} of their prescribed strength sessions in the last "
-        f"4 weeks{trend}."
+        f"4 complete weeks (to the week of {last:%d %b}){trend}."
     )
 
 

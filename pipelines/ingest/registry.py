@@ -19,8 +19,9 @@ T = TypeVar("T")
 # Bump when a parser fix should give previously rejected files another chance, or a club table's
 # columns change (the club files are then parsed again: 2 = ostrc_responses.instrument_version,
 # 3 = ostrc_responses.area, 4 = ostrc_areas.lower_limb and the ostrc_instrument table,
-# 5 = athletes.email).
-PARSER_VERSION = 6
+# 5 = athletes.email; 7 = a blank optional text of an app entry, a report's description or a
+# classification's diagnosis, read as absent where it was refused).
+PARSER_VERSION = 7
 UNEXPECTED_HINT = (
     "the file is kept in the raw archive: tell the operator, so it is read again once fixed"
 )

@@ -5,6 +5,7 @@ the classification; a second member sees none of it on any page or in any downlo
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import pytest
 
 from benchmarks.browser import (
     answer_checkin,
+    close_sidebar,
     dashboard_server,
     open_page,
     settle,
@@ -35,6 +37,7 @@ COACH = ("coach", "coach password 2026")
 MEMBER = ("runner", "runner password 2026")
 OTHER = ("other", "other password 2026")
 DIAGNOSIS = "Patellar tendinopathy, left"
+REPORTED = "Outside of the left knee aches after 5 km"
 # answer_checkin's problem area: Q1 reduced participation 17 + Q2 moderate 17 + Q3 minor 8 + Q4
 # moderate pain 17
 KNEE_SEVERITY = 59
@@ -95,6 +98,32 @@ def downloads(page) -> list[str]:
     return contents
 
 
+def report_problems(club: Club, member) -> None:
+    """Send a problem report from My health check-ins: refused without a description (nothing
+    written, the answers kept), then sent with one; and a report with a description over the
+    500 characters the form allows, written by another client, which the run rejects."""
+    forms = club.settings.member_forms(club.member)
+    before = set(forms.glob("injury_report-*.json"))  # the demo member's own earlier reports
+    open_page(member, "My health check-ins")
+    close_sidebar(member)
+    member.get_by_text("Report a problem").click()
+    member.get_by_text("Suddenly (a specific moment)").click()
+    member.get_by_role("button", name="Send report").click()
+    member.get_by_text("Nothing was sent").wait_for(timeout=30_000)
+    assert set(forms.glob("injury_report-*.json")) == before
+    member.get_by_label("What happened? (a sentence is enough)").fill(REPORTED)
+    member.get_by_role("button", name="Send report").click()
+    member.get_by_text("Report received").wait_for(timeout=30_000)
+    [sent] = set(forms.glob("injury_report-*.json")) - before
+    document = json.loads(sent.read_text())
+    assert (document["description"], document["onset"]) == (REPORTED, "sudden")
+    # the form is folded away and empty again for the next report
+    member.get_by_text("Report a problem").click()
+    assert member.get_by_label("What happened? (a sentence is enough)").input_value() == ""
+    old_client = document | {"entry_id": "0" * 32, "description": "It hurts. " * 60}
+    (forms / "injury_report-old-client.json").write_text(json.dumps(old_client))
+
+
 def test_checkin_report_follow_up_and_privacy(club: Club, browser) -> None:  # noqa: F811
     ran, cursor = sensor_run(club.settings, None)  # the demo's own files: nothing new to run
     ran, cursor = sensor_run(club.settings, cursor)
@@ -107,12 +136,22 @@ def test_checkin_report_follow_up_and_privacy(club: Club, browser) -> None:  # n
     member.get_by_text("Received").wait_for(timeout=30_000)
     assert "You reported a problem in: Knee" in member.inner_text("body")
 
-    ran, cursor = sensor_run(club.settings, cursor)  # the new entry starts the run
+    report_problems(club, member)
+
+    ran, cursor = sensor_run(club.settings, cursor)  # the new entries start the run
     assert ran
+    open_page(member, "Weekly check-in")  # away and back: the page reads the new publication
     open_page(member, "My health check-ins")
     member.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
     assert severity_chart_point(member, club.due_week) == KNEE_SEVERITY
     member.get_by_text("Not classified by the coach yet").first.wait_for(timeout=30_000)
+    member.get_by_text(REPORTED).wait_for(timeout=30_000)
+    # the report the run could not use says why and what to do, instead of "received" for ever
+    refused = member.locator('[data-testid="stAlertContentWarning"]').filter(
+        has_text="could not be used"
+    )
+    assert "the description is over 500 characters" in refused.inner_text()
+    assert "submit it again from the app" in refused.inner_text()
 
     coach = browser.new_page(viewport={"width": 1280, "height": 900})
     log_in(coach, club.base, COACH)

@@ -13,7 +13,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from benchmarks.browser import chart_traces, dashboard_server, drawn_charts, open_page, settle
+from benchmarks.browser import (
+    chart_traces,
+    close_sidebar,
+    dashboard_server,
+    drawn_charts,
+    open_page,
+    settle,
+)
 from dashboard.accounts import auth
 from pipelines.settings import Settings, load_settings
 from tests.dashboard.test_browser import browser, log_in  # noqa: F401 (the browser fixture)
@@ -53,16 +60,6 @@ def club(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     auth.add_account(accounts, MEMBER[0], "member", MEMBER[1], athlete_id=member)
     with dashboard_server(home, home / "streamlit.log") as (base, _):
         yield Club(settings, base, member)
-
-
-def close_sidebar(page) -> None:
-    """Fold the menu away on a phone, where it stays open over the page after navigating."""
-    button = page.locator('[data-testid="stSidebarCollapseButton"] button')
-    if button.count():
-        button.first.click(force=True)
-        page.locator('[data-testid="stSidebar"][data-collapsed="true"]').wait_for(
-            state="attached", timeout=10_000
-        )
 
 
 def epley_per_session(settings: Settings, athlete_id: str) -> list[float]:

@@ -117,16 +117,28 @@ def test_the_adherence_sentence_compares_the_last_four_weeks_with_the_four_befor
     from dashboard.views.program_answer import adherence_sentence
 
     weeks = [date(2026, 9, 7) + timedelta(weeks=i) for i in range(8)]
-    rows = [("a", w, 2, 2) for w in weeks] + [
-        ("b", w, 2 if i < 4 else 1, 2) for i, w in enumerate(weeks)
+    rows = [("a", w, 2, 2, True) for w in weeks] + [
+        ("b", w, 2 if i < 4 else 1, 2, True) for i, w in enumerate(weeks)
     ]
+    # the week in progress: nobody has logged a session yet, and it is not counted
+    in_progress = weeks[-1] + timedelta(weeks=1)
+    rows += [("a", in_progress, 0, 2, False), ("b", in_progress, 0, 2, False)]
     weekly = pl.DataFrame(
         rows,
-        schema=["athlete_id", "week_start", "counted_sessions", "prescribed_sessions"],
+        schema=[
+            "athlete_id",
+            "week_start",
+            "counted_sessions",
+            "prescribed_sessions",
+            "week_complete",
+        ],
         orient="row",
     )
-    # last 4 weeks: a 8/8 = 100%, b 4/8 = 50% -> 1 of 2 at 84% or more; the 4 before: both
+    # last 4 complete weeks: a 8/8 = 100%, b 4/8 = 50% -> 1 of 2 at 84% or more; the 4 before: both
     assert adherence_sentence(weekly, MetricSettings()) == (
         "**Adherence:** 50% of 2 enrolled members did at least 84% of their prescribed strength "
-        "sessions in the last 4 weeks, down from 100% in the 4 weeks before."
+        "sessions in the last 4 complete weeks (to the week of 26 Oct), down from 100% in the 4 "
+        "weeks before."
     )
+    # with only the week in progress there is nothing to say yet
+    assert adherence_sentence(weekly.filter(~pl.col("week_complete")), MetricSettings()) is None

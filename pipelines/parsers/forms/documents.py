@@ -57,9 +57,10 @@ def read_document(data: bytes, max_bytes: int) -> dict[str, Any]:
 
 
 def text_field(document: dict[str, Any], name: str, *, required: bool = True) -> str | None:
-    """A field that must be a non-empty string (or absent when not `required`)."""
+    """A field that must be a non-empty string; when not `required` it may also be absent or
+    blank (a form's empty text box), read as absent."""
     value = document.get(name)
-    if value is None and not required:
+    if not required and (value is None or (isinstance(value, str) and not value.strip())):
         return None
     if not isinstance(value, str) or not value.strip():
         raise ParseError(f"the entry's {name} is missing or not text", _MEMBER_HINT)

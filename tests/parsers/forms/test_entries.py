@@ -133,6 +133,10 @@ def test_an_injury_report_from_a_member_and_from_the_coach() -> None:
         parse(document("injury_report", **fields | {"side": "up"}))
     with pytest.raises(ParseError, match="after the day it was reported"):
         parse(document("injury_report", **fields | {"onset_date": "2026-12-25"}))
+    # an optional text left blank (the app's empty text box) is read as absent, not refused
+    for blank in ("", "   "):
+        report = parse(document("injury_report", **fields | {"description": blank}))
+        assert report.rows["description"].to_list() == [""]
 
 
 def test_a_classification_only_from_club_records() -> None:
@@ -155,6 +159,11 @@ def test_a_classification_only_from_club_records() -> None:
         parse(document("problem_classification", **fields | {"problem_id": "x"}), folder=None)
     with pytest.raises(ParseError, match="time_loss_days -1"):
         parse(document("problem_classification", **fields | {"time_loss_days": -1}), folder=None)
+    # the coach's empty diagnosis box: a classification without a diagnosis, not a refused one
+    undiagnosed = parse(document("problem_classification", **fields | {"diagnosis": ""}), None)
+    assert undiagnosed.rows["diagnosis"].to_list() == [""]
+    with pytest.raises(ParseError, match="the entry's diagnosis is missing or not text"):
+        parse(document("problem_classification", **fields | {"diagnosis": 7}), folder=None)
 
 
 def test_checkins_scored_together_equal_each_scored_alone() -> None:
