@@ -165,6 +165,9 @@ def incidence_forest(incidence: pl.DataFrame) -> go.Figure:
     return finish(fig, title, "Injuries per 1000 running hours (95% CI)", "Group")
 
 
+RATIO_TICKS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
+
+
 def rate_ratio_forest(incidence: pl.DataFrame, adjusted: pl.DataFrame) -> go.Figure:
     """Crude and adjusted injury rate ratios of each adherence band vs the reference, with 95% CIs
     on a log axis: observational associations."""
@@ -233,7 +236,8 @@ def rate_ratio_forest(incidence: pl.DataFrame, adjusted: pl.DataFrame) -> go.Fig
             )
         )
     fig.add_vline(x=1, line_color=COLOURS["neutral"], annotation_text="no difference")
-    fig.update_xaxes(type="log")
+    # every tick labelled in full: plotly's own log ticks print 0.2 and 0.5 as "2" and "5"
+    fig.update_xaxes(type="log", tickvals=RATIO_TICKS, ticktext=[f"{v:g}" for v in RATIO_TICKS])
     fig.update_yaxes(autorange="reversed")
     return finish(
         fig, title, "Rate ratio vs the low band (log scale; below 1 = fewer injuries)", "Band"
@@ -284,7 +288,39 @@ def ostrc_prevalence(weekly: pl.DataFrame) -> go.Figure:
         )
         fig.add_trace(_prevalence_line(weekly, value, low, high, name, colour))
     fig.update_yaxes(rangemode="tozero")
+    _respondent_bars(fig, weekly)
     return finish(fig, title, "Week starting (Monday)", "Respondents with a problem (%)")
+
+
+def _respondent_bars(fig: go.Figure, weekly: pl.DataFrame) -> None:
+    """How many members answered each week, as faint bars on a right-hand axis behind the lines: a
+    week that one member answered shows as the one answer it is, not as a club at 0% or 100%."""
+    answered = weekly.group_by("week_start").agg(pl.col("respondents").max()).sort("week_start")
+    fig.add_trace(
+        go.Bar(
+            x=answered["week_start"],
+            y=answered["respondents"],
+            name="Members who answered",
+            marker={"color": COLOURS["neutral"]},
+            opacity=0.18,
+            showlegend=False,  # the right axis names it
+            yaxis="y2",
+            hovertemplate="Week of %{x|%d %b %Y}: %{y} answered<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        yaxis2={
+            "title": "Members who answered",
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "showgrid": False,
+            "automargin": True,
+            "tickformat": "d",  # whole members
+            "tickmode": "auto",
+            "nticks": 5,
+        }
+    )
 
 
 def ostrc_area_prevalence(by_area: pl.DataFrame) -> go.Figure:
@@ -297,6 +333,7 @@ def ostrc_area_prevalence(by_area: pl.DataFrame) -> go.Figure:
     for (label,), area in rows.sort("week_start").group_by("area_label", maintain_order=True):
         fig.add_trace(_prevalence_line(area, "prevalence_any", "any_ci_low", "any_ci_high", label))
     fig.update_yaxes(rangemode="tozero")
+    _respondent_bars(fig, rows)
     return finish(fig, title, "Week starting (Monday)", "Respondents with a problem there (%)")
 
 

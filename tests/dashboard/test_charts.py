@@ -113,6 +113,13 @@ def test_rate_ratio_forest_marks_crude_and_adjusted_apart(club_env) -> None:
     if adjusted["irr"].drop_nulls().len():
         expected["Adjusted (Poisson GEE, robust CI)"] = "diamond"
     assert names == expected
+    # the log axis labels its ticks in full: 0.2, not plotly's own "2" (a bounded ratio drawn)
+    drawn = incidence.with_columns(
+        irr=pl.lit(0.8), irr_cluster_ci_low=pl.lit(0.25), irr_cluster_ci_high=pl.lit(2.5)
+    )
+    axis = charts.rate_ratio_forest(drawn, adjusted).layout.xaxis
+    assert axis.type == "log"
+    assert dict(zip(axis.tickvals, axis.ticktext, strict=True))[0.2] == "0.2"
     empty = charts.rate_ratio_forest(incidence.head(0), adjusted.head(0))
     assert empty.layout.annotations[0].text.startswith("Not enough injuries")
 
@@ -225,3 +232,19 @@ def test_a_single_week_is_labelled_as_a_day_not_spread_over_hours_and_its_bar_is
     assert [bar.width for bar in charts.file_statuses(counts).data] == [5 * 86_400_000] * 2
     two_weeks = counts.with_columns(week_start=pl.Series([date(2026, 11, 23), date(2026, 11, 30)]))
     assert charts.file_statuses(two_weeks).layout.xaxis.range is None  # plotly's own ticks
+
+
+def test_weekly_prevalence_shows_how_many_answered_each_week(club_env) -> None:
+    weekly = data.ostrc_weekly(COACH)
+    fig = charts.ostrc_prevalence(weekly)
+    [bars] = [t for t in fig.data if t.type == "bar"]
+    assert bars.yaxis == "y2" and fig.layout.yaxis2.title.text == "Members who answered"
+    counts = {str(w): n for w, n in zip(weekly["week_start"], weekly["respondents"], strict=True)}
+    assert {str(w): int(n) for w, n in zip(bars.x, bars.y, strict=True)} == counts
+    # by area: each week's members who answered about any area
+    by_area = data.ostrc_area_weekly(COACH).filter(pl.col("area") != "all")
+    [area_bars] = [t for t in charts.ostrc_area_prevalence(by_area).data if t.type == "bar"]
+    most = by_area.group_by("week_start").agg(pl.col("respondents").max())
+    assert {str(w): int(n) for w, n in zip(area_bars.x, area_bars.y, strict=True)} == {
+        str(w): n for w, n in most.iter_rows()
+    }
