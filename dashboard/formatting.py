@@ -182,8 +182,9 @@ def count_text(n: int, thing: str) -> str:
 
 
 def _amount(value: float, unit: str | None, measure_unit: str) -> str:
-    """A change or threshold: '14%' of the baseline, or '4.5 cm' in the measure's unit."""
-    return f"{value:.0f}%" if unit == "pct" else f"{value:.3g} {measure_unit}"
+    """A change or threshold to three significant figures: '14.2%' of the baseline, or '4.5 cm' in
+    the measure's unit (a 10.4% change reads as more than the 10% threshold it passed)."""
+    return f"{value:.3g}%" if unit == "pct" else f"{value:.3g} {measure_unit}"
 
 
 def assessment_change_sentence(row: dict, label: str, who: str = "you") -> str:

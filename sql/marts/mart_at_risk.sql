@@ -23,7 +23,7 @@ load_spikes AS (
         w.athlete_id,
         'load_spike' AS reason,
         format(
-            'ACWR {:.1f} in week of {} (spike threshold {})',
+            'ACWR {:.2f} in week of {} (spike threshold {})',
             w.acwr, strftime(w.week_start, '%Y-%m-%d'), t.acwr_spike
         ) AS detail,
         w.week_start AS as_of

@@ -105,7 +105,7 @@ def test_acwr_spike_is_flagged_with_its_number(club: duckdb.DuckDBPyConnection) 
         (
             "e1",
             "load_spike",
-            "ACWR 1.7 in week of 2026-02-09 (spike threshold 1.5)",
+            "ACWR 1.65 in week of 2026-02-09 (spike threshold 1.5)",
             date(2026, 2, 9),
         )
     ]
