@@ -117,23 +117,35 @@ def strength_calendar(days: pl.DataFrame) -> go.Figure:
     title = "Strength sessions calendar"
     if days.is_empty():
         return empty_figure(title, "No strength sessions logged in the selected period")
-    rows = days.with_columns(
+    sessions = days.with_columns(
         pl.col("weekday").cast(pl.Int64).sub(1).alias("day"),
         pl.when(pl.col("counted") > 0)
         .then(pl.lit("counts for the program"))
         .otherwise(pl.lit("did not count: a required exercise group was missing"))
         .alias("verdict"),
     )
+    # every day of every week, empty where nothing was logged: given only the session days, plotly
+    # stretches each cell halfway to the next one (a Tuesday drawn over Monday to Wednesday)
+    weeks = pl.date_range(
+        sessions["week_start"].min(), sessions["week_start"].max(), "1w", eager=True
+    )
+    rows = (
+        pl.DataFrame({"week_start": weeks})
+        .join(pl.DataFrame({"day": range(7)}, schema={"day": pl.Int64}), how="cross")
+        .join(sessions, on=["week_start", "day"], how="left")
+    )
     fig = go.Figure(
         go.Heatmap(
             x=rows["week_start"],
             y=rows["day"],
             z=rows["glute_sets"],
-            colorscale="Greens",
+            # from a light green, not white: a session without glute sets still shows as a day
+            colorscale=[[0.0, "#c7e9c0"], [1.0, "#00441b"]],
             zmin=0,
             colorbar={"title": "glute sets"},
             xgap=2,
             ygap=2,
+            hoverongaps=False,
             customdata=rows.select(
                 pl.col("local_date").dt.strftime("%a %d %b %Y"),
                 pl.col("sets").cast(pl.String),

@@ -248,3 +248,22 @@ def test_weekly_prevalence_shows_how_many_answered_each_week(club_env) -> None:
     assert {str(w): int(n) for w, n in zip(area_bars.x, area_bars.y, strict=True)} == {
         str(w): n for w, n in most.iter_rows()
     }
+
+
+def test_the_strength_calendar_draws_each_session_on_its_own_day(club_env) -> None:
+    days = data.strength_days(COACH.viewing(club_env.member_athlete))
+    heatmap = charts.strength_calendar(days).data[0]
+    weeks = pl.Series(heatmap.x).n_unique()
+    # a full grid, seven days of every week from the first to the last, empty where none was logged
+    assert len(heatmap.z) == 7 * weeks
+    assert weeks == (days["week_start"].max() - days["week_start"].min()).days // 7 + 1
+    drawn = {
+        (str(w)[:10], int(d), int(z))
+        for w, d, z in zip(heatmap.x, heatmap.y, heatmap.z, strict=True)
+        if z is not None and z == z
+    }
+    logged = {
+        (str(w), int(wd) - 1, int(g))
+        for w, wd, g in days.select("week_start", "weekday", "glute_sets").iter_rows()
+    }
+    assert drawn == logged
