@@ -96,9 +96,19 @@ def date_range(
     return default_start, last_day
 
 
+# plotly's buttons, drawn over the title's line: only saving the picture and undoing a zoom (drag to
+# zoom in); the seven of plotly's default covered a title on a phone
+CHART_BUTTONS = [["toImage", "resetScale2d"]]
+
+
 def chart(fig: go.Figure, key: str) -> None:
     """A plotly figure at the full width of the screen."""
-    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+    st.plotly_chart(
+        fig,
+        width="stretch",
+        key=key,
+        config={"displaylogo": False, "modeBarButtons": CHART_BUTTONS},
+    )
 
 
 EMPTY = "\u2013"  # what an empty cell of any type shows (Streamlit would show "None")

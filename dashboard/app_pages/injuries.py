@@ -39,6 +39,7 @@ st.caption(
 adjusted = data.injury_adjusted(viewer, case)
 ui.chart(charts.rate_ratio_forest(incidence, adjusted), key="injuries_ratios")
 st.caption(
+    "A ratio below 1 = fewer injuries per running hour than the low band. "
     "Crude: the bands' rates divided, with an athlete cluster bootstrap 95% CI (athletes resampled "
     "with all their weeks, because one runner's repeated injuries are not independent; the table's "
     "exact conditional CI assumes they are). Adjusted: a Poisson GEE on athlete-weeks with running "

@@ -42,9 +42,7 @@ def pace_trend(weekly: pl.DataFrame) -> go.Figure:
         )
     )
     pace_axis(fig, rows["median_gap_s_per_km"])
-    return finish(
-        fig, title, "Week starting (Monday)", "Grade-adjusted pace (min/km, faster is higher)"
-    )
+    return finish(fig, title, "Week starting (Monday)", "Grade-adjusted pace (min/km, up = faster)")
 
 
 def efficiency_trend(weekly: pl.DataFrame) -> go.Figure:
@@ -67,7 +65,7 @@ def efficiency_trend(weekly: pl.DataFrame) -> go.Figure:
         fig,
         title,
         "Week starting (Monday)",
-        "Efficiency factor (m/min per heartbeat, higher is fitter)",
+        "Efficiency factor (m/min per beat)",
     )
 
 

@@ -49,7 +49,7 @@ def adherence_distribution(adherence: pl.DataFrame, settings: MetricSettings) ->
     fig.update_xaxes(range=[0, 100])
     if adherence.height <= 20:
         fig.update_yaxes(dtick=1)
-    return finish(fig, title, "Sessions done of those prescribed, to date (%)", "Athletes")
+    return finish(fig, title, "Adherence to date (% of prescribed)", "Athletes")
 
 
 def adherence_by_phase(by_phase: pl.DataFrame) -> go.Figure:
@@ -162,7 +162,7 @@ def incidence_forest(incidence: pl.DataFrame) -> go.Figure:
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(rangemode="tozero")
     fig.update_layout(height=max(320, 45 * rows.height + 120))
-    return finish(fig, title, "Injuries per 1000 running hours (95% CI)", "Group")
+    return finish(fig, title, "Injuries per 1000 h of running (95% CI)", "Group")
 
 
 RATIO_TICKS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
@@ -239,9 +239,7 @@ def rate_ratio_forest(incidence: pl.DataFrame, adjusted: pl.DataFrame) -> go.Fig
     # every tick labelled in full: plotly's own log ticks print 0.2 and 0.5 as "2" and "5"
     fig.update_xaxes(type="log", tickvals=RATIO_TICKS, ticktext=[f"{v:g}" for v in RATIO_TICKS])
     fig.update_yaxes(autorange="reversed")
-    return finish(
-        fig, title, "Rate ratio vs the low band (log scale; below 1 = fewer injuries)", "Band"
-    )
+    return finish(fig, title, "Rate ratio vs the low band (log scale)", "Band")
 
 
 def _prevalence_line(
@@ -363,7 +361,7 @@ def pace_vs_adherence(trends: pl.DataFrame, adherence: pl.DataFrame) -> go.Figur
     return finish(
         fig,
         title,
-        "Strength sessions done of those prescribed, to date (%)",
+        "Adherence to date (% of prescribed)",
         "Pace trend (s/km per 4 weeks)",
     )
 
@@ -398,7 +396,7 @@ def pace_slopes(trends: pl.DataFrame) -> go.Figure:
     )
     fig.add_vline(x=0, line_color=COLOURS["neutral"])
     fig.update_layout(height=max(320, 28 * rows.height + 120))
-    return finish(fig, title, "Change in grade-adjusted pace (s/km per 4 weeks)", "Athlete")
+    return finish(fig, title, "Grade-adjusted pace change (s/km/4 wk)", "Athlete")
 
 
 def pace_before_after(rows: pl.DataFrame) -> go.Figure:
@@ -429,7 +427,7 @@ def pace_before_after(rows: pl.DataFrame) -> go.Figure:
         )
     pace_axis(fig, pl.concat([rows["gap_before_s_per_km"], rows["gap_after_s_per_km"]]), axis="x")
     fig.update_layout(height=max(320, 28 * rows.height + 140))
-    return finish(fig, title, "Median grade-adjusted pace (min/km, faster to the right)", "Athlete")
+    return finish(fig, title, "Median pace (min/km; right = faster)", "Athlete")
 
 
 def file_statuses(counts: pl.DataFrame) -> go.Figure:

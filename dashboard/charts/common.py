@@ -19,8 +19,9 @@ COLOURS = {
 }
 NO_DATA = "No data in the selected period"
 # Plotly never wraps a title: a line longer than the chart is cut off. On a 390 px phone a chart is
-# about 350 px wide, which holds about 40 characters of a 16 px title.
-TITLE_LINE_CHARS = 40
+# about 350 px wide, which holds about 40 characters of a 16 px title; the chart's two buttons
+# (`dashboard.ui.CHART_BUTTONS`) take the top right corner, so a line stops short of them.
+TITLE_LINE_CHARS = 32
 TITLE_LINE_PX = 22
 WEEK = timedelta(days=7)
 HALF_WEEK = timedelta(days=4)  # a lone week's bar, with room either side

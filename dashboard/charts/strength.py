@@ -123,7 +123,8 @@ def progression_heatmap(weekly: pl.DataFrame) -> go.Figure:
         cols=2,
         shared_yaxes=True,
         horizontal_spacing=0.03,
-        subplot_titles=("Progression state", "Session adherence (%)"),
+        # short: on a phone each panel is about 110 px wide (the title says which is which)
+        subplot_titles=("State", "Adherence (%)"),
     )
     fig.add_trace(
         go.Heatmap(
@@ -178,6 +179,6 @@ def progression_heatmap(weekly: pl.DataFrame) -> go.Figure:
             col=1,
         )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text="Week starting (Monday)")
+    fig.update_xaxes(title_text="Week (Monday)")
     fig.update_layout(height=max(320, 28 * rows["display_name"].n_unique() + 160))
-    return finish(fig, title, "Week starting (Monday)", "Member")
+    return finish(fig, title, "Week (Monday)", "Member")
