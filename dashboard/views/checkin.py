@@ -33,18 +33,29 @@ def _for_area(text: str, label: str) -> str:
     return text.replace(AREA, label[:1].lower() + label[1:])
 
 
+def _draft(key: str) -> dict[str, int | None]:
+    """The answers given so far in this session, kept apart from the radios' own state: Streamlit
+    forgets a widget's value when another page is shown, and a member who looked at their running
+    half way through came back to an empty check-in."""
+    return st.session_state.setdefault(f"{key}_draft", {})
+
+
 def _question(
     questions: pl.DataFrame, question: str, area: str, label: str, key: str
 ) -> int | None:
     rows = questions.filter(pl.col("question") == question).sort("code")
     options = dict(zip(rows["code"].to_list(), rows["option_text"].to_list(), strict=True))
-    return st.radio(
+    draft, name = _draft(key), f"{key}_{area}_{question}"
+    codes = list(options)
+    chosen = st.radio(
         _for_area(rows["question_text"][0], label),
-        list(options),
-        index=None,
+        codes,
+        index=codes.index(draft[name]) if draft.get(name) in options else None,
         format_func=lambda code: _for_area(options[code], label),
-        key=f"{key}_{area}_{question}",
+        key=name,
     )
+    draft[name] = chosen
+    return chosen
 
 
 def _answers(questions: pl.DataFrame, areas: pl.DataFrame, key: str) -> dict[str, dict] | None:
@@ -132,4 +143,5 @@ def render(viewer: Viewer) -> None:
             },
         )
         st.session_state.pop("checkin_correcting", None)
+        st.session_state.pop(f"{key}_draft", None)
         st.rerun()

@@ -132,6 +132,16 @@ def test_checkin_report_follow_up_and_privacy(club: Club, browser) -> None:  # n
     member = browser.new_page(viewport={"width": 390, "height": 844})
     log_in(member, club.base, MEMBER)
     member.locator("h1").filter(has_text="Weekly check-in").wait_for(timeout=30_000)
+    # half way through, a look at another page: the answers given so far are still there after
+    first = member.get_by_role("radio", name="Full participation without hip/groin problems")
+    first.check(force=True)
+    settle(member)
+    open_page(member, "My running")
+    open_page(member, "Weekly check-in")
+    close_sidebar(member)
+    assert member.get_by_role(
+        "radio", name="Full participation without hip/groin problems"
+    ).is_checked()
     answer_checkin(member, problem_area="knee")
     member.get_by_text("Received").wait_for(timeout=30_000)
     assert "You reported a problem in: Knee" in member.inner_text("body")
