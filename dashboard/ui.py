@@ -13,6 +13,7 @@ from dashboard import data
 from dashboard.accounts import sessions, web
 from dashboard.accounts.viewer import Viewer, viewer_from_session
 from dashboard.config import load_config
+from dashboard.formatting import count_text
 
 NOT_AVAILABLE = "This page is not available for your account."
 
@@ -136,7 +137,7 @@ def download(frame: pl.DataFrame, file_name: str, key: str, label: str | None = 
     # CSV has no lists: a list column (e.g. exercise categories) becomes "a; b".
     flat = frame.with_columns(cs.list().cast(pl.List(pl.String)).list.join("; "))
     st.download_button(
-        label or f"Download these numbers (CSV, {frame.height} rows)",
+        label or f"Download these numbers (CSV, {count_text(frame.height, 'row')})",
         flat.write_csv(),
         file_name=file_name,
         mime="text/csv",

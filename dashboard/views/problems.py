@@ -106,7 +106,7 @@ def problem_line(row: dict) -> str:
     source = "your check-ins" if row["source"] == "OSTRC check-in" else "a report"
     text = f"**{row['area_label']}**, from {row['first_date']:%d %b %Y} ({source})"
     if row["description"] and row["source"] == "report":
-        text += f": {row['description']}"
+        text += f": {row['description'].rstrip(' .')}"  # the sentence's own full stop, not two
     if row["problem_type"] is None:
         return text + ". *Not classified by the coach yet.*"
     text += f". Coach's classification: **{PROBLEM_TYPES[row['problem_type']]}**"

@@ -67,7 +67,10 @@ def pace_sentence(trends: pl.DataFrame, adherence: pl.DataFrame) -> str | None:
         slopes = joined.filter(pl.col("adherence_band") == band)["slope_s_per_km_per_4wk"]
         if slopes.is_empty():
             continue
-        middle, low, high = median_with_ci(slopes.to_list())
+        middle, low, high = (
+            None if v is None else round(v, 1) + 0.0  # + 0.0: -0.04 reads +0.0, not -0.0
+            for v in median_with_ci(slopes.to_list())
+        )
         interval = f" (95% CI {low:+.1f} to {high:+.1f})" if low is not None else ""
         parts.append(
             f"{band} adherence {middle:+.1f} s/km per 4 weeks{interval}, "

@@ -49,9 +49,8 @@ def render(viewer: Viewer, key: str = "me") -> None:
     st.subheader("Fitness, fatigue and form")
     ui.chart(charts.fitness_fatigue(weekly, settings), key=f"{key}_load")
     st.caption(
-        f"Fitness and fatigue are exponentially weighted averages of daily load with time constants "
-        f"of {settings.ctl_days} and {settings.atl_days} days ({method('fitness_fatigue').label}): "
-        "both start from zero at the first upload, so fitness reads low for the first weeks. Load "
+        f"Fitness and fatigue are {method('fitness_fatigue').label} of daily load, starting at "
+        "the first upload, so fitness reads low for the first weeks. Load "
         f"here is {load_units_text(weekly)} ({method('session_load').label}; see Methods)."
     )
     spikes = weekly.filter(pl.col("load_spike").fill_null(False))

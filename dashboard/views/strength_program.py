@@ -24,7 +24,8 @@ def render(viewer: Viewer, key: str = "me") -> None:
         row = summary.row(0, named=True)
         left, right = st.columns(2)
         left.metric("Current phase", str(row["current_phase"]).capitalize())
-        left.caption(f"{row['enrolled_weeks']} weeks enrolled in {row['program_id']}")
+        program = row["program_name"] or row["program_id"]
+        left.caption(f"{row['enrolled_weeks']} weeks enrolled in {program}")
         right.metric(
             "Sessions done of those prescribed, to date",
             percent(row["cumulative_session_adherence"]),

@@ -47,6 +47,7 @@ SELECT
     l.athlete_id,
     a.display_name,
     l.program_id,
+    pr.name AS program_name,
     l.enrolled_weeks,
     l.completed_weeks,
     l.cumulative_session_adherence,
@@ -67,6 +68,7 @@ SELECT
 FROM latest AS l
 CROSS JOIN thresholds AS t
 LEFT JOIN athletes AS a ON l.athlete_id = a.athlete_id
+LEFT JOIN programs AS pr ON l.program_id = pr.program_id
 LEFT JOIN recent AS r ON l.athlete_id = r.athlete_id
 LEFT JOIN progression AS p ON l.athlete_id = p.athlete_id
 ORDER BY l.athlete_id

@@ -16,11 +16,13 @@ from pathlib import Path
 import duckdb
 import pytest
 import streamlit.runtime.context
+import yaml
 from streamlit.testing.v1 import AppTest
 
 from dashboard.accounts import sessions, web
 from dashboard.config import load_config
 from dashboard.ui import NOT_AVAILABLE
+from pipelines.parsers.club.programs import default_programs_yaml
 from tests.dashboard.conftest import APP, COACH, MEMBER, DashClub
 
 COACH_PAGES = {  # page -> plotly charts it must render on the demo club
@@ -316,3 +318,18 @@ def test_missing_serving_file_shows_how_to_publish(fresh_club: DashClub) -> None
     assert not at.exception
     assert any("No data published yet: run `strongstride ingest`" in i.value for i in at.info)
     assert not charts(at)
+
+
+def test_the_member_sees_their_programs_name_not_its_code(
+    member_app: AppTest, module_env: DashClub
+) -> None:
+    # the demo club's programs are the shipped ones: each program's name from that file
+    shipped = yaml.safe_load(default_programs_yaml())["programs"]
+    names = {p["id"]: p["name"] for p in shipped}
+    with duckdb.connect(str(module_env.serving), read_only=True) as con:
+        [(code,)] = con.sql(
+            "select program_id from mart_adherence_athlete where athlete_id = $a",
+            params={"a": module_env.member_athlete},
+        ).fetchall()
+    text = shown(open_page(member_app, "my_program"))
+    assert f"weeks enrolled in {names[code]}" in text and f"in {code}" not in text
