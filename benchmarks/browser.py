@@ -216,8 +216,8 @@ def severity_chart_point(page, week: str) -> float | None:
 def drawn_charts(page) -> list[dict]:
     """Every plotly chart on the page as drawn: its title (line breaks as spaces), whether the
     drawn title fits inside the chart, its size in px, how many data marks it
-    drew (points, bars, lines, heatmap images, pie slices, in the SVG) and the text of its
-    annotations (a chart's own "no data" message is one)."""
+    drew (points, bars, lines, heatmap images, pie slices, in the SVG), the text of its
+    annotations (a chart's own "no data" message is one) and of its legend's entries."""
     return page.evaluate(
         """() => [...document.querySelectorAll('.js-plotly-plot')].map((gd) => {
             const box = gd.getBoundingClientRect();
@@ -236,6 +236,7 @@ def drawn_charts(page) -> list[dict]:
                 height: box.height,
                 marks: marks,
                 messages: [...gd.querySelectorAll('.annotation-text')].map((a) => a.textContent),
+                legend: [...gd.querySelectorAll('.legendtext')].map((a) => a.textContent),
             };
         })"""
     )

@@ -31,7 +31,7 @@ LONE_BAR = timedelta(days=5)  # plotly draws a lone bar on a date axis as a hair
 def finish(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
     """Title (wrapped to fit a phone), axis labels and a legend under the plot so narrow screens
     keep the plot wide."""
-    lines = textwrap.wrap(title, TITLE_LINE_CHARS) or [""]
+    lines = textwrap.wrap(title, TITLE_LINE_CHARS, break_on_hyphens=False) or [""]
     fig.update_layout(
         title={"text": "<br>".join(lines), "x": 0, "xanchor": "left", "font": {"size": 16}},
         xaxis_title=x_title,
@@ -70,14 +70,21 @@ def _x_days(fig: go.Figure) -> set[date]:
 
 
 def mark_changes(fig: go.Figure, days: pl.Series, label: str, colour: str) -> go.Figure:
-    """A dotted vertical line, labelled, on each distinct day something changed (device, assessor)."""
-    for day in days.unique().sort():
-        fig.add_vline(
-            x=day.isoformat(),
-            line_dash="dot",
-            line_color=colour,
-            annotation_text=label,
-            annotation_position="top left",
+    """A dotted vertical line on each distinct day something changed (device, assessor), named once
+    in the legend: a label on every line ran into the next on a phone."""
+    days = days.unique().sort()
+    for day in days:
+        fig.add_vline(x=day.isoformat(), line_dash="dot", line_color=colour)
+    if days.len():
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                line={"dash": "dot", "color": colour},
+                name=f"{label} (dotted line)",
+                hoverinfo="skip",
+            )
         )
     return fig
 

@@ -129,7 +129,7 @@ def test_member_sees_form_against_baseline_with_band_and_device_change(
     assert sorted(charts) == sorted(NAMES)
     for chart in charts.values():
         assert chart["marks"] > 0 and chart["width"] <= 390
-        assert "device changed" in chart["messages"]
+        assert "device changed (dotted line)" in chart["legend"]
     traces = {t["name"]: t for t in chart_traces(member, "Ground contact balance")}
     assert traces["Weekly median"]["y"] == pytest.approx(BASELINE + PROGRAM)  # wrist week: empty
     cadence = {t["name"]: t for t in chart_traces(member, "Cadence")}
