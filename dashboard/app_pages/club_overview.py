@@ -29,10 +29,10 @@ incidence = data.injury_incidence(viewer, "running_related_injury").filter(
 prevalence = data.ostrc_summary(viewer)
 
 volume, adherence = st.columns(2), st.columns(2)
-if not weekly.is_empty():
-    latest = weekly.row(-1, named=True)
-    # the latest week whose adherence is known: the week in progress has none until it ends
-    ended = weekly.filter(pl.col("median_session_adherence").is_not_null())
+complete = weekly.filter(pl.col("week_complete"))
+if not complete.is_empty():
+    # the latest week that has ended: on a Monday the week in progress would read as a club at rest
+    latest = complete.row(-1, named=True)
     volume[0].metric(
         f"Active members, week of {latest['week_start']:%d %b}",
         latest["active_members"],
@@ -43,13 +43,20 @@ if not weekly.is_empty():
         f"{latest['running_km']:.0f} km",
         help=f"{latest['runs']} runs, {latest['running_hours']:.0f} h.",
     )
-    if not ended.is_empty():
-        adherence[0].metric(
-            f"Median strength-session adherence, week of {ended['week_start'][-1]:%d %b}",
-            percent(ended["median_session_adherence"][-1]),
-            help=f"{method('session_adherence').label}. {adherence_bands_text(settings)}",
+    for week in weekly.filter(~pl.col("week_complete")).iter_rows(named=True):
+        volume[0].caption(
+            f"Week of {week['week_start']:%d %b}, in progress: {week['active_members']} active "
+            f"so far, {week['running_km']:.0f} km."
         )
-        adherence[0].caption(f"Median over enrolled athletes. {WEEK_IN_PROGRESS}")
+# the latest week whose adherence is known: the week in progress has none until it ends
+ended = weekly.filter(pl.col("median_session_adherence").is_not_null())
+if not ended.is_empty():
+    adherence[0].metric(
+        f"Median strength-session adherence, week of {ended['week_start'][-1]:%d %b}",
+        percent(ended["median_session_adherence"][-1]),
+        help=f"{method('session_adherence').label}. {adherence_bands_text(settings)}",
+    )
+    adherence[0].caption(f"Median over enrolled athletes. {WEEK_IN_PROGRESS}")
 if not incidence.is_empty():
     club = incidence.row(0, named=True)
     adherence[1].metric(

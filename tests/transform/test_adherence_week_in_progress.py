@@ -52,11 +52,14 @@ def test_the_clubs_latest_week_median_is_not_zero_on_a_monday(
 ) -> None:
     con = built(warehouse, MONDAY)
     weeks = con.sql(
-        "select week_start, enrolled_athletes, median_session_adherence from mart_club_weekly "
-        "where week_start >= '2026-03-16' order by week_start"
+        "select week_start, week_complete, enrolled_athletes, median_session_adherence "
+        "from mart_club_weekly where week_start >= '2026-03-16' order by week_start"
     ).fetchall()
     # both athletes did 2 of 2 in the week of 03-16; the week of 03-23 is on its first day
-    assert weeks == [(date(2026, 3, 16), 2, pytest.approx(1.0)), (date(2026, 3, 23), 2, None)]
+    assert weeks == [
+        (date(2026, 3, 16), True, 2, pytest.approx(1.0)),
+        (date(2026, 3, 23), False, 2, None),
+    ]
     phases = con.sql(
         "select program_week, athletes, median_session_adherence from mart_adherence_by_phase "
         "order by program_week"
