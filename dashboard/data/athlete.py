@@ -217,6 +217,12 @@ def ostrc_areas(viewer: Viewer) -> pl.DataFrame:
     return select("SELECT * FROM mart_ostrc_areas ORDER BY position")
 
 
+def ostrc_area_labels(viewer: Viewer) -> dict[str, str]:
+    """The club's body areas by code, as members read them ("hip_groin" -> "Hip/groin")."""
+    areas = ostrc_areas(viewer)
+    return dict(zip(areas["area"].to_list(), areas["label"].to_list(), strict=True))
+
+
 def checkin_entries(viewer: Viewer, athlete_id: str | None = None) -> pl.DataFrame:
     """Every check-in the athlete gave in the app, corrections included, newest first."""
     return select(

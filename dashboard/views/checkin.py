@@ -79,8 +79,7 @@ def _received(viewer: Viewer, status: CheckinStatus) -> None:
     entry = status.latest_entry
     if entry is not None:
         when = str(entry.get("entered_at", ""))[:16].replace("T", " ")
-        areas = data.ostrc_areas(viewer)
-        labels = dict(zip(areas["area"].to_list(), areas["label"].to_list(), strict=True))
+        labels = data.ostrc_area_labels(viewer)
         problems = [
             labels.get(a, a) for a, answer in entry.get("answers", {}).items() if answer.get("q1")
         ]

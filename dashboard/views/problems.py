@@ -27,7 +27,7 @@ def report_form(viewer: Viewer, key: str) -> None:
 
     A report without a description is refused on the form, its other answers kept (the pipeline
     would reject it); a sent one empties the form (a new form key), and `render` says so."""
-    labels = _area_labels(viewer)
+    labels = data.ostrc_area_labels(viewer)
     sent_count = _sent_count(key)
     with st.form(f"{key}_report_{st.session_state.get(sent_count, 0)}"):
         onset = st.date_input("When did it start?", value=date.today(), max_value=date.today())
@@ -67,12 +67,6 @@ def _sent_count(key: str) -> str:
     return f"{key}_reports_sent"
 
 
-def _area_labels(viewer: Viewer) -> dict[str, str]:
-    """The club's body areas by code, as members read them."""
-    areas = data.ostrc_areas(viewer)
-    return dict(zip(areas["area"].to_list(), areas["label"].to_list(), strict=True))
-
-
 def _pending_reports(viewer: Viewer, problems: pl.DataFrame) -> None:
     """A member's reports written but not yet in the published data: received, or, when the data
     run could not use one, why and what to do."""
@@ -84,7 +78,7 @@ def _pending_reports(viewer: Viewer, problems: pl.DataFrame) -> None:
     ]
     if not pending:
         return
-    labels = _area_labels(viewer)
+    labels = data.ostrc_area_labels(viewer)
     refused = {r["file_name"]: r for r in data.athlete_file_problems(viewer).iter_rows(named=True)}
     for entry in pending:
         when = str(entry.get("entered_at"))[:16].replace("T", " ")
